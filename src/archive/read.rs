@@ -1,0 +1,198 @@
+//! Reading files into rows: `Feed` turns a stream of bytes (read whole or appended piecemeal)
+//! into complete lines; `read_day` reads every file of a day.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::burst::BurstRow;
+use super::burst_symbols::SymbolHit;
+use super::columns::ColumnOrder;
+use super::day::Day;
+use super::hft1::Quotes;
+use super::kind::Kind;
+use super::layout::DayFiles;
+use super::lines::MAX_LINE;
+use super::malformed::Malformed;
+use super::rows::{FileParser, Rows};
+use super::series::SeriesRow;
+use super::time::SecondOfDay;
+
+/// Bytes of a file not yet parsed: the line still being written. Bounded by `MAX_LINE`: a line
+/// that grows past it is dropped as it arrives and reported once it ends.
+#[derive(Debug, Default, Clone)]
+pub struct Feed {
+    pending: Vec<u8>,
+    skipping_long: bool,
+}
+
+impl Feed {
+    /// Takes the next bytes of the file and parses every line they complete.
+    pub fn push(&mut self, parser: &mut FileParser, mut bytes: &[u8], out: &mut Rows, bad: &mut Vec<Malformed>) {
+        if self.skipping_long {
+            match bytes.iter().position(|&b| b == b'\n') {
+                None => return,
+                Some(nl) => {
+                    parser.skip_long_line(bad);
+                    self.skipping_long = false;
+                    bytes = &bytes[nl + 1..];
+                }
+            }
+        }
+        if self.pending.is_empty() {
+            let used = parser.parse(bytes, out, bad);
+            self.pending.extend_from_slice(&bytes[used..]);
+        } else {
+            self.pending.extend_from_slice(bytes);
+            let used = parser.parse(&self.pending, out, bad);
+            self.pending.drain(..used);
+        }
+        if self.pending.len() > MAX_LINE {
+            self.pending = Vec::new();
+            self.skipping_long = true;
+        }
+    }
+
+    /// Bytes of a line not yet ended (0 when the file ends with a line ending).
+    pub fn pending_len(&self) -> usize {
+        if self.skipping_long { MAX_LINE + 1 } else { self.pending.len() }
+    }
+
+    pub fn pending(&self) -> &[u8] {
+        &self.pending
+    }
+
+    pub fn reset(&mut self) {
+        *self = Feed::default();
+    }
+}
+
+/// A file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// Everything one day's files hold.
+#[derive(Debug, Clone)]
+pub struct DayData {
+    pub day: Day,
+    pub quotes: Quotes,
+    pub s2: Vec<SeriesRow>,
+    pub s1: Vec<SeriesRow>,
+    pub bursts: Vec<BurstRow>,
+    /// Symbol files by burst time; a burst without an entry has no file (yet).
+    pub symbols: BTreeMap<SecondOfDay, Vec<SymbolHit>>,
+    pub malformed: Vec<Malformed>,
+    /// Files whose last line is still being written (not a row yet), with its length.
+    pub partial: Vec<(PathBuf, usize)>,
+    pub errors: Vec<FileError>,
+}
+
+impl DayData {
+    pub fn empty(day: Day) -> DayData {
+        DayData {
+            day,
+            quotes: Quotes::default(),
+            s2: Vec::new(),
+            s1: Vec::new(),
+            bursts: Vec::new(),
+            symbols: BTreeMap::new(),
+            malformed: Vec::new(),
+            partial: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn take(&mut self, rows: Rows) {
+        match rows {
+            Rows::Quotes(q) => {
+                if self.quotes.is_empty() {
+                    self.quotes = q
+                } else {
+                    self.quotes.extend(&q)
+                }
+            }
+            Rows::S2(v) => self.s2.extend(v),
+            Rows::S1(v) => self.s1.extend(v),
+            Rows::Bursts(v) => self.bursts.extend(v),
+            Rows::BurstSymbols { burst, hits } => {
+                self.symbols.insert(burst, hits);
+            }
+        }
+    }
+}
+
+/// The outcome of reading one file to its end.
+pub struct FileRead {
+    pub rows: Rows,
+    pub malformed: Vec<Malformed>,
+    pub partial: usize,
+    pub bytes: u64,
+}
+
+const CHUNK: usize = 1 << 20;
+
+/// Reads one file from its start, in chunks (a large file is never held whole in memory).
+pub fn read_file(path: &Path, kind: Kind, burst: Option<SecondOfDay>, columns: ColumnOrder) -> io::Result<FileRead> {
+    let mut file = File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Err(io::Error::other("is a folder, not a file"));
+    }
+    let mut parser = FileParser::new(Arc::from(path), kind, burst, columns);
+    let mut feed = Feed::default();
+    let mut rows = parser.empty_rows();
+    let mut malformed = Vec::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut bytes = 0u64;
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        bytes += n as u64;
+        feed.push(&mut parser, &buf[..n], &mut rows, &mut malformed);
+    }
+    Ok(FileRead { rows, malformed, partial: feed.pending_len(), bytes })
+}
+
+/// Reads every file of a day; hft1 (by far the largest) on its own thread.
+pub fn read_day(files: &DayFiles, columns: ColumnOrder) -> DayData {
+    let mut day = DayData::empty(files.day);
+    let all = files.all();
+    let (big, small): (Vec<_>, Vec<_>) = all.into_iter().partition(|(k, _, _)| *k == Kind::Quotes);
+    let read = |list: Vec<(Kind, Option<SecondOfDay>, &Path)>| {
+        list.into_iter().map(|(k, t, p)| (p.to_path_buf(), read_file(p, k, t, columns))).collect::<Vec<_>>()
+    };
+    let (big, small) = std::thread::scope(|s| {
+        let handle = s.spawn(|| read(big));
+        let small = read(small);
+        (handle.join(), small)
+    });
+    let big = big.unwrap_or_else(|_| Vec::new());
+    for (path, result) in big.into_iter().chain(small) {
+        match result {
+            Ok(r) => {
+                day.take(r.rows);
+                day.malformed.extend(r.malformed);
+                if r.partial > 0 {
+                    day.partial.push((path, r.partial));
+                }
+            }
+            Err(e) => day.errors.push(FileError { path, message: e.to_string() }),
+        }
+    }
+    day.malformed.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    day
+}

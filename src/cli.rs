@@ -1,0 +1,144 @@
+//! Command-line interface (clap derive). Parsing only: each command runs in `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "ki2", version, about = "Terminal monitor for the HFTAlert Burst Monitor archive")]
+pub struct Cli {
+    /// Archive root; with no command, opens the TUI on it (same as `ki2 watch`).
+    #[arg(long, env = "KI2_ROOT", global = false)]
+    pub root: Option<PathBuf>,
+    /// Day to open with the default command: YYYYMMDD, `today` or `latest`.
+    #[arg(long, default_value = "latest")]
+    pub date: String,
+    /// Config file (column orders, polling); default: the user's config folder.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulated Burst Monitor writing a live archive into a temporary folder, with the TUI on it.
+    Demo(DemoArgs),
+    /// The TUI over a real archive.
+    Watch(WatchArgs),
+    /// Write a realistic archive (all five file kinds, with the writer's quirks).
+    Simulate(SimulateArgs),
+    /// Evaluate alert rules over a day (and, with --follow, over what is appended).
+    Scan(ScanArgs),
+    /// Per-day summary of an archive.
+    Stats(StatsArgs),
+    /// Write the archive as Hive-partitioned Parquet.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RootArgs {
+    /// Archive root (flat `Data/...` or monthly `YYYY/MM/Data/...`).
+    #[arg(long, env = "KI2_ROOT")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    /// Simulation speed (seconds of market time per real second).
+    #[arg(long, default_value_t = 20.0)]
+    pub speed: f64,
+    /// Seed of the simulated market.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// YYYYMMDD, `today` or `latest`.
+    #[arg(long, default_value = "latest")]
+    pub date: String,
+    /// Rules file (default: the user's config folder, else the built-in defaults).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Poll the files instead of relying on change events (network shares).
+    #[arg(long)]
+    pub poll: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Market seconds per real second (60 = a minute per second).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Day to write: YYYYMMDD or `today`.
+    #[arg(long, default_value = "today")]
+    pub date: String,
+    /// Seed: the same seed writes the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the whole day at once instead of live.
+    #[arg(long)]
+    pub instant: bool,
+    /// Size of the day: `normal` or `heavy` (1,000,000 hft1 rows, for benchmarks).
+    #[arg(long, default_value = "normal")]
+    pub profile: String,
+    /// Start the live day at this market time (HHMMSS) instead of 04:00:00.
+    #[arg(long)]
+    pub start: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// YYYYMMDD, `today` or `latest`.
+    #[arg(long, default_value = "latest")]
+    pub date: String,
+    /// Rules file (default: the user's config folder, else the built-in defaults).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Keep running and evaluate appended rows as they arrive.
+    #[arg(long)]
+    pub follow: bool,
+    /// One JSON object per alert.
+    #[arg(long)]
+    pub json: bool,
+    /// Poll the files instead of relying on change events (with --follow).
+    #[arg(long)]
+    pub poll: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// YYYYMMDD, `today`, `latest` (default) or `all`.
+    #[arg(long, default_value = "latest")]
+    pub date: String,
+    /// One JSON object per day.
+    #[arg(long)]
+    pub json: bool,
+    /// List every malformed row (file:line: reason).
+    #[arg(long)]
+    pub malformed: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Output folder: OUT/<kind>/date=YYYY-MM-DD/part-0.parquet
+    #[arg(long)]
+    pub out: PathBuf,
+    /// First day (YYYYMMDD), inclusive.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYYMMDD), inclusive.
+    #[arg(long)]
+    pub to: Option<String>,
+}

@@ -1,0 +1,44 @@
+//! One module per CLI command; `run` dispatches.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, RootArgs, WatchArgs};
+
+pub mod demo;
+pub mod export;
+pub mod scan;
+pub mod simulate;
+pub mod stats;
+pub mod watch;
+
+/// A usage error (exit code 2): a bad argument value the parser could not catch.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<UsageError>().is_some() { 2 } else { 1 }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let config = crate::config::Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Some(Command::Demo(args)) => demo::run(&config, args),
+        Some(Command::Watch(args)) => watch::run(&config, args),
+        Some(Command::Simulate(args)) => simulate::run(&config, args),
+        Some(Command::Scan(args)) => scan::run(&config, args),
+        Some(Command::Stats(args)) => stats::run(&config, args),
+        Some(Command::Export(args)) => export::run(&config, args),
+        None => match cli.root {
+            Some(root) => {
+                watch::run(&config, WatchArgs { root: RootArgs { root }, date: cli.date, rules: None, poll: false })
+            }
+            None => Err(UsageError(
+                "no command given: try `ki2 demo`, or `ki2 --root DIR` to watch an archive (see --help)".into(),
+            )
+            .into()),
+        },
+    }
+}

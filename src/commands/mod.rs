@@ -42,3 +42,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         },
     }
 }
+
+/// `--date` as given; a bad value is a usage error.
+pub fn date_spec(s: &str) -> Result<crate::archive::DateSpec> {
+    crate::archive::DateSpec::parse(s).map_err(|e| UsageError(e).into())
+}
+
+/// A day's files read into a store (errors of single files are kept in the store).
+pub fn load_day(
+    archive: &crate::archive::Archive,
+    day: crate::archive::Day,
+    config: &crate::config::Config,
+) -> Result<crate::store::DayStore> {
+    let data = crate::archive::read_day(&archive.files(day), config.columns);
+    crate::store::DayStore::from_day(data).map_err(|e| anyhow::anyhow!("cannot build the store for {day}: {e}"))
+}

@@ -1,1 +1,186 @@
-//! TODO
+//! The loaded day in polars DataFrames, one per file kind, and the queries everyone else asks.
+//! Nobody outside this module reaches into the frames.
+
+pub mod export;
+pub mod frames;
+pub mod queries;
+pub mod stats;
+
+use std::collections::BTreeSet;
+
+use polars::prelude::*;
+
+use crate::archive::{Day, DayData, FileError, Kind, Malformed, Rows, SecondOfDay};
+
+pub use queries::{ProgramPoint, QuoteView, SymbolDay, SymbolsState};
+pub use stats::DayStats;
+
+/// Appends add chunks; past this many, a frame is made contiguous again so that row lookups
+/// stay cheap (amortised: with 4 appends a second, once every ~16 s).
+const MAX_CHUNKS: usize = 64;
+
+pub struct DayStore {
+    day: Day,
+    quotes: DataFrame,
+    s2: DataFrame,
+    s1: DataFrame,
+    bursts: DataFrame,
+    symbols: DataFrame,
+    /// Bursts whose symbol file has been read (even an empty one).
+    symbol_files: BTreeSet<SecondOfDay>,
+    malformed: Vec<Malformed>,
+    errors: Vec<FileError>,
+    last_time: Option<SecondOfDay>,
+    version: u64,
+}
+
+impl DayStore {
+    pub fn new(day: Day) -> PolarsResult<DayStore> {
+        Ok(DayStore {
+            day,
+            quotes: frames::quotes(day, &Default::default())?,
+            s2: frames::series(day, &[])?,
+            s1: frames::series(day, &[])?,
+            bursts: frames::bursts(day, &[])?,
+            symbols: frames::burst_symbols(day, SecondOfDay::MIDNIGHT, &[])?,
+            symbol_files: BTreeSet::new(),
+            malformed: Vec::new(),
+            errors: Vec::new(),
+            last_time: None,
+            version: 0,
+        })
+    }
+
+    /// A store holding everything read from a day's files.
+    pub fn from_day(data: DayData) -> PolarsResult<DayStore> {
+        let mut store = DayStore::new(data.day)?;
+        store.quotes = frames::quotes(data.day, &data.quotes)?;
+        store.s2 = frames::series(data.day, &data.s2)?;
+        store.s1 = frames::series(data.day, &data.s1)?;
+        store.bursts = frames::bursts(data.day, &data.bursts)?;
+        for (t, hits) in &data.symbols {
+            store.symbols.vstack_mut_owned(frames::burst_symbols(data.day, *t, hits)?)?;
+            store.symbol_files.insert(*t);
+        }
+        store.symbols.rechunk_mut();
+        store.last_time = [
+            data.quotes.time.last().copied(),
+            data.s1.last().map(|r| r.time),
+            data.s2.last().map(|r| r.time),
+            data.bursts.last().map(|r| r.time),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        store.malformed = data.malformed;
+        store.errors = data.errors;
+        store.version = 1;
+        Ok(store)
+    }
+
+    pub fn day(&self) -> Day {
+        self.day
+    }
+
+    /// Changes whenever the data does: views cache on it.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The latest market time seen in any file.
+    pub fn last_time(&self) -> Option<SecondOfDay> {
+        self.last_time
+    }
+
+    pub fn malformed(&self) -> &[Malformed] {
+        &self.malformed
+    }
+
+    pub fn errors(&self) -> &[FileError] {
+        &self.errors
+    }
+
+    /// Appends a batch of new rows (what the tailer sends, every few hundred ms).
+    pub fn append(&mut self, rows: &Rows) -> PolarsResult<()> {
+        if rows.is_empty() && !matches!(rows, Rows::BurstSymbols { .. }) {
+            return Ok(());
+        }
+        let day = self.day;
+        let latest = match rows {
+            Rows::Quotes(q) => {
+                push(&mut self.quotes, frames::quotes(day, q)?)?;
+                q.time.last().copied()
+            }
+            Rows::S2(v) => {
+                push(&mut self.s2, frames::series(day, v)?)?;
+                v.last().map(|r| r.time)
+            }
+            Rows::S1(v) => {
+                push(&mut self.s1, frames::series(day, v)?)?;
+                v.last().map(|r| r.time)
+            }
+            Rows::Bursts(v) => {
+                push(&mut self.bursts, frames::bursts(day, v)?)?;
+                v.last().map(|r| r.time)
+            }
+            Rows::BurstSymbols { burst, hits } => {
+                push(&mut self.symbols, frames::burst_symbols(day, *burst, hits)?)?;
+                self.symbol_files.insert(*burst);
+                None
+            }
+        };
+        self.last_time = self.last_time.max(latest);
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Drops the rows of one file (it was rewritten; the tailer sends it again).
+    pub fn clear(&mut self, kind: Kind, burst: Option<SecondOfDay>) -> PolarsResult<()> {
+        let day = self.day;
+        match kind {
+            Kind::Quotes => self.quotes = frames::quotes(day, &Default::default())?,
+            Kind::S2 => self.s2 = frames::series(day, &[])?,
+            Kind::S1 => self.s1 = frames::series(day, &[])?,
+            Kind::Bursts => self.bursts = frames::bursts(day, &[])?,
+            Kind::BurstSymbols => {
+                if let Some(t) = burst {
+                    let ms = frames::day_start_ms(day) + i64::from(t.secs()) * 1000;
+                    let keep = self.symbols.column("burst_time")?.datetime()?.physical().not_equal(ms);
+                    self.symbols = self.symbols.filter(&keep)?;
+                    self.symbol_files.remove(&t);
+                }
+            }
+        }
+        self.version += 1;
+        Ok(())
+    }
+
+    pub fn add_malformed(&mut self, items: impl IntoIterator<Item = Malformed>) {
+        self.malformed.extend(items);
+        self.version += 1;
+    }
+
+    pub fn add_error(&mut self, error: FileError) {
+        self.errors.retain(|e| e.path != error.path);
+        self.errors.push(error);
+        self.version += 1;
+    }
+
+    pub fn clear_error(&mut self, path: &std::path::Path) {
+        self.errors.retain(|e| e.path != path);
+        self.version += 1;
+    }
+
+    /// Heap bytes held by the frames (for the store-growth benchmark).
+    pub fn estimated_bytes(&self) -> usize {
+        [&self.quotes, &self.s1, &self.s2, &self.bursts, &self.symbols].iter().map(|f| f.estimated_size()).sum()
+    }
+}
+
+fn push(frame: &mut DataFrame, batch: DataFrame) -> PolarsResult<()> {
+    frame.vstack_mut_owned(batch)?;
+    if frame.first_col_n_chunks() > MAX_CHUNKS {
+        frame.rechunk_mut();
+    }
+    Ok(())
+}

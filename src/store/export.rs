@@ -1,0 +1,76 @@
+//! Hive-partitioned Parquet: `OUT/<kind>/date=YYYY-MM-DD/part-0.parquet`, readable by polars,
+//! DuckDB and Spark. Burst rows carry their symbols as a list-of-struct column.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use polars::prelude::ChunkCompareEq;
+use polars::prelude::{
+    Column, DataFrame, IntoColumn, IntoSeries, ListChunked, ParquetWriter, PolarsResult, Series, StructChunked,
+};
+
+use super::DayStore;
+use super::frames::{TIME, day_start_ms};
+
+/// Files written for one day.
+pub struct Exported {
+    pub files: Vec<PathBuf>,
+    pub rows: u64,
+}
+
+impl DayStore {
+    /// Bursts with a `symbols` column: list of {symbol, num_trades, num_quotes, bbo}, null where
+    /// the burst has no symbols file.
+    pub fn bursts_with_symbols(&self) -> PolarsResult<DataFrame> {
+        let base = day_start_ms(self.day);
+        let times = self.bursts.column(TIME)?.datetime()?.physical().clone();
+        let burst_times = self.symbols.column("burst_time")?.datetime()?.physical().clone();
+        let fields = ["symbol", "num_trades", "num_quotes", "bbo"];
+        let lists: ListChunked = times
+            .iter()
+            .map(|t| -> Option<Series> {
+                let ms = t?;
+                let secs = u32::try_from((ms - base) / 1000).ok()?;
+                let sod = crate::archive::SecondOfDay::from_secs(secs)?;
+                if !self.symbol_files.contains(&sod) {
+                    return None;
+                }
+                let rows = self.symbols.filter(&burst_times.equal(ms)).ok()?;
+                let cols: Vec<Column> = fields.iter().filter_map(|f| rows.column(f).ok().cloned()).collect();
+                StructChunked::from_columns("hit".into(), rows.height(), &cols).ok().map(|s| s.into_series())
+            })
+            .collect();
+        let mut out = self.bursts.clone();
+        out.with_column(lists.with_name("symbols".into()).into_column())?;
+        Ok(out)
+    }
+
+    /// Writes the day under `out`; kinds without rows are skipped.
+    pub fn export_parquet(&self, out: &Path) -> Result<Exported> {
+        let mut result = Exported { files: Vec::new(), rows: 0 };
+        let date = format!("date={}", self.day);
+        let frames: [(&str, DataFrame); 5] = [
+            ("hft1", self.quotes.clone()),
+            ("hft2", self.s2.clone()),
+            ("hft3", self.s1.clone()),
+            ("bursts", self.bursts_with_symbols()?),
+            ("burst_symbols", self.symbols.clone()),
+        ];
+        for (kind, mut df) in frames {
+            if df.height() == 0 {
+                continue;
+            }
+            let dir = out.join(kind).join(&date);
+            fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let path = dir.join("part-0.parquet");
+            let tmp = dir.join(".part-0.parquet.tmp");
+            let file = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+            ParquetWriter::new(file).finish(&mut df).with_context(|| format!("cannot write {}", tmp.display()))?;
+            fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+            result.rows += df.height() as u64;
+            result.files.push(path);
+        }
+        Ok(result)
+    }
+}

@@ -1,0 +1,343 @@
+//! What the UI and alerts ask of a day. Each query costs what it shows (rows on screen, a
+//! window of a series), not the size of the day, except where noted.
+
+use polars::prelude::*;
+
+use super::DayStore;
+use super::frames::{TIME, day_start_ms};
+use crate::archive::{Background, BurstRow, Grade, ProgType, QuoteRow, SecondOfDay, SeriesRow, SymbolHit};
+
+/// One hft1 row, owned, ready to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteView {
+    /// Row number in the day (stable: rows are only appended).
+    pub index: usize,
+    pub time: SecondOfDay,
+    pub symbol: String,
+    pub num_quotes: u32,
+    pub bbo: u32,
+    pub num_trades: u32,
+    pub dollars: Option<f64>,
+    pub trade_size: Option<f64>,
+}
+
+impl QuoteView {
+    pub fn row(&self) -> QuoteRow<'_> {
+        QuoteRow {
+            time: self.time,
+            symbol: &self.symbol,
+            num_quotes: self.num_quotes,
+            bbo: self.bbo,
+            num_trades: self.num_trades,
+            dollars: self.dollars,
+        }
+    }
+}
+
+/// A burst's symbols, or why there are none yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SymbolsState {
+    Present(Vec<SymbolHit>),
+    /// No file yet, and the burst is recent: it usually comes within seconds.
+    Pending,
+    /// No file, long after the burst: the Burst Monitor did not write one.
+    Missing,
+}
+
+/// Seconds after a burst past which a symbols file that has not come is called missing.
+pub const SYMBOLS_GRACE_S: u32 = 60;
+
+/// Cumulative buy and sell program counts at one burst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProgramPoint {
+    pub time: SecondOfDay,
+    pub cb: u32,
+    pub cs: u32,
+}
+
+/// One symbol across the day.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SymbolDay {
+    pub symbol: String,
+    /// Its hft1 row numbers, in time order.
+    pub rows: Vec<usize>,
+    pub first: Option<SecondOfDay>,
+    pub last: Option<SecondOfDay>,
+    pub total_quotes: u64,
+    pub max_quotes: u32,
+    pub total_trades: u64,
+    /// NumQuotes of each row, for a sparkline.
+    pub quote_counts: Vec<u32>,
+    /// Bursts whose symbols file names it.
+    pub bursts: Vec<SecondOfDay>,
+}
+
+/// A symbol filter as typed after `/`: case-insensitive; a trailing `*` matches a prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SymbolFilter {
+    upper: String,
+    prefix: bool,
+}
+
+impl SymbolFilter {
+    pub fn new(text: &str) -> Option<SymbolFilter> {
+        let t = text.trim();
+        let (body, prefix) = match t.strip_suffix('*') {
+            Some(b) => (b, true),
+            None => (t, false),
+        };
+        (!t.is_empty()).then(|| SymbolFilter { upper: body.to_uppercase(), prefix })
+    }
+
+    pub fn matches(&self, symbol: &str) -> bool {
+        if self.prefix {
+            symbol.len() >= self.upper.len()
+                && symbol.is_char_boundary(self.upper.len())
+                && symbol[..self.upper.len()].eq_ignore_ascii_case(&self.upper)
+        } else {
+            symbol.eq_ignore_ascii_case(&self.upper)
+        }
+    }
+}
+
+struct QuoteCols<'a> {
+    time: &'a Int64Chunked,
+    symbol: &'a StringChunked,
+    num_quotes: &'a UInt32Chunked,
+    bbo: &'a UInt32Chunked,
+    num_trades: &'a UInt32Chunked,
+    dollars: &'a Float64Chunked,
+    trade_size: &'a Float64Chunked,
+    base: i64,
+}
+
+fn sod(ms: i64, base: i64) -> SecondOfDay {
+    SecondOfDay::from_secs(((ms - base) / 1000).clamp(0, 86_399) as u32).unwrap_or_default()
+}
+
+fn times(df: &DataFrame, name: &str) -> PolarsResult<Int64Chunked> {
+    Ok(df.column(name)?.datetime()?.physical().clone())
+}
+
+impl<'a> QuoteCols<'a> {
+    fn get(&self, i: usize) -> Option<QuoteView> {
+        Some(QuoteView {
+            index: i,
+            time: sod(self.time.get(i)?, self.base),
+            symbol: self.symbol.get(i)?.to_owned(),
+            num_quotes: self.num_quotes.get(i)?,
+            bbo: self.bbo.get(i)?,
+            num_trades: self.num_trades.get(i)?,
+            dollars: self.dollars.get(i),
+            trade_size: self.trade_size.get(i),
+        })
+    }
+}
+
+impl DayStore {
+    fn quote_cols(&self) -> PolarsResult<QuoteCols<'_>> {
+        let q = &self.quotes;
+        Ok(QuoteCols {
+            time: q.column(TIME)?.datetime()?.physical(),
+            symbol: q.column("symbol")?.str()?,
+            num_quotes: q.column("num_quotes")?.u32()?,
+            bbo: q.column("bbo")?.u32()?,
+            num_trades: q.column("num_trades")?.u32()?,
+            dollars: q.column("dollars")?.f64()?,
+            trade_size: q.column("trade_size")?.f64()?,
+            base: day_start_ms(self.day),
+        })
+    }
+
+    pub fn quotes_len(&self) -> usize {
+        self.quotes.height()
+    }
+
+    /// Row `i` of the day's hft1 rows.
+    pub fn quote_at(&self, i: usize) -> Option<QuoteView> {
+        self.quote_cols().ok()?.get(i)
+    }
+
+    /// Rows `indices`, in that order.
+    pub fn quotes_at(&self, indices: impl IntoIterator<Item = usize>) -> Vec<QuoteView> {
+        match self.quote_cols() {
+            Ok(c) => indices.into_iter().filter_map(|i| c.get(i)).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The newest `n` rows, newest first, skipping the `skip` newest.
+    pub fn latest_quotes(&self, skip: usize, n: usize) -> Vec<QuoteView> {
+        let len = self.quotes_len();
+        let end = len.saturating_sub(skip);
+        self.quotes_at((end.saturating_sub(n)..end).rev())
+    }
+
+    /// Row numbers (from `from` on) whose symbol matches: O(new rows) when called with the
+    /// previous length, so a filter follows a live day cheaply.
+    pub fn matching_quotes(&self, filter: &SymbolFilter, from: usize) -> Vec<usize> {
+        let Ok(sym) = self.quotes.column("symbol").and_then(|c| c.str()) else { return Vec::new() };
+        let len = sym.len();
+        if from >= len {
+            return Vec::new();
+        }
+        sym.slice(from as i64, len - from)
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_some_and(|s| filter.matches(s)))
+            .map(|(i, _)| from + i)
+            .collect()
+    }
+
+    /// The `n` rows with the most quotes, most first, earlier first among equals
+    /// (O(rows in the day): call when the data changes, not per frame).
+    pub fn top_quotes(&self, n: usize) -> Vec<QuoteView> {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let Ok(nq) = self.quotes.column("num_quotes").and_then(|c| c.u32()) else { return Vec::new() };
+        // A min-heap of the best n seen so far: (count, earlier-is-better).
+        let mut heap: BinaryHeap<Reverse<(u32, Reverse<usize>)>> = BinaryHeap::with_capacity(n + 1);
+        for (i, v) in nq.iter().enumerate() {
+            let Some(v) = v else { continue };
+            heap.push(Reverse((v, Reverse(i))));
+            if heap.len() > n {
+                heap.pop();
+            }
+        }
+        let mut best: Vec<(u32, Reverse<usize>)> = heap.into_iter().map(|Reverse(x)| x).collect();
+        best.sort_by(|a, b| b.cmp(a));
+        self.quotes_at(best.into_iter().map(|(_, Reverse(i))| i))
+    }
+
+    pub fn bursts_len(&self) -> usize {
+        self.bursts.height()
+    }
+
+    /// Burst `i` of the day, in file order.
+    pub fn burst_at(&self, i: usize) -> Option<BurstRow> {
+        let b = &self.bursts;
+        let u = |name: &str| b.column(name).ok()?.u32().ok()?.get(i);
+        let s = |name: &str| b.column(name).ok()?.str().ok()?.get(i).map(str::to_owned);
+        Some(BurstRow {
+            time: sod(b.column(TIME).ok()?.datetime().ok()?.physical().get(i)?, day_start_ms(self.day)),
+            grade: Grade::parse_label(&s("grade")?)?,
+            prog_type: ProgType::parse_label(&s("prog_type")?)?,
+            background: if s("background")? == "Aggr" { Background::Aggr } else { Background::Port },
+            s1: u("s1")?,
+            s2: u("s2")?,
+            ct: u("ct")?,
+            cb: u("cb")?,
+            cs: u("cs")?,
+            cu: s("cu"),
+        })
+    }
+
+    /// The newest `n` bursts, newest first, skipping the `skip` newest.
+    pub fn latest_bursts(&self, skip: usize, n: usize) -> Vec<(usize, BurstRow)> {
+        let end = self.bursts_len().saturating_sub(skip);
+        (end.saturating_sub(n)..end).rev().filter_map(|i| Some((i, self.burst_at(i)?))).collect()
+    }
+
+    /// Whether any burst carries the optional CU column.
+    pub fn has_cu(&self) -> bool {
+        self.bursts.column("cu").map(|c| c.null_count() < c.len()).unwrap_or(false)
+    }
+
+    /// The symbols the burst at `time` hit, as its file lists them.
+    pub fn burst_symbols(&self, time: SecondOfDay) -> SymbolsState {
+        if !self.symbol_files.contains(&time) {
+            let age = self.last_time.map_or(0, |t| t.secs().saturating_sub(time.secs()));
+            return if age > SYMBOLS_GRACE_S { SymbolsState::Missing } else { SymbolsState::Pending };
+        }
+        let ms = day_start_ms(self.day) + i64::from(time.secs()) * 1000;
+        let hits = (|| -> PolarsResult<Vec<SymbolHit>> {
+            let s = &self.symbols;
+            let mask = s.column("burst_time")?.datetime()?.physical().equal(ms);
+            let rows = s.filter(&mask)?;
+            let sym = rows.column("symbol")?.str()?;
+            let (nt, nq, bbo) =
+                (rows.column("num_trades")?.u32()?, rows.column("num_quotes")?.u32()?, rows.column("bbo")?.u32()?);
+            Ok((0..rows.height())
+                .filter_map(|i| {
+                    Some(SymbolHit {
+                        symbol: sym.get(i)?.to_owned(),
+                        num_trades: nt.get(i)?,
+                        num_quotes: nq.get(i)?,
+                        bbo: bbo.get(i)?,
+                    })
+                })
+                .collect())
+        })();
+        SymbolsState::Present(hits.unwrap_or_default())
+    }
+
+    /// Cumulative buy (CB) and sell (CS) program counts over the day, one point per burst.
+    pub fn programs(&self) -> Vec<ProgramPoint> {
+        let r = (|| -> PolarsResult<Vec<ProgramPoint>> {
+            let t = times(&self.bursts, TIME)?;
+            let (cb, cs) = (self.bursts.column("cb")?.u32()?, self.bursts.column("cs")?.u32()?);
+            let base = day_start_ms(self.day);
+            Ok(t.iter()
+                .zip(cb.iter())
+                .zip(cs.iter())
+                .filter_map(|((t, cb), cs)| Some(ProgramPoint { time: sod(t?, base), cb: cb?, cs: cs? }))
+                .collect())
+        })();
+        r.unwrap_or_default()
+    }
+
+    /// S1 (`Kind::S1`, hft3) or S2 (hft2) over the last `window_s` seconds of that series.
+    pub fn series(&self, s1: bool, window_s: u32) -> Vec<SeriesRow> {
+        let df = if s1 { &self.s1 } else { &self.s2 };
+        let r = (|| -> PolarsResult<Vec<SeriesRow>> {
+            let t = df.column(TIME)?.datetime()?.physical();
+            let v = df.column("value")?.u32()?;
+            let base = day_start_ms(self.day);
+            let Some(last) = t.last() else { return Ok(Vec::new()) };
+            let from = last - i64::from(window_s) * 1000;
+            // Rows arrive in time order: walk back from the end only as far as the window.
+            let mut out = Vec::new();
+            for i in (0..t.len()).rev() {
+                let (Some(ms), Some(val)) = (t.get(i), v.get(i)) else { continue };
+                if ms < from {
+                    break;
+                }
+                out.push(SeriesRow { time: sod(ms, base), value: val });
+            }
+            out.reverse();
+            Ok(out)
+        })();
+        r.unwrap_or_default()
+    }
+
+    pub fn series_len(&self, s1: bool) -> usize {
+        if s1 { self.s1.height() } else { self.s2.height() }
+    }
+
+    /// Everything the day holds about one symbol (O(rows in the day): call on demand).
+    pub fn symbol_day(&self, symbol: &str) -> SymbolDay {
+        let Some(filter) = SymbolFilter::new(symbol) else { return SymbolDay::default() };
+        let rows = self.matching_quotes(&filter, 0);
+        let views = self.quotes_at(rows.iter().copied());
+        let mut day = SymbolDay {
+            symbol: views.first().map_or_else(|| symbol.to_uppercase(), |v| v.symbol.clone()),
+            first: views.first().map(|v| v.time),
+            last: views.last().map(|v| v.time),
+            total_quotes: views.iter().map(|v| u64::from(v.num_quotes)).sum(),
+            max_quotes: views.iter().map(|v| v.num_quotes).max().unwrap_or(0),
+            total_trades: views.iter().map(|v| u64::from(v.num_trades)).sum(),
+            quote_counts: views.iter().map(|v| v.num_quotes).collect(),
+            rows,
+            bursts: Vec::new(),
+        };
+        if let Ok(sym) = self.symbols.column("symbol").and_then(|c| c.str())
+            && let Ok(t) = times(&self.symbols, "burst_time")
+        {
+            let base = day_start_ms(self.day);
+            day.bursts =
+                sym.iter().zip(t.iter()).filter_map(|(s, t)| (filter.matches(s?)).then_some(sod(t?, base))).collect();
+            day.bursts.dedup();
+        }
+        day
+    }
+}

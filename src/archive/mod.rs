@@ -28,3 +28,6 @@ pub use read::{DayData, Feed, FileError, read_day, read_file};
 pub use rows::{FileParser, Rows};
 pub use series::SeriesRow;
 pub use time::SecondOfDay;
+
+#[cfg(test)]
+mod proptests;

@@ -1,0 +1,305 @@
+//! Archive reading end to end: days written with every quirk a Windows writer leaves, in both
+//! layouts, checked through the public commands (`stats`, `export`) and the library.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ki2::archive::{Archive, DateSpec, Day, read_day};
+use ki2::config::Config;
+use ki2::store::DayStore;
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn ki2(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ki2"))
+        .args(args)
+        .env("KI2_CONFIG_DIR", "/nonexistent-ki2-config")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// 2025-07-14, flat layout, every quirk of SPEC §1.
+fn quirky_day(root: &Path) {
+    write(
+        root,
+        "Data/20250714_hft1.csv",
+        b"\xEF\xBB\xBFSPY,0,40000,2500,10,20,1000,\r\n\
+          BRK.B,0,93001,1500,5,0,,\r\n\
+          \r\n\
+          BF/B,0,93002,2100,5,7,700,\r\n\
+          TOO,0,93003,12\r\n\
+          NAN,0,93004,abc,1,1,1,\r\n\
+          LATE,0,250000,1,1,1,1,\r\n\
+          QQQ,0,93005,4947,812,316,64284132,\r\n\
+          IWM,0,93006,4947,3,3,,\r\n\
+          \r\n\
+          DIA,0,1600",
+    );
+    write(root, "Data/20250714_hft2.csv", b"93000,10\n93001,12\n\n93002,x\n");
+    write(root, "Data/20250714_hft3.csv", b"93000,3\r\n93001,4\r\n93002,5\r\n");
+    write(
+        root,
+        "Data_Burst/20250714.csv",
+        b"93000,1,1,0,214,520,1,1,0\r\n\
+          93005,3,0,1,10,20,2,1,1,2\r\n\
+          93006,9,0,1,10,20,3,1,2,2\r\n\
+          93010,2,5,0,10,20,3,1,1,\r\n",
+    );
+    write(
+        root,
+        "Data_Burst_Symbols/Burst_20250714_093000.csv",
+        b"Symbol,NumTrades,NumQuotes,BBO\r\nSPY,511,5858,1149\r\nIWM,3,4,5\r\n",
+    );
+    write(root, "Data_Burst_Symbols/Burst_20250714_093005.csv", b"AAPL,120,600,90\r\nMSFT,x,1,1\r\n");
+}
+
+const QUIRKY_STATS: &str = r#"{"date":"2025-07-14","hft1_rows":5,"hft2_rows":2,"hft3_rows":3,"bursts":3,"buy_bursts":1,"sell_bursts":1,"grade_high":1,"grade_mod":1,"grade_low":1,"symbol_files":2,"symbol_rows":3,"malformed":6,"null_dollars":2,"max_quotes":4947,"max_quotes_symbol":"QQQ","last_ct":3,"last_cb":1,"last_cs":1}"#;
+
+#[test]
+fn stats_json_counts_a_quirky_day_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    quirky_day(dir.path());
+    let root = dir.path().to_str().unwrap();
+    let (code, out, err) = ki2(&["stats", "--root", root, "--date", "20250714", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), QUIRKY_STATS);
+}
+
+#[test]
+fn malformed_rows_are_listed_with_file_line_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    quirky_day(dir.path());
+    let archive = Archive::discover(dir.path()).unwrap();
+    let day = archive.resolve(DateSpec::Latest).unwrap();
+    let data = read_day(&archive.files(day), Default::default());
+    let listed: Vec<String> = data
+        .malformed
+        .iter()
+        .map(|m| format!("{}:{}: {}", m.file.strip_prefix(dir.path()).unwrap().display(), m.line, m.reason))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            "Data/20250714_hft1.csv:5: too few fields (4, expected 7)",
+            "Data/20250714_hft1.csv:6: num_quotes is not a number: \"abc\"",
+            "Data/20250714_hft1.csv:7: impossible time 250000 (HHMMSS)",
+            "Data/20250714_hft2.csv:4: value is not a number: \"x\"",
+            "Data_Burst/20250714.csv:3: unknown grade \"9\" (1=HIGH, 2=MOD, 3=LOW)",
+            "Data_Burst_Symbols/Burst_20250714_093005.csv:2: num_trades is not a number: \"x\"",
+        ]
+    );
+    // The half-written last line is not a row yet, nor a malformed one.
+    assert_eq!(data.partial.len(), 1);
+    // Values: unpadded times, BOM stripped, empty dollars kept as null.
+    let first = data.quotes.row(0);
+    assert_eq!((first.symbol, first.time.to_string(), first.dollars), ("SPY", "04:00:00".to_string(), Some(1000.0)));
+    assert_eq!(data.quotes.row(1).dollars, None);
+    assert_eq!(data.bursts[0].cu, None);
+    assert_eq!(data.bursts[1].cu.as_deref(), Some("2"));
+}
+
+#[test]
+fn monthly_and_flat_layouts_mix_in_one_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    quirky_day(root);
+    write(root, "2025/06/Data/20250613_hft1.csv", b"AAPL,0,93000,2100,1,1,1,\r\n");
+    write(root, "2025/06/Data_Burst/20250613.csv", b"93000,2,1,0,1,1,1,1,0\r\n");
+    // One day split across layouts: hft1 flat, its bursts monthly.
+    write(root, "Data/20250715_hft1.csv", b"SPY,0,93000,100,1,1,1,\r\n");
+    write(root, "2025/07/Data_Burst/20250715.csv", b"93000,2,0,0,1,1,1,0,1\r\n");
+    // A date that does not exist is skipped and reported.
+    write(root, "Data/20250231_hft1.csv", b"SPY,0,93000,100,1,1,1,\r\n");
+    let archive = Archive::discover(root).unwrap();
+    let days: Vec<String> = archive.days.keys().map(Day::to_string).collect();
+    assert_eq!(days, ["2025-06-13", "2025-07-14", "2025-07-15"]);
+    assert_eq!(archive.warnings.len(), 1);
+    assert!(archive.warnings[0].contains("20250231_hft1.csv"), "{:?}", archive.warnings);
+
+    let (code, out, _) = ki2(&["stats", "--root", root.to_str().unwrap(), "--date", "all", "--json"]);
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!((lines[0]["hft1_rows"].as_u64(), lines[0]["bursts"].as_u64()), (Some(1), Some(1)));
+    assert_eq!((lines[2]["hft1_rows"].as_u64(), lines[2]["sell_bursts"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(lines[2]["last_cs"].as_u64(), Some(1));
+    // `latest` is the newest day.
+    let (_, out, _) = ki2(&["stats", "--root", root.to_str().unwrap(), "--json"]);
+    assert!(out.starts_with(r#"{"date":"2025-07-15""#), "{out}");
+}
+
+#[test]
+fn stats_keys_are_exactly_the_specs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Data/20250101_hft2.csv", b"93000,1\r\n");
+    let (code, out, _) = ki2(&["stats", "--root", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut want = vec![
+        "date",
+        "hft1_rows",
+        "hft2_rows",
+        "hft3_rows",
+        "bursts",
+        "buy_bursts",
+        "sell_bursts",
+        "grade_high",
+        "grade_mod",
+        "grade_low",
+        "symbol_files",
+        "symbol_rows",
+        "malformed",
+        "null_dollars",
+        "max_quotes",
+        "max_quotes_symbol",
+        "last_ct",
+        "last_cb",
+        "last_cs",
+    ];
+    let mut got = keys.clone();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    // A day without hft1 or bursts: nulls, not zeros.
+    assert!(v["max_quotes"].is_null() && v["max_quotes_symbol"].is_null() && v["last_ct"].is_null());
+}
+
+#[test]
+fn export_writes_parquet_that_reads_back() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    quirky_day(dir.path());
+    let out = dir.path().join("out");
+    let (code, stdout, err) = ki2(&["export", "--root", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(stdout.trim(), "2025-07-14: 5 files, 16 rows");
+    let read = |kind: &str| {
+        let f = fs::File::open(out.join(kind).join("date=2025-07-14/part-0.parquet")).unwrap();
+        ParquetReader::new(f).finish().unwrap()
+    };
+    let hft1 = read("hft1");
+    assert_eq!(hft1.height(), 5);
+    assert_eq!(hft1.column("dollars").unwrap().null_count(), 2);
+    assert!(matches!(hft1.column("time").unwrap().dtype(), DataType::Datetime(TimeUnit::Milliseconds, None)));
+    let bursts = read("bursts");
+    assert_eq!(bursts.height(), 3);
+    let symbols = bursts.column("symbols").unwrap().list().unwrap();
+    let first = symbols.get_as_series(0).unwrap();
+    let hit = first.struct_().unwrap().field_by_name("symbol").unwrap();
+    assert_eq!(hit.str().unwrap().iter().collect::<Vec<_>>(), vec![Some("SPY"), Some("IWM")]);
+    assert_eq!(symbols.get_as_series(1).unwrap().len(), 1);
+    // The third burst (09:30:10) has no symbols file: null, not an empty list.
+    assert!(symbols.get_as_series(2).is_none());
+    assert_eq!(read("burst_symbols").height(), 3);
+    assert_eq!(read("hft2").height(), 2);
+}
+
+#[test]
+fn bad_input_gets_one_line_and_the_right_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let missing = dir.path().join("nope");
+    let (code, _, err) = ki2(&["stats", "--root", missing.to_str().unwrap()]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert!(err.contains("does not exist") && err.contains("nope"), "{err}");
+
+    quirky_day(dir.path());
+    let (code, _, err) = ki2(&["stats", "--root", root, "--date", "20240101"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no archive files for 2024-01-01"), "{err}");
+
+    let (code, _, err) = ki2(&["stats", "--root", root, "--date", "2024-13-45"]);
+    assert_eq!(code, 2, "{err}");
+
+    let (code, _, _) = ki2(&["stats", "--bogus"]);
+    assert_eq!(code, 2);
+
+    let cfg = write(dir.path(), "bad.toml", b"[columns]\nhft1 = [\"symbol\",\n");
+    let (code, _, err) = ki2(&["--config", cfg.to_str().unwrap(), "stats", "--root", root]);
+    assert_eq!(code, 1);
+    assert!(err.contains("bad.toml") && err.contains("line 2"), "{err}");
+
+    // An hft1 "file" that is a folder: reported by name, the rest of the day still counted.
+    let other = tempfile::tempdir().unwrap();
+    fs::create_dir_all(other.path().join("Data/20250714_hft1.csv")).unwrap();
+    write(other.path(), "Data/20250714_hft2.csv", b"93000,1\r\n");
+    let (code, out, err) = ki2(&["stats", "--root", other.path().to_str().unwrap(), "--json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("20250714_hft1.csv") && err.contains("folder"), "{err}");
+    assert!(out.contains(r#""hft2_rows":1"#), "{out}");
+}
+
+#[test]
+fn column_order_comes_from_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // This writer puts NumTrades before BBO, and CS before CB.
+    write(dir.path(), "Data/20250714_hft1.csv", b"SPY,0,93000,2500,7,99,1000,\r\n");
+    write(dir.path(), "Data_Burst/20250714.csv", b"93000,1,1,0,1,1,5,3,2\r\n");
+    let cfg = write(
+        dir.path(),
+        "cfg.toml",
+        b"[columns]\nhft1 = [\"symbol\", \"t1\", \"time\", \"num_quotes\", \"num_trades\", \"bbo\", \"dollars\"]\n\
+          burst = [\"time\", \"grade\", \"prog_type\", \"background\", \"s1\", \"s2\", \"ct\", \"cs\", \"cb\"]\n",
+    );
+    let config = Config::load(Some(&cfg)).unwrap();
+    let archive = Archive::discover(dir.path()).unwrap();
+    let data = read_day(&archive.files(archive.resolve(DateSpec::Latest).unwrap()), config.columns);
+    assert_eq!((data.quotes.row(0).bbo, data.quotes.row(0).num_trades), (99, 7));
+    assert_eq!((data.bursts[0].cb, data.bursts[0].cs), (2, 3));
+}
+
+#[test]
+fn store_appends_and_answers_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    quirky_day(dir.path());
+    let archive = Archive::discover(dir.path()).unwrap();
+    let day = archive.resolve(DateSpec::Latest).unwrap();
+    let mut store = DayStore::from_day(read_day(&archive.files(day), Default::default())).unwrap();
+    let latest: Vec<String> = store.latest_quotes(0, 2).into_iter().map(|q| q.symbol).collect();
+    assert_eq!(latest, ["IWM", "QQQ"]);
+    let top: Vec<(String, u32)> = store.top_quotes(3).into_iter().map(|q| (q.symbol, q.num_quotes)).collect();
+    assert_eq!(top, [("QQQ".into(), 4947), ("IWM".into(), 4947), ("SPY".into(), 2500)]);
+    let t = ki2::archive::SecondOfDay::from_hhmmss(93000).unwrap();
+    match store.burst_symbols(t) {
+        ki2::store::SymbolsState::Present(hits) => assert_eq!(hits.len(), 2),
+        other => panic!("{other:?}"),
+    }
+    let p = store.programs();
+    assert_eq!(p.iter().map(|p| (p.cb, p.cs)).collect::<Vec<_>>(), [(1, 0), (1, 1), (1, 1)]);
+
+    let mut more = ki2::archive::Quotes::default();
+    more.push(ki2::archive::QuoteRow {
+        time: ki2::archive::SecondOfDay::from_hhmmss(93100).unwrap(),
+        symbol: "SPY",
+        num_quotes: 3000,
+        bbo: 1,
+        num_trades: 2,
+        dollars: Some(10.0),
+    });
+    let v = store.version();
+    store.append(&ki2::archive::Rows::Quotes(more)).unwrap();
+    assert!(store.version() > v);
+    assert_eq!(store.quotes_len(), 6);
+    let spy = store.symbol_day("spy");
+    assert_eq!(
+        (spy.rows.len(), spy.first.unwrap().to_string(), spy.last.unwrap().to_string()),
+        (2, "04:00:00".into(), "09:31:00".into())
+    );
+    assert_eq!(spy.bursts, [t]);
+    assert_eq!(store.stats().unwrap().hft1_rows, 6);
+    // Symbols of a burst whose file never came: pending while recent, missing later.
+    let late = ki2::archive::SecondOfDay::from_hhmmss(93010).unwrap();
+    assert_eq!(store.burst_symbols(late), ki2::store::SymbolsState::Pending);
+}

@@ -1,0 +1,95 @@
+//! Hostile and broken input through the public commands: ki2 reports it, skips it, keeps going,
+//! and never loses the good rows around it.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(&p, bytes).unwrap();
+}
+
+fn ki2(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ki2"))
+        .args(args)
+        .env("KI2_CONFIG_DIR", "/nonexistent-ki2-config")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn stats(root: &Path) -> serde_json::Value {
+    let (code, out, err) = ki2(&["stats", "--root", root.to_str().unwrap(), "--json"]);
+    assert!(code == 0 || code == 1, "{err}");
+    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out:?} {err}"))
+}
+
+const GOOD: &[u8] = b"SPY,0,93000,2500,10,20,1000,\r\n";
+
+#[test]
+fn nul_bytes_and_invalid_utf8_are_malformed_rows_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = GOOD.to_vec();
+    f.extend_from_slice(b"\0\0\0\0\0\0\0\0\r\n"); // a crashed writer's preallocated zeros
+    f.extend_from_slice(b"S\xffY,0,93001,1,1,1,1,\r\n"); // invalid UTF-8 in the symbol
+    f.extend_from_slice(b"QQQ,0,93\x0002,1,1,1,1,\r\n"); // a NUL inside a number
+    f.extend_from_slice(GOOD);
+    write(dir.path(), "Data/20250714_hft1.csv", &f);
+    let s = stats(dir.path());
+    assert_eq!((s["hft1_rows"].as_u64(), s["malformed"].as_u64()), (Some(2), Some(3)));
+}
+
+#[test]
+fn a_10_mb_line_is_skipped_with_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = GOOD.to_vec();
+    f.extend(std::iter::repeat_n(b'A', 10 << 20));
+    f.extend_from_slice(b"\r\n");
+    f.extend_from_slice(GOOD);
+    // And a file that ends in a 10 MB line with no newline at all.
+    write(dir.path(), "Data/20250714_hft1.csv", &f);
+    let mut g = b"93000,1\r\n".to_vec();
+    g.extend(std::iter::repeat_n(b'7', 10 << 20));
+    write(dir.path(), "Data/20250714_hft2.csv", &g);
+    let s = stats(dir.path());
+    assert_eq!(
+        (s["hft1_rows"].as_u64(), s["malformed"].as_u64(), s["hft2_rows"].as_u64()),
+        (Some(2), Some(1), Some(1))
+    );
+    let (_, out, _) = ki2(&["stats", "--root", dir.path().to_str().unwrap(), "--malformed"]);
+    assert!(out.contains("20250714_hft1.csv:2: line longer than 65536 bytes"), "{out}");
+}
+
+#[test]
+fn a_file_of_commas_and_odd_symbol_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Data/20250714_hft1.csv", b",,,,,,,\r\n,,,,,,,\r\n,,\r\n");
+    write(dir.path(), "Data_Burst/20250714.csv", b",,,,,,,,,\r\n93000,1,1,0,1,1,1,1,0\r\n");
+    // Wrong header, no header, header only, empty file.
+    write(dir.path(), "Data_Burst_Symbols/Burst_20250714_093000.csv", b"Ticker;Trades;Quotes\r\nSPY,1,2,3\r\n");
+    write(dir.path(), "Data_Burst_Symbols/Burst_20250714_093001.csv", b"SPY,1,2,3\r\nQQQ,1,2,3\r\n");
+    write(dir.path(), "Data_Burst_Symbols/Burst_20250714_093002.csv", b"Symbol,NumTrades,NumQuotes,BBO\r\n");
+    write(dir.path(), "Data_Burst_Symbols/Burst_20250714_093003.csv", b"");
+    let s = stats(dir.path());
+    assert_eq!((s["hft1_rows"].as_u64(), s["bursts"].as_u64()), (Some(0), Some(1)));
+    assert_eq!((s["symbol_files"].as_u64(), s["symbol_rows"].as_u64()), (Some(4), Some(3)));
+    assert_eq!(s["malformed"].as_u64(), Some(4));
+}
+
+#[test]
+fn impossible_dates_in_names_are_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Data/20250231_hft1.csv", GOOD);
+    write(dir.path(), "Data_Burst_Symbols/Burst_20250714_256000.csv", b"SPY,1,2,3\r\n");
+    write(dir.path(), "Data/20250714_hft1.csv", GOOD);
+    let (code, out, err) = ki2(&["stats", "--root", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(r#""date":"2025-07-14""#) && out.contains(r#""symbol_files":0"#), "{out}");
+    assert!(err.contains("20250231_hft1.csv: no such date") && err.contains("Burst_20250714_256000.csv"), "{err}");
+}

@@ -1,1 +1,16 @@
-//! TODO
+//! Alert rules, their evaluation over rows, and where alerts go.
+//!
+//! `fields`, `rules` and `ruleset` define what a rule is (and the pure match questions the TUI
+//! asks to highlight rows), `format` reads and writes rules as TOML, `load` finds and saves
+//! rules files.
+
+pub mod fields;
+pub mod format;
+pub mod load;
+pub mod rules;
+pub mod ruleset;
+
+pub use format::{DEFAULT_RULES, RulesError};
+pub use load::RulesOrigin;
+pub use rules::{Field, FieldType, Op, Rule, Source, Value};
+pub use ruleset::RuleSet;

@@ -94,7 +94,8 @@ impl RuleSet {
                 let message = format!("duplicate rule name {:?} (first defined on line {line})", rule.name);
                 return Err(error_at(text, raw.name.span().start, message));
             }
-            // A rule built field by field passed every check above; this catches what they miss.
+            // `convert` checks key by key to point at the right one; `validate` is the one
+            // definition of a valid rule, and keeps the two from drifting apart.
             rule.validate().map_err(|message| error_at(text, table.start, message))?;
             name_spans.push(raw.name.span());
             rules.push(rule);
@@ -131,32 +132,32 @@ impl RuleSet {
     }
 }
 
-type Spot = (Range<usize>, String);
+/// A message and the bytes of the text it is about.
+type Located = (Range<usize>, String);
 
-fn convert(raw: &RawRule) -> Result<Rule, Spot> {
-    let at = |s: Range<usize>, msg: String| (s, msg);
+fn convert(raw: &RawRule) -> Result<Rule, Located> {
     let name = raw.name.get_ref().trim().to_owned();
     if name.is_empty() {
-        return Err(at(raw.name.span(), "rule name is empty".into()));
+        return Err((raw.name.span(), "rule name is empty".into()));
     }
     let source = Source::parse(raw.source.get_ref()).ok_or_else(|| {
         let all = names(Source::ALL.iter().map(|s| s.name()));
-        at(raw.source.span(), format!("unknown source {:?}: expected one of {all}", raw.source.get_ref()))
+        (raw.source.span(), format!("unknown source {:?}: expected one of {all}", raw.source.get_ref()))
     })?;
     let field = Field::parse(raw.field.get_ref()).filter(|f| source.fields().contains(f)).ok_or_else(|| {
         let all = names(source.fields().iter().map(|f| f.name()));
-        at(raw.field.span(), format!("source {source} has no field {:?}: expected one of {all}", raw.field.get_ref()))
+        (raw.field.span(), format!("source {source} has no field {:?}: expected one of {all}", raw.field.get_ref()))
     })?;
     let op = Op::parse(raw.op.get_ref()).ok_or_else(|| {
         let all = names(Op::ALL.iter().map(|o| o.symbol()));
-        at(raw.op.span(), format!("unknown op {:?}: expected one of {all}", raw.op.get_ref()))
+        (raw.op.span(), format!("unknown op {:?}: expected one of {all}", raw.op.get_ref()))
     })?;
     if !field.ops().contains(&op) {
-        return Err(at(raw.op.span(), format!("op {op} does not apply to {field} (its values have no order): use ==")));
+        return Err((raw.op.span(), format!("op {op} does not apply to {field} (its values have no order): use ==")));
     }
     let value = threshold(field, raw.value.get_ref()).ok_or_else(|| {
         let shown = raw.value.get_ref().to_string();
-        at(raw.value.span(), format!("{field} expects {}, not {shown}", expected(field)))
+        (raw.value.span(), format!("{field} expects {}, not {shown}", expected(field)))
     })?;
     let symbols = match &raw.symbols {
         None => Vec::new(),
@@ -165,10 +166,10 @@ fn convert(raw: &RawRule) -> Result<Rule, Spot> {
                 let msg = format!(
                     "symbols (a watch list) applies to quotes and burst_symbols only; {source} rows have no symbol"
                 );
-                return Err(at(list.span(), msg));
+                return Err((list.span(), msg));
             }
             if list.get_ref().iter().any(|s| s.trim().is_empty()) {
-                return Err(at(list.span(), "symbols: empty symbol in the watch list".into()));
+                return Err((list.span(), "symbols: empty symbol in the watch list".into()));
             }
             list.get_ref().iter().map(|s| s.trim().to_owned()).collect()
         }
@@ -176,7 +177,7 @@ fn convert(raw: &RawRule) -> Result<Rule, Spot> {
     let cooldown_s = match &raw.cooldown_s {
         None => 0,
         Some(c) => u32::try_from(*c.get_ref())
-            .map_err(|_| at(c.span(), format!("cooldown_s expects seconds (0 or more), not {}", c.get_ref())))?,
+            .map_err(|_| (c.span(), format!("cooldown_s expects seconds (0 or more), not {}", c.get_ref())))?,
     };
     Ok(Rule { name, source, field, op, value, symbols, cooldown_s, enabled: raw.enabled.unwrap_or(true) })
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::alerts::{Alert, Enricher, Evaluator, HumanFormat, RuleSet};
+use crate::alerts::{Alert, Enricher, Evaluator, HumanFormat, RuleSet, printable};
 use crate::archive::{Archive, DateSpec, read_day};
 use crate::cli::ScanArgs;
 use crate::commands::UsageError;
@@ -28,7 +28,7 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<ExitCode> {
         bail!("cannot read {err}");
     }
     if let Some(first) = data.malformed.first() {
-        let n = data.malformed.len();
+        let (n, first) = (data.malformed.len(), printable(&first.to_string()));
         eprintln!("ki2: warning: {n} malformed row(s) skipped, first {first} (list them with `ki2 stats --malformed`)");
     }
     let mut printer = Printer::new(args.json, &rules);

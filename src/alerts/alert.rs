@@ -1,0 +1,190 @@
+//! An alert: which rule fired, on what row, and (for quotes) what the symbol's history says.
+//! Printed as one JSON object per line or as one aligned human line.
+
+use serde::Serialize;
+use serde::ser::Serializer;
+
+use super::enrich::Enrichment;
+use super::rules::{Field, Op, Source, Value};
+use super::ruleset::RuleSet;
+use crate::archive::{Day, SecondOfDay};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub rule: String,
+    pub source: Source,
+    pub day: Day,
+    pub time: SecondOfDay,
+    /// None for sources without a symbol (bursts, s1, s2).
+    pub symbol: Option<String>,
+    pub field: Field,
+    pub op: Op,
+    /// The row's value of `field`.
+    pub value: Value,
+    pub threshold: Value,
+    /// For quotes alerts, when a history was available.
+    pub enrichment: Option<Enrichment>,
+}
+
+/// `2025-07-14T09:30:15`: local market time, no zone (the archive carries none).
+pub fn iso_time(day: Day, time: SecondOfDay) -> String {
+    format!("{}T{time}", day)
+}
+
+#[derive(Serialize)]
+struct AlertJson<'a> {
+    rule: &'a str,
+    source: &'static str,
+    time: String,
+    symbol: Option<&'a str>,
+    field: &'static str,
+    value: JsonValue,
+    threshold: JsonValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enrichment: Option<&'a Enrichment>,
+}
+
+/// Counts as JSON integers, amounts as JSON numbers, labels as strings.
+struct JsonValue(Value);
+
+impl Serialize for JsonValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (self.0, self.0.label()) {
+            (_, Some(label)) => s.serialize_str(label),
+            (Value::Count(n), _) => s.serialize_u64(n),
+            (Value::Amount(a), _) => s.serialize_f64(a),
+            _ => s.serialize_none(),
+        }
+    }
+}
+
+impl Alert {
+    pub fn timestamp(&self) -> String {
+        iso_time(self.day, self.time)
+    }
+
+    /// One JSON object, no line break: `{"rule","source","time","symbol","field","value",
+    /// "threshold"}` and, for quotes alerts, `"enrichment"`.
+    pub fn to_json(&self) -> String {
+        let json = AlertJson {
+            rule: &self.rule,
+            source: self.source.name(),
+            time: self.timestamp(),
+            symbol: self.symbol.as_deref(),
+            field: self.field.name(),
+            value: JsonValue(self.value),
+            threshold: JsonValue(self.threshold),
+            enrichment: self.enrichment.as_ref(),
+        };
+        // Serializing plain strings and numbers cannot fail; NaN amounts never reach an alert.
+        serde_json::to_string(&json).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    }
+}
+
+/// Formats alerts as aligned lines: widths come from the rule set, so lines printed one at a
+/// time (while following) line up as well as a whole day's.
+#[derive(Debug, Clone)]
+pub struct HumanFormat {
+    rule_width: usize,
+}
+
+const SOURCE_WIDTH: usize = "burst_symbols".len();
+const SYMBOL_WIDTH: usize = 8;
+
+impl HumanFormat {
+    pub fn new(rules: &RuleSet) -> HumanFormat {
+        HumanFormat { rule_width: rules.rules().iter().map(|r| r.name.chars().count()).max().unwrap_or(0) }
+    }
+
+    /// `2025-07-14 09:30:15  quote-stuffing  quotes  SPY  num_quotes 2500 >= 2000  first …`
+    pub fn line(&self, a: &Alert) -> String {
+        let symbol = a.symbol.as_deref().map_or_else(|| "-".to_owned(), printable);
+        let mut line = format!(
+            "{} {}  {:<rw$}  {:<SOURCE_WIDTH$}  {:<SYMBOL_WIDTH$}  {} {} {} {}",
+            a.day,
+            a.time,
+            printable(&a.rule),
+            a.source.name(),
+            symbol,
+            a.field,
+            a.value,
+            a.op,
+            a.threshold,
+            rw = self.rule_width,
+        );
+        if let Some(e) = &a.enrichment {
+            line.push_str("  ");
+            line.push_str(&e.describe());
+        }
+        line
+    }
+}
+
+/// Text from files or rules, safe to print on a terminal: control characters (an escape
+/// sequence in a symbol could retitle or rewrite the user's terminal) are shown escaped.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::{Grade, ProgType};
+
+    fn alert(source: Source, symbol: Option<&str>, field: Field, value: Value, threshold: Value) -> Alert {
+        Alert {
+            rule: "r".into(),
+            source,
+            day: Day::parse_compact("20250714").unwrap_or_else(|| panic!("day")),
+            time: SecondOfDay::from_hhmmss(93015).unwrap_or_default(),
+            symbol: symbol.map(str::to_owned),
+            field,
+            op: Op::Ge,
+            value,
+            threshold,
+            enrichment: None,
+        }
+    }
+
+    #[test]
+    fn json_has_the_specified_keys_in_order() {
+        let a = alert(Source::Bursts, None, Field::Grade, Value::Grade(Grade::High), Value::Grade(Grade::Mod));
+        assert_eq!(
+            a.to_json(),
+            r#"{"rule":"r","source":"bursts","time":"2025-07-14T09:30:15","symbol":null,"field":"grade","value":"HIGH","threshold":"MOD"}"#
+        );
+        let a = alert(Source::Quotes, Some("BF/B"), Field::Dollars, Value::Amount(1.5e6), Value::Amount(1e6));
+        assert!(a.to_json().contains(r#""symbol":"BF/B","field":"dollars","value":1500000.0,"threshold":1000000.0}"#));
+        let a = alert(Source::S2, None, Field::Value, Value::Count(12), Value::Count(10));
+        assert!(a.to_json().ends_with(r#""field":"value","value":12,"threshold":10}"#));
+        let a = alert(
+            Source::Bursts,
+            None,
+            Field::ProgType,
+            Value::ProgType(ProgType::Und),
+            Value::ProgType(ProgType::Und),
+        );
+        assert!(a.to_json().ends_with(r#""value":"UND","threshold":"UND"}"#));
+    }
+
+    #[test]
+    fn human_lines_align_and_never_carry_control_characters() -> Result<(), String> {
+        let rules = RuleSet::new(vec![
+            super::super::Rule::new("r", Source::Quotes, Field::NumQuotes, Op::Ge, Value::Count(1)),
+            super::super::Rule::new("longer-name", Source::S1, Field::Value, Op::Ge, Value::Count(1)),
+        ])?;
+        let f = HumanFormat::new(&rules);
+        let a =
+            alert(Source::Quotes, Some("\x1b]0;pwned\x07"), Field::NumQuotes, Value::Count(2500), Value::Count(2000));
+        assert_eq!(
+            f.line(&a),
+            "2025-07-14 09:30:15  r            quotes         \\u{1b}]0;pwned\\u{7}  num_quotes 2500 >= 2000"
+        );
+        let a = alert(Source::S1, None, Field::Value, Value::Count(3), Value::Count(2));
+        assert_eq!(f.line(&a), "2025-07-14 09:30:15  r            s1             -         value 3 >= 2");
+        Ok(())
+    }
+}

@@ -1,0 +1,112 @@
+//! Rules files: where a command's rules come from, and saving without losing the old file
+//! when something fails.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+
+use super::ruleset::RuleSet;
+
+/// Where a command's rules came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulesOrigin {
+    File(PathBuf),
+    Defaults,
+}
+
+impl RuleSet {
+    /// Reads a rules file; the error names the file and the line.
+    pub fn load(path: &Path) -> Result<RuleSet> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read rules file {}", path.display()))?;
+        RuleSet::parse(&text).map_err(|e| anyhow!("rules file {}: {e}", path.display()))
+    }
+
+    /// Where the TUI saves rules and every command looks for them.
+    pub fn user_path() -> PathBuf {
+        crate::config::config_dir().join("rules.toml")
+    }
+
+    /// `--rules FILE` (which must exist), else the user's rules file if there is one, else the
+    /// defaults.
+    pub fn resolve(explicit: Option<&Path>) -> Result<(RuleSet, RulesOrigin)> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = RuleSet::user_path();
+                if !p.exists() {
+                    return Ok((RuleSet::defaults(), RulesOrigin::Defaults));
+                }
+                p
+            }
+        };
+        Ok((RuleSet::load(&path)?, RulesOrigin::File(path)))
+    }
+
+    /// Writes the rules to `path` through a temporary file in the same folder and a rename, so
+    /// the file on disk is always either the old rules or the new ones.
+    pub fn save_atomic(&self, path: &Path) -> Result<()> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".rules-")
+            .suffix(".toml.tmp")
+            .tempfile_in(&dir)
+            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        tmp.write_all(self.to_toml().as_bytes())
+            .and_then(|()| tmp.as_file().sync_all())
+            .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+        tmp.persist(path).map_err(|e| anyhow!("cannot replace {}: {}", path.display(), e.error))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::Value;
+
+    #[test]
+    fn saving_replaces_the_file_atomically_and_creates_its_folder() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("config").join("rules.toml");
+        let mut set = RuleSet::defaults();
+        set.save_atomic(&path)?;
+        assert_eq!(RuleSet::load(&path)?, set);
+        set.update(0, |r| r.step(true)).map_err(anyhow::Error::msg)?;
+        set.save_atomic(&path)?;
+        assert_eq!(RuleSet::load(&path)?.rules()[0].value, Value::Count(2100));
+        // Only the rules file is left behind: no temporary files.
+        assert_eq!(std::fs::read_dir(path.parent().unwrap_or(dir.path()))?.count(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_save_says_what_failed_and_keeps_the_old_file() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        // The target is a folder: the rename cannot replace it.
+        let path = dir.path().join("rules.toml");
+        std::fs::create_dir(&path)?;
+        std::fs::write(path.join("keep"), "x")?;
+        let msg = RuleSet::defaults().save_atomic(&path).err().map(|e| format!("{e:#}")).unwrap_or_default();
+        assert!(msg.starts_with(&format!("cannot replace {}", path.display())), "{msg}");
+        assert_eq!(std::fs::read_to_string(path.join("keep"))?, "x");
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 1, "the temporary file is cleaned up");
+        // A folder that cannot be created.
+        let blocked = dir.path().join("file");
+        std::fs::write(&blocked, "")?;
+        let msg = RuleSet::defaults().save_atomic(&blocked.join("rules.toml")).err().map(|e| format!("{e:#}"));
+        assert!(msg.unwrap_or_default().starts_with(&format!("cannot create folder {}", blocked.display())));
+        Ok(())
+    }
+
+    #[test]
+    fn a_missing_rules_file_is_named() {
+        let msg = RuleSet::load(Path::new("/no/such/rules.toml")).err().map(|e| format!("{e:#}")).unwrap_or_default();
+        assert!(msg.starts_with("cannot read rules file /no/such/rules.toml: "), "{msg}");
+    }
+}

@@ -78,13 +78,65 @@ pub fn ordinal(n: usize) -> String {
 struct SymbolStats {
     first: HashMap<String, SecondOfDay>,
     last_day: HashMap<String, Day>,
-    /// Ascending.
-    dollars: HashMap<String, Vec<f64>>,
+    dollars: HashMap<String, Ranked>,
 }
 
 impl SymbolStats {
     fn count_above(&self, symbol: &str, x: f64) -> (usize, usize) {
-        self.dollars.get(symbol).map_or((0, 0), |v| (v.len() - v.partition_point(|d| *d <= x), v.len()))
+        self.dollars.get(symbol).map_or((0, 0), |v| (v.count_above(x), v.len()))
+    }
+}
+
+/// Values kept for rank queries while they keep arriving: a sorted run plus a short unsorted
+/// tail merged in when it fills. A sorted insert per row would cost a memmove of the whole
+/// run each time — quadratic for SPY's ~25,000 rows on a heavy day.
+#[derive(Debug, Default)]
+struct Ranked {
+    sorted: Vec<f64>,
+    tail: Vec<f64>,
+}
+
+impl Ranked {
+    const TAIL: usize = 256;
+
+    fn push(&mut self, x: f64) {
+        self.tail.push(x);
+        if self.tail.len() >= Self::TAIL {
+            self.settle();
+        }
+    }
+
+    /// Merges the tail into the sorted run.
+    fn settle(&mut self) {
+        if self.tail.is_empty() {
+            return;
+        }
+        self.tail.sort_by(f64::total_cmp);
+        let run = std::mem::take(&mut self.sorted);
+        let mut merged = Vec::with_capacity(run.len() + self.tail.len());
+        let (mut i, mut j) = (0, 0);
+        while i < run.len() && j < self.tail.len() {
+            if run[i] <= self.tail[j] {
+                merged.push(run[i]);
+                i += 1;
+            } else {
+                merged.push(self.tail[j]);
+                j += 1;
+            }
+        }
+        merged.extend_from_slice(&run[i..]);
+        merged.extend_from_slice(&self.tail[j..]);
+        self.sorted = merged;
+        self.tail.clear();
+    }
+
+    fn len(&self) -> usize {
+        self.sorted.len() + self.tail.len()
+    }
+
+    /// How many values are strictly greater than `x`.
+    fn count_above(&self, x: f64) -> usize {
+        self.sorted.len() - self.sorted.partition_point(|d| *d <= x) + self.tail.iter().filter(|d| **d > x).count()
     }
 }
 
@@ -129,14 +181,10 @@ impl Enricher {
             }
         }
         if let Some(d) = row.dollars {
-            let v = match stats.dollars.get_mut(row.symbol) {
-                Some(v) => v,
-                None => stats.dollars.entry(row.symbol.to_owned()).or_default(),
-            };
-            // Sorted insert: a memmove per row, cheap at the few thousand rows a symbol has
-            // in a day, and it keeps every rank lookup a binary search.
-            let at = v.partition_point(|x| *x <= d);
-            v.insert(at, d);
+            match stats.dollars.get_mut(row.symbol) {
+                Some(v) => v.push(d),
+                None => stats.dollars.entry(row.symbol.to_owned()).or_default().push(d),
+            }
         }
     }
 
@@ -149,13 +197,13 @@ impl Enricher {
         let history = self.history.as_ref().map_or(&empty, |(_, stats)| stats);
         let last_seen_day = history.last_day.get(row.symbol).copied();
         let (above_before, count_before) = row.dollars.map_or_else(
-            || (0, history.dollars.get(row.symbol).map_or(0, Vec::len)),
+            || (0, history.dollars.get(row.symbol).map_or(0, Ranked::len)),
             |d| history.count_above(row.symbol, d),
         );
         let today = (self.today == Some(day)).then_some(&self.today_stats);
         let (above_today, count_today) = match (today, row.dollars) {
             (Some(t), Some(d)) => t.count_above(row.symbol, d),
-            (Some(t), None) => (0, t.dollars.get(row.symbol).map_or(0, Vec::len)),
+            (Some(t), None) => (0, t.dollars.get(row.symbol).map_or(0, Ranked::len)),
             (None, _) => (0, 0),
         };
         Enrichment {
@@ -190,16 +238,16 @@ impl Enricher {
                 }
                 if let Some(x) = row.dollars {
                     match stats.dollars.get_mut(row.symbol) {
-                        Some(v) => v.push(x),
+                        Some(v) => v.tail.push(x),
                         None => {
-                            stats.dollars.insert(row.symbol.to_owned(), vec![x]);
+                            stats.dollars.insert(row.symbol.to_owned(), Ranked { sorted: Vec::new(), tail: vec![x] });
                         }
                     }
                 }
             }
         }
         for v in stats.dollars.values_mut() {
-            v.sort_by(f64::total_cmp);
+            v.settle();
         }
         stats
     }
@@ -257,5 +305,26 @@ mod tests {
         e.observe(today, &row("OLD", 100000, Some(1.0)));
         assert_eq!(e.enrich(today, &row("OLD", 100000, Some(1.0))).last_seen_day, None);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod ranked_tests {
+    use super::Ranked;
+
+    #[test]
+    fn ranks_match_a_plain_count_across_merges() {
+        let mut r = Ranked::default();
+        let mut all = Vec::new();
+        let mut x: u64 = 7;
+        for _ in 0..1000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let v = (x >> 40) as f64;
+            r.push(v);
+            all.push(v);
+            let probe = ((x >> 20) % (1 << 24)) as f64;
+            assert_eq!(r.count_above(probe), all.iter().filter(|d| **d > probe).count());
+        }
+        assert_eq!(r.len(), 1000);
     }
 }

@@ -26,14 +26,22 @@ fn main() {
     };
     let runs: usize = std::env::var("KI2_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     let mut times = Vec::new();
+    let mut phases = [0.0f64; 3];
     let mut last = None;
     for _ in 0..runs {
+        drop(last.take());
         let start = Instant::now();
         let archive = Archive::discover(root.as_ref()).unwrap_or_else(|e| panic!("{e}"));
         let day = archive.resolve(DateSpec::Latest).unwrap_or_else(|e| panic!("{e}"));
+        let t1 = Instant::now();
         let data = read_day(&archive.files(day), Default::default());
+        let t2 = Instant::now();
         let store = DayStore::from_day(data).unwrap_or_else(|e| panic!("{e}"));
-        times.push(start.elapsed().as_secs_f64());
+        let end = Instant::now();
+        times.push((end - start).as_secs_f64());
+        for (p, d) in phases.iter_mut().zip([t1 - start, t2 - t1, end - t2]) {
+            *p += d.as_secs_f64() / runs as f64;
+        }
         last = Some(store);
     }
     let Some(store) = last else { return };
@@ -41,6 +49,7 @@ fn main() {
     let rows = store.quotes_len().max(1);
     println!("cold load: {} hft1 rows, {} bursts", store.quotes_len(), store.bursts_len());
     println!("  wall: best {:.3} s, median {:.3} s over {runs} runs", times[0], times[times.len() / 2]);
+    println!("  mean phases: discover {:.3} s, parse {:.3} s, frames {:.3} s", phases[0], phases[1], phases[2]);
     println!("  peak RSS: {:.1} MB", peak_rss_mb());
     println!("  store: {:.1} bytes per hft1 row held", store.estimated_bytes() as f64 / rows as f64);
 }

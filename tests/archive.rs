@@ -303,3 +303,31 @@ fn store_appends_and_answers_queries() {
     let late = ki2::archive::SecondOfDay::from_hhmmss(93010).unwrap();
     assert_eq!(store.burst_symbols(late), ki2::store::SymbolsState::Pending);
 }
+
+#[test]
+fn a_large_file_read_in_parallel_parts_equals_reading_it_whole() {
+    use ki2::archive::Kind;
+    use ki2::archive::read::{read_file, read_file_parallel};
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut i = 0u32;
+    // ~12 MB: past the parallel threshold; a malformed line every ~50,000 rows lands near cuts.
+    while text.len() < 12 << 20 {
+        if i % 49_999 == 7 {
+            text.push_str("BROKEN,0,93000\r\n");
+        } else if i % 77_777 == 3 {
+            text.push_str("\r\n");
+        }
+        let t = 40000 + (i / 30) % 60;
+        text.push_str(&format!("S{},0,{t},{},{},{},{},\r\n", i % 997, 1000 + i, i % 13, i % 7, i));
+        i += 1;
+    }
+    let path = write(dir.path(), "Data/20250714_hft1.csv", text.as_bytes());
+    let whole = read_file(&path, Kind::Quotes, None, Default::default()).unwrap();
+    let parts = read_file_parallel(&path, Kind::Quotes, Default::default()).unwrap();
+    assert_eq!(parts.rows.len(), i as usize);
+    assert_eq!(parts.rows, whole.rows);
+    assert_eq!(parts.malformed, whole.malformed);
+    assert!(parts.malformed.len() > 4);
+    assert_eq!(parts.bytes, text.len() as u64);
+}

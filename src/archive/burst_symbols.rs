@@ -13,7 +13,7 @@ pub struct SymbolHit {
 }
 
 pub fn parse(line: &[u8]) -> Result<SymbolHit, Reason> {
-    let f = fields::split::<4>(line, 4)?;
+    let f = fields::split::<4>(line, 4, 4)?;
     Ok(SymbolHit {
         symbol: fields::symbol(f[0])?.to_owned(),
         num_trades: fields::uint(f[1], "num_trades")?,

@@ -2,19 +2,31 @@
 
 use super::malformed::Reason;
 
-/// Splits `line` on commas into at most `N` fields. Fields past `N` must be empty (the writer's
-/// trailing comma); a non-empty one means the line is not what we expect (two rows glued
-/// together, a wrong column count), and is reported rather than silently cut.
-pub fn split<const N: usize>(line: &[u8], min: usize) -> Result<[&[u8]; N], Reason> {
+/// Splits `line` on commas into at least `min` fields; fields from index `max` on must be empty
+/// (the writer's trailing comma). A non-empty one means the line is not what we expect (two
+/// rows glued together, a wrong column count), and is reported rather than silently cut.
+/// One pass, no allocation: this is the inner loop of a million-row load.
+pub fn split<const N: usize>(line: &[u8], min: usize, max: usize) -> Result<[&[u8]; N], Reason> {
     let mut out: [&[u8]; N] = [&[]; N];
     let mut count = 0;
-    for field in line.split(|&b| b == b',') {
+    let mut rest = line;
+    loop {
+        let (field, next) = match memchr::memchr(b',', rest) {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        let field = trim(field);
+        if count >= max.min(N) && !field.is_empty() {
+            return Err(Reason::TooManyFields { got: line.split(|&b| b == b',').count(), max: max.min(N) });
+        }
         if count < N {
-            out[count] = trim(field);
-        } else if !trim(field).is_empty() {
-            return Err(Reason::TooManyFields { got: line.split(|&b| b == b',').count(), max: N });
+            out[count] = field;
         }
         count += 1;
+        match next {
+            Some(n) => rest = n,
+            None => break,
+        }
     }
     if count < min {
         return Err(Reason::TooFewFields { got: count, want: min });
@@ -80,13 +92,13 @@ mod tests {
 
     #[test]
     fn trailing_empty_fields_are_allowed_but_extra_values_are_not() {
-        assert!(split::<7>(b"QQQ,0,93000,4947,812,316,64284132,", 7).is_ok());
-        assert!(split::<7>(b"QQQ,0,93000,4947,812,316,64284132,,", 7).is_ok());
+        assert!(split::<7>(b"QQQ,0,93000,4947,812,316,64284132,", 7, 7).is_ok());
+        assert!(split::<7>(b"QQQ,0,93000,4947,812,316,64284132,,", 7, 7).is_ok());
         assert_eq!(
-            split::<7>(b"QQQ,0,93000,4947,812,316,64284132,SPY", 7).err(),
+            split::<7>(b"QQQ,0,93000,4947,812,316,64284132,SPY", 7, 7).err(),
             Some(Reason::TooManyFields { got: 8, max: 7 })
         );
-        assert_eq!(split::<7>(b"QQQ,0,93000", 7).err(), Some(Reason::TooFewFields { got: 3, want: 7 }));
+        assert_eq!(split::<7>(b"QQQ,0,93000", 7, 7).err(), Some(Reason::TooFewFields { got: 3, want: 7 }));
     }
 
     #[test]

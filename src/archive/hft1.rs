@@ -61,6 +61,13 @@ impl Symbols {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
+
+    /// Moves `other`'s symbols after these.
+    pub fn append(&mut self, other: Symbols) {
+        let base = self.bytes.len() as u32;
+        self.bytes.push_str(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+    }
 }
 
 /// A batch of hft1 rows, column by column (what the store turns into a DataFrame).
@@ -107,10 +114,18 @@ impl Quotes {
         self.dollars.push(r.dollars);
     }
 
-    pub fn extend(&mut self, other: &Quotes) {
-        for r in other.rows() {
-            self.push(r);
+    /// Moves `other`'s rows after these, column by column.
+    pub fn append(&mut self, other: Quotes) {
+        if self.is_empty() {
+            *self = other;
+            return;
         }
+        self.time.extend(other.time);
+        self.symbol.append(other.symbol);
+        self.num_quotes.extend(other.num_quotes);
+        self.bbo.extend(other.bbo);
+        self.num_trades.extend(other.num_trades);
+        self.dollars.extend(other.dollars);
     }
 }
 
@@ -118,10 +133,7 @@ impl Quotes {
 const MAX_FIELDS: usize = super::columns::MAX_COLUMNS + 1;
 
 pub fn parse<'a>(line: &'a [u8], cols: &Hft1Columns) -> Result<QuoteRow<'a>, Reason> {
-    let f = fields::split::<MAX_FIELDS>(line, cols.width)?;
-    if line.split(|&b| b == b',').skip(cols.width).any(|x| !fields::trim(x).is_empty()) {
-        return Err(Reason::TooManyFields { got: line.split(|&b| b == b',').count(), max: cols.width + 1 });
-    }
+    let f = fields::split::<MAX_FIELDS>(line, cols.width, cols.width)?;
     let raw_time = fields::uint(f[cols.time], "time")?;
     Ok(QuoteRow {
         time: SecondOfDay::from_hhmmss(raw_time).ok_or(Reason::BadTime(raw_time))?,
@@ -164,7 +176,7 @@ mod tests {
         assert_eq!(p("SPY,0,250000,1,2,3,4,"), Err(Reason::BadTime(250000)));
         assert!(matches!(p("SPY,0,93000,x,2,3,4,"), Err(Reason::NotANumber { field: "num_quotes", .. })));
         assert_eq!(p(",0,93000,1,2,3,4,"), Err(Reason::Empty { field: "symbol" }));
-        assert!(matches!(p("SPY,0,93000,1,2,3,4,5"), Err(Reason::TooManyFields { .. })));
+        assert_eq!(p("SPY,0,93000,1,2,3,4,5"), Err(Reason::TooManyFields { got: 8, max: 7 }));
     }
 
     #[test]
@@ -174,5 +186,9 @@ mod tests {
             q.symbol.push(s);
         }
         assert_eq!(q.symbol.iter().collect::<Vec<_>>(), vec!["SPY", "", "BRK.B", "BF/B"]);
+        let mut more = Symbols::default();
+        more.push("QQQ");
+        q.symbol.append(more);
+        assert_eq!(q.symbol.iter().collect::<Vec<_>>(), vec!["SPY", "", "BRK.B", "BF/B", "QQQ"]);
     }
 }

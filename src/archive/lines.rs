@@ -41,7 +41,7 @@ impl<'a> Iterator for Lines<'a> {
 
     fn next(&mut self) -> Option<Line<'a>> {
         let rest = &self.buf[self.pos..];
-        let nl = rest.iter().position(|&b| b == b'\n')?;
+        let nl = memchr::memchr(b'\n', rest)?;
         let start = self.pos;
         self.pos += nl + 1;
         let mut text = &rest[..nl];

@@ -32,7 +32,7 @@ impl Feed {
     /// Takes the next bytes of the file and parses every line they complete.
     pub fn push(&mut self, parser: &mut FileParser, mut bytes: &[u8], out: &mut Rows, bad: &mut Vec<Malformed>) {
         if self.skipping_long {
-            match bytes.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', bytes) {
                 None => return,
                 Some(nl) => {
                     parser.skip_long_line(bad);
@@ -115,13 +115,7 @@ impl DayData {
 
     fn take(&mut self, rows: Rows) {
         match rows {
-            Rows::Quotes(q) => {
-                if self.quotes.is_empty() {
-                    self.quotes = q
-                } else {
-                    self.quotes.extend(&q)
-                }
-            }
+            Rows::Quotes(q) => self.quotes.append(q),
             Rows::S2(v) => self.s2.extend(v),
             Rows::S1(v) => self.s1.extend(v),
             Rows::Bursts(v) => self.bursts.extend(v),
@@ -144,18 +138,30 @@ const CHUNK: usize = 1 << 20;
 
 /// Reads one file from its start, in chunks (a large file is never held whole in memory).
 pub fn read_file(path: &Path, kind: Kind, burst: Option<SecondOfDay>, columns: ColumnOrder) -> io::Result<FileRead> {
-    let mut file = File::open(path)?;
+    let parser = FileParser::new(Arc::from(path), kind, burst, columns);
+    read_part(path, parser, 0, None).map(|(read, _)| read)
+}
+
+/// Reads bytes `start..end` (to the end of the file without `end`); also returns the number of
+/// the line that would come next.
+fn read_part(path: &Path, mut parser: FileParser, start: u64, end: Option<u64>) -> io::Result<(FileRead, u64)> {
+    let file = File::open(path)?;
     if file.metadata()?.is_dir() {
         return Err(io::Error::other("is a folder, not a file"));
     }
-    let mut parser = FileParser::new(Arc::from(path), kind, burst, columns);
+    let mut file = io::BufReader::with_capacity(0, file);
+    io::Seek::seek(&mut file, io::SeekFrom::Start(start))?;
+    let mut reader: Box<dyn Read> = match end {
+        Some(end) => Box::new(file.take(end - start)),
+        None => Box::new(file),
+    };
     let mut feed = Feed::default();
     let mut rows = parser.empty_rows();
     let mut malformed = Vec::new();
     let mut buf = vec![0u8; CHUNK];
     let mut bytes = 0u64;
     loop {
-        let n = match file.read(&mut buf) {
+        let n = match reader.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -164,7 +170,77 @@ pub fn read_file(path: &Path, kind: Kind, burst: Option<SecondOfDay>, columns: C
         bytes += n as u64;
         feed.push(&mut parser, &buf[..n], &mut rows, &mut malformed);
     }
-    Ok(FileRead { rows, malformed, partial: feed.pending_len(), bytes })
+    Ok((FileRead { rows, malformed, partial: feed.pending_len(), bytes }, parser.next_line()))
+}
+
+/// Below this, splitting a file across threads costs more than it saves.
+const PARALLEL_MIN: u64 = 8 << 20;
+
+/// Reads a large file in as many parts as there are cores, cut just after a line ending, and
+/// joins the rows in file order (line numbers of malformed rows as in the whole file).
+pub fn read_file_parallel(path: &Path, kind: Kind, columns: ColumnOrder) -> io::Result<FileRead> {
+    let size = std::fs::metadata(path)?.len();
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4) as u64;
+    if size < PARALLEL_MIN || parts < 2 || kind == Kind::BurstSymbols {
+        return read_file(path, kind, None, columns);
+    }
+    let mut cuts = vec![0u64];
+    for k in 1..parts {
+        if let Some(cut) = line_start_after(path, size * k / parts)?
+            && cut > *cuts.last().unwrap_or(&0)
+            && cut < size
+        {
+            cuts.push(cut);
+        }
+    }
+    let ranges: Vec<(u64, Option<u64>)> =
+        cuts.iter().enumerate().map(|(i, &start)| (start, cuts.get(i + 1).copied())).collect();
+    let results: Vec<io::Result<(FileRead, u64)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, end))| {
+                let parser = FileParser::new(Arc::from(path), kind, None, columns);
+                let parser = if i == 0 { parser } else { parser.starting_at(2) };
+                s.spawn(move || read_part(path, parser, start, end))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("reader thread panicked"))))
+            .collect()
+    });
+    let mut whole: Option<FileRead> = None;
+    let mut lines_before = 0u64;
+    for (i, result) in results.into_iter().enumerate() {
+        let (mut part, next_line) = result?;
+        let first = if i == 0 { 1 } else { 2 };
+        for m in &mut part.malformed {
+            m.line += lines_before + 1 - first;
+        }
+        lines_before += next_line - first;
+        match whole.as_mut() {
+            None => whole = Some(part),
+            Some(w) => {
+                if let (Rows::Quotes(a), Rows::Quotes(b)) = (&mut w.rows, part.rows) {
+                    a.append(b);
+                }
+                w.malformed.extend(part.malformed);
+                w.partial = part.partial;
+                w.bytes += part.bytes;
+            }
+        }
+    }
+    whole.ok_or_else(|| io::Error::other("nothing read"))
+}
+
+/// The offset just after the first `\n` at or after `pos`, if one comes within a line's length.
+fn line_start_after(path: &Path, pos: u64) -> io::Result<Option<u64>> {
+    let mut f = File::open(path)?;
+    io::Seek::seek(&mut f, io::SeekFrom::Start(pos))?;
+    let mut buf = vec![0u8; MAX_LINE + 2];
+    let n = f.read(&mut buf)?;
+    Ok(memchr::memchr(b'\n', &buf[..n]).map(|i| pos + i as u64 + 1))
 }
 
 /// Reads every file of a day; hft1 (by far the largest) on its own thread.
@@ -175,8 +251,11 @@ pub fn read_day(files: &DayFiles, columns: ColumnOrder) -> DayData {
     let read = |list: Vec<(Kind, Option<SecondOfDay>, &Path)>| {
         list.into_iter().map(|(k, t, p)| (p.to_path_buf(), read_file(p, k, t, columns))).collect::<Vec<_>>()
     };
+    let read_big = |list: Vec<(Kind, Option<SecondOfDay>, &Path)>| {
+        list.into_iter().map(|(k, _, p)| (p.to_path_buf(), read_file_parallel(p, k, columns))).collect::<Vec<_>>()
+    };
     let (big, small) = std::thread::scope(|s| {
-        let handle = s.spawn(|| read(big));
+        let handle = s.spawn(|| read_big(big));
         let small = read(small);
         (handle.join(), small)
     });

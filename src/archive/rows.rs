@@ -80,6 +80,13 @@ impl FileParser {
         FileParser { path, kind, burst, columns, next_line: 1 }
     }
 
+    /// A parser for a part of a file that starts at line `line` (> 1: the BOM and header rules
+    /// apply only to a file's real first line).
+    pub fn starting_at(mut self, line: u64) -> FileParser {
+        self.next_line = line;
+        self
+    }
+
     /// Back to the start of the file (after a truncation or replacement).
     pub fn restart(&mut self) {
         self.next_line = 1;

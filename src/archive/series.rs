@@ -12,7 +12,7 @@ pub struct SeriesRow {
 }
 
 pub fn parse(line: &[u8]) -> Result<SeriesRow, Reason> {
-    let f = fields::split::<2>(line, 2)?;
+    let f = fields::split::<2>(line, 2, 2)?;
     let raw_time = fields::uint(f[0], "time")?;
     Ok(SeriesRow {
         time: SecondOfDay::from_hhmmss(raw_time).ok_or(Reason::BadTime(raw_time))?,

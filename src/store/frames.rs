@@ -23,19 +23,21 @@ fn u32s(name: &str, v: Vec<u32>) -> Column {
 }
 
 /// hft1: time, symbol, num_quotes, bbo, num_trades, dollars (null when empty), trade_size.
-pub fn quotes(day: Day, q: &Quotes) -> PolarsResult<DataFrame> {
-    let trade_size: Vec<Option<f64>> = q.rows().map(|r| r.trade_size()).collect();
+/// Takes the batch by value: its columns move into the frame without a copy.
+pub fn quotes(day: Day, q: Quotes) -> PolarsResult<DataFrame> {
+    let trade_size = q.dollars.iter().zip(&q.num_trades).map(|(d, n)| crate::archive::hft1::trade_size(*d, *n));
+    let trade_size = Float64Chunked::from_iter_options("trade_size".into(), trade_size).into_column();
     let symbol = StringChunked::from_iter_values("symbol".into(), q.symbol.iter()).into_column();
     DataFrame::new(
         q.len(),
         vec![
             times(TIME, day, q.time.iter().copied()),
             symbol,
-            u32s("num_quotes", q.num_quotes.clone()),
-            u32s("bbo", q.bbo.clone()),
-            u32s("num_trades", q.num_trades.clone()),
-            Float64Chunked::from_iter_options("dollars".into(), q.dollars.iter().copied()).into_column(),
-            Float64Chunked::from_iter_options("trade_size".into(), trade_size.into_iter()).into_column(),
+            u32s("num_quotes", q.num_quotes),
+            u32s("bbo", q.bbo),
+            u32s("num_trades", q.num_trades),
+            Float64Chunked::from_iter_options("dollars".into(), q.dollars.into_iter()).into_column(),
+            trade_size,
         ],
     )
 }

@@ -38,7 +38,7 @@ impl DayStore {
     pub fn new(day: Day) -> PolarsResult<DayStore> {
         Ok(DayStore {
             day,
-            quotes: frames::quotes(day, &Default::default())?,
+            quotes: frames::quotes(day, Default::default())?,
             s2: frames::series(day, &[])?,
             s1: frames::series(day, &[])?,
             bursts: frames::bursts(day, &[])?,
@@ -54,7 +54,8 @@ impl DayStore {
     /// A store holding everything read from a day's files.
     pub fn from_day(data: DayData) -> PolarsResult<DayStore> {
         let mut store = DayStore::new(data.day)?;
-        store.quotes = frames::quotes(data.day, &data.quotes)?;
+        let last_quote = data.quotes.time.last().copied();
+        store.quotes = frames::quotes(data.day, data.quotes)?;
         store.s2 = frames::series(data.day, &data.s2)?;
         store.s1 = frames::series(data.day, &data.s1)?;
         store.bursts = frames::bursts(data.day, &data.bursts)?;
@@ -64,7 +65,7 @@ impl DayStore {
         }
         store.symbols.rechunk_mut();
         store.last_time = [
-            data.quotes.time.last().copied(),
+            last_quote,
             data.s1.last().map(|r| r.time),
             data.s2.last().map(|r| r.time),
             data.bursts.last().map(|r| r.time),
@@ -108,7 +109,7 @@ impl DayStore {
         let day = self.day;
         let latest = match rows {
             Rows::Quotes(q) => {
-                push(&mut self.quotes, frames::quotes(day, q)?)?;
+                push(&mut self.quotes, frames::quotes(day, q.clone())?)?;
                 q.time.last().copied()
             }
             Rows::S2(v) => {
@@ -138,7 +139,7 @@ impl DayStore {
     pub fn clear(&mut self, kind: Kind, burst: Option<SecondOfDay>) -> PolarsResult<()> {
         let day = self.day;
         match kind {
-            Kind::Quotes => self.quotes = frames::quotes(day, &Default::default())?,
+            Kind::Quotes => self.quotes = frames::quotes(day, Default::default())?,
             Kind::S2 => self.s2 = frames::series(day, &[])?,
             Kind::S1 => self.s1 = frames::series(day, &[])?,
             Kind::Bursts => self.bursts = frames::bursts(day, &[])?,

@@ -1,10 +1,40 @@
+//! `ki2 demo`: a simulated Burst Monitor writing a live archive into a temporary folder, with
+//! the TUI on it. No arguments, no network; the folder is removed on exit.
+
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use crate::cli::DemoArgs;
+use crate::archive::{Day, SecondOfDay};
+use crate::cli::{DemoArgs, RootArgs, WatchArgs};
 use crate::config::Config;
+use crate::sim::{Profile, SimOptions, seed_history, spawn_live};
 
-pub fn run(_config: &Config, _args: DemoArgs) -> Result<ExitCode> {
-    anyhow::bail!("`ki2 demo` is not built yet")
+/// Earlier days written at once, so history (`d`) and alert enrichment have something to show.
+const HISTORY_DAYS: u32 = 3;
+
+/// The live day starts just before the open, so rows, bursts and alerts flow within a second.
+const START: u32 = 92_945;
+
+pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
+    if !(args.speed.is_finite() && args.speed > 0.0 && args.speed <= 3600.0) {
+        return Err(
+            super::UsageError(format!("invalid --speed {}: expected more than 0, at most 3600", args.speed)).into()
+        );
+    }
+    let dir = tempfile::Builder::new().prefix("ki2-demo-").tempdir().context("cannot create a temporary folder")?;
+    let root = dir.path().to_path_buf();
+    let today = Day::today();
+    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    seed_history(&root, today, HISTORY_DAYS, seed).context("cannot write the demo's history")?;
+    let opts = SimOptions { root: root.clone(), day: today, seed, profile: Profile::Normal };
+    let live = spawn_live(opts, args.speed, SecondOfDay::from_hhmmss(START)).context("cannot start the simulator")?;
+    let watch = WatchArgs { root: RootArgs { root }, date: today.compact(), rules: None, poll: false };
+    let result = super::watch::run(config, watch);
+    // Stop writing before the folder goes away; the TempDir removes it when dropped.
+    if let Err(e) = live.stop() {
+        tracing::warn!("demo simulator: {e:#}");
+    }
+    drop(dir);
+    result
 }

@@ -23,6 +23,9 @@ const BATCH_ROWS: usize = 32 * 1024;
 /// A file event never makes the same file be read more often than this: a writer flushing
 /// every row would otherwise cost one open and read per row.
 const MIN_GAP: Duration = Duration::from_millis(10);
+/// Quiet checks in a row before the pace slows: the Burst Monitor writes its series files once
+/// a second, and they must not wait for a backed-off check each time.
+const QUIET_BEFORE_BACKOFF: u32 = 4;
 
 /// What a stat says about a file; unchanged means there is nothing to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +58,7 @@ pub(super) struct Follower {
     /// When the file is next checked, and at what interval (it backs off while the file is quiet).
     pub due: Instant,
     interval: Duration,
+    quiet_checks: u32,
     last_check: Option<Instant>,
 }
 
@@ -87,6 +91,7 @@ impl Follower {
             error: None,
             due: now,
             interval: Duration::ZERO,
+            quiet_checks: 0,
             last_check: None,
         }
     }
@@ -157,9 +162,11 @@ impl Follower {
         self.due = self.due.min(earliest);
     }
 
-    /// Back to `active` while the file grows; doubling up to `idle_max` while it is quiet.
+    /// `active` while the file grows or was quiet only briefly; then doubling up to `idle_max`.
     pub fn schedule(&mut self, now: Instant, grew: bool, active: Duration, idle_max: Duration) {
-        self.interval = if grew { active } else { (self.interval * 2).clamp(active, idle_max) };
+        self.quiet_checks = if grew { 0 } else { self.quiet_checks.saturating_add(1) };
+        self.interval =
+            if self.quiet_checks < QUIET_BEFORE_BACKOFF { active } else { (self.interval * 2).clamp(active, idle_max) };
         self.due = now + self.interval;
         self.last_check = Some(now);
     }
@@ -289,15 +296,15 @@ mod tests {
     }
 
     #[test]
-    fn backoff_doubles_while_quiet_and_resets_on_growth() {
+    fn backoff_starts_after_a_second_of_quiet_and_ends_on_growth() {
         let now = Instant::now();
         let mut f = Follower::new(PathBuf::from("x.csv"), Kind::S1, None, ColumnOrder::default(), now);
         let (active, idle) = (Duration::from_millis(250), Duration::from_secs(1));
         let mut seen = Vec::new();
-        for grew in [true, false, false, false, false, true] {
+        for grew in [true, false, false, false, false, false, false, true, false] {
             f.schedule(now, grew, active, idle);
             seen.push(f.interval.as_millis());
         }
-        assert_eq!(seen, vec![250, 500, 1000, 1000, 1000, 250]);
+        assert_eq!(seen, vec![250, 250, 250, 250, 500, 1000, 1000, 250, 250]);
     }
 }

@@ -2,12 +2,6 @@
 //! writes them. Tests that depend on how changes are noticed run twice: `events` (file events
 //! plus polling) and `polling` (polling only, as on a network share).
 
-// Helpers live beside this file so that all of tail's tests link into one binary.
-#[path = "tail/support.rs"]
-mod support;
-#[path = "tail/writes.rs"]
-mod writes;
-
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::time::{Duration, SystemTime};
@@ -16,6 +10,7 @@ use ki2::archive::{Kind, Reason};
 use ki2::tail::TailMode;
 use support::*;
 
+/// `fn name(poll_only: bool)` run as two tests, `name::events` and `name::polling`.
 macro_rules! both_modes {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -31,6 +26,16 @@ macro_rules! both_modes {
     )*};
 }
 
+// The other files beside this one, so that all of tail's tests link into one binary.
+#[path = "tail/days.rs"]
+mod days;
+#[path = "tail/rewrites.rs"]
+mod rewrites;
+#[path = "tail/stress.rs"]
+mod stress;
+#[path = "tail/support.rs"]
+mod support;
+
 both_modes!(
     present_files_are_read_from_zero_then_caught_up,
     a_line_split_mid_line_and_mid_crlf_waits_for_its_end,
@@ -38,13 +43,6 @@ both_modes!(
     wakeups_without_new_data_send_nothing,
     five_appends_in_one_second_then_silence,
     files_appearing_later_are_read_from_zero,
-    truncation_resets_the_file_and_sends_it_again,
-    a_replacement_that_keeps_what_was_read_continues,
-    delete_and_recreate_fifty_times,
-    a_vanished_file_is_reported_once_and_recovered,
-    an_unreadable_file_is_reported_once_and_recovered,
-    rollover_flushes_the_old_day_and_reads_the_new_one_from_zero,
-    stress_100k_rows_split_mid_line_with_a_truncation_and_a_rollover,
 );
 
 fn present_files_are_read_from_zero_then_caught_up(poll_only: bool) {
@@ -273,198 +271,6 @@ fn file_events_wake_the_tailer_long_before_its_timers() {
 }
 
 #[test]
-fn rolling_over_reads_the_old_days_last_rows_first() {
-    // Slow polling and a rescan: the old day's last rows and the new day are seen in one go.
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d1, d2) = (dir.path(), day("20250714"), day("20250715"));
-    let q1 = file(root, d1, Kind::Quotes, None, false);
-    append(&q1, quotes(1..=10).as_bytes());
-    let mut t = Setup::new(true).follow_days().poll_interval(Duration::from_secs(60)).start(root, d1);
-    t.until("the first day", |s| s.caught_up == [d1]);
-    append(&q1, quotes(11..=12).as_bytes());
-    append(&file(root, d2, Kind::Quotes, None, false), quotes(13..=14).as_bytes());
-    t.rescan();
-    let seen = t.until("the second day", |s| s.caught_up == [d1, d2]);
-    assert_eq!(seen.rows_at_day_change, vec![12]);
-    assert_eq!(seen.rows((d2, Kind::Quotes, None)), [13, 14]);
-    t.stop();
-}
-
-fn truncation_resets_the_file_and_sends_it_again(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    let key = (d, Kind::Quotes, None);
-    append(&q, quotes(1..=50).as_bytes());
-    let mut t = Setup::new(poll_only).start(root, d);
-    t.until("50 rows", |s| s.rows(key).len() == 50);
-
-    let rewrite = |text: String| {
-        let mut f = OpenOptions::new().write(true).truncate(true).open(&q).unwrap();
-        f.write_all(text.as_bytes()).unwrap();
-    };
-    rewrite(quotes(101..=110));
-    let seen = t.until("the shorter content", |s| s.rows(key) == (101..=110).collect::<Vec<_>>());
-    assert_eq!(seen.resets, vec![key]);
-    rewrite(quotes(201..=400));
-    let seen = t.until("the longer content", |s| s.rows(key) == (201..=400).collect::<Vec<_>>());
-    assert_eq!(seen.resets, vec![key, key]);
-    OpenOptions::new().write(true).open(&q).unwrap().set_len(0).unwrap();
-    t.until("the emptied file", |s| s.resets.len() == 3 && s.rows(key).is_empty());
-    append(&q, quotes(500..=501).as_bytes());
-    t.until("rows of the emptied file", |s| s.rows(key) == [500, 501]);
-
-    // A rewritten symbol file is reset by its burst time.
-    let sym = file(root, d, Kind::BurstSymbols, Some(at(93000)), false);
-    let sym_key = (d, Kind::BurstSymbols, Some(at(93000)));
-    append(&sym, format!("Symbol,NumTrades,NumQuotes,BBO\r\n{}{}", hit(1), hit(2)).as_bytes());
-    t.until("the symbol file", |s| s.rows(sym_key) == [1, 2]);
-    fs::write(&sym, format!("Symbol,NumTrades,NumQuotes,BBO\r\n{}", hit(3))).unwrap();
-    let seen = t.until("the rewritten symbol file", |s| s.rows(sym_key) == [3]);
-    assert_eq!(seen.resets, vec![key, key, key, sym_key]);
-    assert!(seen.duplicates().is_empty());
-    assert!(seen.malformed.is_empty());
-    t.stop();
-}
-
-fn a_replacement_that_keeps_what_was_read_continues(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quotes(1..=20).as_bytes());
-    let mut t = Setup::new(poll_only).start(root, d);
-    t.until("20 rows", |s| s.received.len() == 20);
-    // A copy tool replacing the file with a longer version of itself.
-    let tmp = q.with_file_name("copy.part");
-    fs::write(&tmp, quotes(1..=30)).unwrap();
-    fs::rename(&tmp, &q).unwrap();
-    let seen = t.until("30 rows", |s| s.rows((d, Kind::Quotes, None)).len() == 30);
-    assert_eq!(seen.rows((d, Kind::Quotes, None)), (1..=30).collect::<Vec<_>>());
-    assert!(seen.resets.is_empty());
-    assert_eq!(seen.received.len(), 30);
-    t.stop();
-}
-
-fn delete_and_recreate_fifty_times(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    let key = (d, Kind::Quotes, None);
-    append(&q, quote(1).as_bytes());
-    let mut t = Setup::new(poll_only).start(root, d);
-    t.until("the first row", |s| s.rows(key) == [1]);
-    let mut want = Vec::new();
-    for i in 1..=50u32 {
-        fs::remove_file(&q).unwrap();
-        want = (i * 1000..=i * 1000 + i % 7).collect();
-        append(&q, quotes(want.clone()).as_bytes());
-        if i % 10 == 0 {
-            t.until("the recreated file", |s| s.rows(key) == want);
-        } else {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-    let seen = t.until("the last content", |s| s.rows(key) == want);
-    assert!(seen.duplicates().is_empty(), "{:?}", seen.duplicates());
-    assert!(seen.malformed.is_empty());
-    t.stop();
-}
-
-fn a_vanished_file_is_reported_once_and_recovered(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quotes(1..=5).as_bytes());
-    let mut t = Setup::new(poll_only).start(root, d);
-    t.until("five rows", |s| s.received.len() == 5);
-    let aside = root.join("moved-away.csv");
-    fs::rename(&q, &aside).unwrap();
-    t.until("the error", |s| !s.errors.is_empty());
-    let seen = t.settle(POLL * 5);
-    assert_eq!(seen.errors.len(), 1, "{:?}", seen.errors);
-    assert_eq!(seen.errors[0].0, q);
-    fs::rename(&aside, &q).unwrap();
-    append(&q, quote(6).as_bytes());
-    let seen = t.until("the row after the return", |s| s.received.len() >= 6);
-    assert_eq!(seen.rows((d, Kind::Quotes, None)), [1, 2, 3, 4, 5, 6]);
-    assert_eq!(seen.recovered, vec![q.clone()]);
-    assert!(seen.resets.is_empty());
-    t.stop();
-}
-
-fn an_unreadable_file_is_reported_once_and_recovered(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quotes(1..=3).as_bytes());
-    let mut t = Setup::new(poll_only).start(root, d);
-    t.until("three rows", |s| s.received.len() == 3);
-    let blocked = writes::make_unreadable(&q);
-    let seen = t.until("the error", |s| !s.errors.is_empty());
-    assert_eq!(seen.errors[0].0, q);
-    assert!(!seen.errors[0].1.is_empty());
-    let seen = t.settle(POLL * 5);
-    assert_eq!(seen.errors.len(), 1, "{:?}", seen.errors);
-    writes::make_readable(&q, blocked);
-    append(&q, quote(4).as_bytes());
-    let seen = t.until("the row after recovery", |s| s.received.len() >= 4);
-    assert_eq!(seen.rows((d, Kind::Quotes, None)), [1, 2, 3, 4]);
-    assert_eq!(seen.recovered, vec![q.clone()]);
-    assert!(seen.resets.is_empty());
-    t.stop();
-}
-
-fn rollover_flushes_the_old_day_and_reads_the_new_one_from_zero(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d1, d2) = (dir.path(), day("20250731"), day("20250801"));
-    let q1 = file(root, d1, Kind::Quotes, None, false);
-    append(&q1, quotes(1..=100).as_bytes());
-    append(&file(root, d1, Kind::Bursts, None, false), (1..=2).map(burst).collect::<String>().as_bytes());
-    let mut t = Setup::new(poll_only).follow_days().start(root, d1);
-    t.until("the first day", |s| s.caught_up == [d1] && s.day_rows(d1) == 102);
-
-    // The old day's last rows (and a line its writer never finished), then the new day's first
-    // file in the monthly layout, starting with the very same rows.
-    append(&q1, format!("{}DIA,0,93", quotes(101..=110)).as_bytes());
-    let q2 = file(root, d2, Kind::Quotes, None, true);
-    append(&q2, quotes((1..=100).chain(1001..=1005)).as_bytes());
-    let want2: Vec<u32> = (1..=100).chain(1001..=1005).collect();
-    let seen = t.until("the new day", |s| s.caught_up == [d1, d2] && s.rows((d2, Kind::Quotes, None)) == want2);
-    assert_eq!(seen.day_changes, vec![(d1, d2)]);
-    assert_eq!(seen.rows_at_day_change, vec![112], "the old day was not flushed before DayChanged");
-    assert_eq!(seen.rows((d1, Kind::Quotes, None)), (1..=110).collect::<Vec<_>>());
-    let unfinished: Vec<_> =
-        seen.malformed.iter().filter(|(d, _)| *d == d1).map(|(_, m)| (m.line, &m.reason)).collect();
-    assert_eq!(unfinished, vec![(111, &Reason::Unterminated(8))]);
-
-    // The old day is retired; the new one is live.
-    append(&q1, b"00,1,1,1,1,\r\n");
-    append(&q2, quote(1006).as_bytes());
-    let seen = t.until("a new-day row", |s| s.rows((d2, Kind::Quotes, None)).len() == 106);
-    assert_eq!(seen.rows((d2, Kind::Quotes, None)).last(), Some(&1006));
-    let seen = t.settle(POLL * 3);
-    assert_eq!(seen.day_rows(d1), 112);
-    assert!(seen.resets.is_empty());
-    t.stop();
-}
-
-#[test]
-fn without_follow_days_a_newer_day_is_ignored() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d1, d2) = (dir.path(), day("20250714"), day("20250715"));
-    append(&file(root, d1, Kind::Quotes, None, false), quotes(1..=3).as_bytes());
-    let mut t = Setup::new(true).start(root, d1);
-    t.until("the day", |s| s.caught_up == [d1]);
-    append(&file(root, d2, Kind::Quotes, None, false), quotes(4..=5).as_bytes());
-    // Past two listing intervals.
-    let seen = t.settle(Duration::from_millis(2500));
-    assert!(seen.day_changes.is_empty());
-    assert_eq!(seen.day_rows(d2), 0);
-    assert_eq!(seen.received.len(), 3);
-    t.stop();
-}
-
-#[test]
 fn a_rescan_reads_what_no_timer_would_yet() {
     let dir = tempfile::tempdir().unwrap();
     let (root, d) = (dir.path(), day("20250714"));
@@ -517,13 +323,4 @@ fn stop_and_drop_end_the_tailer_even_when_no_one_receives() {
     // Dropping the handle joins the thread, which drops the sender: the channel is closed.
     drop(t.handle.take());
     assert!(!t.drain(), "the channel is still open after the handle was dropped");
-}
-
-fn stress_100k_rows_split_mid_line_with_a_truncation_and_a_rollover(poll_only: bool) {
-    writes::stress(poll_only);
-}
-
-#[test]
-fn model_random_writes_read_back_exactly() {
-    writes::model();
 }

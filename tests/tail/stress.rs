@@ -1,9 +1,8 @@
-//! Writers for tests/tail.rs that do many things: the stress test, the model-based property
-//! test, and making a file unreadable (also as root, who reads anything).
+//! Many writes at once: a stress test, and a model-based property test.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use ki2::archive::Kind;
@@ -12,6 +11,13 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use super::support::*;
+
+both_modes!(stress_100k_rows_split_mid_line_with_a_truncation_and_a_rollover);
+
+#[test]
+fn model_random_writes_read_back_exactly() {
+    model();
+}
 
 /// Appends `text` in random pieces that split lines anywhere, often between a CR and its LF,
 /// opening the file for every piece as a writer that closes it between writes does.
@@ -37,7 +43,7 @@ fn write_split(rng: &mut fastrand::Rng, path: &Path, text: &str) {
 /// 130,000 hft1 rows in all: 60,000 appended, the file then replaced by 30,000 others, then
 /// 40,000 in the next day's file. Every row carries a unique number, so a duplicate anywhere
 /// shows.
-pub fn stress(poll_only: bool) {
+fn stress_100k_rows_split_mid_line_with_a_truncation_and_a_rollover(poll_only: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (root, d1, d2) = (dir.path().to_path_buf(), day("20250714"), day("20250715"));
     let q1 = file(&root, d1, Kind::Quotes, None, false);
@@ -99,7 +105,7 @@ fn op() -> impl Strategy<Value = Op> {
 /// Random writes to one file, with events or polling: once the writer stops, the rows held
 /// are exactly the file's rows, no row ever arrived twice, and without truncation or
 /// recreation nothing was reset.
-pub fn model() {
+fn model() {
     let config = Config { cases: 16, max_shrink_iters: 16, failure_persistence: None, ..Config::default() };
     let mut runner = TestRunner::new(config);
     let result = runner.run(&(any::<bool>(), vec(op(), 1..10)), |(poll_only, ops)| {
@@ -166,44 +172,4 @@ fn run_model(poll_only: bool, ops: &[Op]) {
         assert_eq!(seen.received.len(), content.len(), "{ops:?}");
     }
     t.stop();
-}
-
-/// How a file was made unreadable, to undo it.
-pub enum Blocked {
-    Permissions,
-    /// Root reads whatever the permissions say: the file is moved aside and a folder takes its
-    /// name, which no one can read as a file either.
-    Folder(PathBuf),
-}
-
-pub fn make_unreadable(path: &Path) -> Blocked {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o000)).unwrap();
-        if fs::File::open(path).is_err() {
-            return Blocked::Permissions;
-        }
-        fs::set_permissions(path, fs::Permissions::from_mode(0o644)).unwrap();
-    }
-    let aside = path.with_extension("aside");
-    fs::rename(path, &aside).unwrap();
-    fs::create_dir(path).unwrap();
-    Blocked::Folder(aside)
-}
-
-pub fn make_readable(path: &Path, blocked: Blocked) {
-    match blocked {
-        Blocked::Permissions => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                fs::set_permissions(path, fs::Permissions::from_mode(0o644)).unwrap();
-            }
-        }
-        Blocked::Folder(aside) => {
-            fs::remove_dir(path).unwrap();
-            fs::rename(aside, path).unwrap();
-        }
-    }
 }

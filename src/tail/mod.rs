@@ -1,11 +1,11 @@
 //! Live tailing of one archive day: every complete new row of its five file kinds, sent once,
 //! in batches, on a tokio channel. Never touches polars.
 //!
-//! The design follows /work/shared/TAILING.md: file events (notify) only wake the tailer early;
-//! the truth is a stat of every followed file on a short timer and a listing of the day's folders
-//! every second or two, because Windows writers, network shares and inotify overflows all lose
-//! events. Each file keeps its own parser, line buffer and byte offset; a file whose bytes before
-//! the offset changed is reported with `Reset` and read again from 0.
+//! File events (notify) only wake the tailer early; the truth is a stat of every followed file on
+//! a short timer and a listing of the day's folders every second or two, because Windows writers
+//! (no event until the file is closed), network shares (no events at all) and inotify overflows
+//! all lose events. Each file keeps its own parser, line buffer and byte offset; a file whose
+//! bytes before the offset changed is reported with `Reset` and read again from 0.
 //!
 //! The tailer runs a plain blocking loop on its own thread, so it works from the TUI's tokio
 //! runtime and from plain code alike.

@@ -118,7 +118,8 @@ pub(super) fn network_fs(path: &Path) -> Option<String> {
     #[cfg(windows)]
     {
         let p = path.as_os_str().to_string_lossy();
-        (p.starts_with(r"\\") && !p.starts_with(r"\\?\") || p.starts_with(r"\\?\UNC\")).then(|| "network share".into())
+        let unc = (p.starts_with(r"\\") && !p.starts_with(r"\\?\")) || p.starts_with(r"\\?\UNC\");
+        unc.then(|| "network share".into())
     }
     #[cfg(not(any(target_os = "linux", windows)))]
     {
@@ -144,6 +145,7 @@ fn mount_type(mounts: &str, path: &Path) -> Option<String> {
 }
 
 /// Mount points escape spaces and tabs as `\040`, `\011`.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn unescape_octal(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());

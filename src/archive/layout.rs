@@ -197,7 +197,7 @@ fn layout_bases(root: &Path) -> Result<Vec<PathBuf>, LayoutError> {
 
 /// `base/name`, matching the folder name without regard to case (archives copied from Windows
 /// keep whatever case the writer used).
-fn child_ci(base: &Path, name: &str) -> Option<PathBuf> {
+pub fn child_ci(base: &Path, name: &str) -> Option<PathBuf> {
     let exact = base.join(name);
     if exact.is_dir() {
         return Some(exact);

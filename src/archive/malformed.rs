@@ -25,6 +25,9 @@ pub enum Reason {
     NotUtf8,
     #[error("line longer than {0} bytes")]
     TooLong(usize),
+    /// The file's last line never got its line ending (reported when the tailer leaves the day).
+    #[error("last line never ended ({0} bytes)")]
+    Unterminated(usize),
 }
 
 impl Reason {

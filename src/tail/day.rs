@@ -1,0 +1,201 @@
+//! The files of the day being followed, and how to tell that a newer day has begun.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::TailEvent;
+use super::emit::{Emitter, Stopped};
+use super::follower::Follower;
+use crate::archive::kind::{Name, parse_name};
+use crate::archive::layout::child_ci;
+use crate::archive::{Archive, ColumnOrder, Day, Kind, LayoutError, SecondOfDay};
+
+type Key = (Kind, Option<SecondOfDay>);
+
+/// How often files are checked: `active` while they grow, backing off to `idle` when quiet.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pace {
+    pub active: Duration,
+    pub idle: Duration,
+    /// Symbol files are written whole and rarely touched again: hundreds of them a day need
+    /// not be stat'ed every second.
+    pub idle_symbols: Duration,
+}
+
+pub(super) struct DayTail {
+    pub day: Day,
+    followers: BTreeMap<Key, Follower>,
+    /// A folder that could not be listed, reported once until it changes.
+    listing_error: Option<(PathBuf, String)>,
+}
+
+impl DayTail {
+    pub fn new(day: Day) -> DayTail {
+        DayTail { day, followers: BTreeMap::new(), listing_error: None }
+    }
+
+    /// Lists the day's folders and follows every file not yet followed (read from 0 when
+    /// checked). Returns how many new files were found.
+    pub fn list(&mut self, root: &Path, columns: ColumnOrder, now: Instant, emit: &Emitter) -> Result<usize, Stopped> {
+        let archive = match Archive::discover_day(root, self.day) {
+            Ok(a) => a,
+            Err(e) => {
+                let (path, message) = match e {
+                    LayoutError::Io { path, source } => (path, source.to_string()),
+                    other => (root.to_path_buf(), other.to_string()),
+                };
+                if self.listing_error.as_ref() != Some(&(path.clone(), message.clone())) {
+                    self.listing_error = Some((path.clone(), message.clone()));
+                    emit.send(TailEvent::FileError { path, message })?;
+                }
+                return Ok(0);
+            }
+        };
+        if let Some((path, _)) = self.listing_error.take() {
+            emit.send(TailEvent::FileRecovered { path })?;
+        }
+        let mut found = 0;
+        for (kind, burst, path) in archive.files(self.day).all() {
+            match self.followers.get_mut(&(kind, burst)) {
+                Some(f) if f.path() != path => f.moved_to(path.to_path_buf()),
+                Some(_) => {}
+                None => {
+                    found += 1;
+                    let f = Follower::new(path.to_path_buf(), kind, burst, columns, now);
+                    self.followers.insert((kind, burst), f);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Checks the files whose time has come.
+    pub fn check_due(&mut self, now: Instant, pace: Pace, emit: &Emitter) -> Result<(), Stopped> {
+        for f in self.followers.values_mut().filter(|f| f.due <= now) {
+            let grew = f.check(self.day, false, emit)?;
+            schedule(f, now, grew, pace);
+        }
+        Ok(())
+    }
+
+    /// Checks every file now; with `force`, reads even those a stat says are unchanged.
+    pub fn check_all(&mut self, force: bool, pace: Pace, emit: &Emitter) -> Result<(), Stopped> {
+        for f in self.followers.values_mut() {
+            let grew = f.check(self.day, force, emit)?;
+            schedule(f, Instant::now(), grew, pace);
+        }
+        Ok(())
+    }
+
+    /// The day is over: last reads done, lines never finished are reported.
+    pub fn retire(&mut self, emit: &Emitter) -> Result<(), Stopped> {
+        for f in self.followers.values_mut() {
+            f.retire(self.day, emit)?;
+        }
+        Ok(())
+    }
+
+    /// A file event named `path`: true when it is a followed file (now due soon).
+    pub fn nudge(&mut self, path: &Path, now: Instant) -> bool {
+        match self.followers.values_mut().find(|f| f.path() == path) {
+            Some(f) => {
+                f.nudge(now);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn next_due(&self) -> Option<Instant> {
+        self.followers.values().map(|f| f.due).min()
+    }
+
+    /// The folders holding followed files (they may sit in folders no listing rule predicts).
+    pub fn folders(&self) -> impl Iterator<Item = &Path> {
+        self.followers.values().filter_map(|f| f.path().parent())
+    }
+}
+
+fn schedule(f: &mut Follower, now: Instant, grew: bool, pace: Pace) {
+    let idle = if f.is_symbols() { pace.idle_symbols } else { pace.idle };
+    f.schedule(now, grew, pace.active, idle);
+}
+
+/// The newest day after `after` with an hft or burst file, flat or monthly (from `after`'s month
+/// on). Symbol files are not looked at: a day starts with its other files, and the symbols
+/// folder is by far the largest to list.
+pub(super) fn newer_day(root: &Path, after: Day) -> Option<Day> {
+    let (year, month) = after.year_month();
+    let mut bases = vec![root.to_path_buf()];
+    for y in numbered(root, 4).into_iter().filter(|(n, _)| *n >= year) {
+        let months = numbered(&y.1, 2).into_iter();
+        bases.extend(months.filter(|(m, _)| y.0 > year || *m >= month).map(|(_, p)| p));
+    }
+    let mut newest = None;
+    for base in bases {
+        for folder in [Kind::Quotes.folder(), Kind::Bursts.folder()] {
+            let Some(dir) = child_ci(&base, folder) else { continue };
+            let Ok(entries) = fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                if let Some(Name::File { day, .. }) = name.to_str().map(|n| parse_name(folder, n))
+                    && day > after
+                {
+                    newest = newest.max(Some(day));
+                }
+            }
+        }
+    }
+    newest
+}
+
+/// Sub-folders of `dir` named by `digits` digits (`2025`, `07`), with their names.
+fn numbered(dir: &Path, digits: usize) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            (name.len() == digits && name.bytes().all(|b| b.is_ascii_digit()) && e.path().is_dir())
+                .then(|| (name, e.path()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Result<Day, String> {
+        Day::parse_compact(s).ok_or_else(|| format!("bad day {s}"))
+    }
+
+    fn touch(root: &Path, rel: &str) -> Result<(), Box<dyn std::error::Error>> {
+        let p = root.join(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(p, b"")?;
+        Ok(())
+    }
+
+    #[test]
+    fn newer_days_are_found_flat_and_in_later_months_only() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        touch(root, "Data/20250730_hft1.csv")?;
+        assert_eq!(newer_day(root, day("20250730")?), None);
+        touch(root, "2025/06/Data/20250630_hft1.csv")?;
+        touch(root, "2025/07/Data_Burst_Symbols/Burst_20250731_093000.csv")?;
+        assert_eq!(newer_day(root, day("20250730")?), None);
+        touch(root, "2025/09/data_burst/20250902.csv")?;
+        assert_eq!(newer_day(root, day("20250730")?), Some(day("20250902")?));
+        touch(root, "Data/20250731_hft2.csv")?;
+        assert_eq!(newer_day(root, day("20250731")?), Some(day("20250902")?));
+        touch(root, "2026/01/Data/20260105_hft3.csv")?;
+        assert_eq!(newer_day(root, day("20250730")?), Some(day("20260105")?));
+        Ok(())
+    }
+}

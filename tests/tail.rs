@@ -216,6 +216,15 @@ fn files_appearing_later_are_read_from_zero(poll_only: bool) {
     fs::rename(&tmp, &sym).unwrap();
     t.until("the late symbol file", |s| s.rows((d, Kind::BurstSymbols, Some(at(93512)))) == [1, 2]);
 
+    // A burst that hit nothing listable: a header and no rows. Its file still arrives (as an
+    // empty batch), so the burst shows "no symbols", not "missing".
+    let empty = file(root, d, Kind::BurstSymbols, Some(at(93513)), false);
+    fs::write(&tmp, "Symbol,NumTrades,NumQuotes,BBO\r\n").unwrap();
+    fs::rename(&tmp, &empty).unwrap();
+    let seen =
+        t.until("the header-only symbol file", |s| s.view.contains_key(&(d, Kind::BurstSymbols, Some(at(93513)))));
+    assert_eq!(seen.rows((d, Kind::BurstSymbols, Some(at(93513)))), [] as [u32; 0]);
+
     // Created empty, filled 200 ms later.
     let s1 = file(root, d, Kind::S1, None, false);
     fs::File::create(&s1).unwrap();

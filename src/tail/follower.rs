@@ -60,6 +60,9 @@ pub(super) struct Follower {
     interval: Duration,
     quiet_checks: u32,
     last_check: Option<Instant>,
+    /// A symbols file has been sent at least once: the store then knows the file exists, even
+    /// when it holds only a header (the burst hit nothing worth listing, not "missing").
+    announced: bool,
 }
 
 /// Why a read stopped.
@@ -93,6 +96,7 @@ impl Follower {
             interval: Duration::ZERO,
             quiet_checks: 0,
             last_check: None,
+            announced: false,
         }
     }
 
@@ -192,6 +196,7 @@ impl Follower {
             self.feed.reset();
             self.parser.restart();
             self.offset = 0;
+            self.announced = false;
             recent.clear();
         }
         file.seek(SeekFrom::Start(self.offset))?;
@@ -238,8 +243,10 @@ impl Follower {
         }
     }
 
-    fn send(&self, day: Day, rows: &mut Rows, bad: &mut Vec<Malformed>, emit: &Emitter) -> Result<(), Stopped> {
-        if !rows.is_empty() {
+    fn send(&mut self, day: Day, rows: &mut Rows, bad: &mut Vec<Malformed>, emit: &Emitter) -> Result<(), Stopped> {
+        let first_symbols = self.is_symbols() && !self.announced && self.parser.next_line() > 1;
+        if !rows.is_empty() || first_symbols {
+            self.announced |= self.is_symbols();
             let full = std::mem::replace(rows, self.parser.empty_rows());
             emit.send(TailEvent::Rows { day, rows: full })?;
         }

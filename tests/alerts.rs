@@ -259,7 +259,6 @@ fn scan_errors_name_what_is_wrong_with_the_right_exit_code() {
             ),
         ),
         (vec!["--rules", missing.to_str().unwrap()], 1, format!("ki2: cannot read rules file {}: ", missing.display())),
-        (vec!["--follow"], 1, "ki2: scan --follow is not available yet".into()),
     ];
     for (args, code, want) in cases {
         let out = root.scan(&args);

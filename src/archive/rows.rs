@@ -62,6 +62,26 @@ impl Rows {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The same batch without its first `n` rows.
+    pub fn without_first(self, n: usize) -> Rows {
+        if n == 0 {
+            return self;
+        }
+        match self {
+            Rows::Quotes(q) => {
+                let mut rest = Quotes::default();
+                q.rows().skip(n).for_each(|r| rest.push(r));
+                Rows::Quotes(rest)
+            }
+            Rows::S2(v) => Rows::S2(v.into_iter().skip(n).collect()),
+            Rows::S1(v) => Rows::S1(v.into_iter().skip(n).collect()),
+            Rows::Bursts(v) => Rows::Bursts(v.into_iter().skip(n).collect()),
+            Rows::BurstSymbols { burst, hits } => {
+                Rows::BurstSymbols { burst, hits: hits.into_iter().skip(n).collect() }
+            }
+        }
+    }
 }
 
 /// Parses the lines of one file, remembering where it is (line numbers, header) between calls.

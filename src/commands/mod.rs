@@ -8,6 +8,7 @@ use crate::cli::{Cli, Command, RootArgs, WatchArgs};
 
 pub mod demo;
 pub mod export;
+pub mod follow;
 pub mod scan;
 pub mod simulate;
 pub mod stats;

@@ -17,12 +17,14 @@ use crate::config::Config;
 
 pub fn run(config: &Config, args: ScanArgs) -> Result<ExitCode> {
     let spec = DateSpec::parse(&args.date).map_err(UsageError)?;
-    if args.follow {
-        bail!("scan --follow is not available yet: drop --follow to scan the day so far, or use `ki2 watch`");
-    }
     let (rules, _) = RuleSet::resolve(args.rules.as_deref())?;
     let archive = Archive::discover(&args.root.root)?;
     let day = archive.resolve(spec)?;
+    if args.follow {
+        let follow_days = !matches!(spec, DateSpec::Day(_));
+        let opts = super::follow::FollowArgs { json: args.json, poll: args.poll, follow_days };
+        return super::follow::run(config, &archive, day, rules, opts);
+    }
     let data = read_day(&archive.files(day), config.columns);
     if let Some(err) = data.errors.first() {
         bail!("cannot read {err}");

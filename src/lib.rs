@@ -9,6 +9,7 @@ pub mod archive;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod logging;
 pub mod sim;
 pub mod store;
 pub mod tail;

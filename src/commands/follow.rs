@@ -2,7 +2,6 @@
 //! interrupted. The tailer sends what exists first (one batch per file); those alerts are
 //! printed sorted by time, as a plain `scan` prints them, then later alerts as they come.
 
-use std::collections::HashMap;
 use std::io;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -12,12 +11,9 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use super::scan::Printer;
 use crate::alerts::{Alert, Enricher, Evaluator, RuleSet, Sinks, printable};
-use crate::archive::{Archive, Day, Kind, SecondOfDay};
+use crate::archive::{Archive, Day};
 use crate::config::Config;
-use crate::tail::{self, TailEvent, TailOptions};
-
-/// Identifies a file of a day to the tailer's events.
-type FileKey = (Day, Kind, Option<SecondOfDay>);
+use crate::tail::{self, Resends, TailEvent, TailOptions};
 
 pub struct FollowArgs {
     pub json: bool,
@@ -49,8 +45,7 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
         evaluator: Evaluator::new(rules).with_enricher(Enricher::from_archive(archive, config.columns)),
         sinks: Sinks::from_config(config),
         catching_up: Some(Vec::new()),
-        held: HashMap::new(),
-        resent: HashMap::new(),
+        resends: Resends::default(),
         malformed_shown: 0,
     };
     let outcome = loop {
@@ -89,10 +84,8 @@ struct Follow {
     sinks: Sinks,
     /// Alerts for the rows present at start, printed sorted once the tailer has caught up.
     catching_up: Option<Vec<Alert>>,
-    /// Rows received per file, and rows a rewritten file still has to re-send before its rows
-    /// are new: a rewrite must not alert twice on the same rows.
-    held: HashMap<FileKey, usize>,
-    resent: HashMap<FileKey, usize>,
+    /// A rewritten file must not alert twice on the same rows.
+    resends: Resends,
     malformed_shown: usize,
 }
 
@@ -103,12 +96,7 @@ impl Follow {
     fn on_event(&mut self, event: TailEvent) -> io::Result<()> {
         match event {
             TailEvent::Rows { day, rows } => {
-                let key = (day, rows.kind(), burst_of(&rows));
-                let skip = self.resent.get(&key).copied().unwrap_or(0).min(rows.len());
-                if skip > 0 {
-                    self.resent.insert(key, self.resent.get(&key).copied().unwrap_or(0) - skip);
-                }
-                *self.held.entry(key).or_default() += rows.len();
+                let skip = self.resends.repeats(day, &rows);
                 let alerts = self.evaluator.eval(day, &rows.without_first(skip));
                 match &mut self.catching_up {
                     Some(buffer) => buffer.extend(alerts),
@@ -116,9 +104,7 @@ impl Follow {
                 }
             }
             TailEvent::Reset { day, kind, burst } => {
-                let key = (day, kind, burst);
-                let held = self.held.remove(&key).unwrap_or(0);
-                *self.resent.entry(key).or_default() += held;
+                self.resends.reset(day, kind, burst);
                 eprintln!("ki2: {kind} file of {day} was rewritten: reading it again (no repeated alerts)");
             }
             TailEvent::CaughtUp { .. } => self.finish_catch_up()?,
@@ -163,12 +149,5 @@ impl Follow {
             eprintln!("ki2: {}", printable(&e));
         }
         Ok(())
-    }
-}
-
-fn burst_of(rows: &crate::archive::Rows) -> Option<SecondOfDay> {
-    match rows {
-        crate::archive::Rows::BurstSymbols { burst, .. } => Some(*burst),
-        _ => None,
     }
 }

@@ -1,10 +1,115 @@
+//! `ki2 watch`: the TUI over an archive. The chosen day is tailed (every appended row shows up);
+//! `d` reads other days whole. Everything the UI needs from files comes through `ArchiveIo`.
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::SystemTime;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
+use crate::alerts::{Alert, Enricher, Evaluator, RuleSet, RulesOrigin, Sinks};
+use crate::archive::{Archive, ColumnOrder, DateSpec, Day};
 use crate::cli::WatchArgs;
 use crate::config::Config;
+use crate::store::DayStore;
+use crate::tail::{self, TailOptions};
+use crate::ui::{self, App, AppOptions, Pacing, Theme};
 
-pub fn run(_config: &Config, _args: WatchArgs) -> Result<ExitCode> {
-    anyhow::bail!("`ki2 watch` is not built yet")
+pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
+    let spec = super::date_spec(&args.date)?;
+    let root = args.root.root.clone();
+    let archive = Archive::discover(&root)?;
+    let day = archive.resolve(spec)?;
+    let (rules, origin) = RuleSet::resolve(args.rules.as_deref())?;
+    let rules_path = match origin {
+        RulesOrigin::File(p) => p,
+        RulesOrigin::Defaults => RuleSet::user_path(),
+    };
+    let store = DayStore::new(day).map_err(|e| anyhow::anyhow!("cannot set up the store: {e}"))?;
+    let evaluator = Evaluator::new(rules).with_enricher(Enricher::from_archive(&archive, config.columns));
+    let opts = TailOptions {
+        root: root.clone(),
+        day,
+        // `latest` and `today` move on to the next day when its files appear.
+        follow_days: !matches!(spec, DateSpec::Day(_)),
+        poll_only: args.poll,
+        poll_interval: config.poll_interval,
+        columns: config.columns,
+    };
+    let (handle, rx) = tail::spawn(opts)?;
+    let app_opts = AppOptions {
+        root_label: root.display().to_string(),
+        theme: Theme::from_env(),
+        bell: config.bell,
+        live: true,
+        rules_path: Some(rules_path.clone()),
+    };
+    let mut app = App::new(store, app_opts, evaluator);
+    let mut io = ArchiveIo::new(root, config.columns, rules_path, Sinks::from_config(config));
+    tracing::info!("watch {} {day}", archive.root.display());
+    let result = ui::run(&mut app, Some(rx), &mut io, Pacing::default());
+    handle.stop();
+    let exit = result?;
+    tracing::info!("watch ended: {exit:?}");
+    Ok(ExitCode::from(exit.code()))
+}
+
+/// The UI's way to the archive, the rules file and the alert sinks.
+pub struct ArchiveIo {
+    root: PathBuf,
+    columns: ColumnOrder,
+    rules_path: PathBuf,
+    rules_stamp: Option<SystemTime>,
+    sinks: Sinks,
+}
+
+impl ArchiveIo {
+    pub fn new(root: PathBuf, columns: ColumnOrder, rules_path: PathBuf, sinks: Sinks) -> ArchiveIo {
+        let rules_stamp = stamp(&rules_path);
+        ArchiveIo { root, columns, rules_path, rules_stamp, sinks }
+    }
+}
+
+fn stamp(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+impl ui::Io for ArchiveIo {
+    fn days(&mut self) -> Vec<Day> {
+        match Archive::discover(&self.root) {
+            Ok(a) => a.days.keys().copied().collect(),
+            Err(e) => {
+                tracing::warn!("listing days: {e}");
+                Vec::new()
+            }
+        }
+    }
+
+    fn load_day(&mut self, day: Day) -> Result<DayStore> {
+        let archive = Archive::discover_day(&self.root, day)?;
+        let data = crate::archive::read_day(&archive.files(day), self.columns);
+        DayStore::from_day(data).map_err(|e| anyhow::anyhow!("cannot build the store for {day}: {e}"))
+    }
+
+    fn save_rules(&mut self, rules: &RuleSet) -> Result<PathBuf> {
+        if let Some(dir) = self.rules_path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        rules.save_atomic(&self.rules_path)?;
+        self.rules_stamp = stamp(&self.rules_path);
+        Ok(self.rules_path.clone())
+    }
+
+    fn rules_changed(&mut self) -> Option<Result<RuleSet, String>> {
+        let now = stamp(&self.rules_path);
+        if now == self.rules_stamp || now.is_none() {
+            return None;
+        }
+        self.rules_stamp = now;
+        Some(RuleSet::load(&self.rules_path).map_err(|e| format!("{e:#}")))
+    }
+
+    fn deliver(&mut self, alerts: &[Alert]) -> Vec<String> {
+        self.sinks.deliver(alerts)
+    }
 }

@@ -286,18 +286,20 @@ impl DayStore {
         r.unwrap_or_default()
     }
 
-    /// S1 (`Kind::S1`, hft3) or S2 (hft2) over the last `window_s` seconds of that series.
-    pub fn series(&self, s1: bool, window_s: u32) -> Vec<SeriesRow> {
+    /// S1 (`Kind::S1`, hft3) or S2 (hft2): the rows before row `end` (the screen may be
+    /// paused), over the last `window_s` seconds of them.
+    pub fn series(&self, s1: bool, end: usize, window_s: u32) -> Vec<SeriesRow> {
         let df = if s1 { &self.s1 } else { &self.s2 };
         let r = (|| -> PolarsResult<Vec<SeriesRow>> {
             let t = df.column(TIME)?.datetime()?.physical();
             let v = df.column("value")?.u32()?;
             let base = day_start_ms(self.day);
-            let Some(last) = t.last() else { return Ok(Vec::new()) };
+            let end = end.min(t.len());
+            let Some(last) = end.checked_sub(1).and_then(|i| t.get(i)) else { return Ok(Vec::new()) };
             let from = last - i64::from(window_s) * 1000;
             // Rows arrive in time order: walk back from the end only as far as the window.
             let mut out = Vec::new();
-            for i in (0..t.len()).rev() {
+            for i in (0..end).rev() {
                 let (Some(ms), Some(val)) = (t.get(i), v.get(i)) else { continue };
                 if ms < from {
                     break;
@@ -312,6 +314,23 @@ impl DayStore {
 
     pub fn series_len(&self, s1: bool) -> usize {
         if s1 { self.s1.height() } else { self.s2.height() }
+    }
+
+    /// Bursts (by number in the day) whose symbols file names a symbol the filter matches
+    /// (O(symbol rows + bursts): a few thousand; call when the data changes).
+    pub fn bursts_hitting(&self, filter: &SymbolFilter) -> Vec<usize> {
+        let r = (|| -> PolarsResult<Vec<usize>> {
+            let sym = self.symbols.column("symbol")?.str()?;
+            let t = times(&self.symbols, "burst_time")?;
+            let hit: std::collections::HashSet<i64> =
+                sym.iter().zip(t.iter()).filter_map(|(s, t)| filter.matches(s?).then_some(t?)).collect();
+            if hit.is_empty() {
+                return Ok(Vec::new());
+            }
+            let bt = times(&self.bursts, TIME)?;
+            Ok(bt.iter().enumerate().filter_map(|(i, t)| hit.contains(&t?).then_some(i)).collect())
+        })();
+        r.unwrap_or_default()
     }
 
     /// Everything the day holds about one symbol (O(rows in the day): call on demand).

@@ -1,0 +1,376 @@
+//! The TUI's state: the day on screen, what is selected where, the alert log, and what arrived
+//! from the tailer. Input is handled in `update.rs`, drawing in `draw.rs` and `panes/`.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::alerts::{Alert, Evaluator, RuleSet};
+use crate::archive::{Day, SecondOfDay};
+use crate::store::DayStore;
+use crate::store::queries::SymbolFilter;
+use crate::tail::{Resends, TailEvent, TailMode};
+
+use super::cache::Caches;
+use super::nav::ListNav;
+use super::overlay::Overlay;
+use super::theme::Theme;
+
+/// Panes, in `Tab` order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Quotes,
+    Bursts,
+    Symbols,
+    Programs,
+    Series,
+    Alerts,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 6] = [Pane::Quotes, Pane::Bursts, Pane::Symbols, Pane::Programs, Pane::Series, Pane::Alerts];
+
+    pub fn next(self, back: bool) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        let n = Pane::ALL.len();
+        Pane::ALL[if back { (i + n - 1) % n } else { (i + 1) % n }]
+    }
+}
+
+/// How the High Quote Counts pane orders its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteOrder {
+    /// Newest first, as the Burst Monitor shows them.
+    Time,
+    /// The day's largest counts first.
+    Count,
+}
+
+/// What the screen shows while paused: the lengths of the lists when `p` was pressed. Rows are
+/// only ever appended, so these prefixes are exactly the frozen screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frozen {
+    pub quotes: usize,
+    pub bursts: usize,
+    pub s1: usize,
+    pub s2: usize,
+    pub alerts: usize,
+    pub version: u64,
+}
+
+pub struct AppOptions {
+    /// The archive root as shown in the status line.
+    pub root_label: String,
+    pub theme: Theme,
+    pub bell: bool,
+    /// The day is tailed (live) rather than read once.
+    pub live: bool,
+    /// Where `s` in the threshold editor saves the rules.
+    pub rules_path: Option<PathBuf>,
+}
+
+/// Alerts kept in the log pane; older ones are counted, not kept.
+pub const MAX_ALERTS: usize = 10_000;
+
+/// S2 / S1 windows `[` and `]` step through, in seconds.
+pub const WINDOWS: [u32; 7] = [60, 120, 300, 600, 1800, 3600, 4 * 3600];
+
+pub struct App {
+    pub(super) opts: AppOptions,
+    /// The tailed day (or the one day read, when not live).
+    pub(super) live: DayStore,
+    /// An earlier day picked with `d`, shown instead of the live one.
+    pub(super) history: Option<DayStore>,
+    pub(super) evaluator: Evaluator,
+    pub(super) resends: Resends,
+    pub(super) alerts: VecDeque<Alert>,
+    pub(super) alerts_total: usize,
+    pub(super) focus: Pane,
+    pub(super) quotes_nav: ListNav,
+    pub(super) bursts_nav: ListNav,
+    pub(super) symbols_nav: ListNav,
+    pub(super) alerts_nav: ListNav,
+    pub(super) quote_order: QuoteOrder,
+    pub(super) filter: Option<SymbolFilter>,
+    pub(super) filter_text: String,
+    pub(super) frozen: Option<Frozen>,
+    /// Buy Progs vs Sell Progs shows Buys − Sells instead of the two lines.
+    pub(super) net: bool,
+    pub(super) window: usize,
+    pub(super) overlay: Overlay,
+    /// Text being typed after `/`.
+    pub(super) typing_filter: Option<String>,
+    pub(super) caches: Caches,
+    pub(super) status: Status,
+    /// Rows of each table pane as last drawn, for page moves.
+    pub(super) heights: PaneHeights,
+    pub(super) bell_pending: bool,
+    /// New live alerts not yet handed to the sinks (log file, command hook).
+    pub(super) outbox: Vec<Alert>,
+    pub(super) quit: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PaneHeights {
+    pub quotes: usize,
+    pub bursts: usize,
+    pub symbols: usize,
+    pub alerts: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Status {
+    pub mode: Option<TailMode>,
+    /// Everything present at start has been read (until then alerts are history, not news).
+    pub caught_up: bool,
+    /// Rows received, with when, over the last few seconds: the rows/s figure.
+    pub arrivals: VecDeque<(Instant, usize)>,
+    pub last_update: Option<Instant>,
+    /// Rows received while paused.
+    pub unseen: usize,
+    pub message: Option<(String, Instant, bool)>,
+    pub loading: Option<Day>,
+}
+
+/// How long a message stays in the status line.
+const MESSAGE_FOR: Duration = Duration::from_secs(8);
+const RATE_WINDOW: Duration = Duration::from_secs(5);
+
+impl App {
+    pub fn new(store: DayStore, opts: AppOptions, evaluator: Evaluator) -> App {
+        let caught_up = !opts.live;
+        App {
+            opts,
+            live: store,
+            history: None,
+            evaluator,
+            resends: Resends::default(),
+            alerts: VecDeque::new(),
+            alerts_total: 0,
+            focus: Pane::Quotes,
+            quotes_nav: ListNav::default(),
+            bursts_nav: ListNav::default(),
+            symbols_nav: ListNav::default(),
+            alerts_nav: ListNav::default(),
+            quote_order: QuoteOrder::Time,
+            filter: None,
+            filter_text: String::new(),
+            frozen: None,
+            net: false,
+            window: 2,
+            overlay: Overlay::None,
+            typing_filter: None,
+            caches: Caches::default(),
+            status: Status { caught_up, ..Status::default() },
+            heights: PaneHeights::default(),
+            bell_pending: false,
+            outbox: Vec::new(),
+            quit: false,
+        }
+    }
+
+    /// A day read whole (not live): its alerts are raised at once, as `ki2 scan` raises them.
+    pub fn with_day_alerts(mut self, data_alerts: Vec<Alert>) -> App {
+        self.push_alerts(data_alerts, false);
+        self
+    }
+
+    /// The day on screen.
+    pub fn store(&self) -> &DayStore {
+        self.history.as_ref().unwrap_or(&self.live)
+    }
+
+    pub fn live_day(&self) -> Day {
+        self.live.day()
+    }
+
+    pub fn is_history(&self) -> bool {
+        self.history.is_some() || !self.opts.live
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        self.evaluator.rules()
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn theme(&self) -> Theme {
+        self.opts.theme
+    }
+
+    pub fn window_s(&self) -> u32 {
+        WINDOWS[self.window.min(WINDOWS.len() - 1)]
+    }
+
+    /// Takes the alerts for the sinks (log file, hook) raised since the last call.
+    pub fn take_outbox(&mut self) -> Vec<Alert> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Whether a bell is owed (and forgets it).
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell_pending)
+    }
+
+    pub fn say(&mut self, message: impl Into<String>) {
+        self.status.message = Some((message.into(), Instant::now(), false));
+    }
+
+    pub fn complain(&mut self, message: impl Into<String>) {
+        self.status.message = Some((message.into(), Instant::now(), true));
+    }
+
+    /// The status message, while it is fresh.
+    pub fn message(&self) -> Option<(&str, bool)> {
+        self.status.message.as_ref().filter(|(_, at, _)| at.elapsed() < MESSAGE_FOR).map(|(m, _, e)| (m.as_str(), *e))
+    }
+
+    pub fn rows_per_second(&self) -> f64 {
+        let now = Instant::now();
+        let rows: usize =
+            self.status.arrivals.iter().filter(|(t, _)| now.duration_since(*t) <= RATE_WINDOW).map(|(_, n)| n).sum();
+        rows as f64 / RATE_WINDOW.as_secs_f64()
+    }
+
+    /// Frozen lengths while paused, else the store's.
+    pub fn frozen(&self) -> Option<Frozen> {
+        self.frozen
+    }
+
+    pub fn freeze_now(&self) -> Frozen {
+        let s = self.store();
+        Frozen {
+            quotes: s.quotes_len(),
+            bursts: s.bursts_len(),
+            s1: s.series_len(true),
+            s2: s.series_len(false),
+            alerts: self.alerts.len(),
+            version: s.version(),
+        }
+    }
+
+    /// What the panes show: the frozen lengths while paused, else everything.
+    pub fn shown(&self) -> Frozen {
+        self.frozen.unwrap_or_else(|| self.freeze_now())
+    }
+
+    /// One event from the tailer. Returns whether the screen changes.
+    pub fn on_tail(&mut self, event: TailEvent) -> bool {
+        match event {
+            TailEvent::Rows { day, rows } => {
+                if day != self.live.day() {
+                    return false;
+                }
+                if let Err(e) = self.live.append(&rows) {
+                    self.complain(format!("cannot store rows of {}: {e}", rows.kind()));
+                    return true;
+                }
+                let n = rows.len();
+                let now = Instant::now();
+                self.status.arrivals.push_back((now, n));
+                while self.status.arrivals.front().is_some_and(|(t, _)| now.duration_since(*t) > RATE_WINDOW) {
+                    self.status.arrivals.pop_front();
+                }
+                self.status.last_update = Some(now);
+                if self.frozen.is_some() {
+                    self.status.unseen += n;
+                }
+                let skip = self.resends.repeats(day, &rows);
+                let alerts = self.evaluator.eval(day, &rows.without_first(skip));
+                let news = self.status.caught_up;
+                self.push_alerts(alerts, news);
+            }
+            TailEvent::Malformed { day, items } => {
+                if day == self.live.day() {
+                    self.live.add_malformed(items);
+                }
+            }
+            TailEvent::Reset { day, kind, burst } => {
+                if day == self.live.day() {
+                    self.resends.reset(day, kind, burst);
+                    if let Err(e) = self.live.clear(kind, burst) {
+                        self.complain(format!("cannot drop rows of {kind}: {e}"));
+                    }
+                    self.say(format!("the {kind} file was rewritten: reading it again"));
+                }
+            }
+            TailEvent::CaughtUp { day } => {
+                if day == self.live.day() {
+                    self.status.caught_up = true;
+                }
+            }
+            TailEvent::DayChanged { from, to } => match DayStore::new(to) {
+                Ok(store) => {
+                    self.live = store;
+                    self.status.caught_up = false;
+                    self.caches = Caches::default();
+                    self.frozen = None;
+                    for nav in [&mut self.quotes_nav, &mut self.bursts_nav, &mut self.symbols_nav] {
+                        *nav = ListNav::default();
+                    }
+                    self.say(format!("{from} ended: following {to} (d opens {from} again)"));
+                }
+                Err(e) => self.complain(format!("cannot start {to}: {e}")),
+            },
+            TailEvent::FileError { path, message } => {
+                self.live.add_error(crate::archive::FileError { path, message });
+            }
+            TailEvent::FileRecovered { path } => self.live.clear_error(&path),
+            TailEvent::Mode(mode) => self.status.mode = Some(mode),
+        }
+        // While paused only the badge changes, and it is drawn with the clock.
+        self.frozen.is_none() && self.history.is_none()
+    }
+
+    fn push_alerts(&mut self, alerts: Vec<Alert>, news: bool) {
+        if alerts.is_empty() {
+            return;
+        }
+        if news {
+            self.bell_pending |= self.opts.bell;
+            self.outbox.extend(alerts.iter().cloned());
+        }
+        self.alerts_total += alerts.len();
+        self.alerts.extend(alerts);
+        let excess = self.alerts.len().saturating_sub(MAX_ALERTS);
+        if excess > 0 {
+            self.alerts.drain(..excess);
+            if let Some(f) = &mut self.frozen {
+                f.alerts = f.alerts.saturating_sub(excess);
+            }
+        }
+    }
+
+    /// An earlier day, read whole, shown until the user goes back to the live day.
+    pub fn show_history(&mut self, store: DayStore) {
+        self.status.loading = None;
+        if store.day() == self.live.day() {
+            self.history = None;
+        } else {
+            self.say(format!("{}: history (d, then the live day, to go back)", store.day()));
+            self.history = Some(store);
+        }
+        self.frozen = None;
+        self.caches = Caches::default();
+        for nav in [&mut self.quotes_nav, &mut self.bursts_nav, &mut self.symbols_nav] {
+            *nav = ListNav::default();
+        }
+    }
+
+    pub fn loading_failed(&mut self, day: Day, error: &str) {
+        self.status.loading = None;
+        self.complain(format!("cannot open {day}: {error}"));
+    }
+
+    /// New rules (edited, or reloaded from the file): evaluation and highlights follow at once.
+    pub fn set_rules(&mut self, rules: RuleSet) {
+        self.evaluator.set_rules(rules);
+    }
+
+    /// The market time shown in the header: the last row's.
+    pub fn market_time(&self) -> Option<SecondOfDay> {
+        self.store().last_time()
+    }
+}

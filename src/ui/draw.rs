@@ -1,0 +1,72 @@
+//! The screen: header, the six panes in two rows (as the Burst Monitor lays them out: tables on
+//! top, charts below), the status line, and whatever overlay is open.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Paragraph;
+
+use super::app::App;
+use super::overlay::Overlay;
+use super::panes::{self, centered};
+
+/// Below this the panes cannot show a row; ki2 says so instead of drawing garbage.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn draw(app: &mut App, f: &mut Frame) {
+    let area = f.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "ki2 needs at least {MIN_WIDTH}×{MIN_HEIGHT} (this terminal is {}×{}). q quits.",
+            area.width, area.height
+        );
+        f.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }), area);
+        return;
+    }
+    let [head, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    panes::status::header(app, f, head);
+    panes::status::status_line(app, f, status);
+    let [top, bottom] = Layout::vertical([Constraint::Percentage(56), Constraint::Percentage(44)]).areas(body);
+    let [quotes, bursts, symbols] = Layout::horizontal(if area.width >= 140 {
+        [Constraint::Percentage(34), Constraint::Percentage(42), Constraint::Percentage(24)]
+    } else {
+        [Constraint::Percentage(36), Constraint::Percentage(38), Constraint::Percentage(26)]
+    })
+    .areas(top);
+    let [programs, series, alerts] =
+        Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(33), Constraint::Percentage(33)])
+            .areas(bottom);
+    panes::quotes::draw(app, f, quotes);
+    panes::bursts::draw(app, f, bursts);
+    panes::symbols::draw(app, f, symbols);
+    panes::programs::draw(app, f, programs);
+    panes::series::draw(app, f, series);
+    panes::alerts::draw(app, f, alerts);
+    overlay(app, f, body);
+}
+
+fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
+    let theme = app.theme();
+    let live = app.live_day();
+    match &mut app.overlay {
+        Overlay::None => {}
+        Overlay::Help => panes::help::draw(theme, f, area),
+        Overlay::Days(p) => {
+            let shown = app.history.as_ref().unwrap_or(&app.live).day();
+            panes::days::draw(p, live, shown, theme, f, area)
+        }
+        Overlay::Malformed(nav) => {
+            let store = app.history.as_ref().unwrap_or(&app.live);
+            panes::malformed::draw(nav, store.malformed(), theme, f, area)
+        }
+        Overlay::Rules(ed) => {
+            let r = centered(area, area.width.saturating_sub(4).max(60), area.height.saturating_sub(2));
+            panes::rules::draw(ed, app.evaluator.rules(), theme, f, r)
+        }
+        Overlay::Symbol(v) => {
+            let store = app.history.as_ref().unwrap_or(&app.live);
+            panes::symbol_view::draw(v, store, theme, f, area)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! What can sit over the panes: one at a time, `Esc` closes it.
+
+use super::nav::ListNav;
+use super::panes::days::DayPicker;
+use super::panes::rules::RulesEditor;
+use super::panes::symbol_view::SymbolView;
+
+pub enum Overlay {
+    None,
+    Help,
+    Days(DayPicker),
+    Malformed(ListNav),
+    Rules(Box<RulesEditor>),
+    Symbol(Box<SymbolView>),
+}

@@ -1,0 +1,31 @@
+//! `m`: the rows that were skipped, as file:line: reason.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::centered;
+use crate::archive::Malformed;
+use crate::ui::nav::ListNav;
+use crate::ui::text;
+use crate::ui::theme::Theme;
+
+pub fn draw(nav: &mut ListNav, items: &[Malformed], theme: Theme, f: &mut Frame, area: Rect) {
+    let r = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
+    f.render_widget(Clear, r);
+    let rows = usize::from(r.height.saturating_sub(2));
+    nav.fit(items.len(), rows);
+    let sel = nav.selected(items.len());
+    let lines: Vec<Line> = nav
+        .visible(items.len(), rows)
+        .filter_map(|pos| {
+            let line = Line::from(text::clean(&items.get(pos)?.to_string(), 400).into_owned());
+            Some(if Some(pos) == sel { line.style(theme.selected(true)) } else { line })
+        })
+        .collect();
+    let title = format!(" {} malformed rows skipped · newest first · Esc closes ", text::thousands(items.len() as u64));
+    let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(title);
+    let body = if lines.is_empty() { vec![Line::from(" none: every line of the day's files is a row")] } else { lines };
+    f.render_widget(Paragraph::new(body).block(block), r);
+}

@@ -1,0 +1,118 @@
+//! One file per pane or overlay. Table panes share `Col` and `table`: columns are dropped,
+//! least needed first, until the rest fit the pane's width (80 columns up to wide screens).
+
+pub mod alerts;
+pub mod bursts;
+pub mod days;
+pub mod help;
+pub mod malformed;
+pub mod programs;
+pub mod quotes;
+pub mod rules;
+pub mod series;
+pub mod status;
+pub mod symbol_view;
+pub mod symbols;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+
+use super::theme::Theme;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Col {
+    pub title: &'static str,
+    pub width: u16,
+    pub right: bool,
+    /// Higher is kept longer when the pane is narrow.
+    pub keep: u8,
+}
+
+pub const fn col(title: &'static str, width: u16, right: bool, keep: u8) -> Col {
+    Col { title, width, right, keep }
+}
+
+/// Indexes of the columns that fit `width` (one space between columns), in their order.
+pub fn fit(cols: &[Col], width: u16) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cols[i].keep));
+    let mut used = 0u16;
+    let mut kept = Vec::new();
+    for i in order {
+        let need = cols[i].width + u16::from(!kept.is_empty());
+        if used + need <= width {
+            used += need;
+            kept.push(i);
+        }
+    }
+    kept.sort_unstable();
+    kept
+}
+
+/// One table row: each cell's text and style, and the row's style.
+pub struct TableRow {
+    pub cells: Vec<(String, Style)>,
+    pub style: Style,
+}
+
+pub fn pane_block<'a>(title: Line<'a>, badges: Line<'a>, focused: bool, theme: Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(title.style(theme.title(focused)))
+        .title_top(badges.right_aligned())
+}
+
+/// Draws rows (already cut to the visible ones) under a header, in the columns that fit.
+pub fn table(f: &mut Frame, area: Rect, block: Block, cols: &[Col], rows: Vec<TableRow>, theme: Theme) {
+    let inner = block.inner(area);
+    let keep = fit(cols, inner.width);
+    let cell = |text: String, c: &Col| {
+        let line = Line::from(text);
+        Cell::from(if c.right { line.alignment(Alignment::Right) } else { line })
+    };
+    let header = Row::new(keep.iter().map(|&i| cell(cols[i].title.to_owned(), &cols[i]))).style(theme.header());
+    let body = rows.into_iter().map(|r| {
+        let mut cells = r.cells;
+        Row::new(keep.iter().map(|&i| {
+            let (text, style) = cells.get_mut(i).map(std::mem::take).unwrap_or_default();
+            cell(text, &cols[i]).style(style)
+        }))
+        .style(r.style)
+    });
+    let widths: Vec<Constraint> = keep.iter().map(|&i| Constraint::Length(cols[i].width)).collect();
+    f.render_widget(Table::new(body, widths).header(header).block(block).column_spacing(1), area);
+}
+
+/// Rows of data a table pane of this outer height shows (borders and header taken off).
+pub fn body_height(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(3))
+}
+
+/// `● autosnap` / `○ autosnap` and other small marks for a title.
+pub fn badge(text: String, on: bool, theme: Theme) -> Span<'static> {
+    if on { Span::styled(text, theme.key()) } else { Span::styled(text, theme.dim()) }
+}
+
+/// Centre a box of at most `w`×`h` in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_panes_drop_the_least_needed_columns() {
+        let cols = [col("Time", 8, false, 9), col("Sym", 6, false, 9), col("$", 7, true, 1), col("N", 5, true, 5)];
+        assert_eq!(fit(&cols, 40), vec![0, 1, 2, 3]);
+        assert_eq!(fit(&cols, 21), vec![0, 1, 3]);
+        assert_eq!(fit(&cols, 15), vec![0, 1]);
+    }
+}

@@ -1,0 +1,113 @@
+//! Buy Progs vs Sell Progs: cumulative buy (CB) and sell (CS) program bursts over the day as a
+//! braille line chart (`n`: Buys − Sells instead), with per-interval sparklines underneath.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Sparkline};
+
+use super::pane_block;
+use crate::store::ProgramPoint;
+use crate::ui::app::{App, Pane};
+use crate::ui::theme::Theme;
+
+/// The x-axis spans the regular session (09:30–16:00), as the Burst Monitor's chart does,
+/// widened to any bursts outside it.
+const OPEN_S: f64 = 9.5 * 3600.0;
+const CLOSE_S: f64 = 16.0 * 3600.0;
+
+pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
+    let theme = app.theme();
+    let focused = app.focus == Pane::Programs;
+    let shown = app.shown();
+    let mut points = app.store().programs();
+    points.truncate(shown.bursts);
+    let last = points.last().copied();
+    let title = Line::from(if app.net { " Buys − Sells " } else { " Buy Progs vs Sell Progs " });
+    let badges = match last {
+        Some(p) => Line::from(vec![
+            Span::styled(format!(" CB {} ", p.cb), theme.buy()),
+            Span::styled(format!("CS {} ", p.cs), theme.sell()),
+            Span::raw(format!("net {:+} ", i64::from(p.cb) - i64::from(p.cs))),
+        ]),
+        None => Line::from(" no bursts yet "),
+    };
+    let block = pane_block(title, badges, focused, theme);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height == 0 || inner.width < 10 {
+        return;
+    }
+    let spark_h = if inner.height >= 8 { 2 } else { inner.height.min(2) };
+    let [chart_area, spark_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(spark_h)]).areas(inner);
+    if chart_area.height >= 4 {
+        chart(app.net, &points, theme, f, chart_area);
+    }
+    sparklines(&points, theme, f, spark_area);
+}
+
+fn chart(net: bool, points: &[ProgramPoint], theme: Theme, f: &mut Frame, area: Rect) {
+    let xs = |p: &ProgramPoint| f64::from(p.time.secs());
+    let curve =
+        |y: &dyn Fn(&ProgramPoint) -> f64| -> Vec<(f64, f64)> { points.iter().map(|p| (xs(p), y(p))).collect() };
+    let buys = curve(&|p| f64::from(p.cb));
+    let sells = curve(&|p| f64::from(p.cs));
+    let diff = curve(&|p| f64::from(p.cb) - f64::from(p.cs));
+    let x0 = points.first().map_or(OPEN_S, xs).min(OPEN_S);
+    let x1 = points.last().map_or(CLOSE_S, xs).max(CLOSE_S);
+    let (datasets, y0, y1) = if net {
+        let lo = diff.iter().map(|p| p.1).fold(0.0, f64::min);
+        let hi = diff.iter().map(|p| p.1).fold(1.0, f64::max);
+        (vec![line("B−S", &diff, theme.s2())], lo, hi)
+    } else {
+        let hi = buys.iter().chain(&sells).map(|p| p.1).fold(1.0, f64::max);
+        (vec![line("Buy", &buys, theme.buy()), line("Sell", &sells, theme.sell())], 0.0, hi)
+    };
+    let label = |s: f64| {
+        let s = s.max(0.0) as u32;
+        format!("{:02}:{:02}", s / 3600, s / 60 % 60)
+    };
+    let x_axis =
+        Axis::default().bounds([x0, x1]).labels([label(x0), label((x0 + x1) / 2.0), label(x1)]).style(theme.dim());
+    let y_axis = Axis::default()
+        .bounds([y0, y1])
+        .labels([format!("{y0:.0}"), format!("{:.0}", (y0 + y1) / 2.0), format!("{y1:.0}")])
+        .style(theme.dim());
+    let chart = Chart::new(datasets).x_axis(x_axis).y_axis(y_axis).legend_position(None);
+    f.render_widget(chart, area);
+}
+
+fn line<'a>(name: &'a str, data: &'a [(f64, f64)], style: Style) -> Dataset<'a> {
+    Dataset::default().name(name).marker(Marker::Braille).graph_type(GraphType::Line).style(style).data(data)
+}
+
+/// Buy and sell bursts per time bucket, one bucket per column: where the programs came in.
+fn sparklines(points: &[ProgramPoint], theme: Theme, f: &mut Frame, area: Rect) {
+    if area.height == 0 || area.width < 8 || points.is_empty() {
+        return;
+    }
+    let width = usize::from(area.width.saturating_sub(2));
+    let t0 = points.first().map_or(0, |p| p.time.secs());
+    let t1 = points.last().map_or(t0, |p| p.time.secs()).max(t0 + 1);
+    let bucket = |t: u32| (((t - t0) as usize * width) / (t1 - t0 + 1) as usize).min(width - 1);
+    let (mut buys, mut sells) = (vec![0u64; width], vec![0u64; width]);
+    let mut prev = (0u32, 0u32);
+    for p in points {
+        let b = bucket(p.time.secs());
+        buys[b] += u64::from(p.cb.saturating_sub(prev.0));
+        sells[b] += u64::from(p.cs.saturating_sub(prev.1));
+        prev = (p.cb, p.cs);
+    }
+    let rows = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).split(area);
+    for (i, (name, data, style)) in [("B", buys, theme.buy()), ("S", sells, theme.sell())].into_iter().enumerate() {
+        let Some(&r) = rows.get(i) else { break };
+        if r.height == 0 {
+            continue;
+        }
+        let [l, s] = Layout::horizontal([Constraint::Length(2), Constraint::Min(0)]).areas(r);
+        f.render_widget(Span::styled(name, style), l);
+        f.render_widget(Sparkline::default().data(data).style(style), s);
+    }
+}

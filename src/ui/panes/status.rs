@@ -1,0 +1,97 @@
+//! The header (what is shown: status, day, market time — as the Burst Monitor's top bar) and
+//! the status line (where from, how fast, what went wrong), or the filter being typed.
+
+use std::time::Instant;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tail::TailMode;
+use crate::ui::app::App;
+use crate::ui::text;
+
+pub fn header(app: &App, f: &mut Frame, area: Rect) {
+    let theme = app.theme();
+    let (label, color) = if app.status.loading.is_some() {
+        ("LOADING".to_owned(), Color::Blue)
+    } else if app.is_history() {
+        ("HISTORY".to_owned(), Color::Magenta)
+    } else if app.frozen.is_some() {
+        (format!("PAUSED +{}", text::thousands(app.status.unseen as u64)), Color::Yellow)
+    } else if !app.status.caught_up {
+        ("READING".to_owned(), Color::Blue)
+    } else {
+        ("LIVE".to_owned(), Color::Green)
+    };
+    let store = app.store();
+    let time = app.market_time().map_or_else(|| "--:--:--".to_owned(), |t| t.to_string());
+    let mut spans = vec![
+        Span::styled(" ki2 ", theme.title(true)),
+        Span::styled(format!(" {label} "), theme.badge(color)),
+        Span::raw("  Date "),
+        Span::styled(store.day().to_string(), theme.title(false)),
+        Span::raw("  Time "),
+        Span::styled(time, theme.title(false)),
+    ];
+    if let Some(f) = &app.typing_filter {
+        spans.push(Span::raw("  Filter "));
+        spans.push(Span::styled(format!("{}▏", text::clean(f, 24)), theme.key()));
+    } else if app.filter.is_some() {
+        spans.push(Span::raw("  Filter "));
+        spans.push(Span::styled(text::clean(&app.filter_text, 24).into_owned(), theme.key()));
+    }
+    spans.push(Span::styled("   ? help  q quit", theme.dim()));
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
+    let theme = app.theme();
+    let sep = || Span::styled(" │ ", theme.dim());
+    if app.typing_filter.is_some() {
+        let line = Line::from(vec![
+            Span::styled(" / ", theme.key()),
+            Span::raw("type a symbol (BR* for a prefix): every pane follows. Enter keeps it, Esc clears it."),
+        ]);
+        f.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let store = app.store();
+    let mut spans = vec![Span::raw(format!(" {}", text::clean(&app.opts.root_label, 40)))];
+    if !app.is_history() {
+        spans.push(sep());
+        spans.push(Span::raw(format!("{} rows/s", text::rate(app.rows_per_second()))));
+        spans.push(sep());
+        let updated = match app.status.last_update {
+            Some(t) => format!("updated {}s ago", Instant::now().duration_since(t).as_secs()),
+            None => "no rows yet".to_owned(),
+        };
+        spans.push(Span::raw(updated));
+        if let Some(mode) = app.status.mode {
+            spans.push(sep());
+            spans.push(Span::styled(
+                match mode {
+                    TailMode::Events => "events",
+                    TailMode::Polling => "polling",
+                },
+                theme.dim(),
+            ));
+        }
+    }
+    let bad = store.malformed().len();
+    if bad > 0 {
+        spans.push(sep());
+        spans.push(Span::styled(format!("{} malformed (m)", text::thousands(bad as u64)), theme.error()));
+    }
+    if let Some((msg, err)) = app.message() {
+        spans.push(sep());
+        spans.push(Span::styled(text::clean(msg, 200).into_owned(), if err { theme.error() } else { theme.key() }));
+    } else if let Some(e) = store.errors().last() {
+        spans.push(sep());
+        let name = e.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        spans.push(Span::styled(text::clean(&format!("{name}: {}", e.message), 120).into_owned(), theme.error()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,141 @@
+//! A symbol's day (Enter on a symbol): first and last appearance, counts, the bursts that hit
+//! it, a sparkline of its quote counts and its rows, newest first.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Sparkline};
+
+use super::{Col, TableRow, col, table};
+use crate::store::{DayStore, SymbolDay};
+use crate::ui::nav::ListNav;
+use crate::ui::text;
+use crate::ui::theme::Theme;
+
+/// Recomputing scans the day: at most this often while rows arrive.
+const REFRESH: Duration = Duration::from_secs(1);
+
+pub struct SymbolView {
+    pub symbol: String,
+    pub day: SymbolDay,
+    pub version: u64,
+    pub at: Instant,
+    pub nav: ListNav,
+}
+
+impl SymbolView {
+    pub fn new(store: &DayStore, symbol: &str) -> SymbolView {
+        SymbolView {
+            symbol: symbol.to_owned(),
+            day: store.symbol_day(symbol),
+            version: store.version(),
+            at: Instant::now(),
+            nav: ListNav::default(),
+        }
+    }
+
+    pub fn refresh(&mut self, store: &DayStore) {
+        if store.version() != self.version && self.at.elapsed() >= REFRESH {
+            self.day = store.symbol_day(&self.symbol);
+            self.version = store.version();
+            self.at = Instant::now();
+        }
+    }
+}
+
+const COLS: [Col; 6] = [
+    col("Time", 8, false, 9),
+    col("Count", 6, true, 8),
+    col("Trades", 6, true, 7),
+    col("BBO", 5, true, 6),
+    col("$", 7, true, 5),
+    col("Size", 6, true, 4),
+];
+
+pub fn draw(v: &mut SymbolView, store: &DayStore, theme: Theme, f: &mut Frame, area: Rect) {
+    v.refresh(store);
+    let r = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height);
+    f.render_widget(Clear, r);
+    let d = &v.day;
+    let name = text::symbol(&d.symbol).into_owned();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(Line::styled(format!(" {name} · {} · Esc back ", store.day()), theme.title(true)));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let [facts, spark, rows_area] =
+        Layout::vertical([Constraint::Length(3), Constraint::Length(3), Constraint::Min(0)]).areas(inner);
+    let when = |t: Option<crate::archive::SecondOfDay>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
+    let bursts = if d.bursts.is_empty() {
+        "no burst hit it".to_owned()
+    } else {
+        let list: Vec<String> = d.bursts.iter().rev().take(8).map(|t| t.to_string()).collect();
+        let more = if d.bursts.len() > 8 { ", …" } else { "" };
+        format!("{} bursts hit it: {}{more}", d.bursts.len(), list.join(", "))
+    };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("first ", theme.dim()),
+            Span::raw(when(d.first)),
+            Span::styled("  last ", theme.dim()),
+            Span::raw(when(d.last)),
+            Span::styled("  rows ", theme.dim()),
+            Span::raw(text::thousands(d.rows.len() as u64)),
+        ]),
+        Line::from(vec![
+            Span::styled("quotes ", theme.dim()),
+            Span::raw(text::thousands(d.total_quotes)),
+            Span::styled("  max ", theme.dim()),
+            Span::raw(text::thousands(u64::from(d.max_quotes))),
+            Span::styled("  trades ", theme.dim()),
+            Span::raw(text::thousands(d.total_trades)),
+        ]),
+        Line::from(Span::raw(bursts)),
+    ];
+    f.render_widget(Paragraph::new(lines), facts);
+    // The quote counts, squeezed to the width: each column the largest of its rows.
+    let w = usize::from(spark.width.max(1));
+    let n = d.quote_counts.len();
+    let data: Vec<u64> = if n <= w {
+        d.quote_counts.iter().map(|&c| u64::from(c)).collect()
+    } else {
+        (0..w)
+            .map(|i| {
+                d.quote_counts[i * n / w..((i + 1) * n / w).max(i * n / w + 1)]
+                    .iter()
+                    .copied()
+                    .max()
+                    .unwrap_or(0)
+                    .into()
+            })
+            .collect()
+    };
+    f.render_widget(Sparkline::default().data(data).style(theme.s2()), spark);
+    let h = usize::from(rows_area.height.saturating_sub(1));
+    v.nav.fit(d.rows.len(), h);
+    let sel = v.nav.selected(d.rows.len());
+    let positions: Vec<usize> = v.nav.visible(d.rows.len(), h).collect();
+    let quotes = store.quotes_at(positions.iter().filter_map(|&p| d.rows.get(p).copied()));
+    let body = quotes
+        .iter()
+        .zip(&positions)
+        .map(|(q, &pos)| {
+            let dflt = Default::default();
+            TableRow {
+                cells: vec![
+                    (q.time.to_string(), dflt),
+                    (q.num_quotes.to_string(), dflt),
+                    (q.num_trades.to_string(), dflt),
+                    (q.bbo.to_string(), dflt),
+                    (text::money(q.dollars), dflt),
+                    (text::money(q.trade_size), dflt),
+                ],
+                style: if Some(pos) == sel { theme.selected(true) } else { Default::default() },
+            }
+        })
+        .collect();
+    table(f, rows_area, Block::default(), &COLS, body, theme);
+}

@@ -1,0 +1,222 @@
+//! The event loop: keys, tailer events, signals and a 1 s clock. The screen is redrawn only when
+//! something changed (input, new rows, the clock), and data-driven redraws are paced to an output
+//! budget so that a busy day stays calm over a slow SSH link. Keys are answered at once.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::Receiver;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use super::app::App;
+use super::terminal::{self, ByteCount};
+use super::update::Effect;
+use crate::alerts::{Alert, RuleSet};
+use crate::archive::Day;
+use crate::store::DayStore;
+use crate::tail::TailEvent;
+
+/// What the TUI asks of the world outside it (files, the archive, alert sinks).
+pub trait Io {
+    /// The days of the archive.
+    fn days(&mut self) -> Vec<Day>;
+    /// A day read whole, for history.
+    fn load_day(&mut self, day: Day) -> Result<DayStore>;
+    /// Writes the rules file; returns where.
+    fn save_rules(&mut self, rules: &RuleSet) -> Result<PathBuf>;
+    /// The rules file, when it changed on disk since the last call: new rules, or why not.
+    fn rules_changed(&mut self) -> Option<Result<RuleSet, String>>;
+    /// Hands new alerts to the log file and the command hook; returns problems to show.
+    fn deliver(&mut self, alerts: &[Alert]) -> Vec<String>;
+}
+
+/// How the TUI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    /// SIGINT, SIGTERM, SIGHUP (the SSH link dropped): 128 + the signal number.
+    Signal(i32),
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Quit => 0,
+            Exit::Signal(n) => (128 + n).clamp(0, 255) as u8,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Pacing {
+    /// Data-driven redraws at most this often.
+    pub min_frame: Duration,
+    /// Bytes per second the screen may use while data flows (0: no limit).
+    pub budget: u64,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing { min_frame: Duration::from_millis(100), budget: 24 * 1024 }
+    }
+}
+
+/// Runs the TUI in the terminal until `q` or a signal; the terminal is restored on every path.
+pub fn run(app: &mut App, tail: Option<Receiver<TailEvent>>, io: &mut dyn Io, pacing: Pacing) -> Result<Exit> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the runtime")?;
+    let count = ByteCount::default();
+    let (mut term, _guard) = terminal::enter(count.clone()).context("cannot set up the terminal")?;
+    let exit = rt.block_on(event_loop(&mut term, app, tail, io, pacing, &count));
+    let _ = term.show_cursor();
+    exit
+}
+
+async fn event_loop<B: Backend + Write>(
+    term: &mut Terminal<B>,
+    app: &mut App,
+    mut tail: Option<Receiver<TailEvent>>,
+    io: &mut dyn Io,
+    pacing: Pacing,
+    count: &ByteCount,
+) -> Result<Exit>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut keys = EventStream::new();
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch for SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+    let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+    loop {
+        if dirty && Instant::now() >= next_frame {
+            let before = count.get();
+            term.draw(|f| app.render(f)).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+            dirty = false;
+            let bytes = count.get().saturating_sub(before);
+            let spend = if pacing.budget > 0 {
+                Duration::from_secs_f64(bytes as f64 / pacing.budget as f64)
+            } else {
+                Duration::ZERO
+            };
+            next_frame = Instant::now() + pacing.min_frame.max(spend).min(Duration::from_secs(1));
+        }
+        if app.take_bell() {
+            let _ = term.backend_mut().write_all(b"\x07");
+            let _ = Write::flush(term.backend_mut());
+        }
+        let out = app.take_outbox();
+        if !out.is_empty() {
+            for problem in io.deliver(&out) {
+                app.complain(problem);
+            }
+        }
+        if app.should_quit() {
+            return Ok(Exit::Quit);
+        }
+        let wait = dirty.then_some(next_frame);
+        tokio::select! {
+            ev = keys.next() => match ev {
+                Some(Ok(Event::Key(key))) => {
+                    if let Some(effect) = app.on_key(key) {
+                        apply(effect, app, io, term)?;
+                    }
+                    dirty = true;
+                    next_frame = Instant::now();
+                }
+                Some(Ok(Event::Resize(..))) => {
+                    term.autoresize().map_err(|e| anyhow::anyhow!("cannot resize: {e}"))?;
+                    dirty = true;
+                    next_frame = Instant::now();
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e).context("cannot read the terminal"),
+                // The terminal went away (SSH dropped without a SIGHUP).
+                None => return Ok(Exit::Signal(1)),
+            },
+            ev = recv(&mut tail) => match ev {
+                Some(event) => {
+                    dirty |= app.on_tail(event);
+                    // Take what else is waiting: one redraw for the lot.
+                    if let Some(rx) = tail.as_mut() {
+                        for _ in 0..1024 {
+                            match rx.try_recv() {
+                                Ok(event) => dirty |= app.on_tail(event),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                }
+                None => {
+                    tail = None;
+                    app.complain("the tailer stopped: the screen no longer updates (see the log)");
+                    dirty = true;
+                }
+            },
+            _ = clock.tick() => {
+                if let Some(change) = io.rules_changed() {
+                    match change {
+                        Ok(rules) => {
+                            app.set_rules(rules);
+                            app.say("rules file changed: new rules in effect");
+                        }
+                        Err(e) => app.complain(format!("{e} (keeping the previous rules)")),
+                    }
+                }
+                dirty = true;
+            },
+            _ = sleep_until(wait) => {},
+            _ = interrupt.recv() => return Ok(Exit::Signal(2)),
+            _ = hangup.recv() => return Ok(Exit::Signal(1)),
+            _ = terminate.recv() => return Ok(Exit::Signal(15)),
+        }
+    }
+}
+
+async fn recv(tail: &mut Option<Receiver<TailEvent>>) -> Option<TailEvent> {
+    match tail.as_mut() {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn apply<B: Backend>(effect: Effect, app: &mut App, io: &mut dyn Io, term: &mut Terminal<B>) -> Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    match effect {
+        Effect::ListDays => {
+            let days = io.days();
+            app.open_day_picker(days);
+        }
+        Effect::OpenDay(day) => {
+            // Say so before the (short) read.
+            term.draw(|f| app.render(f)).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+            match io.load_day(day) {
+                Ok(store) => app.show_history(store),
+                Err(e) => app.loading_failed(day, &format!("{e:#}")),
+            }
+        }
+        Effect::SaveRules(rules) => match io.save_rules(&rules) {
+            Ok(path) => app.rules_saved(&path),
+            Err(e) => app.complain(format!("rules not saved: {e:#} (they stay in effect)")),
+        },
+    }
+    Ok(())
+}

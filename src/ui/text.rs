@@ -1,0 +1,115 @@
+//! Strings on their way to the screen. Everything that comes from a file (symbols above all) goes
+//! through `clean`: a control character or escape sequence is shown escaped, never sent to the
+//! terminal, and an over-long field is cut.
+
+use std::borrow::Cow;
+
+/// Longest field shown, in characters: a symbol is a handful; anything longer is garbage.
+pub const MAX_FIELD: usize = 24;
+
+/// Characters that would move the cursor, retitle the terminal or reorder text if printed.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// `s` made safe to print and at most `max` characters long (`…` marks a cut).
+pub fn clean(s: &str, max: usize) -> Cow<'_, str> {
+    if s.len() <= max && !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(max.min(s.len()) + 8);
+    let mut n = 0;
+    for c in s.chars() {
+        if unsafe_char(c) {
+            for e in c.escape_unicode() {
+                out.push(e);
+                n += 1;
+            }
+        } else {
+            out.push(c);
+            n += 1;
+        }
+        // Stop early: a 10 MB line costs what is shown.
+        if n > max {
+            let mut cut: String = out.chars().take(max.saturating_sub(1)).collect();
+            cut.push('…');
+            return Cow::Owned(cut);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A symbol, made safe.
+pub fn symbol(s: &str) -> Cow<'_, str> {
+    clean(s, MAX_FIELD)
+}
+
+/// 1234567 → `1,234,567`.
+pub fn thousands(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A dollar amount in at most 6 characters: `812`, `64.3k`, `64.28M`, `1.20B`.
+pub fn money(v: Option<f64>) -> String {
+    let Some(v) = v.filter(|v| v.is_finite()) else { return "-".into() };
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.2}B", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// Rows per second, compact: `0`, `950`, `12.3k`.
+pub fn rate(v: f64) -> String {
+    if v >= 1e4 { format!("{:.1}k", v / 1e3) } else { format!("{v:.0}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_shown_not_sent() {
+        let s = clean("\u{1b}]0;pwned\u{7}SPY", 40);
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s}");
+        assert!(s.contains("\\u{1b}") && s.ends_with("SPY"), "{s}");
+    }
+
+    #[test]
+    fn long_fields_are_cut_with_a_mark() {
+        assert_eq!(clean("ABCDEFGHIJ", 5), "ABCD…");
+        assert_eq!(clean("ABCDE", 5), "ABCDE");
+        assert_eq!(clean("BRK.B", 24), "BRK.B");
+        assert!(clean(&"X".repeat(10_000_000), 24).chars().count() <= 24);
+    }
+
+    #[test]
+    fn bidi_overrides_are_escaped() {
+        assert!(!clean("A\u{202E}B", 24).contains('\u{202E}'));
+    }
+
+    #[test]
+    fn numbers_read_like_the_burst_monitor() {
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(12), "12");
+        assert_eq!(money(Some(64_284_132.0)), "64.28M");
+        assert_eq!(money(Some(20_312.0)), "20.3k");
+        assert_eq!(money(Some(812.0)), "812");
+        assert_eq!(money(None), "-");
+        assert_eq!(rate(12_345.0), "12.3k");
+    }
+}

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 
 use crate::alerts::{Alert, Enricher, Evaluator, RuleSet, RulesOrigin, Sinks};
-use crate::archive::{Archive, ColumnOrder, DateSpec, Day};
+use crate::archive::{Archive, ColumnOrder, DateSpec, Day, DayData};
 use crate::cli::WatchArgs;
 use crate::config::Config;
 use crate::store::DayStore;
@@ -85,10 +85,9 @@ impl ui::Io for ArchiveIo {
         }
     }
 
-    fn load_day(&mut self, day: Day) -> Result<DayStore> {
+    fn load_day(&mut self, day: Day) -> Result<DayData> {
         let archive = Archive::discover_day(&self.root, day)?;
-        let data = crate::archive::read_day(&archive.files(day), self.columns);
-        DayStore::from_day(data).map_err(|e| anyhow::anyhow!("cannot build the store for {day}: {e}"))
+        Ok(crate::archive::read_day(&archive.files(day), self.columns))
     }
 
     fn save_rules(&mut self, rules: &RuleSet) -> Result<PathBuf> {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::alerts::{Alert, Evaluator, RuleSet};
-use crate::archive::{Day, SecondOfDay};
+use crate::archive::{Day, DayData, SecondOfDay};
 use crate::store::DayStore;
 use crate::store::queries::SymbolFilter;
 use crate::tail::{Resends, TailEvent, TailMode};
@@ -79,8 +79,9 @@ pub struct App {
     pub(super) opts: AppOptions,
     /// The tailed day (or the one day read, when not live).
     pub(super) live: DayStore,
-    /// An earlier day picked with `d`, shown instead of the live one.
+    /// An earlier day picked with `d`, shown instead of the live one, and its alerts.
     pub(super) history: Option<DayStore>,
+    pub(super) history_alerts: VecDeque<Alert>,
     pub(super) evaluator: Evaluator,
     pub(super) resends: Resends,
     pub(super) alerts: VecDeque<Alert>,
@@ -143,6 +144,7 @@ impl App {
             opts,
             live: store,
             history: None,
+            history_alerts: VecDeque::new(),
             evaluator,
             resends: Resends::default(),
             alerts: VecDeque::new(),
@@ -169,10 +171,22 @@ impl App {
         }
     }
 
-    /// A day read whole (not live): its alerts are raised at once, as `ki2 scan` raises them.
-    pub fn with_day_alerts(mut self, data_alerts: Vec<Alert>) -> App {
-        self.push_alerts(data_alerts, false);
-        self
+    /// A day read whole, not tailed: its alerts are raised at once, as `ki2 scan` raises them.
+    pub fn from_day(
+        data: DayData,
+        mut opts: AppOptions,
+        mut evaluator: Evaluator,
+    ) -> polars::prelude::PolarsResult<App> {
+        opts.live = false;
+        let alerts = evaluator.eval_day(&data);
+        let mut app = App::new(DayStore::from_day(data)?, opts, evaluator);
+        app.push_alerts(alerts, false);
+        Ok(app)
+    }
+
+    /// The alerts of the day on screen.
+    pub fn alerts_shown(&self) -> &VecDeque<Alert> {
+        if self.history.is_some() { &self.history_alerts } else { &self.alerts }
     }
 
     /// The day on screen.
@@ -246,7 +260,7 @@ impl App {
             bursts: s.bursts_len(),
             s1: s.series_len(true),
             s2: s.series_len(false),
-            alerts: self.alerts.len(),
+            alerts: self.alerts_shown().len(),
             version: s.version(),
         }
     }
@@ -343,15 +357,29 @@ impl App {
         }
     }
 
-    /// An earlier day, read whole, shown until the user goes back to the live day.
-    pub fn show_history(&mut self, store: DayStore) {
+    /// An earlier day, read whole, shown (with the alerts today's rules raise on it) until the
+    /// user goes back to the live day.
+    pub fn show_history(&mut self, data: DayData) {
         self.status.loading = None;
-        if store.day() == self.live.day() {
+        let day = data.day;
+        if day == self.live.day() && self.opts.live {
             self.history = None;
         } else {
-            self.say(format!("{}: history (d, then the live day, to go back)", store.day()));
-            self.history = Some(store);
+            // Its own evaluator: cooldowns of the live day are not disturbed.
+            let alerts = Evaluator::new(self.rules().clone()).eval_day(&data);
+            match DayStore::from_day(data) {
+                Ok(store) => {
+                    self.say(format!("{day}: history (d, then the live day, to go back)"));
+                    self.history = Some(store);
+                    self.history_alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
+                }
+                Err(e) => {
+                    self.complain(format!("cannot open {day}: {e}"));
+                    return;
+                }
+            }
         }
+        self.alerts_nav = ListNav::default();
         self.frozen = None;
         self.caches = Caches::default();
         for nav in [&mut self.quotes_nav, &mut self.bursts_nav, &mut self.symbols_nav] {

@@ -51,7 +51,7 @@ fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
     let live = app.live_day();
     match &mut app.overlay {
         Overlay::None => {}
-        Overlay::Help => panes::help::draw(theme, f, area),
+        Overlay::Help(scroll) => panes::help::draw(scroll, theme, f, area),
         Overlay::Days(p) => {
             let shown = app.history.as_ref().unwrap_or(&app.live).day();
             panes::days::draw(p, live, shown, theme, f, area)

@@ -7,7 +7,8 @@ use super::panes::symbol_view::SymbolView;
 
 pub enum Overlay {
     None,
-    Help,
+    /// Help, scrolled down this many lines.
+    Help(u16),
     Days(DayPicker),
     Malformed(ListNav),
     Rules(Box<RulesEditor>),

@@ -19,8 +19,7 @@ use super::app::App;
 use super::terminal::{self, ByteCount};
 use super::update::Effect;
 use crate::alerts::{Alert, RuleSet};
-use crate::archive::Day;
-use crate::store::DayStore;
+use crate::archive::{Day, DayData};
 use crate::tail::TailEvent;
 
 /// What the TUI asks of the world outside it (files, the archive, alert sinks).
@@ -28,7 +27,7 @@ pub trait Io {
     /// The days of the archive.
     fn days(&mut self) -> Vec<Day>;
     /// A day read whole, for history.
-    fn load_day(&mut self, day: Day) -> Result<DayStore>;
+    fn load_day(&mut self, day: Day) -> Result<DayData>;
     /// Writes the rules file; returns where.
     fn save_rules(&mut self, rules: &RuleSet) -> Result<PathBuf>;
     /// The rules file, when it changed on disk since the last call: new rules, or why not.
@@ -209,7 +208,7 @@ where
             // Say so before the (short) read.
             term.draw(|f| app.render(f)).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
             match io.load_day(day) {
-                Ok(store) => app.show_history(store),
+                Ok(data) => app.show_history(data),
                 Err(e) => app.loading_failed(day, &format!("{e:#}")),
             }
         }

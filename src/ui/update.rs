@@ -40,11 +40,13 @@ impl App {
         }
         match &mut self.overlay {
             Overlay::None => self.main_key(key),
-            Overlay::Help => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter) {
-                    self.overlay = Overlay::None;
-                } else if key.code == KeyCode::Char('q') {
-                    self.quit = true;
+            Overlay::Help(scroll) => {
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter => self.overlay = Overlay::None,
+                    KeyCode::Char('q') => self.quit = true,
+                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => *scroll = scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => *scroll = scroll.saturating_sub(1),
+                    _ => {}
                 }
                 None
             }
@@ -218,7 +220,7 @@ impl App {
                 self.opts.bell = !self.opts.bell;
                 self.say(if self.opts.bell { "bell on new alerts" } else { "bell off" });
             }
-            KeyCode::Char('?') => self.overlay = Overlay::Help,
+            KeyCode::Char('?') => self.overlay = Overlay::Help(0),
             KeyCode::Char('m') => self.overlay = Overlay::Malformed(ListNav::default()),
             KeyCode::Char('t') => self.overlay = Overlay::Rules(Box::default()),
             KeyCode::Char('d') => return Some(Effect::ListDays),

@@ -119,5 +119,5 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
         Span::raw(format!(" {} ", text::thousands(n as u64))),
         badge("autosnap ".into(), app.bursts_nav.follow, theme),
     ]);
-    table(f, area, pane_block(Line::from(" Burst Signals "), badges, focused, theme), cols, body, theme);
+    table(f, area, pane_block(Line::from(" Burst Signals "), badges, focused, theme, area.width), cols, body, theme);
 }

@@ -9,7 +9,8 @@ use super::centered;
 use crate::ui::keymap::SECTIONS;
 use crate::ui::theme::Theme;
 
-pub fn draw(theme: Theme, f: &mut Frame, area: Rect) {
+/// Scrolls (`j`/`k`) when the terminal is too low for the whole list.
+pub fn draw(scroll: &mut u16, theme: Theme, f: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     for (name, keys) in SECTIONS {
         lines.push(Line::styled(*name, theme.header()));
@@ -18,9 +19,12 @@ pub fn draw(theme: Theme, f: &mut Frame, area: Rect) {
         }
     }
     lines.push(Line::styled("Esc or ? closes this help", theme.dim()));
-    let h = lines.len() as u16 + 2;
-    let r = centered(area, 84, h);
+    let total = lines.len() as u16;
+    let r = centered(area, 84, total + 2);
+    let rows = r.height.saturating_sub(2);
+    *scroll = (*scroll).min(total.saturating_sub(rows));
+    let more = if *scroll + rows < total { " · j/↓ for more " } else { "" };
     f.render_widget(Clear, r);
-    let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(" Keys ");
-    f.render_widget(Paragraph::new(lines).block(block), r);
+    let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(format!(" Keys {more}"));
+    f.render_widget(Paragraph::new(lines).block(block).scroll((*scroll, 0)), r);
 }

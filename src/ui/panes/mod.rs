@@ -58,12 +58,15 @@ pub struct TableRow {
     pub style: Style,
 }
 
-pub fn pane_block<'a>(title: Line<'a>, badges: Line<'a>, focused: bool, theme: Theme) -> Block<'a> {
-    Block::default()
+/// A pane's frame: its title on the left and, when there is room beside it, badges on the right
+/// (the title wins on a narrow screen).
+pub fn pane_block<'a>(title: Line<'a>, badges: Line<'a>, focused: bool, theme: Theme, width: u16) -> Block<'a> {
+    let fits = title.width() + badges.width() + 4 <= usize::from(width);
+    let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(focused))
-        .title(title.style(theme.title(focused)))
-        .title_top(badges.right_aligned())
+        .title(title.style(theme.title(focused)));
+    if fits { block.title_top(badges.right_aligned()) } else { block }
 }
 
 /// Draws rows (already cut to the visible ones) under a header, in the columns that fit.

@@ -34,7 +34,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
         ]),
         None => Line::from(" no bursts yet "),
     };
-    let block = pane_block(title, badges, focused, theme);
+    let block = pane_block(title, badges, focused, theme, area.width);
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height == 0 || inner.width < 10 {

@@ -116,5 +116,5 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
         Span::raw(format!(" {} ", text::thousands(n as u64))),
         badge("autosnap ".into(), app.quotes_nav.follow, theme),
     ]);
-    table(f, area, pane_block(title, badges, focused, theme), &COLS, body, theme);
+    table(f, area, pane_block(title, badges, focused, theme, area.width), &COLS, body, theme);
 }

@@ -27,7 +27,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
         Span::styled(format!(" S2 {} ", s2.last().map_or(0, |r| r.value)), theme.s2()),
         Span::styled(format!("S1 {} ", s1.last().map_or(0, |r| r.value)), theme.s1()),
     ]);
-    let block = pane_block(title, badges, focused, theme);
+    let block = pane_block(title, badges, focused, theme, area.width);
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height == 0 || inner.width < 10 {

@@ -68,7 +68,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
                 }
                 _ => ("pending: the symbols file has not come yet", theme.dim()),
             };
-            let block = pane_block(Line::from(title), Line::default(), focused, theme);
+            let block = pane_block(Line::from(title), Line::default(), focused, theme, area.width);
             let p = Paragraph::new(Line::styled(msg, style)).wrap(ratatui::widgets::Wrap { trim: true }).block(block);
             f.render_widget(p, area);
             return;
@@ -101,5 +101,5 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
         })
         .collect();
     let badges = Line::from(vec![Span::raw(format!(" {n} ")), badge("".into(), false, theme)]);
-    table(f, area, pane_block(Line::from(title), badges, focused, theme), &COLS, body, theme);
+    table(f, area, pane_block(Line::from(title), badges, focused, theme, area.width), &COLS, body, theme);
 }

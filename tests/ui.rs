@@ -1,0 +1,346 @@
+//! The TUI on ratatui's TestBackend, over archive files written here: what each pane shows
+//! (insta snapshots at 80×24 and 160×48), and what keys do to it.
+
+use std::fs;
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ki2::alerts::{Evaluator, RuleSet};
+use ki2::archive::{ColumnOrder, Day, DayData, QuoteRow, Quotes, Rows, SecondOfDay, read_day};
+use ki2::store::DayStore;
+use ki2::tail::TailEvent;
+use ki2::ui::{App, AppOptions, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+const DATE: &str = "20250714";
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(&p, text.replace('\n', "\r\n")).unwrap();
+}
+
+/// A small day with every kind of file: quote counts (two over the 2000 bar), S1/S2 each
+/// second, three bursts (one with CU), symbols for two of them, and one malformed line.
+fn write_day(root: &Path) {
+    write(
+        root,
+        "Data/20250714_hft1.csv",
+        "SPY,0,93000,1178,216,89,1234567,\n\
+         QQQ,0,93001,2247,241,149,64284132,\n\
+         BRK.B,0,93002,1500,5,0,,\n\
+         BF/B,0,93003,990,44,7,700,\n\
+         IWM,0,93004,1399,23,123,20312,\n\
+         TOO,0,93005\n\
+         SPY,0,93005,4947,812,316,9000000,\n\
+         AAPL,0,93006,1005,100,50,750000,\n",
+    );
+    let series = |base: u32| (0..8).map(|i| format!("{},{}\n", 93000 + i, base + i * 7)).collect::<String>();
+    write(root, "Data/20250714_hft2.csv", &series(400));
+    write(root, "Data/20250714_hft3.csv", &series(20));
+    write(
+        root,
+        "Data_Burst/20250714.csv",
+        "93001,3,1,0,98,437,1,1,0,2\n\
+         93003,2,0,1,214,520,2,1,1,2\n\
+         93006,1,1,0,230,600,3,2,1,2\n",
+    );
+    write(
+        root,
+        "Data_Burst_Symbols/Burst_20250714_093001.csv",
+        "Symbol,NumTrades,NumQuotes,BBO\nSPY,511,5858,1149\nIWM,367,4280,1080\nEFA,95,1589,322\n",
+    );
+    write(
+        root,
+        "Data_Burst_Symbols/Burst_20250714_093006.csv",
+        "Symbol,NumTrades,NumQuotes,BBO\nAAPL,292,1297,525\nMSFT,263,875,464\nVOO,90,1539,520\n",
+    );
+}
+
+fn day_data(root: &Path) -> DayData {
+    let archive = ki2::archive::Archive::discover(root).unwrap();
+    let day = Day::parse_compact(DATE).unwrap();
+    read_day(&archive.files(day), ColumnOrder::default())
+}
+
+fn app_over(root: &Path, theme: Theme) -> App {
+    App::from_day(day_data(root), options(theme), Evaluator::new(RuleSet::defaults())).unwrap()
+}
+
+fn options(theme: Theme) -> AppOptions {
+    AppOptions { root_label: "/archive".into(), theme, bell: false, live: false, rules_path: None }
+}
+
+/// The TUI over the day, read whole (history: no clock in the status line).
+fn app_with(theme: Theme) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    write_day(dir.path());
+    let app = app_over(dir.path(), theme);
+    (dir, app)
+}
+
+fn app() -> (tempfile::TempDir, App) {
+    app_with(Theme::mono())
+}
+
+fn terminal(w: u16, h: u16) -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(w, h)).unwrap()
+}
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    let mut t = terminal(w, h);
+    t.draw(|f| app.render(f)).unwrap();
+    t.backend().to_string()
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn every_pane_at_160x48() {
+    let (_d, mut app) = app();
+    insta::assert_snapshot!(screen(&mut app, 160, 48));
+}
+
+#[test]
+fn every_pane_at_80x24() {
+    let (_d, mut app) = app();
+    let s = screen(&mut app, 80, 24);
+    for title in ["High Quote", "Burst Sig", "Syms Hit", "Buy Progs", "S2 / S1", "Alerts"] {
+        assert!(s.contains(title), "{title} missing:\n{s}");
+    }
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn help_lists_every_key_at_both_sizes() {
+    let (_d, mut app) = app();
+    key(&mut app, KeyCode::Char('?'));
+    let big = screen(&mut app, 160, 48);
+    for k in ["Tab", "Enter", "Esc", "/", "autosnap", "pause", "threshold", "pick a day", "quit"] {
+        assert!(big.contains(k), "help lacks {k}:\n{big}");
+    }
+    insta::assert_snapshot!("help_160x48", big);
+    let small = screen(&mut app, 80, 24);
+    assert!(small.contains("j/↓ for more"), "{small}");
+    insta::assert_snapshot!("help_80x24", small);
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let scrolled = screen(&mut app, 80, 24);
+    assert!(scrolled.contains("quit") && !scrolled.contains("for more"), "{scrolled}");
+    key(&mut app, KeyCode::Esc);
+    assert!(!screen(&mut app, 160, 48).contains(" Keys "));
+}
+
+#[test]
+fn the_newest_burst_is_selected_and_its_symbols_shown() {
+    let (_d, mut app) = app();
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("Syms Hit At 09:30:06"), "{s}");
+    assert!(s.contains("AAPL") && s.contains("MSFT") && s.contains("VOO"), "{s}");
+    // Older burst: its file never came (the day is past the grace period? no: 5 s later).
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Down);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("Syms Hit At 09:30:03") && s.contains("pending"), "{s}");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("Syms Hit At 09:30:01") && s.contains("EFA"), "{s}");
+    insta::assert_snapshot!("burst_drilldown_160x48", s);
+}
+
+#[test]
+fn enter_on_a_symbol_opens_its_day() {
+    let (_d, mut app) = app();
+    // High Quote Counts is focused; newest row is AAPL; go to the first SPY row (oldest).
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("SPY · 2025-07-14 · Esc back"), "{s}");
+    assert!(s.contains("first 09:30:00  last 09:30:05  rows 2"), "{s}");
+    assert!(s.contains("quotes 6,125"), "{s}");
+    assert!(s.contains("1 bursts hit it: 09:30:01"), "{s}");
+    insta::assert_snapshot!("symbol_view_160x48", s);
+    insta::assert_snapshot!("symbol_view_80x24", screen(&mut app, 80, 24));
+    key(&mut app, KeyCode::Esc);
+    assert!(!screen(&mut app, 160, 48).contains("Esc back"));
+}
+
+#[test]
+fn the_filter_narrows_every_pane() {
+    let (_d, mut app) = app();
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "spy");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("Filter SPY"), "{s}");
+    let quotes: Vec<String> = s
+        .lines()
+        .take(26)
+        .map(|l| l.trim_matches('"').chars().take(52).collect::<String>())
+        .filter(|l| l.starts_with("│09"))
+        .collect();
+    assert_eq!(quotes.len(), 2, "{s}");
+    assert!(quotes.iter().all(|l| l.contains("SPY")), "{quotes:#?}");
+    // Only the burst that hit SPY remains.
+    assert!(s.contains("Syms Hit At 09:30:01"), "{s}");
+    insta::assert_snapshot!("filter_spy_160x48", s);
+    key(&mut app, KeyCode::Esc);
+    assert!(!screen(&mut app, 160, 48).contains("Filter SPY"));
+}
+
+#[test]
+fn malformed_rows_are_listed_with_file_and_line() {
+    let (_d, mut app) = app();
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("1 malformed (m)"), "{s}");
+    key(&mut app, KeyCode::Char('m'));
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("20250714_hft1.csv:6"), "{s}");
+}
+
+#[test]
+fn rows_over_an_enabled_rule_are_highlighted_and_the_editor_changes_that() {
+    let (_d, mut app) = app_with(Theme { color: true });
+    let red = |app: &mut App| -> Vec<String> {
+        let mut t = terminal(160, 48);
+        t.draw(|f| app.render(f)).unwrap();
+        let buf = t.backend().buffer().clone();
+        // Quote rows are in the left pane; collect the symbols of rows drawn on red.
+        (0..48u16)
+            .filter(|&y| buf[(10, y)].bg == Color::Red)
+            .map(|y| (10..18).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim().to_owned())
+            .collect()
+    };
+    let mut hot = red(&mut app);
+    hot.sort();
+    assert_eq!(hot, vec!["QQQ", "SPY"], "count ≥ 2000 rows");
+    // t: the editor opens on the first rule (quote-stuffing ≥ 2000); type 3000.
+    key(&mut app, KeyCode::Char('t'));
+    assert!(screen(&mut app, 160, 48).contains("Thresholds"));
+    keys(&mut app, "3000");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(red(&mut app), vec!["SPY"], "only 4947 ≥ 3000");
+    // + steps it up past SPY's 4947: nothing left to highlight.
+    key(&mut app, KeyCode::Char('t'));
+    keys(&mut app, "5000");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Esc);
+    assert!(red(&mut app).is_empty());
+    assert!(app.rules().rules()[0].value.to_string() == "5000" && !app.rules().rules()[0].enabled);
+}
+
+#[test]
+fn threshold_editor_snapshot() {
+    let (_d, mut app) = app();
+    key(&mut app, KeyCode::Char('t'));
+    insta::assert_snapshot!("editor_160x48", screen(&mut app, 160, 48));
+    insta::assert_snapshot!("editor_80x24", screen(&mut app, 80, 24));
+}
+
+#[test]
+fn a_symbol_with_an_escape_sequence_is_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "Data/20250714_hft1.csv", "\u{1b}]0;pwned\u{7},0,93000,2500,1,1,1,\nSPY,0,93001,1,1,1,1,\n");
+    let mut app = app_over(dir.path(), Theme::mono());
+    let s = screen(&mut app, 160, 48);
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "raw escape reached the screen");
+    assert!(s.contains("\\u{1b}]0"), "{s}");
+    // The alert it raises (2500 quotes) shows it escaped too.
+    assert!(s.lines().any(|l| l.contains("quote-stuffing") && l.contains("\\u{1b}")), "{s}");
+}
+
+#[test]
+fn no_color_means_no_colour_and_colour_means_the_16_named_ones() {
+    for (theme, colored) in [(Theme::mono(), false), (Theme { color: true }, true)] {
+        let (_d, mut app) = app_with(theme);
+        let mut t = terminal(160, 48);
+        t.draw(|f| app.render(f)).unwrap();
+        let mut seen_color = false;
+        for cell in t.backend().buffer().content() {
+            for c in [cell.fg, cell.bg] {
+                match c {
+                    Color::Reset => {}
+                    Color::Indexed(_) | Color::Rgb(..) => panic!("{c:?} is not one of the 16 colours"),
+                    _ => seen_color = true,
+                }
+            }
+        }
+        assert_eq!(seen_color, colored);
+    }
+}
+
+fn quote(symbol: &str, hhmmss: u32, n: u32) -> Rows {
+    let mut q = Quotes::default();
+    q.push(QuoteRow {
+        time: SecondOfDay::from_hhmmss(hhmmss).unwrap(),
+        symbol,
+        num_quotes: n,
+        bbo: 1,
+        num_trades: 1,
+        dollars: Some(100.0),
+    });
+    Rows::Quotes(q)
+}
+
+#[test]
+fn live_rows_alert_once_and_pause_freezes_the_screen() {
+    let day = Day::parse_compact(DATE).unwrap();
+    let opts = AppOptions { live: true, ..options(Theme::mono()) };
+    let mut app = App::new(DayStore::new(day).unwrap(), opts, Evaluator::new(RuleSet::defaults()));
+    app.on_tail(TailEvent::Rows { day, rows: quote("OLD", 93000, 2500) });
+    app.on_tail(TailEvent::CaughtUp { day });
+    assert!(app.take_outbox().is_empty(), "rows present at start are not news");
+    app.on_tail(TailEvent::Rows { day, rows: quote("NEWX", 93001, 2600) });
+    let out = app.take_outbox();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].symbol.as_deref(), Some("NEWX"));
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("LIVE") && s.contains("NEWX"), "{s}");
+    key(&mut app, KeyCode::Char('p'));
+    app.on_tail(TailEvent::Rows { day, rows: quote("LATER", 93002, 10) });
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("PAUSED +1") && !s.contains("LATER"), "{s}");
+    key(&mut app, KeyCode::Char('p'));
+    assert!(screen(&mut app, 160, 48).contains("LATER"));
+}
+
+#[test]
+fn enter_on_an_alert_selects_its_row() {
+    let day = Day::parse_compact(DATE).unwrap();
+    let opts = AppOptions { live: true, ..options(Theme { color: true }) };
+    let mut app = App::new(DayStore::new(day).unwrap(), opts, Evaluator::new(RuleSet::defaults()));
+    app.on_tail(TailEvent::Rows { day, rows: quote("HOT", 93000, 2500) });
+    for i in 1..40 {
+        app.on_tail(TailEvent::Rows { day, rows: quote("COLD", 93000 + i, 10) });
+    }
+    // Tab back to Alerts (Shift-Tab from High Quote Counts), Enter.
+    key(&mut app, KeyCode::BackTab);
+    key(&mut app, KeyCode::Enter);
+    let mut t = terminal(160, 48);
+    t.draw(|f| app.render(f)).unwrap();
+    let s = t.backend().to_string();
+    let line = s.lines().position(|l| l.contains("│09:30:00 HOT ")).expect("HOT row visible");
+    let cell = &t.backend().buffer()[(3, line as u16)];
+    assert!(cell.modifier.contains(ratatui::style::Modifier::REVERSED), "HOT row selected");
+}
+
+#[test]
+fn small_terminals_get_a_message_not_garbage() {
+    let (_d, mut app) = app();
+    let s = screen(&mut app, 40, 10);
+    assert!(s.contains("needs at least"), "{s}");
+}

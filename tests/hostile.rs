@@ -93,3 +93,15 @@ fn impossible_dates_in_names_are_reported_and_skipped() {
     assert!(out.contains(r#""date":"2025-07-14""#) && out.contains(r#""symbol_files":0"#), "{out}");
     assert!(err.contains("20250231_hft1.csv: no such date") && err.contains("Burst_20250714_256000.csv"), "{err}");
 }
+
+#[test]
+fn an_hft1_path_that_is_a_folder_is_named_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("Data/20250714_hft1.csv")).unwrap();
+    write(dir.path(), "Data/20250714_hft2.csv", b"93000,1\r\n93001,2\r\n");
+    let (code, out, err) = ki2(&["stats", "--root", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(code, 1, "a file that cannot be read is an error");
+    assert!(out.contains(r#""hft2_rows":2"#), "the other files are still read: {out}");
+    assert!(err.contains("20250714_hft1.csv: is a folder, not a file"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

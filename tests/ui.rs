@@ -344,3 +344,75 @@ fn small_terminals_get_a_message_not_garbage() {
     let s = screen(&mut app, 40, 10);
     assert!(s.contains("needs at least"), "{s}");
 }
+
+fn archive_io(root: &Path, rules: &Path) -> ki2::commands::watch::ArchiveIo {
+    let sinks = ki2::alerts::Sinks::from_config(&ki2::config::Config::default());
+    ki2::commands::watch::ArchiveIo::new(root.to_path_buf(), ColumnOrder::default(), rules.to_path_buf(), sinks)
+}
+
+fn press(app: &mut App, io: &mut dyn ki2::ui::Io, code: KeyCode) {
+    if let Some(effect) = app.on_key(KeyEvent::new(code, KeyModifiers::NONE)) {
+        ki2::ui::apply(effect, app, io);
+    }
+}
+
+#[test]
+fn saving_rules_where_the_folder_cannot_be_written_says_so_and_keeps_them() {
+    let (dir, mut app) = app();
+    // The config "folder" is a file: nothing can be created under it (root ignores permissions).
+    let blocker = dir.path().join("not-a-folder");
+    fs::write(&blocker, "x").unwrap();
+    let mut io = archive_io(dir.path(), &blocker.join("rules.toml"));
+    press(&mut app, &mut io, KeyCode::Char('t'));
+    keys(&mut app, "3000");
+    press(&mut app, &mut io, KeyCode::Enter);
+    press(&mut app, &mut io, KeyCode::Char('s'));
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("rules not saved") && s.contains("not saved: s saves"), "{s}");
+    assert_eq!(app.rules().rules()[0].value.to_string(), "3000", "the edit stays in effect");
+    // A writable place: saved atomically, and read back equal.
+    let good = dir.path().join("cfg/rules.toml");
+    let mut io = archive_io(dir.path(), &good);
+    press(&mut app, &mut io, KeyCode::Char('s'));
+    assert!(screen(&mut app, 160, 48).contains("rules saved to"));
+    let back = RuleSet::load(&good).unwrap();
+    assert_eq!(&back, app.rules());
+    assert!(fs::read_dir(good.parent().unwrap()).unwrap().count() == 1, "no temp file left behind");
+}
+
+#[test]
+fn a_broken_rules_file_is_named_with_its_line_and_the_rules_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.toml");
+    fs::write(&path, ki2::alerts::DEFAULT_RULES).unwrap();
+    let mut io = archive_io(dir.path(), &path);
+    assert!(ki2::ui::Io::rules_changed(&mut io).is_none());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(&path, "[[rule]]\nname = \"x\"\nsource = \"quotes\n").unwrap();
+    let err = ki2::ui::Io::rules_changed(&mut io).expect("a change").expect_err("broken");
+    assert!(err.contains("rules.toml") && err.contains("line 3"), "{err}");
+}
+
+#[test]
+fn d_opens_an_earlier_day_whole_with_its_alerts_and_goes_back_live() {
+    let dir = tempfile::tempdir().unwrap();
+    write_day(dir.path());
+    write(dir.path(), "Data/20250715_hft1.csv", "SPY,0,40000,10,1,1,1,\n");
+    let live_day = Day::parse_compact("20250715").unwrap();
+    let opts = AppOptions { live: true, ..options(Theme::mono()) };
+    let mut app = App::new(DayStore::new(live_day).unwrap(), opts, Evaluator::new(RuleSet::defaults()));
+    let mut io = archive_io(dir.path(), &dir.path().join("rules.toml"));
+    press(&mut app, &mut io, KeyCode::Char('d'));
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("2025-07-15  live") && s.contains("2025-07-14"), "{s}");
+    press(&mut app, &mut io, KeyCode::Down);
+    press(&mut app, &mut io, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("HISTORY") && s.contains("Date 2025-07-14"), "{s}");
+    assert!(s.contains("Alerts") && s.contains("quote-stuffing") && s.contains("capper"), "{s}");
+    press(&mut app, &mut io, KeyCode::Char('d'));
+    press(&mut app, &mut io, KeyCode::Home);
+    press(&mut app, &mut io, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("Date 2025-07-15") && !s.contains("HISTORY"), "{s}");
+}

@@ -159,15 +159,15 @@ impl Archive {
         }
     }
 
-    /// The day `--date` names. `today` need not have files yet (a live day starting);
-    /// a named day or `latest` must.
+    /// The day `--date` names. Today (as `today` or by its date) need not have files yet: the
+    /// Burst Monitor may not have started writing. Another named day, or `latest`, must.
     pub fn resolve(&self, spec: DateSpec) -> Result<Day, LayoutError> {
         match spec {
             DateSpec::Today => Ok(Day::today()),
             DateSpec::Latest => {
                 self.days.keys().next_back().copied().ok_or_else(|| LayoutError::Empty(self.root.clone()))
             }
-            DateSpec::Day(day) if self.days.contains_key(&day) => Ok(day),
+            DateSpec::Day(day) if self.days.contains_key(&day) || day == Day::today() => Ok(day),
             DateSpec::Day(day) => Err(LayoutError::NoSuchDay { day, root: self.root.clone() }),
         }
     }

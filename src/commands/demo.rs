@@ -29,7 +29,7 @@ pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
     seed_history(&root, today, HISTORY_DAYS, seed).context("cannot write the demo's history")?;
     let opts = SimOptions { root: root.clone(), day: today, seed, profile: Profile::Normal };
     let live = spawn_live(opts, args.speed, SecondOfDay::from_hhmmss(START)).context("cannot start the simulator")?;
-    let watch = WatchArgs { root: RootArgs { root }, date: today.compact(), rules: None, poll: false };
+    let watch = WatchArgs { root: RootArgs { root }, date: "today".into(), rules: None, poll: false };
     let result = super::watch::run(config, watch);
     // Stop writing before the folder goes away; the TempDir removes it when dropped.
     if let Err(e) = live.stop() {

@@ -131,11 +131,14 @@ pub struct Status {
     pub unseen: usize,
     pub message: Option<(String, Instant, bool)>,
     pub loading: Option<Day>,
+    pub last_bell: Option<Instant>,
 }
 
 /// How long a message stays in the status line.
 const MESSAGE_FOR: Duration = Duration::from_secs(8);
 const RATE_WINDOW: Duration = Duration::from_secs(5);
+/// The bell rings at most this often.
+const BELL_EVERY: Duration = Duration::from_secs(3);
 
 impl App {
     pub fn new(store: DayStore, opts: AppOptions, evaluator: Evaluator) -> App {
@@ -343,7 +346,12 @@ impl App {
             return;
         }
         if news {
-            self.bell_pending |= self.opts.bell;
+            // One bell per burst of alerts, not one per batch: a busy open would ring nonstop.
+            let quiet = self.status.last_bell.is_none_or(|t| t.elapsed() >= BELL_EVERY);
+            if self.opts.bell && quiet {
+                self.bell_pending = true;
+                self.status.last_bell = Some(Instant::now());
+            }
             self.outbox.extend(alerts.iter().cloned());
         }
         self.alerts_total += alerts.len();

@@ -14,6 +14,10 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
 pub fn draw(app: &mut App, f: &mut Frame) {
+    // Debug builds only: lets the tests check that a crash in a pane gives the terminal back.
+    if cfg!(debug_assertions) && std::env::var_os("KI2_DEBUG_PANIC").is_some() {
+        panic!("KI2_DEBUG_PANIC: a pane failed to draw");
+    }
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(

@@ -17,7 +17,7 @@ mod theme;
 mod update;
 
 pub use app::{App, AppOptions, Pane};
-pub use run::{Exit, Io, Pacing, run};
+pub use run::{Exit, Io, Pacing, apply, run};
 pub use terminal::restore;
 pub use text::clean;
 pub use theme::Theme;

@@ -127,7 +127,11 @@ where
             ev = keys.next() => match ev {
                 Some(Ok(Event::Key(key))) => {
                     if let Some(effect) = app.on_key(key) {
-                        apply(effect, app, io, term)?;
+                        if matches!(effect, Effect::OpenDay(_)) {
+                            // Say "LOADING" before the (short) read.
+                            term.draw(|f| app.render(f)).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+                        }
+                        apply(effect, app, io);
                     }
                     dirty = true;
                     next_frame = Instant::now();
@@ -195,27 +199,20 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-fn apply<B: Backend>(effect: Effect, app: &mut App, io: &mut dyn Io, term: &mut Terminal<B>) -> Result<()>
-where
-    B::Error: Send + Sync + 'static,
-{
+/// Carries out what a key asked for; failures are shown in the status line, nothing is lost.
+pub fn apply(effect: Effect, app: &mut App, io: &mut dyn Io) {
     match effect {
         Effect::ListDays => {
             let days = io.days();
             app.open_day_picker(days);
         }
-        Effect::OpenDay(day) => {
-            // Say so before the (short) read.
-            term.draw(|f| app.render(f)).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
-            match io.load_day(day) {
-                Ok(data) => app.show_history(data),
-                Err(e) => app.loading_failed(day, &format!("{e:#}")),
-            }
-        }
+        Effect::OpenDay(day) => match io.load_day(day) {
+            Ok(data) => app.show_history(data),
+            Err(e) => app.loading_failed(day, &format!("{e:#}")),
+        },
         Effect::SaveRules(rules) => match io.save_rules(&rules) {
             Ok(path) => app.rules_saved(&path),
             Err(e) => app.complain(format!("rules not saved: {e:#} (they stay in effect)")),
         },
     }
-    Ok(())
 }

@@ -83,6 +83,10 @@ fn install_panic_hook() {
             restore();
             tracing::error!("panic: {info}");
             previous(info);
+            match crate::logging::path() {
+                Some(log) => eprintln!("ki2: crashed; the terminal was restored; the log is {}", log.display()),
+                None => eprintln!("ki2: crashed; the terminal was restored"),
+            }
         }));
     });
 }

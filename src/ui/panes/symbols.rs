@@ -55,9 +55,11 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let h = body_height(area);
     app.heights.symbols = h;
     let (time, hits) = hits(app);
+    // "At" goes first when the pane is narrow: the time is what matters.
+    let at = if area.width >= 24 { "Syms Hit At" } else { "Syms Hit" };
     let title = match time {
-        Some(t) => format!(" Syms Hit At {t} "),
-        None => " Syms Hit At ".to_owned(),
+        Some(t) => format!(" {at} {t} "),
+        None => format!(" {at} "),
     };
     let hits = match hits {
         Ok(h) => h,

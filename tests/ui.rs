@@ -323,6 +323,7 @@ fn enter_on_an_alert_selects_its_row() {
     let day = Day::parse_compact(DATE).unwrap();
     let opts = AppOptions { live: true, ..options(Theme { color: true }) };
     let mut app = App::new(DayStore::new(day).unwrap(), opts, Evaluator::new(RuleSet::defaults()));
+    app.on_tail(TailEvent::CaughtUp { day });
     app.on_tail(TailEvent::Rows { day, rows: quote("HOT", 93000, 2500) });
     for i in 1..40 {
         app.on_tail(TailEvent::Rows { day, rows: quote("COLD", 93000 + i, 10) });
@@ -415,4 +416,31 @@ fn d_opens_an_earlier_day_whole_with_its_alerts_and_goes_back_live() {
     press(&mut app, &mut io, KeyCode::Enter);
     let s = screen(&mut app, 160, 48);
     assert!(s.contains("Date 2025-07-15") && !s.contains("HISTORY"), "{s}");
+}
+
+#[test]
+fn alerts_of_rows_present_at_start_are_listed_newest_first() {
+    let day = Day::parse_compact(DATE).unwrap();
+    let opts = AppOptions { live: true, ..options(Theme::mono()) };
+    let mut app = App::new(DayStore::new(day).unwrap(), opts, Evaluator::new(RuleSet::defaults()));
+    // The tailer sends the day file by file: hft1 (late rows) before the bursts (earlier).
+    app.on_tail(TailEvent::Rows { day, rows: quote("LATE", 150000, 2500) });
+    let burst = ki2::archive::BurstRow {
+        time: SecondOfDay::from_hhmmss(93000).unwrap(),
+        grade: ki2::archive::Grade::High,
+        prog_type: ki2::archive::ProgType::Buy,
+        background: ki2::archive::Background::Port,
+        s1: 250,
+        s2: 600,
+        ct: 1,
+        cb: 1,
+        cs: 0,
+        cu: None,
+    };
+    app.on_tail(TailEvent::Rows { day, rows: Rows::Bursts(vec![burst]) });
+    app.on_tail(TailEvent::CaughtUp { day });
+    let s = screen(&mut app, 160, 48);
+    let late = s.find("15:00:00 quote-stuffing").expect("quote alert");
+    let early = s.find("09:30:00 capper").expect("burst alert");
+    assert!(late < early, "newest first:\n{s}");
 }

@@ -86,6 +86,8 @@ pub struct App {
     pub(super) resends: Resends,
     pub(super) alerts: VecDeque<Alert>,
     pub(super) alerts_total: usize,
+    /// Alerts raised while the day's existing rows are read, before they are shown in order.
+    pub(super) catching_up: Vec<Alert>,
     pub(super) focus: Pane,
     pub(super) quotes_nav: ListNav,
     pub(super) bursts_nav: ListNav,
@@ -152,6 +154,7 @@ impl App {
             resends: Resends::default(),
             alerts: VecDeque::new(),
             alerts_total: 0,
+            catching_up: Vec::new(),
             focus: Pane::Quotes,
             quotes_nav: ListNav::default(),
             bursts_nav: ListNav::default(),
@@ -296,8 +299,12 @@ impl App {
                 }
                 let skip = self.resends.repeats(day, &rows);
                 let alerts = self.evaluator.eval(day, &rows.without_first(skip));
-                let news = self.status.caught_up;
-                self.push_alerts(alerts, news);
+                if self.status.caught_up {
+                    self.push_alerts(alerts, true);
+                } else {
+                    // The files come one after another: sorted by time once all are read.
+                    self.catching_up.extend(alerts);
+                }
             }
             TailEvent::Malformed { day, items } => {
                 if day == self.live.day() {
@@ -316,12 +323,16 @@ impl App {
             TailEvent::CaughtUp { day } => {
                 if day == self.live.day() {
                     self.status.caught_up = true;
+                    let mut alerts = std::mem::take(&mut self.catching_up);
+                    alerts.sort_by_key(|a| a.time);
+                    self.push_alerts(alerts, false);
                 }
             }
             TailEvent::DayChanged { from, to } => match DayStore::new(to) {
                 Ok(store) => {
                     self.live = store;
                     self.status.caught_up = false;
+                    self.catching_up.clear();
                     self.caches = Caches::default();
                     self.frozen = None;
                     for nav in [&mut self.quotes_nav, &mut self.bursts_nav, &mut self.symbols_nav] {

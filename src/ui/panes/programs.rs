@@ -40,6 +40,10 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     if inner.height == 0 || inner.width < 10 {
         return;
     }
+    if points.is_empty() {
+        f.render_widget(ratatui::widgets::Paragraph::new(Span::styled("no bursts yet", theme.dim())), inner);
+        return;
+    }
     let spark_h = if inner.height >= 8 { 2 } else { inner.height.min(2) };
     let [chart_area, spark_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(spark_h)]).areas(inner);
     if chart_area.height >= 4 {

@@ -33,6 +33,10 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     if inner.height == 0 || inner.width < 10 {
         return;
     }
+    if s1.is_empty() && s2.is_empty() {
+        f.render_widget(ratatui::widgets::Paragraph::new(Span::styled("no S1/S2 rows yet", theme.dim())), inner);
+        return;
+    }
     if inner.height < 5 {
         // Too low for a chart: S2 as a sparkline, newest at the right.
         let w = usize::from(inner.width);

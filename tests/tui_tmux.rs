@@ -1,0 +1,529 @@
+//! The TUI end to end, in a real terminal: `ki2 watch` and `ki2 demo` run in a shell inside a
+//! detached tmux session (one server per test, fixed size), driven by keys sent one at a time
+//! and judged by what `capture-pane` shows. Without tmux these tests say so and pass, unless
+//! `KI2_REQUIRE_TMUX=1` (CI), where a missing tmux fails them.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const DATE: &str = "20250714";
+const DAY: &str = "2025-07-14";
+/// How long anything the user waits for may take (debug build, busy CI machine).
+const WAIT: Duration = Duration::from_secs(20);
+/// Between keys: `Esc` followed at once by another key reads as Alt+key.
+const KEY_PAUSE: Duration = Duration::from_millis(300);
+const TITLES: [&str; 6] =
+    ["High Quote Counts", "Burst Signals", "Syms Hit At", "Buy Progs vs Sell Progs", "S2 / S1", "Alerts"];
+
+fn tmux_available() -> bool {
+    let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var("KI2_REQUIRE_TMUX").is_ok_and(|v| v == "1") {
+            panic!("tmux is not installed, and KI2_REQUIRE_TMUX=1 requires it");
+        }
+        eprintln!("tmux is not installed: skipping this TUI test (KI2_REQUIRE_TMUX=1 makes it fail instead)");
+    }
+    found
+}
+
+/// One tmux server with one session running `sh`; killed (and its socket removed) when
+/// dropped, whatever happened.
+struct Tmux {
+    socket: String,
+    /// The socket file, once the server runs (tmux leaves it behind after `kill-server`).
+    socket_path: Option<PathBuf>,
+    width: usize,
+}
+
+impl Tmux {
+    /// A shell in a `width`×`height` terminal, with ki2's config and data in `home` and `env` added.
+    fn start(width: u16, height: u16, home: &Path, env: &[(&str, &Path)]) -> Tmux {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let socket = format!("ki2-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let mut tmux = Tmux { socket, socket_path: None, width: usize::from(width) };
+        let (config, data) = (home.join("config"), home.join("data"));
+        fs::create_dir_all(&config).unwrap();
+        fs::create_dir_all(&data).unwrap();
+        let mut cmd = vec![
+            "new-session".to_owned(),
+            "-d".into(),
+            "-s".into(),
+            "ki2".into(),
+            "-x".into(),
+            width.to_string(),
+            "-y".into(),
+            height.to_string(),
+            "--".into(),
+            "env".into(),
+            "-u".into(),
+            "NO_COLOR".into(),
+            "-u".into(),
+            "ENV".into(),
+            "-u".into(),
+            "KI2_ROOT".into(),
+            "PS1=$ ".into(),
+            format!("KI2_CONFIG_DIR={}", config.display()),
+            format!("KI2_DATA_DIR={}", data.display()),
+        ];
+        cmd.extend(env.iter().map(|(k, v)| format!("{k}={}", v.display())));
+        cmd.push("sh".into());
+        let out = tmux.run(&cmd.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+        let path = tmux.run(&["display-message", "-p", "#{socket_path}"]);
+        let path = String::from_utf8_lossy(&path.stdout).trim().to_owned();
+        tmux.socket_path = (!path.is_empty()).then(|| PathBuf::from(path));
+        // The server takes the session's size from here on, whatever clients come and go.
+        tmux.run(&["set-option", "-g", "window-size", "manual"]);
+        tmux.wait_for("the shell prompt", |s| s.lines().any(|l| l.starts_with('$')));
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux").args(["-f", "/dev/null", "-L", &self.socket]).args(args).output().expect("cannot run tmux")
+    }
+
+    /// One key by tmux name (`Tab`, `Enter`, `Escape`), then a pause.
+    fn key(&self, name: &str) {
+        let out = self.run(&["send-keys", "-t", "ki2", name]);
+        assert!(out.status.success(), "send-keys {name}: {}", String::from_utf8_lossy(&out.stderr));
+        std::thread::sleep(KEY_PAUSE);
+    }
+
+    /// Characters typed one at a time.
+    fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            let out = self.run(&["send-keys", "-t", "ki2", "-l", &c.to_string()]);
+            assert!(out.status.success(), "send-keys {c}: {}", String::from_utf8_lossy(&out.stderr));
+            std::thread::sleep(KEY_PAUSE);
+        }
+    }
+
+    /// A whole command line for the shell (it is not read key by key, so sent at once).
+    fn command(&self, line: &str) {
+        let out = self.run(&["send-keys", "-t", "ki2", "-l", line]);
+        assert!(out.status.success(), "send-keys: {}", String::from_utf8_lossy(&out.stderr));
+        self.key("Enter");
+    }
+
+    /// What the terminal shows now.
+    fn screen(&self) -> String {
+        self.capture(&["capture-pane", "-p", "-t", "ki2"])
+    }
+
+    /// The screen with wrapped lines joined (for long shell output such as `stty -a`).
+    fn joined(&self) -> String {
+        self.capture(&["capture-pane", "-p", "-J", "-t", "ki2"])
+    }
+
+    fn capture(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "capture-pane: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Polls the screen until `ok` holds; fails with the last screen after `WAIT`.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_until(what, WAIT, false, ok)
+    }
+
+    /// As `wait_for`, but fails at once if the program has already exited (an `EXIT=` line).
+    fn wait_tui(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_until(what, WAIT, true, ok)
+    }
+
+    fn wait_until(&self, what: &str, timeout: Duration, exit_fails: bool, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if exit_fails && let Some(code) = exit_code(&s) {
+                panic!("waiting for {what}: ki2 exited with {code} instead. The screen:\n{}", frame(&s));
+            }
+            if start.elapsed() > timeout {
+                panic!("waiting for {what}: not there after {timeout:?}. The screen:\n{}", frame(&s));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits for the `EXIT=n` line the shell prints after ki2, and returns n.
+    fn wait_exit(&self) -> i32 {
+        let s = self.wait_for("ki2 to exit (an EXIT= line)", |s| exit_code(s).is_some());
+        exit_code(&s).unwrap()
+    }
+
+    /// After ki2 exited: the alternate screen is gone, `stty -a` (run right after ki2 on the same
+    /// command line, before the shell could repair anything) shows canonical mode and echo, and
+    /// the shell reads a line typed to it.
+    fn assert_sane(&self) {
+        let s = self.wait_for("the output of stty -a", |s| s.lines().any(|l| l.trim() == "STTY-DONE"));
+        for title in TITLES {
+            assert!(!s.contains(title), "the TUI is still on the screen after exit:\n{}", frame(&s));
+        }
+        assert!(s.contains("ki2 ") && exit_code(&s).is_some(), "the shell's lines are not back:\n{}", frame(&s));
+        let joined = self.joined();
+        let flags: Vec<&str> = joined.split_whitespace().collect();
+        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(
+                flags.contains(&flag) && !flags.contains(&format!("-{flag}").as_str()),
+                "the terminal was left without {flag}:\n{}",
+                frame(&joined)
+            );
+        }
+        self.command("echo SANE-$((6*7))");
+        self.wait_for("the shell to answer a typed command", |s| s.lines().any(|l| l.trim() == "SANE-42"));
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+        if let Some(p) = &self.socket_path {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
+
+/// The code of the `EXIT=n` line (a line of its own, not the echoed command).
+fn exit_code(screen: &str) -> Option<i32> {
+    screen.lines().find_map(|l| l.trim().strip_prefix("EXIT=")?.parse().ok())
+}
+
+/// A screen in a frame, for failure messages.
+fn frame(screen: &str) -> String {
+    let mut out = String::from("+--------\n");
+    for l in screen.lines() {
+        out.push('|');
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push_str("+--------");
+    out
+}
+
+/// Shell quoting for paths.
+fn q(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
+}
+
+fn ki2() -> &'static str {
+    env!("CARGO_BIN_EXE_ki2")
+}
+
+/// A simulated day (seed 7) written at once under `dir/archive`.
+fn simulated_day(dir: &Path) -> PathBuf {
+    let root = dir.join("archive");
+    let out = Command::new(ki2())
+        .args(["simulate", "--instant", "--seed", "7", "--date", DATE, "--root"])
+        .arg(&root)
+        .env("KI2_CONFIG_DIR", dir.join("config"))
+        .env("KI2_DATA_DIR", dir.join("data"))
+        .env_remove("KI2_ROOT")
+        .output()
+        .expect("run ki2 simulate");
+    assert!(out.status.success(), "ki2 simulate: {}", String::from_utf8_lossy(&out.stderr));
+    root
+}
+
+/// `HHMMSS` without padding as `HH:MM:SS`, if it is a time of day.
+fn hhmmss(field: &str) -> Option<String> {
+    let t: u32 = field.trim().parse().ok()?;
+    let (h, m, s) = (t / 10_000, t / 100 % 100, t % 100);
+    (h < 24 && m < 60 && s < 60).then(|| format!("{h:02}:{m:02}:{s:02}"))
+}
+
+/// The last line of a file that reads as a row: `min_fields` fields, a time at `time_field`.
+/// (The simulator writes malformed lines too; ki2 skips those, so this does as well.)
+fn last_row(path: &Path, min_fields: usize, time_field: usize) -> Vec<String> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .rev()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(',').map(str::to_owned).collect::<Vec<_>>())
+        .find(|f| f.len() >= min_fields && hhmmss(&f[time_field]).is_some())
+        .unwrap_or_else(|| panic!("{}: no row", path.display()))
+}
+
+/// The last burst's time, `HH:MM:SS`, as the Burst Signals pane should show it.
+fn last_burst_time(root: &Path) -> String {
+    let row = last_row(&root.join("Data_Burst").join(format!("{DATE}.csv")), 9, 0);
+    hhmmss(&row[0]).unwrap()
+}
+
+/// The last hft1 row: symbol and time (`HHMMSS` as written).
+fn last_quote(root: &Path) -> (String, u32) {
+    let row = last_row(&root.join("Data").join(format!("{DATE}_hft1.csv")), 7, 2);
+    (row[0].clone(), row[2].trim().parse().unwrap())
+}
+
+/// The lines inside the pane whose title starts with `title`: the rows between its borders,
+/// header row first.
+fn pane(screen: &str, title: &str) -> Vec<String> {
+    let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let Some((top, at)) = lines.iter().enumerate().find_map(|(i, l)| {
+        let text: String = l.iter().collect();
+        let byte = text.find(title)?;
+        Some((i, text[..byte].chars().count()))
+    }) else {
+        panic!("no pane titled {title:?}:\n{}", frame(screen));
+    };
+    let row = &lines[top];
+    let left = (0..at).rev().find(|&c| row[c] == '┌').unwrap_or_else(|| panic!("{title}: no ┌:\n{}", frame(screen)));
+    let right = (at..row.len()).find(|&c| row[c] == '┐').unwrap_or_else(|| panic!("{title}: no ┐:\n{}", frame(screen)));
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| l.get(left).is_some_and(|&c| c != '└'))
+        .map(|l| l.get(left + 1..right.min(l.len())).map(|s| s.iter().collect()).unwrap_or_default())
+        .collect()
+}
+
+/// Whether `s` starts with a time `HH:MM:SS`.
+fn starts_with_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 8 && [0, 1, 3, 4, 6, 7].iter().all(|&i| b[i].is_ascii_digit()) && b[2] == b':' && b[5] == b':'
+}
+
+fn header(screen: &str) -> &str {
+    screen.lines().next().unwrap_or("")
+}
+
+/// The `Time HH:MM:SS` of the header.
+fn header_time(screen: &str) -> Option<String> {
+    let h = header(screen);
+    let at = h.find("Time ")? + 5;
+    h.get(at..at + 8).filter(|t| starts_with_time(t)).map(str::to_owned)
+}
+
+fn shows_every_pane(screen: &str, titles: &[&str]) -> bool {
+    titles.iter().all(|t| screen.contains(t))
+}
+
+/// The day is read: the header says LIVE and Burst Signals lists bursts.
+fn loaded(screen: &str) -> bool {
+    header(screen).contains("LIVE") && pane(screen, "Burst Sig").get(1).is_some_and(|r| starts_with_time(r))
+}
+
+/// `ki2 watch` on the day, with `EXIT=$?` and `stty -a` after it on the same command line.
+fn watch_line(root: &Path) -> String {
+    format!("{} watch --root {} --date {DATE}; echo EXIT=$?; stty -a; echo STTY-DONE", ki2(), q(root))
+}
+
+#[test]
+fn watch_shows_all_panes_and_the_last_burst_time() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = simulated_day(dir.path());
+    let last = last_burst_time(&root);
+    let (symbol, _) = last_quote(&root);
+    let t = Tmux::start(160, 48, dir.path(), &[]);
+    t.command(&watch_line(&root));
+
+    let s = t.wait_tui("every pane and the last burst", |s| {
+        shows_every_pane(s, &TITLES) && s.contains(&format!("Syms Hit At {last}"))
+    });
+    // The newest burst is the top row of Burst Signals (and the one whose symbols are shown).
+    let bursts = pane(&s, "Burst Signals");
+    assert!(bursts.len() > 2, "Burst Signals is empty:\n{}", frame(&s));
+    assert!(bursts[0].starts_with("Time"), "Burst Signals has no header row:\n{}", frame(&s));
+    assert!(bursts[1].starts_with(&last), "the top burst is not the last one ({last}):\n{}", frame(&s));
+    assert!(header(&s).contains(&format!("Date {DAY}")), "header:\n{}", frame(&s));
+    assert!(header_time(&s).is_some(), "no market time in the header:\n{}", frame(&s));
+
+    // Tab to Burst Signals, Enter: its symbols, most traded on top.
+    t.key("Tab");
+    t.key("Enter");
+    let s = t.wait_tui("the symbols of the last burst", |s| {
+        s.contains(&format!("Syms Hit At {last}"))
+            && pane(s, "Syms Hit At").get(1).is_some_and(|r| !r.trim().is_empty())
+    });
+    let top_symbol = pane(&s, "Syms Hit At")[1].split_whitespace().next().expect("a symbol in Syms Hit At").to_owned();
+
+    // Enter on the (focused) symbols: the symbol's day over the panes.
+    t.key("Enter");
+    let s = t.wait_tui("the symbol view", |s| s.contains("Esc back") && s.contains("first "));
+    assert!(
+        s.contains(&format!("{top_symbol} · {DAY} · Esc back")),
+        "the symbol view is not {top_symbol}'s:\n{}",
+        frame(&s)
+    );
+    assert!(s.contains("  last "), "no last time in the symbol view:\n{}", frame(&s));
+    t.key("Escape");
+    let s = t.wait_tui("the symbol view to close", |s| !s.contains("Esc back"));
+    assert!(shows_every_pane(&s, &TITLES), "panes missing after Esc:\n{}", frame(&s));
+
+    // `/` and a symbol of the day: every High Quote Counts row is that symbol's.
+    t.type_text("/");
+    t.wait_tui("the filter being typed", |s| header(s).contains("Filter "));
+    t.type_text(&symbol);
+    t.key("Enter");
+    let want = format!("Filter {symbol}");
+    let s = t.wait_tui(&want, |s| {
+        let h = header(s);
+        h.contains(&want) && !h.contains('▏') && pane(s, "High Quote Counts").len() > 1
+    });
+    let rows: Vec<String> =
+        pane(&s, "High Quote Counts").into_iter().skip(1).filter(|r| !r.trim().is_empty()).collect();
+    assert!(!rows.is_empty(), "no {symbol} rows in High Quote Counts:\n{}", frame(&s));
+    for r in &rows {
+        let sym = r.split_whitespace().nth(1);
+        assert!(starts_with_time(r) && sym == Some(symbol.as_str()), "row {r:?} is not {symbol}'s:\n{}", frame(&s));
+    }
+
+    // Help, and back.
+    t.type_text("?");
+    t.wait_tui("the help overlay", |s| s.contains(" Keys "));
+    t.key("Escape");
+    t.wait_tui("the help to close", |s| !s.contains(" Keys ") && shows_every_pane(s, &TITLES));
+
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
+    t.assert_sane();
+}
+
+#[test]
+fn watch_at_80x24_fits() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = simulated_day(dir.path());
+    let t = Tmux::start(80, 24, dir.path(), &[]);
+    t.command(&watch_line(&root));
+    let short = ["High Quote", "Burst Sig", "Syms Hit", "Buy Progs", "S2 / S1", "Alerts"];
+    let s = t.wait_tui("every pane at 80x24, the day read", |s| shows_every_pane(s, &short) && loaded(s));
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(lines.len() <= 24, "{} lines:\n{}", lines.len(), frame(&s));
+    for (i, l) in lines.iter().enumerate() {
+        let n = l.chars().count();
+        assert!(n <= t.width, "line {i} is {n} columns:\n{}", frame(&s));
+    }
+    // The panes fill the width exactly: each of their lines ends in a right border at column 80
+    // (a character drawn two columns wide, or a pane too wide, would push it out).
+    for (i, l) in lines.iter().enumerate().take(23).skip(1) {
+        let chars: Vec<char> = l.chars().collect();
+        assert!(
+            chars.len() == t.width && matches!(chars.last(), Some('┐' | '│' | '┘')),
+            "line {i} does not end in a border at column {}:\n{}",
+            t.width,
+            frame(&s)
+        );
+    }
+    assert!(header(&s).contains("LIVE") && header(&s).contains(&format!("Date {DAY}")), "header:\n{}", frame(&s));
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
+    t.assert_sane();
+}
+
+fn demo_folders(tmp: &Path) -> Vec<String> {
+    fs::read_dir(tmp)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("ki2-demo-"))
+        .collect()
+}
+
+#[test]
+fn demo_comes_alive_and_cleans_up() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    fs::create_dir_all(&tmp).unwrap();
+    let t = Tmux::start(160, 48, dir.path(), &[("TMPDIR", &tmp)]);
+    t.command(&format!("{} demo; echo EXIT=$?; stty -a; echo STTY-DONE", ki2()));
+
+    let started = Instant::now();
+    let s = t.wait_tui("the demo, live, with rows", |s| {
+        shows_every_pane(s, &TITLES)
+            && header(s).contains("LIVE")
+            && pane(s, "High Quote Counts").iter().skip(1).any(|r| starts_with_time(r))
+    });
+    eprintln!("the demo was live with rows after {:.1?}", started.elapsed());
+    assert_eq!(demo_folders(&tmp).len(), 1, "the demo's archive is not in TMPDIR:\n{}", frame(&s));
+    let first = header_time(&s).unwrap_or_else(|| panic!("no market time in the header:\n{}", frame(&s)));
+
+    // Market time moves on (20 market seconds a real second).
+    std::thread::sleep(Duration::from_secs(2));
+    let s = t.wait_tui("the market time to move", |s| header_time(s).is_some_and(|now| now != first));
+    assert!(header(&s).contains("LIVE"), "header:\n{}", frame(&s));
+
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
+    t.assert_sane();
+    let left = demo_folders(&tmp);
+    assert!(left.is_empty(), "the demo left its archive behind: {left:?}");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = simulated_day(dir.path());
+    let t = Tmux::start(160, 48, dir.path(), &[]);
+    t.command(&watch_line(&root));
+    t.wait_tui("every pane, the day read", |s| shows_every_pane(s, &TITLES) && loaded(s));
+
+    let pattern = format!("ki2 watch --root {}", root.display());
+    let out = Command::new("pgrep").args(["-f", &pattern]).output().expect("run pgrep");
+    let pids: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .filter(|p| fs::read_to_string(format!("/proc/{p}/comm")).map_or(true, |c| c.trim() == "ki2"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(pids.len(), 1, "pgrep -f {pattern:?} found {pids:?}");
+    let status = Command::new("kill").args(["-TERM", &pids[0]]).status().expect("run kill");
+    assert!(status.success(), "kill -TERM {}", pids[0]);
+
+    assert_eq!(t.wait_exit(), 143, "SIGTERM:\n{}", frame(&t.screen()));
+    t.assert_sane();
+}
+
+#[test]
+fn live_rows_appear() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = simulated_day(dir.path());
+    let (_, last) = last_quote(&root);
+    let t = Tmux::start(160, 48, dir.path(), &[]);
+    t.command(&watch_line(&root));
+    t.wait_tui("every pane, the day read", |s| shows_every_pane(s, &TITLES) && loaded(s));
+
+    // A new symbol, a second after the day's last row, over the quote-stuffing bar (2000).
+    let secs = (last / 10_000) * 3600 + (last / 100 % 100) * 60 + last % 100 + 1;
+    let time = (secs / 3600) * 10_000 + (secs / 60 % 60) * 100 + secs % 60;
+    let shown = hhmmss(&time.to_string()).unwrap();
+    let hft1 = root.join("Data").join(format!("{DATE}_hft1.csv"));
+    let mut f = OpenOptions::new().append(true).open(&hft1).unwrap();
+    f.write_all(format!("ZZTOP,0,{time},5000,300,200,1000000,\r\n").as_bytes()).unwrap();
+    drop(f);
+
+    let s = t.wait_tui("ZZTOP on top of High Quote Counts", |s| {
+        pane(s, "High Quote Counts").get(1).is_some_and(|r| r.starts_with(&shown) && r.contains("ZZTOP"))
+    });
+    let top = &pane(&s, "High Quote Counts")[1];
+    assert!(top.split_whitespace().nth(2) == Some("5000"), "the count is not 5000: {top:?}\n{}", frame(&s));
+    assert_eq!(header_time(&s).as_deref(), Some(shown.as_str()), "the header's market time:\n{}", frame(&s));
+    let s = t.wait_tui("the quote-stuffing alert for ZZTOP", |s| {
+        pane(s, "Alerts").iter().any(|r| r.starts_with(&shown) && r.contains("quote-stuffing") && r.contains("ZZTOP"))
+    });
+    // The newest alert is on top of the log.
+    let first = &pane(&s, "Alerts")[1];
+    assert!(first.contains("ZZTOP"), "the new alert is not the top row of Alerts: {first:?}\n{}", frame(&s));
+
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
+}

@@ -310,6 +310,31 @@ fn loaded(screen: &str) -> bool {
     header(screen).contains("LIVE") && pane(screen, "Burst Sig").get(1).is_some_and(|r| starts_with_time(r))
 }
 
+/// The pid of the `ki2 watch` running on `root` (found in /proc: no procps needed).
+fn ki2_pid(root: &Path) -> String {
+    let want = root.display().to_string();
+    let pids: Vec<String> = fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let pid = e.file_name().to_string_lossy().into_owned();
+            pid.parse::<u32>().ok()?;
+            let cmd = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let args: Vec<String> = cmd.split(|b| *b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+            let is_ki2 = args.first().is_some_and(|a| a.ends_with("/ki2")) && args.iter().any(|a| a == "watch");
+            (is_ki2 && args.contains(&want)).then_some(pid)
+        })
+        .collect();
+    assert_eq!(pids.len(), 1, "ki2 watch on {want}: found {pids:?}");
+    pids[0].clone()
+}
+
+/// `kill -SIG pid` through the shell's builtin.
+fn signal(pid: &str, sig: &str) {
+    let status = Command::new("sh").args(["-c", &format!("kill -{sig} {pid}")]).status().expect("run sh");
+    assert!(status.success(), "kill -{sig} {pid}");
+}
+
 /// `ki2 watch` on the day, with `EXIT=$?` and `stty -a` after it on the same command line.
 fn watch_line(root: &Path) -> String {
     format!("{} watch --root {} --date {DATE}; echo EXIT=$?; stty -a; echo STTY-DONE", ki2(), q(root))
@@ -475,16 +500,7 @@ fn sigterm_restores_the_terminal() {
     t.command(&watch_line(&root));
     t.wait_tui("every pane, the day read", |s| shows_every_pane(s, &TITLES) && loaded(s));
 
-    let pattern = format!("ki2 watch --root {}", root.display());
-    let out = Command::new("pgrep").args(["-f", &pattern]).output().expect("run pgrep");
-    let pids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .filter(|p| fs::read_to_string(format!("/proc/{p}/comm")).map_or(true, |c| c.trim() == "ki2"))
-        .map(str::to_owned)
-        .collect();
-    assert_eq!(pids.len(), 1, "pgrep -f {pattern:?} found {pids:?}");
-    let status = Command::new("kill").args(["-TERM", &pids[0]]).status().expect("run kill");
-    assert!(status.success(), "kill -TERM {}", pids[0]);
+    signal(&ki2_pid(&root), "TERM");
 
     assert_eq!(t.wait_exit(), 143, "SIGTERM:\n{}", frame(&t.screen()));
     t.assert_sane();
@@ -526,4 +542,89 @@ fn live_rows_appear() {
 
     t.type_text("q");
     assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
+}
+
+/// The log file ki2 keeps in its data folder (`KI2_DATA_DIR`, set by `Tmux::start`).
+fn log_text(home: &Path) -> String {
+    fs::read_to_string(home.join("data").join("ki2.log")).unwrap_or_default()
+}
+
+#[test]
+fn sighup_restores_the_terminal_and_the_log_says_why() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = simulated_day(dir.path());
+    let t = Tmux::start(120, 40, dir.path(), &[]);
+    t.command(&watch_line(&root));
+    t.wait_tui("the day read", loaded);
+    // While it runs: no network socket, nothing listening. (Unnamed socket pairs that the
+    // runtime and the terminal reader use to wake themselves are fine.)
+    let pid = ki2_pid(&root);
+    let inodes: Vec<String> = fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .filter_map(|e| fs::read_link(e.ok()?.path()).ok())
+        .filter_map(|l| Some(l.to_str()?.strip_prefix("socket:[")?.strip_suffix(']')?.to_owned()))
+        .collect();
+    for table in ["tcp", "tcp6", "udp", "udp6", "raw", "raw6"] {
+        let text = fs::read_to_string(format!("/proc/{pid}/net/{table}")).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let inode = line.split_whitespace().nth(9).unwrap_or("");
+            assert!(!inodes.iter().any(|i| i == inode), "ki2 has a {table} socket: {line}");
+        }
+    }
+    let unix = fs::read_to_string(format!("/proc/{pid}/net/unix")).unwrap_or_default();
+    for line in unix.lines().skip(1) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() >= 7 && inodes.iter().any(|i| i == f[6]) {
+            let flags = u32::from_str_radix(f[3], 16).unwrap_or(0);
+            assert!(flags & 0x10000 == 0 && f.len() == 7, "ki2 listens on a unix socket: {line}");
+        }
+    }
+    signal(&pid, "HUP");
+    assert_eq!(t.wait_exit(), 129, "SIGHUP (the SSH link dropped):\n{}", frame(&t.screen()));
+    t.assert_sane();
+    let log = log_text(dir.path());
+    assert!(log.contains("watch ended: Signal(1)"), "the log does not say why:\n{log}");
+}
+
+#[test]
+fn a_panic_in_a_pane_restores_the_terminal_and_is_logged() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = simulated_day(dir.path());
+    let t = Tmux::start(120, 40, dir.path(), &[]);
+    // Debug builds only: KI2_DEBUG_PANIC makes the first frame panic inside the panes.
+    t.command(&format!("RUST_BACKTRACE=0 KI2_DEBUG_PANIC=1 {}", watch_line(&root)));
+    assert_eq!(t.wait_exit(), 101, "a panic exits 101:\n{}", frame(&t.screen()));
+    let s = t.screen();
+    assert!(s.contains("crashed; the terminal was restored; the log is"), "{}", frame(&s));
+    t.assert_sane();
+    let log = log_text(dir.path());
+    assert!(log.contains("panic") && log.contains("KI2_DEBUG_PANIC: a pane failed to draw"), "{log}");
+}
+
+#[test]
+fn an_escape_sequence_in_a_symbol_does_not_retitle_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    fs::create_dir_all(root.join("Data")).unwrap();
+    // OSC 0 (set title), a cursor move and a clear screen, in symbols.
+    let rows = "\x1b]0;PWNED\x07,0,93000,2500,1,1,1,\r\nA\x1b[2J\x1b[H,0,93001,10,1,1,1,\r\nSPY,0,93002,10,1,1,1,\r\n";
+    fs::write(root.join("Data").join(format!("{DATE}_hft1.csv")), rows).unwrap();
+    let t = Tmux::start(120, 40, dir.path(), &[]);
+    let before = String::from_utf8_lossy(&t.run(&["display-message", "-p", "#{pane_title}"]).stdout).into_owned();
+    t.command(&watch_line(&root));
+    let s = t.wait_tui("the rows", |s| s.contains("SPY") && s.contains("\\u{1b}]0"));
+    let title = String::from_utf8_lossy(&t.run(&["display-message", "-p", "#{pane_title}"]).stdout).into_owned();
+    assert!(!title.contains("PWNED") && title == before, "the terminal was retitled: {title:?}");
+    assert!(s.contains("High Quote Counts"), "the screen was not cleared by a symbol:\n{}", frame(&s));
+    t.key("q");
+    assert_eq!(t.wait_exit(), 0);
 }

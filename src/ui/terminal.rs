@@ -4,7 +4,7 @@
 
 use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
@@ -61,6 +61,7 @@ impl Drop for Guard {
 pub fn enter(count: ByteCount) -> io::Result<(Term, Guard)> {
     install_panic_hook();
     enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
     let guard = Guard;
     execute!(io::stdout(), EnterAlternateScreen, Hide)?;
     let out = BufWriter::with_capacity(1 << 16, Counting::new(io::stdout(), count));
@@ -68,10 +69,16 @@ pub fn enter(count: ByteCount) -> io::Result<(Term, Guard)> {
     Ok((terminal, guard))
 }
 
-/// Leaves the alternate screen and raw mode. Safe to call more than once.
+/// Whether ki2 holds the terminal (raw mode, alternate screen).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Leaves the alternate screen and raw mode, once: leaving it twice would move the cursor back to
+/// where ki2 started and the shell would write over its own lines.
 pub fn restore() {
-    let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = disable_raw_mode();
+        let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
+    }
 }
 
 fn install_panic_hook() {

@@ -44,7 +44,7 @@ pub const SECTIONS: &[(&str, &[KeyHelp])] = &[
 
 pub const EDITOR_KEYS: &[KeyHelp] = &[
     k("↑ ↓  ← →", "rule / column"),
-    k("+ -", "step the value (or cooldown)"),
+    k("+ -", "step the value"),
     k("0-9", "type a value, Enter to apply"),
     k("Enter", "edit the cell: pick from a list, type, toggle"),
     k("Space", "enable / disable"),

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
 
 use crate::alerts::{Field, FieldType, Op, Rule, RuleSet, Source, Value};
-use crate::archive::{Background, Grade, ProgType};
+use crate::archive::{Grade, ProgType};
 use crate::ui::keymap::EDITOR_KEYS;
 use crate::ui::text;
 use crate::ui::theme::Theme;
@@ -116,8 +116,8 @@ impl RulesEditor {
                 self.col = (self.col + 1).min(COLS.len() - 1);
                 Outcome::Nothing
             }
-            KeyCode::Char('+') | KeyCode::Char('=') => self.edit(rules, |r| step(r, true, Col::Value)),
-            KeyCode::Char('-') | KeyCode::Char('_') => self.edit(rules, |r| step(r, false, Col::Value)),
+            KeyCode::Char('+') | KeyCode::Char('=') => self.edit(rules, |r| r.step(true)),
+            KeyCode::Char('-') | KeyCode::Char('_') => self.edit(rules, |r| r.step(false)),
             KeyCode::Char(' ') => self.edit(rules, |r| r.enabled = !r.enabled),
             KeyCode::Char(c) if c.is_ascii_digit() || c == '.' => {
                 self.col = 5;
@@ -284,10 +284,6 @@ impl RulesEditor {
     }
 }
 
-fn step(r: &mut Rule, up: bool, _col: Col) {
-    r.step(up);
-}
-
 /// A new source keeps the rule valid: its first field, an op and a value that fit.
 fn set_source(r: &mut Rule, s: Source) {
     if r.source == s {
@@ -321,7 +317,6 @@ fn parse_value(field: Option<Field>, text: &str) -> Option<Value> {
         FieldType::ProgType => Value::ProgType(ProgType::parse_label(&plain.to_uppercase())?),
         FieldType::Background => Value::Background(crate::alerts::rules::parse_background(&plain)?),
     };
-    let _: Option<Background> = None;
     Some(v)
 }
 
@@ -359,7 +354,7 @@ pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, theme: Theme, f: &mut Frame, 
     });
     let widths = [
         Constraint::Length(3),
-        Constraint::Min(12),
+        Constraint::Length(22),
         Constraint::Length(13),
         Constraint::Length(10),
         Constraint::Length(3),

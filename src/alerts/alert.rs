@@ -7,6 +7,7 @@ use serde::ser::Serializer;
 use super::enrich::Enrichment;
 use super::rules::{Field, Op, Source, Value};
 use super::ruleset::RuleSet;
+use crate::archive::printable::printable;
 use crate::archive::{Day, SecondOfDay};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,15 +119,6 @@ impl HumanFormat {
         }
         line
     }
-}
-
-/// Text from files or rules, safe to print on a terminal: control characters (an escape
-/// sequence in a symbol could retitle or rewrite the user's terminal) are shown escaped.
-pub fn printable(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_owned();
-    }
-    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 #[cfg(test)]

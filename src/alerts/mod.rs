@@ -16,7 +16,8 @@ pub mod rules;
 pub mod ruleset;
 pub mod sinks;
 
-pub use alert::{Alert, HumanFormat, iso_time, printable};
+pub use crate::archive::printable::printable;
+pub use alert::{Alert, HumanFormat, iso_time};
 pub use enrich::{Enricher, Enrichment};
 pub use eval::Evaluator;
 pub use format::{DEFAULT_RULES, RulesError};

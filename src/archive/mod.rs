@@ -11,6 +11,7 @@ pub mod kind;
 pub mod layout;
 pub mod lines;
 pub mod malformed;
+pub mod printable;
 pub mod read;
 pub mod rows;
 pub mod series;

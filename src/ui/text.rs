@@ -7,38 +7,7 @@ use std::borrow::Cow;
 /// Longest field shown, in characters: a symbol is a handful; anything longer is garbage.
 pub const MAX_FIELD: usize = 24;
 
-/// Characters that would move the cursor, retitle the terminal or reorder text if printed.
-fn unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-}
-
-/// `s` made safe to print and at most `max` characters long (`…` marks a cut).
-pub fn clean(s: &str, max: usize) -> Cow<'_, str> {
-    if s.len() <= max && !s.chars().any(unsafe_char) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(max.min(s.len()) + 8);
-    let mut n = 0;
-    for c in s.chars() {
-        if unsafe_char(c) {
-            for e in c.escape_unicode() {
-                out.push(e);
-                n += 1;
-            }
-        } else {
-            out.push(c);
-            n += 1;
-        }
-        // Stop early: a 10 MB line costs what is shown.
-        if n > max {
-            let mut cut: String = out.chars().take(max.saturating_sub(1)).collect();
-            cut.push('…');
-            return Cow::Owned(cut);
-        }
-    }
-    Cow::Owned(out)
-}
+pub use crate::archive::printable::cut as clean;
 
 /// A symbol, made safe.
 pub fn symbol(s: &str) -> Cow<'_, str> {
@@ -81,26 +50,6 @@ pub fn rate(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_sequences_are_shown_not_sent() {
-        let s = clean("\u{1b}]0;pwned\u{7}SPY", 40);
-        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{s}");
-        assert!(s.contains("\\u{1b}") && s.ends_with("SPY"), "{s}");
-    }
-
-    #[test]
-    fn long_fields_are_cut_with_a_mark() {
-        assert_eq!(clean("ABCDEFGHIJ", 5), "ABCD…");
-        assert_eq!(clean("ABCDE", 5), "ABCDE");
-        assert_eq!(clean("BRK.B", 24), "BRK.B");
-        assert!(clean(&"X".repeat(10_000_000), 24).chars().count() <= 24);
-    }
-
-    #[test]
-    fn bidi_overrides_are_escaped() {
-        assert!(!clean("A\u{202E}B", 24).contains('\u{202E}'));
-    }
 
     #[test]
     fn numbers_read_like_the_burst_monitor() {

@@ -1,15 +1,26 @@
 #!/usr/bin/env python3
-"""Whole-process figures for ki2 watch, in a real terminal (tmux), as a user on SSH sees it.
+"""Whole-process figures for `ki2 watch` on the heavy day, in a real terminal (tmux, 160x48), as
+a user on SSH sees it.
 
     cargo build --release && python3 benches/live.py [--binary target/release/ki2]
 
-1. idle: a loaded day, nothing appended: CPU over 20 s.
-2. live at 1,000 rows/s: terminal bytes written per second (tmux pipe-pane) and CPU.
-3. live at 5,000 rows/s: CPU, and append -> visible on screen latency (marker rows with a
-   unique symbol, found by polling capture-pane every 2 ms; p50/p99).
-The writer appends hft1 rows in CRLF lines in ~20 ms slices, as the Burst Monitor flushes."""
+0. start: the heavy day (1,000,000 hft1 rows) is written with `ki2 simulate --profile heavy`,
+   then `ki2 watch` reads it through the tailer: time until the header says LIVE.
+1. idle: the day loaded, nothing appended: ki2's CPU and terminal bytes/s over --seconds.
+2. live phases, each --seconds long; the writer appends hft1 rows (CRLF lines, in ~20 ms
+   slices, as the Burst Monitor flushes) through one open handle:
+   a. 1,000 rows/s, default screen: terminal KB/s (tmux pipe-pane) and CPU;
+   b. 5,000 rows/s, default screen: CPU and KB/s;
+   c. 5,000 rows/s with the TUI filtered to the marker prefix (`/ZQ*` Enter): append -> visible
+      on screen latency. Every --marker-every s one row is a marker with a unique symbol
+      (ZQnnnn), stamped just before its write; a watcher polls `tmux capture-pane` and stamps
+      when it first appears. Without the filter a marker scrolls out of the High Quote Counts
+      pane within a frame at these rates, so phases a/b report markers seen only for
+      information.
+CPU is ki2's own process (all threads, from /proc/PID/stat), over the writer's run only."""
 import argparse
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -18,6 +29,9 @@ import threading
 import time
 
 TICK = os.sysconf("SC_CLK_TCK")
+DATE = "20250714"
+SESSION = "ki2bench"
+MARK = "ZQ"
 
 
 def sh(*args, check=True):
@@ -30,96 +44,200 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def pane_pid(session):
-    return int(sh("tmux", "display-message", "-p", "-t", session, "#{pane_pid}").strip())
+def exited(pid):
+    """Gone, or a zombie waiting for tmux to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
 
 
-def writer(path, rate, seconds, markers, stop):
-    """Appends `rate` rows/s for `seconds`; every 0.25 s one row is a marker whose write time is recorded."""
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def screen():
+    return sh("tmux", "capture-pane", "-p", "-t", SESSION, check=False)
+
+
+def wait_for(text, timeout):
     start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if text in screen():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    raise SystemExit(f"'{text}' did not appear on screen within {timeout} s:\n{screen()}")
+
+
+def ki2_pid(binary):
+    """The ki2 process in the pane (the pane runs `exec env ... ki2 ...`, so it is the pane's
+    process; checked through /proc/PID/exe rather than trusted)."""
+    pid = int(sh("tmux", "display-message", "-p", "-t", SESSION, "#{pane_pid}").strip())
+    exe = os.path.realpath(f"/proc/{pid}/exe")
+    if exe != os.path.realpath(binary):
+        raise SystemExit(f"pane process {pid} is {exe}, not {binary}")
+    return pid
+
+
+def hhmmss(secs):
+    secs = int(secs) % 86400
+    return f"{secs // 3600}{secs // 60 % 60:02d}{secs % 60:02d}"
+
+
+def writer(path, rate, seconds, marker_every, markers, started):
+    """Appends `rate` rows/s for `seconds`; every `marker_every` s the slice ends with a marker
+    row whose write time (taken just before the write) is recorded."""
+    # Every field at random (counts under the 2000 bar: no alerts), so that what the newest rows
+    # show changes from frame to frame as on a real day: the terminal bytes are not flattered.
+    rng = random.Random(7)
+    start = time.monotonic()
+    started.append(start)
     sent = 0
     n = 0
+    base = 19 * 3600  # market time of the appended rows: 19:00:00 + elapsed
     with open(path, "ab", buffering=0) as f:
-        while not stop.is_set() and time.monotonic() - start < seconds:
+        while True:
             elapsed = time.monotonic() - start
+            if elapsed >= seconds:
+                break
             due = int(elapsed * rate)
-            rows = []
-            t = 100000 + int(elapsed) % 5959
-            for i in range(sent, due):
-                rows.append(f"S{i % 500:03d},0,{t},{1000 + i % 900},5,7,1000,\r\n")
-            if rows and elapsed - n * 0.25 >= 0.25:
+            t = hhmmss(base + elapsed)
+            rows = [f"S{rng.randrange(500):03d},0,{t},{rng.randrange(1000, 1900)},{rng.randrange(1, 900)},"
+                    f"{rng.randrange(1, 500)},{rng.randrange(1000, 100_000_000)},\r\n" for _ in range(sent, due)]
+            marker = None
+            if rows and elapsed >= (n + 1) * marker_every:
                 n += 1
-                rows.append(f"ZQ{n:04d},0,{t},9999,5,7,1000,\r\n")
-                f.write("".join(rows).encode())
-                markers[f"ZQ{n:04d}"] = time.monotonic()
-            elif rows:
-                f.write("".join(rows).encode())
+                marker = f"{MARK}{n:04d}"
+                # 1234 quotes: under the 2000 bar, so a marker raises no alert (no bell).
+                rows.append(f"{marker},0,{t},1234,5,7,1000,\r\n")
+            if rows:
+                data = "".join(rows).encode()
+                if marker:
+                    markers[marker] = time.monotonic()
+                f.write(data)
             sent = due
             time.sleep(0.02)
+    return time.monotonic()
 
 
-def watch_markers(session, markers, seen, stop):
+def watch_markers(markers, seen, polls, stop):
     while not stop.is_set():
-        screen = sh("tmux", "capture-pane", "-p", "-t", session, check=False)
+        t0 = time.monotonic()
+        text = screen()
         now = time.monotonic()
+        polls.append(now - t0)
         for m in list(markers):
-            if m not in seen and m in screen:
+            if m not in seen and m in text:
                 seen[m] = now
         time.sleep(0.002)
 
 
+def pct(values, p):
+    return values[min(len(values) - 1, int(len(values) * p / 100))]
+
+
+def pipe_size(path):
+    return os.path.getsize(path) if os.path.exists(path) else 0
+
+
+def phase(label, pid, hft1, root, rate, a):
+    out = os.path.join(root, f"tty-{label}.bin")
+    sh("tmux", "pipe-pane", "-t", SESSION, f"cat > {out}")
+    time.sleep(0.5)
+    markers, seen, polls, started, stop = {}, {}, [], [], threading.Event()
+    watcher = threading.Thread(target=watch_markers, args=(markers, seen, polls, stop))
+    watcher.start()
+    b0, c0, t0 = pipe_size(out), cpu_seconds(pid), time.monotonic()
+    end = writer(hft1, rate, a.seconds, a.marker_every, markers, started)
+    b1, c1, t1 = pipe_size(out), cpu_seconds(pid), time.monotonic()
+    time.sleep(1.5)  # the last markers
+    stop.set()
+    watcher.join()
+    sh("tmux", "pipe-pane", "-t", SESSION)
+    wall = t1 - t0
+    cpu = (c1 - c0) / wall * 100
+    kbs = (b1 - b0) / wall / 1024
+    lat = sorted((seen[m] - markers[m]) * 1000 for m in markers if m in seen)
+    line = (f"{label}: {rate} rows/s for {end - started[0]:.1f} s: ki2 {cpu:.1f} % CPU, RSS {rss_mb(pid):.0f} MB,"
+            f" terminal {kbs:.1f} KB/s")
+    if lat:
+        line += (f", append->screen p50 {statistics.median(lat):.0f} ms p99 {pct(lat, 99):.0f} ms"
+                 f" max {lat[-1]:.0f} ms ({len(lat)}/{len(markers)} markers seen)")
+    else:
+        line += f", 0/{len(markers)} markers seen"
+    if polls:
+        line += f"; capture-pane poll {statistics.mean(polls) * 1000:.1f} ms mean"
+    print(line, flush=True)
+    return {"cpu": cpu, "kbs": kbs, "lat": lat, "markers": len(markers)}
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", default="target/release/ki2")
+    target = os.environ.get("CARGO_TARGET_DIR", "target")
+    ap.add_argument("--binary", default=os.path.join(target, "release", "ki2"))
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--marker-every", type=float, default=0.1)
+    ap.add_argument("--profile", default="heavy")
+    ap.add_argument("--root", help="reuse this archive (written by simulate --date 20250714); appended to!")
     a = ap.parse_args()
     binary = os.path.abspath(a.binary)
-    root = tempfile.mkdtemp(prefix="ki2-live-bench-")
-    day = time.strftime("%Y%m%d")
-    sh(binary, "simulate", "--root", root, "--date", day, "--instant", "--seed", "3")
-    hft1 = os.path.join(root, "Data", f"{day}_hft1.csv")
-    session = "ki2bench"
-    sh("tmux", "kill-session", "-t", session, check=False)
-    env = f"KI2_CONFIG_DIR={root}/cfg KI2_DATA_DIR={root}/data"
-    sh("tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "48",
-       f"env {env} {binary} watch --root {root} --date {day}")
-    time.sleep(3)
-    pid = int(sh("pgrep", "-f", f"{binary} watch --root {root}").split()[0])
+    tmp = tempfile.mkdtemp(prefix="ki2-live-bench-")
+    root = a.root or os.path.join(tmp, "archive")
+    try:
+        if not a.root:
+            t = time.monotonic()
+            sh(binary, "simulate", "--root", root, "--date", DATE, "--instant", "--seed", "1", "--profile", a.profile)
+            print(f"simulate --profile {a.profile}: {time.monotonic() - t:.1f} s", flush=True)
+        hft1 = os.path.join(root, "Data", f"{DATE}_hft1.csv")
+        with open(hft1, "rb") as f:
+            f.seek(-2, os.SEEK_END)
+            if f.read() != b"\r\n":
+                with open(hft1, "ab") as g:  # never glue the first appended row to a half line
+                    g.write(b"\r\n")
+        sh("tmux", "kill-session", "-t", SESSION, check=False)
+        env = f"KI2_CONFIG_DIR={tmp}/cfg KI2_DATA_DIR={tmp}/data"
+        t = time.monotonic()
+        sh("tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "48",
+           f"exec env {env} {binary} watch --root {root} --date {DATE}")
+        pid = ki2_pid(binary)
+        ready = wait_for("LIVE", 300)
+        size = sh("tmux", "display-message", "-p", "-t", SESSION, "#{pane_width}x#{pane_height}").strip()
+        print(f"start: LIVE after {time.monotonic() - t:.1f} s ({ready:.1f} s polled), pane {size},"
+              f" RSS {rss_mb(pid):.0f} MB", flush=True)
+        time.sleep(2)
 
-    c0 = cpu_seconds(pid)
-    time.sleep(a.seconds)
-    idle = (cpu_seconds(pid) - c0) / a.seconds * 100
-    print(f"idle: {idle:.2f} % CPU over {a.seconds:.0f} s")
+        out = os.path.join(tmp, "tty-idle.bin")
+        sh("tmux", "pipe-pane", "-t", SESSION, f"cat > {out}")
+        time.sleep(0.5)
+        b0, c0, t0 = pipe_size(out), cpu_seconds(pid), time.monotonic()
+        time.sleep(a.seconds)
+        b1, c1, t1 = pipe_size(out), cpu_seconds(pid), time.monotonic()
+        sh("tmux", "pipe-pane", "-t", SESSION)
+        print(f"idle: ki2 {(c1 - c0) / (t1 - t0) * 100:.2f} % CPU, terminal {(b1 - b0) / (t1 - t0) / 1024:.2f} KB/s"
+              f" over {t1 - t0:.0f} s", flush=True)
 
-    for rate in (1000, 5000):
-        out = os.path.join(root, f"tty-{rate}.bin")
-        sh("tmux", "pipe-pane", "-o", "-t", session, f"cat > {out}")
-        markers, seen, stop = {}, {}, threading.Event()
-        threads = [threading.Thread(target=writer, args=(hft1, rate, a.seconds, markers, stop)),
-                   threading.Thread(target=watch_markers, args=(session, markers, seen, stop))]
-        c0 = cpu_seconds(pid)
-        t0 = time.monotonic()
-        for t in threads:
-            t.start()
-        threads[0].join()
-        time.sleep(1)
-        stop.set()
-        threads[1].join()
-        wall = time.monotonic() - t0
-        cpu = (cpu_seconds(pid) - c0) / wall * 100
-        sh("tmux", "pipe-pane", "-t", session)
-        size = os.path.getsize(out) if os.path.exists(out) else 0
-        lat = sorted((seen[m] - markers[m]) * 1000 for m in markers if m in seen)
-        line = f"live {rate} rows/s: {cpu:.1f} % CPU, terminal {size / wall / 1024:.1f} KB/s"
-        if lat:
-            p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
-            line += f", append->screen p50 {statistics.median(lat):.0f} ms p99 {p99:.0f} ms ({len(lat)}/{len(markers)} markers seen)"
-        print(line)
+        phase("a-1000-default", pid, hft1, tmp, 1000, a)
+        time.sleep(2)
+        phase("b-5000-default", pid, hft1, tmp, 5000, a)
+        time.sleep(2)
+        sh("tmux", "send-keys", "-t", SESSION, "-l", f"/{MARK}*")
+        sh("tmux", "send-keys", "-t", SESSION, "Enter")
+        wait_for(f"Filter {MARK}*", 10)
+        phase("c-5000-filter", pid, hft1, tmp, 5000, a)
 
-    sh("tmux", "send-keys", "-t", session, "q")
-    time.sleep(1)
-    sh("tmux", "kill-session", "-t", session, check=False)
-    shutil.rmtree(root, ignore_errors=True)
+        sh("tmux", "send-keys", "-t", SESSION, "q")
+        t = time.monotonic()
+        while time.monotonic() - t < 5 and not exited(pid):
+            time.sleep(0.01)
+        print(f"quit: {'exited' if exited(pid) else 'still running!'} ({time.monotonic() - t:.2f} s)", flush=True)
+    finally:
+        sh("tmux", "kill-session", "-t", SESSION, check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

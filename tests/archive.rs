@@ -288,11 +288,17 @@ fn store_appends_and_answers_queries() {
         num_trades: 2,
         dollars: Some(10.0),
     });
+    let before = store.symbol_day("spy");
     let v = store.version();
     store.append(&ki2::archive::Rows::Quotes(more)).unwrap();
     assert!(store.version() > v);
     assert_eq!(store.quotes_len(), 6);
     let spy = store.symbol_day("spy");
+    // Kept current from where it was, a symbol's day equals one computed afresh.
+    let mut kept = before;
+    store.update_symbol_day(&mut kept);
+    assert_eq!(kept, spy);
+    assert_eq!((spy.total_quotes, spy.max_quotes, spy.quote_counts.len()), (5500, 3000, 2));
     assert_eq!(
         (spy.rows.len(), spy.first.unwrap().to_string(), spy.last.unwrap().to_string()),
         (2, "04:00:00".into(), "09:31:00".into())

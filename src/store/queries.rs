@@ -70,6 +70,8 @@ pub struct SymbolDay {
     pub quote_counts: Vec<u32>,
     /// Bursts whose symbols file names it.
     pub bursts: Vec<SecondOfDay>,
+    /// hft1 rows looked at so far (`update_symbol_day` goes on from here).
+    pub scanned: usize,
 }
 
 /// A symbol filter as typed after `/`: case-insensitive; a trailing `*` matches a prefix.
@@ -199,6 +201,10 @@ impl DayStore {
         let mut heap: BinaryHeap<Reverse<(u32, Reverse<usize>)>> = BinaryHeap::with_capacity(n + 1);
         for (i, v) in nq.iter().enumerate() {
             let Some(v) = v else { continue };
+            // Full, and no better than the worst kept (later rows lose ties): most rows stop here.
+            if heap.len() >= n && heap.peek().is_some_and(|Reverse((min, _))| v <= *min) {
+                continue;
+            }
             heap.push(Reverse((v, Reverse(i))));
             if heap.len() > n {
                 heap.pop();
@@ -333,22 +339,43 @@ impl DayStore {
         r.unwrap_or_default()
     }
 
-    /// Everything the day holds about one symbol (O(rows in the day): call on demand).
+    /// Everything the day holds about one symbol (O(rows in the day): call on demand, then
+    /// keep it current with `update_symbol_day`).
     pub fn symbol_day(&self, symbol: &str) -> SymbolDay {
-        let Some(filter) = SymbolFilter::new(symbol) else { return SymbolDay::default() };
-        let rows = self.matching_quotes(&filter, 0);
-        let views = self.quotes_at(rows.iter().copied());
-        let mut day = SymbolDay {
-            symbol: views.first().map_or_else(|| symbol.to_uppercase(), |v| v.symbol.clone()),
-            first: views.first().map(|v| v.time),
-            last: views.last().map(|v| v.time),
-            total_quotes: views.iter().map(|v| u64::from(v.num_quotes)).sum(),
-            max_quotes: views.iter().map(|v| v.num_quotes).max().unwrap_or(0),
-            total_trades: views.iter().map(|v| u64::from(v.num_trades)).sum(),
-            quote_counts: views.iter().map(|v| v.num_quotes).collect(),
-            rows,
-            bursts: Vec::new(),
-        };
+        let mut day = SymbolDay { symbol: symbol.trim().to_uppercase(), ..SymbolDay::default() };
+        self.update_symbol_day(&mut day);
+        day
+    }
+
+    /// Adds the rows appended since `day` was last brought up to date (O(new rows), plus the
+    /// burst symbol files, a few thousand rows); starts over if the day's rows were replaced.
+    pub fn update_symbol_day(&self, day: &mut SymbolDay) {
+        let Some(filter) = SymbolFilter::new(&day.symbol) else { return };
+        let len = self.quotes_len();
+        if day.scanned > len {
+            *day = SymbolDay { symbol: std::mem::take(&mut day.symbol), ..SymbolDay::default() };
+        }
+        let new = self.matching_quotes(&filter, day.scanned);
+        day.scanned = len;
+        // Columns read directly: no owned row (and its symbol string) per match.
+        if let Ok(c) = self.quote_cols() {
+            let time = |i: usize| c.time.get(i).map(|ms| sod(ms, c.base));
+            if day.first.is_none() {
+                day.first = new.first().and_then(|&i| time(i));
+                if let Some(name) = new.first().and_then(|&i| c.symbol.get(i)) {
+                    day.symbol = name.to_owned();
+                }
+            }
+            day.last = new.last().and_then(|&i| time(i)).or(day.last);
+            for &i in &new {
+                let q = c.num_quotes.get(i).unwrap_or(0);
+                day.quote_counts.push(q);
+                day.total_quotes += u64::from(q);
+                day.max_quotes = day.max_quotes.max(q);
+                day.total_trades += u64::from(c.num_trades.get(i).unwrap_or(0));
+            }
+        }
+        day.rows.extend(new);
         if let Ok(sym) = self.symbols.column("symbol").and_then(|c| c.str())
             && let Ok(t) = times(&self.symbols, "burst_time")
         {
@@ -357,6 +384,5 @@ impl DayStore {
                 sym.iter().zip(t.iter()).filter_map(|(s, t)| (filter.matches(s?)).then_some(sod(t?, base))).collect();
             day.bursts.dedup();
         }
-        day
     }
 }

@@ -14,11 +14,10 @@ use crate::ui::nav::ListNav;
 use crate::ui::text;
 use crate::ui::theme::Theme;
 
-/// Recomputing scans the day: at most this often while rows arrive.
-const REFRESH: Duration = Duration::from_secs(1);
+/// Brought up to date at most this often while rows arrive.
+const REFRESH: Duration = Duration::from_millis(500);
 
 pub struct SymbolView {
-    pub symbol: String,
     pub day: SymbolDay,
     pub version: u64,
     pub at: Instant,
@@ -28,7 +27,6 @@ pub struct SymbolView {
 impl SymbolView {
     pub fn new(store: &DayStore, symbol: &str) -> SymbolView {
         SymbolView {
-            symbol: symbol.to_owned(),
             day: store.symbol_day(symbol),
             version: store.version(),
             at: Instant::now(),
@@ -38,7 +36,7 @@ impl SymbolView {
 
     pub fn refresh(&mut self, store: &DayStore) {
         if store.version() != self.version && self.at.elapsed() >= REFRESH {
-            self.day = store.symbol_day(&self.symbol);
+            store.update_symbol_day(&mut self.day);
             self.version = store.version();
             self.at = Instant::now();
         }

@@ -337,3 +337,36 @@ fn a_large_file_read_in_parallel_parts_equals_reading_it_whole() {
     assert!(parts.malformed.len() > 4);
     assert_eq!(parts.bytes, text.len() as u64);
 }
+
+#[test]
+fn the_top_counts_kept_current_equal_the_top_computed_afresh() {
+    use ki2::archive::{QuoteRow, Quotes, Rows, SecondOfDay};
+    let day = ki2::archive::Day::parse_compact("20250714").unwrap();
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut store = DayStore::new(day).unwrap();
+    let (mut carry, mut covered) = (Vec::new(), 0);
+    for batch in 0..40 {
+        let mut q = Quotes::default();
+        for k in 0..rng.usize(1..200) {
+            q.push(QuoteRow {
+                time: SecondOfDay::from_secs(34_200 + batch * 10 + k as u32 % 10).unwrap(),
+                symbol: "S",
+                // Few distinct counts: ties everywhere, where order matters most.
+                num_quotes: rng.u32(0..20),
+                bbo: 1,
+                num_trades: 1,
+                dollars: None,
+            });
+        }
+        store.append(&Rows::Quotes(q)).unwrap();
+        carry = store.top_quote_rows(50, &carry, covered);
+        covered = store.quotes_len();
+        assert_eq!(carry, store.top_quote_rows(50, &[], 0), "after batch {batch}");
+    }
+    let all: Vec<(u32, usize)> =
+        store.quotes_at(0..store.quotes_len()).iter().map(|q| (q.num_quotes, q.index)).collect();
+    let mut sorted = all.clone();
+    sorted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let expect: Vec<usize> = sorted.iter().take(50).map(|x| x.1).collect();
+    assert_eq!(carry, expect, "most first, earlier first among equals");
+}

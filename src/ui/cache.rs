@@ -1,5 +1,6 @@
 //! Answers that cost more than the rows shown (a filter over the day, the day's top counts, a
-//! burst's symbols), kept until the store's version says the data changed. Keeps drawing
+//! burst's symbols), kept until the store's version says the data changed, and extended with
+//! the new rows rather than recomputed where they can be. Keeps drawing
 //! O(rows shown) on a day of a million rows.
 
 use std::time::{Duration, Instant};
@@ -16,9 +17,19 @@ const TOP_EVERY: Duration = Duration::from_secs(1);
 #[derive(Default)]
 pub struct Caches {
     quote_filter: Option<QuoteFilter>,
-    top: Option<(u64, Instant, Vec<QuoteView>)>,
+    top: Option<Top>,
     bursts: Option<(u64, SymbolFilter, Vec<usize>)>,
     hits: Option<(u64, SecondOfDay, SymbolsState)>,
+}
+
+/// The day's largest counts: row numbers kept current from the rows appended since, and the
+/// rows themselves, ready to draw.
+struct Top {
+    version: u64,
+    at: Instant,
+    scanned: usize,
+    rows: Vec<usize>,
+    views: Vec<QuoteView>,
 }
 
 /// hft1 rows matching the filter, extended with each new batch rather than recomputed.
@@ -47,11 +58,19 @@ impl Caches {
 
     /// The day's largest counts, most first.
     pub fn top_quotes(&mut self, store: &DayStore, version: u64) -> &[QuoteView] {
-        let fresh = self.top.as_ref().is_some_and(|(v, at, _)| *v == version || at.elapsed() < TOP_EVERY);
+        let fresh = self.top.as_ref().is_some_and(|t| t.version == version || t.at.elapsed() < TOP_EVERY);
         if !fresh {
-            self.top = Some((version, Instant::now(), store.top_quotes(TOP_N)));
+            let len = store.quotes_len();
+            // Rows replaced (a rewritten file): start over.
+            let (carry, from) = match self.top.take() {
+                Some(t) if t.scanned <= len => (t.rows, t.scanned),
+                _ => (Vec::new(), 0),
+            };
+            let rows = store.top_quote_rows(TOP_N, &carry, from);
+            let views = store.quotes_at(rows.iter().copied());
+            self.top = Some(Top { version, at: Instant::now(), scanned: len, rows, views });
         }
-        self.top.as_ref().map_or(&[], |(_, _, rows)| rows.as_slice())
+        self.top.as_ref().map_or(&[], |t| t.views.as_slice())
     }
 
     /// Bursts (by number) that hit a matching symbol.

@@ -48,6 +48,13 @@ impl ListNav {
         }
     }
 
+    /// Fits to the list and the height, then gives the positions shown (first line first) and
+    /// the selected one: what a list pane needs to draw itself.
+    pub fn show(&mut self, len: usize, height: usize) -> (Vec<usize>, Option<usize>) {
+        self.fit(len, height);
+        (self.visible(len, height).collect(), self.selected(len))
+    }
+
     /// Positions shown, first line first.
     pub fn visible(&self, len: usize, height: usize) -> impl Iterator<Item = usize> + use<> {
         let top = if len == 0 { None } else { Some(self.top.min(len - 1)) };

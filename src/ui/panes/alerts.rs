@@ -40,11 +40,9 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let h = body_height(area);
     app.heights.alerts = h;
     let l = list(app);
-    app.alerts_nav.fit(l.len(), h);
-    let sel = app.alerts_nav.selected(l.len());
-    let body = app
-        .alerts_nav
-        .visible(l.len(), h)
+    let (positions, sel) = app.alerts_nav.show(l.len(), h);
+    let body = positions
+        .into_iter()
         .filter_map(|pos| {
             let a = app.alerts_shown().get(*l.get(pos)?)?;
             let style = if Some(pos) == sel { theme.selected(focused) } else { Default::default() };

@@ -80,9 +80,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let h = body_height(area);
     app.heights.bursts = h;
     let n = len(app);
-    app.bursts_nav.fit(n, h);
-    let positions: Vec<usize> = app.bursts_nav.visible(n, h).collect();
-    let sel = app.bursts_nav.selected(n);
+    let (positions, sel) = app.bursts_nav.show(n, h);
     let idx = index_at(app, &positions);
     let store = app.store();
     let cu = store.has_cu();

@@ -37,11 +37,9 @@ pub fn draw(p: &mut DayPicker, live: Day, shown: Day, theme: Theme, f: &mut Fram
     let r = centered(area, 40, h);
     f.render_widget(Clear, r);
     let rows = usize::from(h.saturating_sub(2));
-    p.nav.fit(p.days.len(), rows);
-    let sel = p.nav.selected(p.days.len());
-    let lines: Vec<Line> = p
-        .nav
-        .visible(p.days.len(), rows)
+    let (positions, sel) = p.nav.show(p.days.len(), rows);
+    let lines: Vec<Line> = positions
+        .into_iter()
         .filter_map(|pos| {
             let d = *p.days.get(pos)?;
             let mut label = format!(" {d}");

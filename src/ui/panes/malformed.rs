@@ -15,10 +15,9 @@ pub fn draw(nav: &mut ListNav, items: &[Malformed], theme: Theme, f: &mut Frame,
     let r = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
     f.render_widget(Clear, r);
     let rows = usize::from(r.height.saturating_sub(2));
-    nav.fit(items.len(), rows);
-    let sel = nav.selected(items.len());
-    let lines: Vec<Line> = nav
-        .visible(items.len(), rows)
+    let (positions, sel) = nav.show(items.len(), rows);
+    let lines: Vec<Line> = positions
+        .into_iter()
         .filter_map(|pos| {
             let line = Line::from(text::clean(&items.get(pos)?.to_string(), 400).into_owned());
             Some(if Some(pos) == sel { line.style(theme.selected(true)) } else { line })

@@ -78,9 +78,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let h = body_height(area);
     app.heights.quotes = h;
     let n = len(app);
-    app.quotes_nav.fit(n, h);
-    let positions: Vec<usize> = app.quotes_nav.visible(n, h).collect();
-    let sel = app.quotes_nav.selected(n);
+    let (positions, sel) = app.quotes_nav.show(n, h);
     let rows = rows_at(app, &positions);
     let rules = app.rules();
     let body = rows

@@ -113,9 +113,7 @@ pub fn draw(v: &mut SymbolView, store: &DayStore, theme: Theme, f: &mut Frame, a
     };
     f.render_widget(Sparkline::default().data(data).style(theme.s2()), spark);
     let h = usize::from(rows_area.height.saturating_sub(1));
-    v.nav.fit(d.rows.len(), h);
-    let sel = v.nav.selected(d.rows.len());
-    let positions: Vec<usize> = v.nav.visible(d.rows.len(), h).collect();
+    let (positions, sel) = v.nav.show(d.rows.len(), h);
     let quotes = store.quotes_at(positions.iter().filter_map(|&p| d.rows.get(p).copied()));
     let body = quotes
         .iter()

@@ -77,12 +77,10 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
         }
     };
     let n = hits.len();
-    app.symbols_nav.fit(n, h);
-    let sel = app.symbols_nav.selected(n);
+    let (positions, sel) = app.symbols_nav.show(n, h);
     let rules = app.rules();
-    let body = app
-        .symbols_nav
-        .visible(n, h)
+    let body = positions
+        .into_iter()
         .filter_map(|pos| {
             let s = hits.get(pos)?;
             let hit = rules.hit_match(s).is_some();

@@ -444,3 +444,28 @@ fn alerts_of_rows_present_at_start_are_listed_newest_first() {
     let early = s.find("09:30:00 capper").expect("burst alert");
     assert!(late < early, "newest first:\n{s}");
 }
+
+#[test]
+fn a_hard_max_holds_a_chart_axis_as_the_burst_monitor_does() {
+    let (_d, mut app) = app();
+    // The first line of the Buy Progs chart starts with the y-axis' top label.
+    let axis_top = |s: &str| -> String {
+        let i = s.lines().position(|l| l.contains("Buy Progs vs Sell Progs")).unwrap();
+        s.lines().nth(i + 1).unwrap().trim_matches('"').chars().skip(1).take(4).collect::<String>().trim().to_owned()
+    };
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("smart"), "{s}");
+    assert_eq!(axis_top(&s), "2", "SmartScale fits CB = 2");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::Char('z'));
+    for _ in 0..8 {
+        key(&mut app, KeyCode::Char('+'));
+    }
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("max 10"), "{s}");
+    assert_eq!(axis_top(&s), "10", "{s}");
+    key(&mut app, KeyCode::Char('z'));
+    assert_eq!(axis_top(&screen(&mut app, 160, 48)), "2");
+}

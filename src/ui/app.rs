@@ -14,6 +14,7 @@ use crate::tail::{Resends, TailEvent, TailMode};
 use super::cache::Caches;
 use super::nav::ListNav;
 use super::overlay::Overlay;
+use super::scale::Scale;
 use super::theme::Theme;
 
 /// Panes, in `Tab` order.
@@ -99,6 +100,9 @@ pub struct App {
     pub(super) frozen: Option<Frozen>,
     /// Buy Progs vs Sell Progs shows Buys − Sells instead of the two lines.
     pub(super) net: bool,
+    /// The y-axes of the two charts: SmartScale or a hard max.
+    pub(super) programs_scale: Scale,
+    pub(super) series_scale: Scale,
     pub(super) window: usize,
     pub(super) overlay: Overlay,
     /// Text being typed after `/`.
@@ -165,6 +169,8 @@ impl App {
             filter_text: String::new(),
             frozen: None,
             net: false,
+            programs_scale: Scale::default(),
+            series_scale: Scale::default(),
             window: 2,
             overlay: Overlay::None,
             typing_filter: None,

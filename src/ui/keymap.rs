@@ -31,6 +31,7 @@ pub const SECTIONS: &[(&str, &[KeyHelp])] = &[
             k("s", "High Quote Counts: newest first / largest first"),
             k("n", "Buy vs Sell Progs: two lines / Buys − Sells"),
             k("[ ]", "S2 / S1: narrower / wider window"),
+            k("z  + -", "chart in focus: SmartScale / a hard max, and the max up / down"),
             k("d", "pick a day of the archive (history)"),
             k("m", "malformed rows (file:line: reason)"),
         ],

@@ -11,6 +11,7 @@ mod nav;
 mod overlay;
 mod panes;
 mod run;
+mod scale;
 mod terminal;
 mod text;
 mod theme;

@@ -214,6 +214,18 @@ impl App {
                 self.focus = Pane::Quotes;
             }
             KeyCode::Char('n') => self.net = !self.net,
+            KeyCode::Char('z') | KeyCode::Char('+') | KeyCode::Char('=') | KeyCode::Char('-') => {
+                let scale = match self.focus {
+                    Pane::Programs => &mut self.programs_scale,
+                    Pane::Series => &mut self.series_scale,
+                    _ => return None,
+                };
+                match key.code {
+                    KeyCode::Char('z') => scale.toggle(),
+                    KeyCode::Char('-') => scale.step(false),
+                    _ => scale.step(true),
+                }
+            }
             KeyCode::Char('[') => self.window = self.window.saturating_sub(1),
             KeyCode::Char(']') => self.window = (self.window + 1).min(WINDOWS.len() - 1),
             KeyCode::Char('b') => {

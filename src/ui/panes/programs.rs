@@ -11,6 +11,7 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Sparkline};
 use super::pane_block;
 use crate::store::ProgramPoint;
 use crate::ui::app::{App, Pane};
+use crate::ui::scale::Scale;
 use crate::ui::theme::Theme;
 
 /// The x-axis spans the regular session (09:30–16:00), as the Burst Monitor's chart does,
@@ -31,6 +32,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
             Span::styled(format!(" CB {} ", p.cb), theme.buy()),
             Span::styled(format!("CS {} ", p.cs), theme.sell()),
             Span::raw(format!("net {:+} ", i64::from(p.cb) - i64::from(p.cs))),
+            Span::styled(format!("{} ", app.programs_scale.label()), theme.dim()),
         ]),
         None => Line::from(" no bursts yet "),
     };
@@ -47,12 +49,12 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let spark_h = if inner.height >= 8 { 2 } else { inner.height.min(2) };
     let [chart_area, spark_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(spark_h)]).areas(inner);
     if chart_area.height >= 4 {
-        chart(app.net, &points, theme, f, chart_area);
+        chart(app.net, &points, &mut app.programs_scale, theme, f, chart_area);
     }
     sparklines(&points, theme, f, spark_area);
 }
 
-fn chart(net: bool, points: &[ProgramPoint], theme: Theme, f: &mut Frame, area: Rect) {
+fn chart(net: bool, points: &[ProgramPoint], scale: &mut Scale, theme: Theme, f: &mut Frame, area: Rect) {
     let xs = |p: &ProgramPoint| f64::from(p.time.secs());
     let curve =
         |y: &dyn Fn(&ProgramPoint) -> f64| -> Vec<(f64, f64)> { points.iter().map(|p| (xs(p), y(p))).collect() };
@@ -63,10 +65,10 @@ fn chart(net: bool, points: &[ProgramPoint], theme: Theme, f: &mut Frame, area: 
     let x1 = points.last().map_or(CLOSE_S, xs).max(CLOSE_S);
     let (datasets, y0, y1) = if net {
         let lo = diff.iter().map(|p| p.1).fold(0.0, f64::min);
-        let hi = diff.iter().map(|p| p.1).fold(1.0, f64::max);
-        (vec![line("B−S", &diff, theme.s2())], lo, hi)
+        let hi = scale.top(diff.iter().map(|p| p.1).fold(1.0, f64::max));
+        (vec![line("B−S", &diff, theme.s2())], lo, hi.max(lo + 1.0))
     } else {
-        let hi = buys.iter().chain(&sells).map(|p| p.1).fold(1.0, f64::max);
+        let hi = scale.top(buys.iter().chain(&sells).map(|p| p.1).fold(1.0, f64::max));
         (vec![line("Buy", &buys, theme.buy()), line("Sell", &sells, theme.sell())], 0.0, hi)
     };
     let label = |s: f64| {

@@ -26,6 +26,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let badges = Line::from(vec![
         Span::styled(format!(" S2 {} ", s2.last().map_or(0, |r| r.value)), theme.s2()),
         Span::styled(format!("S1 {} ", s1.last().map_or(0, |r| r.value)), theme.s1()),
+        Span::styled(format!("{} ", app.series_scale.label()), theme.dim()),
     ]);
     let block = pane_block(title, badges, focused, theme, area.width);
     let inner = block.inner(area);
@@ -50,7 +51,7 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let (d2, d1) = (pts(&s2), pts(&s1));
     let end = d2.last().map(|p| p.0).into_iter().chain(d1.last().map(|p| p.0)).fold(0.0, f64::max);
     let start = (end - f64::from(window)).max(0.0);
-    let hi = d2.iter().chain(&d1).map(|p| p.1).fold(1.0, f64::max);
+    let hi = app.series_scale.top(d2.iter().chain(&d1).map(|p| p.1).fold(1.0, f64::max));
     let label = |s: f64| {
         let s = s.max(0.0) as u32;
         if window <= 3600 {

@@ -295,7 +295,10 @@ impl App {
                 }
                 let n = rows.len();
                 let now = Instant::now();
-                self.status.arrivals.push_back((now, n));
+                // Rows per second means the writer's pace: the day's existing rows do not count.
+                if self.status.caught_up {
+                    self.status.arrivals.push_back((now, n));
+                }
                 while self.status.arrivals.front().is_some_and(|(t, _)| now.duration_since(*t) > RATE_WINDOW) {
                     self.status.arrivals.pop_front();
                 }

@@ -305,6 +305,9 @@ fn store_appends_and_answers_queries() {
     );
     assert_eq!(spy.bursts, [t]);
     assert_eq!(store.stats().unwrap().hft1_rows, 6);
+    // A row number past the end (kept by a paused screen across a rewritten file) is no row.
+    assert!(store.quote_at(6).is_none() && store.burst_at(99).is_none());
+    assert_eq!(store.quotes_at([5, 6, 1_000_000]).len(), 1);
     // Symbols of a burst whose file never came: pending while recent, missing later.
     let late = ki2::archive::SecondOfDay::from_hhmmss(93010).unwrap();
     assert_eq!(store.burst_symbols(late), ki2::store::SymbolsState::Pending);

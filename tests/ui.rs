@@ -469,3 +469,103 @@ fn a_hard_max_holds_a_chart_axis_as_the_burst_monitor_does() {
     key(&mut app, KeyCode::Char('z'));
     assert_eq!(axis_top(&screen(&mut app, 160, 48)), "2");
 }
+
+mod any_keys {
+    //! Whatever keys, rows and terminal sizes come, the TUI neither panics nor lets a control
+    //! character reach the terminal.
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    const KEYS: &[KeyCode] = &[
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Backspace,
+        KeyCode::Delete,
+    ];
+    const CHARS: &str = "/fpsnzb+-=[]?tmdxa 0123456789.SPYqjkhlgG*";
+
+    fn data() -> DayData {
+        static DATA: OnceLock<(tempfile::TempDir, DayData)> = OnceLock::new();
+        DATA.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            write_day(dir.path());
+            let data = day_data(dir.path());
+            (dir, data)
+        })
+        .1
+        .clone()
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Key(KeyCode),
+        Rows(String, u32, u32),
+        Reset,
+        Draw(u16, u16),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            4 => prop::sample::select(KEYS).prop_map(Step::Key),
+            4 => prop::sample::select(CHARS.chars().collect::<Vec<_>>()).prop_map(|c| Step::Key(KeyCode::Char(c))),
+            2 => ("[A-Z]{1,5}|\\PC{0,30}|\u{1b}\\]0;x\u{7}", 0u32..86_400, 0u32..100_000)
+                .prop_map(|(s, t, n)| Step::Rows(s, t, n)),
+            1 => Just(Step::Reset),
+            2 => (1u16..200, 1u16..60).prop_map(|(w, h)| Step::Draw(w, h)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn no_sequence_panics_or_leaks_control_characters(live in any::<bool>(), steps in prop::collection::vec(step(), 1..80)) {
+            let day = Day::parse_compact(DATE).unwrap();
+            let mut app = if live {
+                let opts = AppOptions { live: true, ..options(Theme { color: true }) };
+                App::new(DayStore::new(day).unwrap(), opts, Evaluator::new(RuleSet::defaults()))
+            } else {
+                App::from_day(data(), options(Theme::mono()), Evaluator::new(RuleSet::defaults())).unwrap()
+            };
+            for s in steps {
+                match s {
+                    Step::Key(code) => {
+                        app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+                    }
+                    Step::Rows(sym, t, n) => {
+                        let mut q = Quotes::default();
+                        q.push(QuoteRow {
+                            time: SecondOfDay::from_secs(t).unwrap(),
+                            symbol: &sym,
+                            num_quotes: n,
+                            bbo: 1,
+                            num_trades: n % 7,
+                            dollars: Some(f64::from(n) * 3.5),
+                        });
+                        app.on_tail(TailEvent::Rows { day, rows: Rows::Quotes(q) });
+                        app.on_tail(TailEvent::CaughtUp { day });
+                    }
+                    Step::Reset => {
+                        app.on_tail(TailEvent::Reset { day, kind: ki2::archive::Kind::Quotes, burst: None });
+                    }
+                    Step::Draw(w, h) => {
+                        let s = screen(&mut app, w, h);
+                        prop_assert!(!s.chars().any(|c| c.is_control() && c != '\n'), "control character on screen");
+                    }
+                }
+            }
+            let s = screen(&mut app, 160, 48);
+            prop_assert!(!s.chars().any(|c| c.is_control() && c != '\n'));
+        }
+    }
+}

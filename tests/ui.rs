@@ -512,6 +512,8 @@ mod any_keys {
         Key(KeyCode),
         Rows(String, u32, u32),
         Reset,
+        Trouble(String),
+        NextDay,
         Draw(u16, u16),
     }
 
@@ -522,6 +524,8 @@ mod any_keys {
             2 => ("[A-Z]{1,5}|\\PC{0,30}|\u{1b}\\]0;x\u{7}", 0u32..86_400, 0u32..100_000)
                 .prop_map(|(s, t, n)| Step::Rows(s, t, n)),
             1 => Just(Step::Reset),
+            1 => "\\PC{0,20}|\u{1b}\\[2J|\u{7}".prop_map(Step::Trouble),
+            1 => Just(Step::NextDay),
             2 => (1u16..200, 1u16..60).prop_map(|(w, h)| Step::Draw(w, h)),
         ]
     }
@@ -552,11 +556,28 @@ mod any_keys {
                             num_trades: n % 7,
                             dollars: Some(f64::from(n) * 3.5),
                         });
-                        app.on_tail(TailEvent::Rows { day, rows: Rows::Quotes(q) });
-                        app.on_tail(TailEvent::CaughtUp { day });
+                        app.on_tail(TailEvent::Rows { day: app.live_day(), rows: Rows::Quotes(q) });
+                        app.on_tail(TailEvent::CaughtUp { day: app.live_day() });
                     }
                     Step::Reset => {
-                        app.on_tail(TailEvent::Reset { day, kind: ki2::archive::Kind::Quotes, burst: None });
+                        app.on_tail(TailEvent::Reset { day: app.live_day(), kind: ki2::archive::Kind::Quotes, burst: None });
+                    }
+                    Step::Trouble(text) => {
+                        let path = std::path::PathBuf::from(format!("/share/{text}.csv"));
+                        app.on_tail(TailEvent::FileError { path: path.clone(), message: text.clone() });
+                        let m = ki2::archive::Malformed {
+                            file: std::sync::Arc::from(path.as_path()),
+                            line: 3,
+                            reason: ki2::archive::Reason::TooFewFields { got: 1, want: 7 },
+                        };
+                        app.on_tail(TailEvent::Malformed { day: app.live_day(), items: vec![m] });
+                        app.on_key(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE));
+                    }
+                    Step::NextDay => {
+                        let from = app.live_day();
+                        if let Some(to) = from.date().succ_opt().map(Day::new) {
+                            app.on_tail(TailEvent::DayChanged { from, to });
+                        }
                     }
                     Step::Draw(w, h) => {
                         let s = screen(&mut app, w, h);

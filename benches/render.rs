@@ -54,7 +54,6 @@ fn main() {
         theme: Theme::from_env(),
         bell: false,
         live: false,
-        rules_path: None,
     };
     let mut app = App::from_day(data, opts(), Evaluator::new(RuleSet::defaults())).expect("app");
     println!(

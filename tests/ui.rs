@@ -70,7 +70,7 @@ fn app_over(root: &Path, theme: Theme) -> App {
 }
 
 fn options(theme: Theme) -> AppOptions {
-    AppOptions { root_label: "/archive".into(), theme, bell: false, live: false, rules_path: None }
+    AppOptions { root_label: "/archive".into(), theme, bell: false, live: false }
 }
 
 /// The TUI over the day, read whole (history: no clock in the status line).

@@ -42,7 +42,6 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         theme: Theme::from_env(),
         bell: config.bell,
         live: true,
-        rules_path: Some(rules_path.clone()),
     };
     let mut app = App::new(store, app_opts, evaluator);
     let mut io = ArchiveIo::new(root, config.columns, rules_path, Sinks::from_config(config));

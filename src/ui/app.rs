@@ -2,7 +2,6 @@
 //! from the tailer. Input is handled in `update.rs`, drawing in `draw.rs` and `panes/`.
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::alerts::{Alert, Evaluator, RuleSet};
@@ -66,8 +65,6 @@ pub struct AppOptions {
     pub bell: bool,
     /// The day is tailed (live) rather than read once.
     pub live: bool,
-    /// Where `s` in the threshold editor saves the rules.
-    pub rules_path: Option<PathBuf>,
 }
 
 /// Alerts kept in the log pane; older ones are counted, not kept.

@@ -37,12 +37,8 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         columns: config.columns,
     };
     let (handle, rx) = tail::spawn(opts)?;
-    let app_opts = AppOptions {
-        root_label: root.display().to_string(),
-        theme: Theme::from_env(),
-        bell: config.bell,
-        live: true,
-    };
+    let app_opts =
+        AppOptions { root_label: root.display().to_string(), theme: Theme::from_env(), bell: config.bell, live: true };
     let mut app = App::new(store, app_opts, evaluator);
     let mut io = ArchiveIo::new(root, config.columns, rules_path, Sinks::from_config(config));
     tracing::info!("watch {} {day}", archive.root.display());

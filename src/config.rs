@@ -21,6 +21,10 @@ pub struct Config {
     pub alert_log: Option<PathBuf>,
     /// Run this program (no shell) for every alert, with the alert as JSON on stdin.
     pub alert_command: Option<Vec<String>>,
+    /// The TUI's data-driven redraws: at most one per `frame_interval`, and within this many
+    /// bytes per second of terminal output (0: no limit). Keys are always answered at once.
+    pub frame_interval: Duration,
+    pub output_budget: u64,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
 }
@@ -33,6 +37,8 @@ impl Default for Config {
             bell: true,
             alert_log: None,
             alert_command: None,
+            frame_interval: Duration::from_millis(100),
+            output_budget: 24 * 1024,
             source: None,
         }
     }
@@ -47,6 +53,15 @@ struct ConfigFile {
     tail: TailSection,
     #[serde(default)]
     alerts: AlertsSection,
+    #[serde(default)]
+    screen: ScreenSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScreenSection {
+    frame_ms: Option<u64>,
+    max_output_kbps: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,6 +107,15 @@ impl Config {
                 return Err(format!("tail.poll_ms = {ms}: expected 20 to 60000"));
             }
             c.poll_interval = Duration::from_millis(ms);
+        }
+        if let Some(ms) = file.screen.frame_ms {
+            if !(16..=5_000).contains(&ms) {
+                return Err(format!("screen.frame_ms = {ms}: expected 16 to 5000"));
+            }
+            c.frame_interval = Duration::from_millis(ms);
+        }
+        if let Some(kb) = file.screen.max_output_kbps {
+            c.output_budget = kb.saturating_mul(1024);
         }
         c.bell = file.alerts.bell.unwrap_or(true);
         c.alert_log = file.alerts.log_file;
@@ -142,6 +166,14 @@ pub fn data_dir() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn screen_pacing_is_configurable_and_checked() {
+        let c = Config::parse("[screen]\nframe_ms = 250\nmax_output_kbps = 8\n").unwrap_or_default();
+        assert_eq!((c.frame_interval, c.output_budget), (Duration::from_millis(250), 8 * 1024));
+        let err = Config::parse("[screen]\nframe_ms = 1\n").err().unwrap_or_default();
+        assert!(err.contains("screen.frame_ms = 1"), "{err}");
+    }
 
     #[test]
     fn empty_config_is_the_default() {

@@ -42,7 +42,8 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let mut app = App::new(store, app_opts, evaluator);
     let mut io = ArchiveIo::new(root, config.columns, rules_path, Sinks::from_config(config));
     tracing::info!("watch {} {day}", archive.root.display());
-    let result = ui::run(&mut app, Some(rx), &mut io, Pacing::default());
+    let pacing = Pacing { min_frame: config.frame_interval, budget: config.output_budget };
+    let result = ui::run(&mut app, Some(rx), &mut io, pacing);
     handle.stop();
     let exit = result?;
     tracing::info!("watch ended: {exit:?}");

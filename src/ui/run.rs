@@ -53,18 +53,13 @@ impl Exit {
     }
 }
 
+/// From the config's `[screen]` section.
 #[derive(Debug, Clone, Copy)]
 pub struct Pacing {
     /// Data-driven redraws at most this often.
     pub min_frame: Duration,
     /// Bytes per second the screen may use while data flows (0: no limit).
     pub budget: u64,
-}
-
-impl Default for Pacing {
-    fn default() -> Self {
-        Pacing { min_frame: Duration::from_millis(100), budget: 24 * 1024 }
-    }
 }
 
 /// Runs the TUI in the terminal until `q` or a signal; the terminal is restored on every path.

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Col, TableRow, badge, body_height, col, pane_block, table};
+use super::{Col, TableRow, body_height, col, pane_block, table};
 use crate::archive::{SecondOfDay, SymbolHit};
 use crate::store::SymbolsState;
 use crate::ui::app::{App, Pane};
@@ -100,6 +100,6 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
             })
         })
         .collect();
-    let badges = Line::from(vec![Span::raw(format!(" {n} ")), badge("".into(), false, theme)]);
+    let badges = Line::from(Span::raw(format!(" {n} ")));
     table(f, area, pane_block(Line::from(title), badges, focused, theme, area.width), &COLS, body, theme);
 }

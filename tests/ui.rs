@@ -590,3 +590,23 @@ mod any_keys {
         }
     }
 }
+
+#[test]
+fn the_selected_alerts_history_shows_even_at_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    write_day(dir.path());
+    // An earlier day where SPY traded bigger: the 4947-quote alert ranks its dollars second.
+    write(dir.path(), "Data/20250711_hft1.csv", "SPY,0,100000,10,1,1,99000000,\n");
+    let archive = ki2::archive::Archive::discover(dir.path()).unwrap();
+    let enricher = ki2::alerts::Enricher::from_archive(&archive, ColumnOrder::default());
+    let evaluator = Evaluator::new(RuleSet::defaults()).with_enricher(enricher);
+    let mut app = App::from_day(day_data(dir.path()), options(Theme::mono()), evaluator).unwrap();
+    key(&mut app, KeyCode::BackTab);
+    // Newest first: two symbol-hits and the capper at 09:30:06, then SPY's quote-stuffing.
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Down);
+    }
+    let s = screen(&mut app, 80, 24);
+    let status = s.lines().last().unwrap_or_default();
+    assert!(status.contains(" SPY 09:30:05 · first 09:30:00, last seen 2025-07-11 (3 days ago)"), "{s}");
+}

@@ -9,8 +9,9 @@ use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::alerts;
 use crate::tail::TailMode;
-use crate::ui::app::App;
+use crate::ui::app::{App, Pane};
 use crate::ui::text;
 
 pub fn header(app: &App, f: &mut Frame, area: Rect) {
@@ -54,6 +55,19 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
         let line = Line::from(vec![
             Span::styled(" / ", theme.key()),
             Span::raw("type a symbol (BR* for a prefix): every pane follows. Enter keeps it, Esc clears it."),
+        ]);
+        f.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    // The selected alert's history: on a narrow screen its column in the pane is the first to go.
+    if app.focus == Pane::Alerts
+        && let Some(a) = alerts::selected(app)
+        && let Some(e) = &a.enrichment
+    {
+        let sym = a.symbol.as_deref().map(text::symbol).unwrap_or_default();
+        let line = Line::from(vec![
+            Span::styled(format!(" {sym} "), theme.key()),
+            Span::raw(format!("{} · {}", a.time, e.describe())),
         ]);
         f.render_widget(Paragraph::new(line), area);
         return;

@@ -411,11 +411,23 @@ fn d_opens_an_earlier_day_whole_with_its_alerts_and_goes_back_live() {
     let s = screen(&mut app, 160, 48);
     assert!(s.contains("HISTORY") && s.contains("Date 2025-07-14"), "{s}");
     assert!(s.contains("Alerts") && s.contains("quote-stuffing") && s.contains("capper"), "{s}");
+    // Browsing the old day (oldest row: autosnap off) must not carry over to the live one.
+    press(&mut app, &mut io, KeyCode::End);
     press(&mut app, &mut io, KeyCode::Char('d'));
     press(&mut app, &mut io, KeyCode::Home);
     press(&mut app, &mut io, KeyCode::Enter);
     let s = screen(&mut app, 160, 48);
     assert!(s.contains("Date 2025-07-15") && !s.contains("HISTORY"), "{s}");
+    app.on_tail(TailEvent::CaughtUp { day: live_day });
+    for (i, sym) in ["NEWA", "NEWB", "NEWC"].into_iter().enumerate() {
+        app.on_tail(TailEvent::Rows { day: live_day, rows: quote(sym, 93000 + i as u32, 10) });
+    }
+    let mut t = terminal(160, 48);
+    t.draw(|f| app.render(f)).unwrap();
+    let text = t.backend().to_string();
+    let y = text.lines().position(|l| l.contains("│09:30:02 NEWC")).expect("newest row shown");
+    let cell = &t.backend().buffer()[(3, y as u16)];
+    assert!(cell.modifier.contains(ratatui::style::Modifier::REVERSED), "autosnap selects the newest live row");
 }
 
 #[test]

@@ -339,10 +339,8 @@ impl App {
                     self.live = store;
                     self.status.caught_up = false;
                     self.catching_up.clear();
-                    self.caches = Caches::default();
-                    self.frozen = None;
-                    for nav in [&mut self.quotes_nav, &mut self.bursts_nav, &mut self.symbols_nav] {
-                        *nav = ListNav::default();
+                    if self.history.is_none() {
+                        self.new_view();
                     }
                     self.say(format!("{from} ended: following {to} (d opens {from} again)"));
                 }
@@ -388,26 +386,36 @@ impl App {
         self.status.loading = None;
         let day = data.day;
         if day == self.live.day() && self.opts.live {
-            self.history = None;
-        } else {
-            // Its own evaluator: cooldowns of the live day are not disturbed.
-            let alerts = Evaluator::new(self.rules().clone()).eval_day(&data);
-            match DayStore::from_day(data) {
-                Ok(store) => {
-                    self.say(format!("{day}: history (d, then the live day, to go back)"));
-                    self.history = Some(store);
-                    self.history_alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
-                }
-                Err(e) => {
-                    self.complain(format!("cannot open {day}: {e}"));
-                    return;
-                }
-            }
+            self.show_live();
+            return;
         }
-        self.alerts_nav = ListNav::default();
+        // Its own evaluator: cooldowns of the live day are not disturbed.
+        let alerts = Evaluator::new(self.rules().clone()).eval_day(&data);
+        match DayStore::from_day(data) {
+            Ok(store) => {
+                self.say(format!("{day}: history (d, then the live day, to go back)"));
+                self.history = Some(store);
+                self.history_alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
+                self.new_view();
+            }
+            Err(e) => self.complain(format!("cannot open {day}: {e}")),
+        }
+    }
+
+    /// Back from an earlier day to the tailed one.
+    pub fn show_live(&mut self) {
+        if self.history.take().is_some() {
+            self.history_alerts.clear();
+            self.new_view();
+            self.say(format!("back to the live day {}", self.live.day()));
+        }
+    }
+
+    /// Another day on screen: row numbers, caches and a pause of the old one mean nothing here.
+    fn new_view(&mut self) {
         self.frozen = None;
         self.caches = Caches::default();
-        for nav in [&mut self.quotes_nav, &mut self.bursts_nav, &mut self.symbols_nav] {
+        for nav in [&mut self.quotes_nav, &mut self.bursts_nav, &mut self.symbols_nav, &mut self.alerts_nav] {
             *nav = ListNav::default();
         }
     }

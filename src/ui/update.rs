@@ -60,7 +60,7 @@ impl App {
                     self.overlay = Overlay::None;
                     let day = day?;
                     if day == self.live.day() && self.opts.live {
-                        self.show_history_none();
+                        self.show_live();
                         None
                     } else {
                         self.status.loading = Some(day);
@@ -124,15 +124,6 @@ impl App {
             ed.dirty = false;
         }
         self.say(format!("rules saved to {}", path.display()));
-    }
-
-    fn show_history_none(&mut self) {
-        if self.history.is_some() {
-            let live = self.live.day();
-            self.history = None;
-            self.caches = Default::default();
-            self.say(format!("back to the live day {live}"));
-        }
     }
 
     pub fn open_day_picker(&mut self, days: Vec<Day>) {

@@ -622,3 +622,21 @@ fn the_selected_alerts_history_shows_even_at_80_columns() {
     let status = s.lines().last().unwrap_or_default();
     assert!(status.contains(" SPY 09:30:05 · first 09:30:00, last seen 2025-07-11 (3 days ago)"), "{s}");
 }
+
+#[test]
+fn s_lists_the_days_largest_counts_first_and_the_filter_applies() {
+    let (_d, mut app) = app();
+    let rows = |s: &str| -> Vec<String> {
+        s.lines().skip(3).take(4).map(|l| l.trim_matches('"').chars().skip(10).take(15).collect::<String>()).collect()
+    };
+    key(&mut app, KeyCode::Char('s'));
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("High Quote Counts · largest"), "{s}");
+    assert_eq!(rows(&s)[..3], ["SPY        4947", "QQQ        2247", "BRK.B      1500"], "{s}");
+    key(&mut app, KeyCode::Char('/'));
+    keys(&mut app, "SPY");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert_eq!(rows(&s)[..2], ["SPY        4947", "SPY        1178"], "{s}");
+    assert!(!rows(&s)[2].contains("SPY"), "{s}");
+}

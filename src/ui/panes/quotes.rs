@@ -28,24 +28,24 @@ pub fn len(app: &mut App) -> usize {
             let store = app.history.as_ref().unwrap_or(&app.live);
             app.caches.filtered_quotes(store, &f, shown.quotes).len()
         }
-        (QuoteOrder::Count, _) => top(app).len(),
+        (QuoteOrder::Count, _) => top(app).0.len(),
     }
 }
 
-/// The day's largest counts (filtered), largest last so that position order matches time order.
-fn top(app: &mut App) -> Vec<QuoteView> {
+/// The day's largest counts that pass the filter, as places in the cached top list (most first).
+/// Positions run the other way (largest last), so that position order matches time order.
+fn top(app: &mut App) -> (Vec<usize>, &[QuoteView]) {
     let shown = app.shown();
     let store = app.history.as_ref().unwrap_or(&app.live);
-    let filter = app.filter.clone();
-    let mut rows: Vec<QuoteView> = app
-        .caches
-        .top_quotes(store, shown.version)
+    let top = app.caches.top_quotes(store, shown.version);
+    let keep = top
         .iter()
-        .filter(|q| filter.as_ref().is_none_or(|f| f.matches(&q.symbol)))
-        .cloned()
+        .enumerate()
+        .filter(|(_, q)| app.filter.as_ref().is_none_or(|f| f.matches(&q.symbol)))
+        .map(|(k, _)| k)
+        .rev()
         .collect();
-    rows.reverse();
-    rows
+    (keep, top)
 }
 
 /// The rows at these positions.
@@ -60,8 +60,8 @@ pub fn rows_at(app: &mut App, positions: &[usize]) -> Vec<QuoteView> {
             app.store().quotes_at(idx)
         }
         (QuoteOrder::Count, _) => {
-            let top = top(app);
-            positions.iter().filter_map(|&p| top.get(p).cloned()).collect()
+            let (keep, top) = top(app);
+            positions.iter().filter_map(|&p| top.get(*keep.get(p)?).cloned()).collect()
         }
     }
 }

@@ -388,7 +388,6 @@ fn a_broken_rules_file_is_named_with_its_line_and_the_rules_stay() {
     fs::write(&path, ki2::alerts::DEFAULT_RULES).unwrap();
     let mut io = archive_io(dir.path(), &path);
     assert!(ki2::ui::Io::rules_changed(&mut io).is_none());
-    std::thread::sleep(std::time::Duration::from_millis(20));
     fs::write(&path, "[[rule]]\nname = \"x\"\nsource = \"quotes\n").unwrap();
     let err = ki2::ui::Io::rules_changed(&mut io).expect("a change").expect_err("broken");
     assert!(err.contains("rules.toml") && err.contains("line 3"), "{err}");

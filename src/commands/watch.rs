@@ -55,7 +55,7 @@ pub struct ArchiveIo {
     root: PathBuf,
     columns: ColumnOrder,
     rules_path: PathBuf,
-    rules_stamp: Option<SystemTime>,
+    rules_stamp: Option<(SystemTime, u64)>,
     sinks: Sinks,
 }
 
@@ -66,8 +66,11 @@ impl ArchiveIo {
     }
 }
 
-fn stamp(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+/// What says a file changed: its modification time and, for writes within one tick of a coarse
+/// clock (network shares), its length.
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
 }
 
 impl ui::Io for ArchiveIo {

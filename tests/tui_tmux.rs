@@ -340,17 +340,34 @@ fn watch_line(root: &Path) -> String {
     format!("{} watch --root {} --date {DATE}; echo EXIT=$?; stty -a; echo STTY-DONE", ki2(), q(root))
 }
 
-#[test]
-fn watch_shows_all_panes_and_the_last_burst_time() {
+/// `ki2 watch` on a simulated day in a `width`×`height` terminal, the day read. Fields drop in
+/// order: the tmux server (and ki2) go before the folder does.
+struct Watching {
+    t: Tmux,
+    root: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+/// `None` when tmux is missing (and allowed to be).
+fn watching(width: u16, height: u16) -> Option<Watching> {
     if !tmux_available() {
-        return;
+        return None;
     }
     let dir = tempfile::tempdir().unwrap();
     let root = simulated_day(dir.path());
-    let last = last_burst_time(&root);
-    let (symbol, _) = last_quote(&root);
-    let t = Tmux::start(160, 48, dir.path(), &[]);
+    let t = Tmux::start(width, height, dir.path(), &[]);
     t.command(&watch_line(&root));
+    t.wait_tui("the day read", loaded);
+    Some(Watching { t, root, dir })
+}
+
+#[test]
+fn watch_shows_all_panes_and_the_last_burst_time() {
+    // Bound whole: the folder must outlive the test.
+    let Some(w) = watching(160, 48) else { return };
+    let (t, root) = (&w.t, &w.root);
+    let last = last_burst_time(root);
+    let (symbol, _) = last_quote(root);
 
     let s = t.wait_tui("every pane and the last burst", |s| {
         shows_every_pane(s, &TITLES) && s.contains(&format!("Syms Hit At {last}"))
@@ -416,13 +433,8 @@ fn watch_shows_all_panes_and_the_last_burst_time() {
 
 #[test]
 fn watch_at_80x24_fits() {
-    if !tmux_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let root = simulated_day(dir.path());
-    let t = Tmux::start(80, 24, dir.path(), &[]);
-    t.command(&watch_line(&root));
+    let Some(w) = watching(80, 24) else { return };
+    let t = &w.t;
     let short = ["High Quote", "Burst Sig", "Syms Hit", "Buy Progs", "S2 / S1", "Alerts"];
     let s = t.wait_tui("every pane at 80x24, the day read", |s| shows_every_pane(s, &short) && loaded(s));
     let lines: Vec<&str> = s.lines().collect();
@@ -491,16 +503,12 @@ fn demo_comes_alive_and_cleans_up() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    if !tmux_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let root = simulated_day(dir.path());
-    let t = Tmux::start(160, 48, dir.path(), &[]);
-    t.command(&watch_line(&root));
-    t.wait_tui("every pane, the day read", |s| shows_every_pane(s, &TITLES) && loaded(s));
+    // Bound whole: the folder must outlive the test.
+    let Some(w) = watching(160, 48) else { return };
+    let (t, root) = (&w.t, &w.root);
+    t.wait_tui("every pane", |s| shows_every_pane(s, &TITLES));
 
-    signal(&ki2_pid(&root), "TERM");
+    signal(&ki2_pid(root), "TERM");
 
     assert_eq!(t.wait_exit(), 143, "SIGTERM:\n{}", frame(&t.screen()));
     t.assert_sane();
@@ -508,15 +516,11 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn live_rows_appear() {
-    if !tmux_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let root = simulated_day(dir.path());
-    let (_, last) = last_quote(&root);
-    let t = Tmux::start(160, 48, dir.path(), &[]);
-    t.command(&watch_line(&root));
-    t.wait_tui("every pane, the day read", |s| shows_every_pane(s, &TITLES) && loaded(s));
+    // Bound whole: the folder must outlive the test.
+    let Some(w) = watching(160, 48) else { return };
+    let (t, root) = (&w.t, &w.root);
+    let (_, last) = last_quote(root);
+    t.wait_tui("every pane", |s| shows_every_pane(s, &TITLES));
 
     // A new symbol, a second after the day's last row, over the quote-stuffing bar (2000).
     let secs = (last / 10_000) * 3600 + (last / 100 % 100) * 60 + last % 100 + 1;
@@ -551,14 +555,7 @@ fn log_text(home: &Path) -> String {
 
 #[test]
 fn sighup_restores_the_terminal_and_the_log_says_why() {
-    if !tmux_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let root = simulated_day(dir.path());
-    let t = Tmux::start(120, 40, dir.path(), &[]);
-    t.command(&watch_line(&root));
-    t.wait_tui("the day read", loaded);
+    let Some(Watching { t, root, dir }) = watching(120, 40) else { return };
     // While it runs: no network socket, nothing listening. (Unnamed socket pairs that the
     // runtime and the terminal reader use to wake themselves are fine.)
     let pid = ki2_pid(&root);

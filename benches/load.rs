@@ -3,21 +3,11 @@
 //!
 //!     cargo run --release -- simulate --root /tmp/heavy --date 20250714 --instant --profile heavy
 //!     KI2_BENCH_ROOT=/tmp/heavy cargo bench --bench load
+mod common;
 use std::time::Instant;
 
 use ki2::archive::{Archive, DateSpec, read_day};
 use ki2::store::DayStore;
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
 
 fn main() {
     let Some(root) = std::env::var_os("KI2_BENCH_ROOT") else {
@@ -50,6 +40,6 @@ fn main() {
     println!("cold load: {} hft1 rows, {} bursts", store.quotes_len(), store.bursts_len());
     println!("  wall: best {:.3} s, median {:.3} s over {runs} runs", times[0], times[times.len() / 2]);
     println!("  mean phases: discover {:.3} s, parse {:.3} s, frames {:.3} s", phases[0], phases[1], phases[2]);
-    println!("  peak RSS: {:.1} MB", peak_rss_mb());
+    println!("  peak RSS: {:.1} MB", common::proc_status_mb("VmHWM:"));
     println!("  store: {:.1} bytes per hft1 row held", store.estimated_bytes() as f64 / rows as f64);
 }

@@ -9,6 +9,7 @@
 //! `draw` is `Terminal::draw` on a TestBackend (the real path: render, diff, backend);
 //! `render` is `App::render` alone into a cleared buffer. Without KI2_BENCH_ROOT the heavy day
 //! (`ki2 simulate --date 20250714 --seed 1 --instant --profile heavy`) is written to a temp dir.
+mod common;
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -90,7 +91,7 @@ fn main() {
     case("threshold editor (t)", &mut app, &mut term, n, &[key(KeyCode::Esc), key(KeyCode::Char('t'))]);
     app.on_key(key(KeyCode::Esc));
     let shown = app.store().quotes_len();
-    let (bytes0, rss0) = (app.store().estimated_bytes(), rss_mb());
+    let (bytes0, rss0) = (app.store().estimated_bytes(), common::proc_status_mb("VmRSS:"));
 
     // Live: rows appended between frames, as a 5,000 rows/s day delivers them each 100 ms
     // frame; the terminal is a crossterm backend writing into a byte counter, as in `ki2 watch`.
@@ -163,7 +164,7 @@ fn main() {
         "store growth over the {added} rows appended live: {:.1} bytes per hft1 row (estimated size of the frames); \
          process RSS {rss0:.0} -> {:.0} MB",
         (app.store().estimated_bytes() - bytes0) as f64 / added.max(1) as f64,
-        rss_mb()
+        common::proc_status_mb("VmRSS:")
     );
 
     // A full repaint (after a clear or a resize) in bytes, the worst a frame can cost.
@@ -274,15 +275,4 @@ impl Write for ByteSink {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
-}
-
-fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
 }

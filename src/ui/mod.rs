@@ -17,10 +17,8 @@ mod text;
 mod theme;
 mod update;
 
-pub use app::{App, AppOptions, Pane};
+pub use app::{App, AppOptions};
 pub use run::{Exit, Io, Pacing, apply, run};
-pub use terminal::restore;
-pub use text::clean;
 pub use theme::Theme;
 pub use update::Effect;
 

@@ -3,26 +3,8 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(&p, bytes).unwrap();
-}
-
-fn ki2(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ki2"))
-        .args(args)
-        .env("KI2_CONFIG_DIR", "/nonexistent-ki2-config")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+use crate::support::{ki2, write};
 
 fn stats(root: &Path) -> serde_json::Value {
     let (code, out, err) = ki2(&["stats", "--root", root.to_str().unwrap(), "--json"]);

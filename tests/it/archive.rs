@@ -3,31 +3,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use crate::support::{ki2, write};
 use ki2::archive::{Archive, DateSpec, Day, read_day};
 use ki2::config::Config;
 use ki2::store::DayStore;
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(&p, bytes).unwrap();
-    p
-}
-
-fn ki2(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ki2"))
-        .args(args)
-        .env("KI2_CONFIG_DIR", "/nonexistent-ki2-config")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 /// 2025-07-14, flat layout, every quirk of SPEC §1.
 fn quirky_day(root: &Path) {

@@ -26,14 +26,10 @@ macro_rules! both_modes {
     )*};
 }
 
-// The other files beside this one, so that all of tail's tests link into one binary.
-#[path = "tail/days.rs"]
+// The files beside this one: tail's tests by theme.
 mod days;
-#[path = "tail/rewrites.rs"]
 mod rewrites;
-#[path = "tail/stress.rs"]
 mod stress;
-#[path = "tail/support.rs"]
 mod support;
 
 both_modes!(

@@ -1,0 +1,12 @@
+//! ki2's integration tests, in one binary: each extra test binary links polars again, which
+//! costs minutes on a 2-core machine. One module per theme; shared helpers in `support`.
+
+mod alerts;
+mod archive;
+mod hostile;
+mod scan_follow;
+mod sim;
+mod support;
+mod tail;
+mod tui_tmux;
+mod ui;

@@ -105,6 +105,10 @@ pub struct ScanArgs {
     /// Keep running and evaluate appended rows as they arrive.
     #[arg(long)]
     pub follow: bool,
+    /// With --follow: resume after the last alert printed under this name instead of printing
+    /// the day again (kept per archive root in the data folder).
+    #[arg(long, value_name = "NAME", requires = "follow")]
+    pub checkpoint: Option<String>,
     /// One JSON object per alert.
     #[arg(long)]
     pub json: bool,

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::archive::ColumnOrder;
 use crate::archive::columns::ColumnNames;
@@ -17,10 +18,8 @@ pub struct Config {
     pub poll_interval: Duration,
     /// Ring the terminal bell on new alerts.
     pub bell: bool,
-    /// Append every alert as one JSON line to this file.
-    pub alert_log: Option<PathBuf>,
-    /// Run this program (no shell) for every alert, with the alert as JSON on stdin.
-    pub alert_command: Option<Vec<String>>,
+    /// Where alerts go besides the screen.
+    pub sinks: SinksConfig,
     /// The TUI's data-driven redraws: at most one per `frame_interval`, and within this many
     /// bytes per second of terminal output (0: no limit). Keys are always answered at once.
     pub frame_interval: Duration,
@@ -35,8 +34,7 @@ impl Default for Config {
             columns: ColumnOrder::default(),
             poll_interval: Duration::from_millis(250),
             bell: true,
-            alert_log: None,
-            alert_command: None,
+            sinks: SinksConfig::default(),
             frame_interval: Duration::from_millis(100),
             output_budget: 24 * 1024,
             source: None,
@@ -76,6 +74,203 @@ struct AlertsSection {
     bell: Option<bool>,
     log_file: Option<PathBuf>,
     command: Option<Vec<String>>,
+    command_mode: Option<Spanned<String>>,
+    queue: Option<usize>,
+    mqtt: Option<MqttSection>,
+    #[serde(default)]
+    webhook: Vec<WebhookSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MqttSection {
+    url: Spanned<String>,
+    user: Option<String>,
+    password: Option<String>,
+    topic: Option<String>,
+    status_topic: Option<String>,
+    qos: Option<Spanned<u8>>,
+    client_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookSection {
+    url: Spanned<String>,
+    format: Option<Spanned<String>>,
+    max_per_minute: Option<u32>,
+    timeout_s: Option<u64>,
+}
+
+/// The alert sinks of `[alerts]`, `[alerts.mqtt]` and `[[alerts.webhook]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SinksConfig {
+    /// Append every alert as one JSON line to this file.
+    pub log_file: Option<PathBuf>,
+    /// Run this program (no shell) with alerts as JSON on stdin.
+    pub command: Option<Vec<String>>,
+    pub command_mode: CommandMode,
+    /// Alerts each sink holds while it is down, at most (about 0.5 KB each).
+    pub queue: usize,
+    pub mqtt: Option<MqttConfig>,
+    pub webhooks: Vec<WebhookConfig>,
+}
+
+impl Default for SinksConfig {
+    fn default() -> Self {
+        SinksConfig {
+            log_file: None,
+            command: None,
+            command_mode: CommandMode::Each,
+            queue: 100_000,
+            mqtt: None,
+            webhooks: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandMode {
+    /// One process per alert, the alert's JSON on its stdin.
+    Each,
+    /// One long-running process reading one alert JSON per line on stdin.
+    Stream,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MqttConfig {
+    pub url: String,
+    pub host: String,
+    pub port: u16,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// `{rule}`, `{symbol}` and `{source}` are filled in (escaped).
+    pub topic: String,
+    pub status_topic: String,
+    pub qos: u8,
+    pub client_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookFormat {
+    Json,
+    Discord,
+    Slack,
+    Ntfy,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookConfig {
+    pub url: String,
+    pub format: WebhookFormat,
+    pub max_per_minute: u32,
+    pub timeout_s: u64,
+}
+
+/// `mqtt://host[:port]` (or `tcp://`): host and port.
+fn mqtt_address(url: &str) -> Result<(String, u16), String> {
+    let rest = url.strip_prefix("mqtt://").or_else(|| url.strip_prefix("tcp://"));
+    let Some(rest) = rest else {
+        return Err(if url.starts_with("mqtts://") || url.starts_with("ssl://") {
+            format!("{url:?}: TLS (mqtts://) is not built into this ki2; use mqtt:// through a local TLS tunnel")
+        } else {
+            format!("{url:?}: expected mqtt://HOST:PORT")
+        });
+    };
+    let rest = rest.trim_end_matches('/');
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => {
+            (h, p.parse::<u16>().map_err(|_| format!("{url:?}: {p:?} is not a port"))?)
+        }
+        _ => (rest, 1883),
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() || host.contains('/') {
+        return Err(format!("{url:?}: expected mqtt://HOST:PORT"));
+    }
+    Ok((host.to_owned(), port))
+}
+
+impl SinksConfig {
+    fn parse(text: &str, a: AlertsSection) -> Result<SinksConfig, String> {
+        let at = |span: std::ops::Range<usize>, msg: String| format!("{}: {msg}", line_col(text, span.start));
+        let mut c = SinksConfig { log_file: a.log_file, ..SinksConfig::default() };
+        if let Some(cmd) = a.command {
+            if cmd.is_empty() || cmd[0].is_empty() {
+                return Err("alerts.command: expected [\"program\", \"arg\", ...]".into());
+            }
+            c.command = Some(cmd);
+        }
+        if let Some(mode) = a.command_mode {
+            c.command_mode = match mode.get_ref().as_str() {
+                "each" => CommandMode::Each,
+                "stream" => CommandMode::Stream,
+                other => {
+                    return Err(at(
+                        mode.span(),
+                        format!("alerts.command_mode = {other:?}: expected \"each\" or \"stream\""),
+                    ));
+                }
+            };
+        }
+        if let Some(q) = a.queue {
+            c.queue = q.clamp(1, 10_000_000);
+        }
+        if let Some(m) = a.mqtt {
+            let (host, port) =
+                mqtt_address(m.url.get_ref()).map_err(|e| at(m.url.span(), format!("alerts.mqtt.url {e}")))?;
+            let qos = match m.qos {
+                Some(q) if *q.get_ref() > 2 => {
+                    return Err(at(q.span(), format!("alerts.mqtt.qos = {}: expected 0, 1 or 2", q.get_ref())));
+                }
+                Some(q) => *q.get_ref(),
+                None => 1,
+            };
+            c.mqtt = Some(MqttConfig {
+                url: m.url.into_inner(),
+                host,
+                port,
+                user: m.user,
+                password: m.password,
+                topic: m.topic.unwrap_or_else(|| "ki2/alert/{rule}/{symbol}".into()),
+                status_topic: m.status_topic.unwrap_or_else(|| "ki2/status".into()),
+                qos,
+                client_id: m.client_id,
+            });
+        }
+        for w in a.webhook {
+            let url = w.url.get_ref();
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(at(w.url.span(), format!("alerts.webhook.url {url:?}: expected http:// or https://")));
+            }
+            let format = match &w.format {
+                None => WebhookFormat::Json,
+                Some(f) => match f.get_ref().as_str() {
+                    "json" => WebhookFormat::Json,
+                    "discord" => WebhookFormat::Discord,
+                    "slack" => WebhookFormat::Slack,
+                    "ntfy" => WebhookFormat::Ntfy,
+                    other => {
+                        return Err(at(
+                            f.span(),
+                            format!(
+                                "alerts.webhook.format = {other:?}: expected \"json\", \"discord\", \"slack\" or \"ntfy\""
+                            ),
+                        ));
+                    }
+                },
+            };
+            // Discord and Slack allow about one message a second per hook; stay below.
+            let default_rate = if format == WebhookFormat::Json { 600 } else { 30 };
+            c.webhooks.push(WebhookConfig {
+                url: w.url.into_inner(),
+                format,
+                max_per_minute: w.max_per_minute.unwrap_or(default_rate).max(1),
+                timeout_s: w.timeout_s.unwrap_or(10).clamp(1, 300),
+            });
+        }
+        Ok(c)
+    }
 }
 
 impl Config {
@@ -118,13 +313,7 @@ impl Config {
             c.output_budget = kb.saturating_mul(1024);
         }
         c.bell = file.alerts.bell.unwrap_or(true);
-        c.alert_log = file.alerts.log_file;
-        if let Some(cmd) = file.alerts.command {
-            if cmd.is_empty() || cmd[0].is_empty() {
-                return Err("alerts.command: expected [\"program\", \"arg\", ...]".into());
-            }
-            c.alert_command = Some(cmd);
-        }
+        c.sinks = SinksConfig::parse(text, file.alerts)?;
         Ok(c)
     }
 }
@@ -133,14 +322,17 @@ impl Config {
 pub fn toml_error(text: &str, err: &toml::de::Error) -> String {
     let msg = err.message().trim().replace('\n', " ");
     match err.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-            format!("line {line}, column {col}: {msg}")
-        }
+        Some(span) => format!("{}: {msg}", line_col(text, span.start)),
         None => msg,
     }
+}
+
+/// `line L, column C` of a byte offset.
+fn line_col(text: &str, at: usize) -> String {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("line {line}, column {col}")
 }
 
 /// The user's config folder (`KI2_CONFIG_DIR` overrides it, for tests and odd setups).
@@ -176,10 +368,37 @@ mod tests {
     }
 
     #[test]
-    fn empty_config_is_the_default() {
-        let c = Config::parse("").unwrap_or_default();
+    fn empty_config_is_the_default() -> Result<(), String> {
+        let c = Config::parse("")?;
         assert_eq!(c.columns, ColumnOrder::default());
         assert_eq!(c.poll_interval, Duration::from_millis(250));
+        assert_eq!(c.sinks, SinksConfig::default());
+        Ok(())
+    }
+
+    #[test]
+    fn sinks_are_read_and_a_bad_one_is_named_with_its_line() -> Result<(), String> {
+        let c = Config::parse(
+            "[alerts]\ncommand = [\"mosquitto_pub\", \"-l\"]\ncommand_mode = \"stream\"\n\
+             [alerts.mqtt]\nurl = \"mqtt://127.0.0.1:1884\"\n\
+             [[alerts.webhook]]\nurl = \"https://discord.com/api/webhooks/1/x\"\nformat = \"discord\"\n",
+        )?;
+        assert_eq!(c.sinks.command_mode, CommandMode::Stream);
+        let m = c.sinks.mqtt.ok_or("no mqtt")?;
+        assert_eq!(
+            (m.host.as_str(), m.port, m.qos, m.topic.as_str()),
+            ("127.0.0.1", 1884, 1, "ki2/alert/{rule}/{symbol}")
+        );
+        assert_eq!(c.sinks.webhooks[0].format, WebhookFormat::Discord);
+        assert_eq!(c.sinks.webhooks[0].max_per_minute, 30);
+        let err = Config::parse("[alerts]\n\n[alerts.mqtt]\nurl = \"http://x\"\n").err().ok_or("accepted")?;
+        assert!(err.starts_with("line 4, column 7: alerts.mqtt.url"), "{err}");
+        let err =
+            Config::parse("[[alerts.webhook]]\nurl = \"http://x\"\nformat = \"teams\"\n").err().ok_or("accepted")?;
+        assert!(err.starts_with("line 3") && err.contains("\"teams\""), "{err}");
+        let err = Config::parse("[alerts.mqtt]\nurl = \"mqtts://x:8883\"\n").err().ok_or("accepted")?;
+        assert!(err.contains("TLS"), "{err}");
+        Ok(())
     }
 
     #[test]

@@ -7,14 +7,54 @@ use serde::ser::Serializer;
 use super::enrich::Enrichment;
 use super::rules::{Field, Op, Source, Value};
 use super::ruleset::RuleSet;
+use crate::archive::fingerprint::Fingerprint;
 use crate::archive::printable::printable;
-use crate::archive::{Day, SecondOfDay};
+use crate::archive::{Day, Kind, SecondOfDay};
+
+/// One file of a day: its kind, and for symbol files the burst they belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileKey {
+    pub kind: Kind,
+    pub burst: Option<SecondOfDay>,
+}
+
+impl FileKey {
+    pub fn new(kind: Kind, burst: Option<SecondOfDay>) -> FileKey {
+        FileKey { kind, burst: if kind == Kind::BurstSymbols { burst } else { None } }
+    }
+
+    /// `hft1`, `bursts`, `burst_symbols/093015`: the file's name in checkpoints.
+    pub fn label(self) -> String {
+        match self.burst {
+            Some(t) => format!("{}/{:06}", self.kind.name(), t.hhmmss()),
+            None => self.kind.name().to_owned(),
+        }
+    }
+
+    pub fn parse(label: &str) -> Option<FileKey> {
+        let (kind, burst) = match label.split_once('/') {
+            Some((k, t)) => (k, Some(SecondOfDay::from_hhmmss(t.parse().ok()?)?)),
+            None => (label, None),
+        };
+        let kind = Kind::ALL.into_iter().find(|k| k.name() == kind)?;
+        (burst.is_some() == (kind == Kind::BurstSymbols)).then_some(FileKey { kind, burst })
+    }
+}
+
+/// A row of a day's file: which file, and its place (0-based) among the file's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowRef {
+    pub file: FileKey,
+    pub index: u64,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     pub rule: String,
     pub source: Source,
     pub day: Day,
+    /// The row that raised it.
+    pub at: RowRef,
     pub time: SecondOfDay,
     /// None for sources without a symbol (bursts, s1, s2).
     pub symbol: Option<String>,
@@ -34,6 +74,7 @@ pub fn iso_time(day: Day, time: SecondOfDay) -> String {
 
 #[derive(Serialize)]
 struct AlertJson<'a> {
+    id: String,
     rule: &'a str,
     source: &'static str,
     time: String,
@@ -64,10 +105,23 @@ impl Alert {
         iso_time(self.day, self.time)
     }
 
-    /// One JSON object, no line break: `{"rule","source","time","symbol","field","value",
+    /// Stable across runs and front ends: the same day, file, row and rule give the same id, so
+    /// a consumer can drop an alert delivered twice (after a crash, at most the batch in flight).
+    pub fn id(&self) -> String {
+        let f = Fingerprint::default()
+            .bytes(self.day.compact().as_bytes())
+            .bytes(self.at.file.label().as_bytes())
+            .word(self.at.index)
+            .bytes(self.rule.as_bytes())
+            .finish();
+        format!("{f:016x}")
+    }
+
+    /// One JSON object, no line break: `{"id","rule","source","time","symbol","field","value",
     /// "threshold"}` and, for quotes alerts, `"enrichment"`.
     pub fn to_json(&self) -> String {
         let json = AlertJson {
+            id: self.id(),
             rule: &self.rule,
             source: self.source.name(),
             time: self.timestamp(),
@@ -131,6 +185,7 @@ mod tests {
             rule: "r".into(),
             source,
             day: Day::parse_compact("20250714").unwrap_or_else(|| panic!("day")),
+            at: RowRef { file: FileKey::new(crate::archive::Kind::Bursts, None), index: 3 },
             time: SecondOfDay::from_hhmmss(93015).unwrap_or_default(),
             symbol: symbol.map(str::to_owned),
             field,
@@ -146,7 +201,8 @@ mod tests {
         let a = alert(Source::Bursts, None, Field::Grade, Value::Grade(Grade::High), Value::Grade(Grade::Mod));
         assert_eq!(
             a.to_json(),
-            r#"{"rule":"r","source":"bursts","time":"2025-07-14T09:30:15","symbol":null,"field":"grade","value":"HIGH","threshold":"MOD"}"#
+            r#"{"id":"ID","rule":"r","source":"bursts","time":"2025-07-14T09:30:15","symbol":null,"field":"grade","value":"HIGH","threshold":"MOD"}"#
+                .replace("ID", &a.id())
         );
         let a = alert(Source::Quotes, Some("BF/B"), Field::Dollars, Value::Amount(1.5e6), Value::Amount(1e6));
         assert!(a.to_json().contains(r#""symbol":"BF/B","field":"dollars","value":1500000.0,"threshold":1000000.0}"#));
@@ -160,6 +216,34 @@ mod tests {
             Value::ProgType(ProgType::Und),
         );
         assert!(a.to_json().ends_with(r#""value":"UND","threshold":"UND"}"#));
+    }
+
+    #[test]
+    fn ids_depend_on_day_file_row_and_rule_only() {
+        let a = alert(Source::S2, None, Field::Value, Value::Count(12), Value::Count(10));
+        let mut same = a.clone();
+        same.value = Value::Count(99);
+        same.time = SecondOfDay::from_hhmmss(100000).unwrap_or_default();
+        assert_eq!(a.id(), same.id());
+        assert_eq!(a.id().len(), 16);
+        let mut other_row = a.clone();
+        other_row.at.index += 1;
+        let mut other_rule = a.clone();
+        other_rule.rule = "r2".into();
+        let mut other_file = a.clone();
+        other_file.at.file = FileKey::new(crate::archive::Kind::BurstSymbols, Some(a.time));
+        for b in [other_row, other_rule, other_file] {
+            assert_ne!(a.id(), b.id());
+        }
+        for key in [FileKey::new(crate::archive::Kind::Quotes, None), other_file_key()] {
+            assert_eq!(FileKey::parse(&key.label()), Some(key));
+        }
+        assert_eq!(FileKey::parse("burst_symbols"), None);
+        assert_eq!(FileKey::parse("hft1/093000"), None);
+    }
+
+    fn other_file_key() -> FileKey {
+        FileKey::new(crate::archive::Kind::BurstSymbols, SecondOfDay::from_hhmmss(93015))
     }
 
     #[test]

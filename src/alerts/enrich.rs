@@ -141,15 +141,24 @@ impl Ranked {
 }
 
 /// Builds enrichments: today's facts from the rows it is shown, earlier days' from their hft1
-/// files, read once (lazily, on the first alert) and capped at the last `MAX_DAYS` days present.
+/// files, read once (on a thread of its own when `prefetch`ed, else on the first alert) and
+/// capped at the last `MAX_DAYS` days present.
 #[derive(Debug)]
 pub struct Enricher {
     files: Vec<(Day, PathBuf)>,
     columns: ColumnOrder,
     today: Option<Day>,
     today_stats: SymbolStats,
-    /// History for the day it was built for.
-    history: Option<(Day, SymbolStats)>,
+    history: History,
+}
+
+#[derive(Debug, Default)]
+enum History {
+    #[default]
+    None,
+    /// Being read for that day on another thread.
+    Loading(Day, std::sync::mpsc::Receiver<SymbolStats>),
+    Ready(Day, SymbolStats),
 }
 
 impl Enricher {
@@ -159,12 +168,51 @@ impl Enricher {
     /// are ignored).
     pub fn new(mut files: Vec<(Day, PathBuf)>, columns: ColumnOrder) -> Enricher {
         files.sort_by_key(|(d, _)| *d);
-        Enricher { files, columns, today: None, today_stats: SymbolStats::default(), history: None }
+        Enricher { files, columns, today: None, today_stats: SymbolStats::default(), history: History::None }
     }
 
     pub fn from_archive(archive: &Archive, columns: ColumnOrder) -> Enricher {
         let files = archive.days.values().filter_map(|f| f.quotes.clone().map(|p| (f.day, p))).collect();
         Enricher::new(files, columns)
+    }
+
+    /// Starts reading the history `day`'s alerts need on a thread of its own, so that whoever
+    /// evaluates (the TUI's event loop) does not wait for 30 days of files.
+    pub fn prefetch(&mut self, day: Day) {
+        if matches!(&self.history, History::Loading(d, _) | History::Ready(d, _) if *d == day) {
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (files, columns) = (self.files.clone(), self.columns);
+        let started = std::thread::Builder::new().name("ki2-history".into()).spawn(move || {
+            let _ = tx.send(read_history(&files, columns, day));
+        });
+        match started {
+            Ok(_) => self.history = History::Loading(day, rx),
+            Err(e) => tracing::warn!("cannot read the alert history in the background: {e}"),
+        }
+    }
+
+    /// Whether the history for `day` is at hand (alerts then need no wait).
+    pub fn ready(&mut self, day: Day) -> bool {
+        if let History::Loading(d, rx) = &self.history
+            && let Ok(stats) = rx.try_recv()
+        {
+            self.history = History::Ready(*d, stats);
+        }
+        matches!(&self.history, History::Ready(d, _) if *d == day)
+    }
+
+    fn load_history(&mut self, day: Day) {
+        let loaded = match std::mem::take(&mut self.history) {
+            History::Ready(d, stats) if d == day => stats,
+            // Being read: the first alert waits for it (once).
+            History::Loading(d, rx) if d == day => {
+                rx.recv().unwrap_or_else(|_| read_history(&self.files, self.columns, day))
+            }
+            _ => read_history(&self.files, self.columns, day),
+        };
+        self.history = History::Ready(day, loaded);
     }
 
     /// Takes note of an hft1 row of `day` (every row, whether it alerts or not).
@@ -190,11 +238,12 @@ impl Enricher {
 
     /// The enrichment of a row already `observe`d.
     pub fn enrich(&mut self, day: Day, row: &QuoteRow) -> Enrichment {
-        if self.history.as_ref().is_none_or(|(d, _)| *d != day) {
-            self.history = Some((day, self.read_history(day)));
-        }
+        self.load_history(day);
         let empty = SymbolStats::default();
-        let history = self.history.as_ref().map_or(&empty, |(_, stats)| stats);
+        let history = match &self.history {
+            History::Ready(_, stats) => stats,
+            _ => &empty,
+        };
         let last_seen_day = history.last_day.get(row.symbol).copied();
         let (above_before, count_before) = row.dollars.map_or_else(
             || (0, history.dollars.get(row.symbol).map_or(0, Ranked::len)),
@@ -215,42 +264,42 @@ impl Enricher {
             dollars_of: count_before + count_today,
         }
     }
+}
 
-    fn read_history(&self, day: Day) -> SymbolStats {
-        let earlier: Vec<_> = self.files.iter().filter(|(d, _)| *d < day).collect();
-        let mut stats = SymbolStats::default();
-        for (d, path) in &earlier[earlier.len().saturating_sub(Self::MAX_DAYS)..] {
-            let rows = match read_file(path, Kind::Quotes, None, self.columns) {
-                Ok(read) => read.rows,
-                Err(e) => {
-                    tracing::warn!("alert history: cannot read {}: {e}", path.display());
-                    continue;
+fn read_history(files: &[(Day, PathBuf)], columns: ColumnOrder, day: Day) -> SymbolStats {
+    let earlier: Vec<_> = files.iter().filter(|(d, _)| *d < day).collect();
+    let mut stats = SymbolStats::default();
+    for (d, path) in &earlier[earlier.len().saturating_sub(Enricher::MAX_DAYS)..] {
+        let rows = match read_file(path, Kind::Quotes, None, columns) {
+            Ok(read) => read.rows,
+            Err(e) => {
+                tracing::warn!("alert history: cannot read {}: {e}", path.display());
+                continue;
+            }
+        };
+        let Rows::Quotes(quotes) = rows else { continue };
+        for row in quotes.rows() {
+            // Days go in ascending order, so the last write is the latest day.
+            match stats.last_day.get_mut(row.symbol) {
+                Some(last) => *last = *d,
+                None => {
+                    stats.last_day.insert(row.symbol.to_owned(), *d);
                 }
-            };
-            let Rows::Quotes(quotes) = rows else { continue };
-            for row in quotes.rows() {
-                // Days go in ascending order, so the last write is the latest day.
-                match stats.last_day.get_mut(row.symbol) {
-                    Some(last) => *last = *d,
+            }
+            if let Some(x) = row.dollars {
+                match stats.dollars.get_mut(row.symbol) {
+                    Some(v) => v.tail.push(x),
                     None => {
-                        stats.last_day.insert(row.symbol.to_owned(), *d);
-                    }
-                }
-                if let Some(x) = row.dollars {
-                    match stats.dollars.get_mut(row.symbol) {
-                        Some(v) => v.tail.push(x),
-                        None => {
-                            stats.dollars.insert(row.symbol.to_owned(), Ranked { sorted: Vec::new(), tail: vec![x] });
-                        }
+                        stats.dollars.insert(row.symbol.to_owned(), Ranked { sorted: Vec::new(), tail: vec![x] });
                     }
                 }
             }
         }
-        for v in stats.dollars.values_mut() {
-            v.settle();
-        }
-        stats
     }
+    for v in stats.dollars.values_mut() {
+        v.settle();
+    }
+    stats
 }
 
 #[cfg(test)]

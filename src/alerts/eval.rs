@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use super::alert::Alert;
+use super::alert::{Alert, FileKey, RowRef};
 use super::enrich::Enricher;
 use super::rules::{Rule, Source, Value};
 use super::ruleset::{RuleSet, burst_value, hit_value, matches, quote_value, series_value};
-use crate::archive::{BurstRow, Day, DayData, Quotes, Rows, SecondOfDay, SeriesRow, SymbolHit};
+use crate::archive::{BurstRow, Day, DayData, Kind, Quotes, Rows, SecondOfDay, SeriesRow, SymbolHit};
 
 /// Time of the last alert per rule name, then per symbol ("" for sources without one).
 type Cooldowns = HashMap<String, HashMap<String, (Day, SecondOfDay)>>;
@@ -31,6 +31,13 @@ impl Evaluator {
         self
     }
 
+    /// Starts reading the history `day`'s quote alerts are enriched with, in the background.
+    pub fn prefetch_history(&mut self, day: Day) {
+        if let Some(e) = &mut self.enricher {
+            e.prefetch(day);
+        }
+    }
+
     pub fn rules(&self) -> &RuleSet {
         &self.rules
     }
@@ -43,15 +50,22 @@ impl Evaluator {
         self.last.retain(|name, _| old.get(name).is_some_and(|o| new.get(name) == Some(o)));
     }
 
-    /// Alerts raised by a batch of `day`'s rows, in row order.
+    /// Alerts raised by a batch of `day`'s rows, in row order, the batch being its file's first
+    /// rows.
     pub fn eval(&mut self, day: Day, rows: &Rows) -> Vec<Alert> {
+        self.eval_from(day, rows, 0)
+    }
+
+    /// Alerts raised by a batch of `day`'s rows whose first is row `first` (0-based) of its file:
+    /// the row's place is part of each alert's id.
+    pub fn eval_from(&mut self, day: Day, rows: &Rows, first: u64) -> Vec<Alert> {
         let mut out = Vec::new();
         match rows {
-            Rows::Quotes(q) => self.quotes(day, q, &mut out),
-            Rows::S2(v) => self.series(Source::S2, day, v, &mut out),
-            Rows::S1(v) => self.series(Source::S1, day, v, &mut out),
-            Rows::Bursts(v) => self.bursts(day, v, &mut out),
-            Rows::BurstSymbols { burst, hits } => self.hits(day, *burst, hits, &mut out),
+            Rows::Quotes(q) => self.quotes(day, q, first, &mut out),
+            Rows::S2(v) => self.series(Source::S2, day, v, first, &mut out),
+            Rows::S1(v) => self.series(Source::S1, day, v, first, &mut out),
+            Rows::Bursts(v) => self.bursts(day, v, first, &mut out),
+            Rows::BurstSymbols { burst, hits } => self.hits(day, *burst, hits, first, &mut out),
         }
         out
     }
@@ -61,21 +75,23 @@ impl Evaluator {
     pub fn eval_day(&mut self, data: &DayData) -> Vec<Alert> {
         let day = data.day;
         let mut out = Vec::new();
-        self.quotes(day, &data.quotes, &mut out);
-        self.series(Source::S2, day, &data.s2, &mut out);
-        self.series(Source::S1, day, &data.s1, &mut out);
-        self.bursts(day, &data.bursts, &mut out);
+        self.quotes(day, &data.quotes, 0, &mut out);
+        self.series(Source::S2, day, &data.s2, 0, &mut out);
+        self.series(Source::S1, day, &data.s1, 0, &mut out);
+        self.bursts(day, &data.bursts, 0, &mut out);
         for (burst, hits) in &data.symbols {
-            self.hits(day, *burst, hits, &mut out);
+            self.hits(day, *burst, hits, 0, &mut out);
         }
         out.sort_by_key(|a| a.time);
         out
     }
 
-    fn quotes(&mut self, day: Day, quotes: &Quotes, out: &mut Vec<Alert>) {
+    fn quotes(&mut self, day: Day, quotes: &Quotes, first: u64, out: &mut Vec<Alert>) {
         let Evaluator { rules, last, enricher } = self;
         let active: Vec<&Rule> = rules.active(Source::Quotes).collect();
-        for row in quotes.rows() {
+        let file = FileKey::new(Kind::Quotes, None);
+        for (i, row) in quotes.rows().enumerate() {
+            let at = RowRef { file, index: first + i as u64 };
             if let Some(e) = enricher.as_mut() {
                 e.observe(day, &row);
             }
@@ -86,44 +102,50 @@ impl Evaluator {
                     if enrichment.is_none() {
                         enrichment = enricher.as_mut().map(|e| e.enrich(day, &row));
                     }
-                    out.push(alert(rule, day, row.time, Some(row.symbol), value, enrichment.clone()));
+                    out.push(alert(rule, day, at, row.time, Some(row.symbol), value, enrichment.clone()));
                 }
             }
         }
     }
 
-    fn series(&mut self, source: Source, day: Day, rows: &[SeriesRow], out: &mut Vec<Alert>) {
+    fn series(&mut self, source: Source, day: Day, rows: &[SeriesRow], first: u64, out: &mut Vec<Alert>) {
         let Evaluator { rules, last, .. } = self;
-        for row in rows {
+        let file = FileKey::new(if source == Source::S1 { Kind::S1 } else { Kind::S2 }, None);
+        for (i, row) in rows.iter().enumerate() {
+            let at = RowRef { file, index: first + i as u64 };
             for rule in rules.active(source) {
                 let value = series_value(row, rule.field);
                 if matches(rule, value) && admit(last, rule, day, row.time, "") {
-                    out.push(alert(rule, day, row.time, None, value, None));
+                    out.push(alert(rule, day, at, row.time, None, value, None));
                 }
             }
         }
     }
 
-    fn bursts(&mut self, day: Day, rows: &[BurstRow], out: &mut Vec<Alert>) {
+    fn bursts(&mut self, day: Day, rows: &[BurstRow], first: u64, out: &mut Vec<Alert>) {
         let Evaluator { rules, last, .. } = self;
-        for row in rows {
+        let file = FileKey::new(Kind::Bursts, None);
+        for (i, row) in rows.iter().enumerate() {
+            let at = RowRef { file, index: first + i as u64 };
             for rule in rules.active(Source::Bursts) {
                 let value = burst_value(row, rule.field);
                 if matches(rule, value) && admit(last, rule, day, row.time, "") {
-                    out.push(alert(rule, day, row.time, None, value, None));
+                    out.push(alert(rule, day, at, row.time, None, value, None));
                 }
             }
         }
     }
 
     /// A symbol file's hits happen at its burst's time.
-    fn hits(&mut self, day: Day, burst: SecondOfDay, hits: &[SymbolHit], out: &mut Vec<Alert>) {
+    fn hits(&mut self, day: Day, burst: SecondOfDay, hits: &[SymbolHit], first: u64, out: &mut Vec<Alert>) {
         let Evaluator { rules, last, .. } = self;
-        for hit in hits {
+        let file = FileKey::new(Kind::BurstSymbols, Some(burst));
+        for (i, hit) in hits.iter().enumerate() {
+            let at = RowRef { file, index: first + i as u64 };
             for rule in rules.active(Source::BurstSymbols) {
                 let value = hit_value(hit, rule.field);
                 if rule.watches(&hit.symbol) && matches(rule, value) && admit(last, rule, day, burst, &hit.symbol) {
-                    out.push(alert(rule, day, burst, Some(&hit.symbol), value, None));
+                    out.push(alert(rule, day, at, burst, Some(&hit.symbol), value, None));
                 }
             }
         }
@@ -160,6 +182,7 @@ fn admit(last: &mut Cooldowns, rule: &Rule, day: Day, time: SecondOfDay, symbol:
 fn alert(
     rule: &Rule,
     day: Day,
+    at: RowRef,
     time: SecondOfDay,
     symbol: Option<&str>,
     value: Option<Value>,
@@ -169,6 +192,7 @@ fn alert(
         rule: rule.name.clone(),
         source: rule.source,
         day,
+        at,
         time,
         symbol: symbol.map(str::to_owned),
         field: rule.field,

@@ -6,6 +6,7 @@ pub mod burst_symbols;
 pub mod columns;
 pub mod day;
 pub mod fields;
+pub mod fingerprint;
 pub mod hft1;
 pub mod kind;
 pub mod layout;

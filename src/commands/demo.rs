@@ -30,7 +30,9 @@ pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
     let opts = SimOptions { root: root.clone(), day: today, seed, profile: Profile::Normal };
     let live = spawn_live(opts, args.speed, SecondOfDay::from_hhmmss(START)).context("cannot start the simulator")?;
     let watch = WatchArgs { root: RootArgs { root }, date: "today".into(), rules: None, poll: false };
-    let result = super::watch::run(config, watch);
+    // Simulated alerts must not reach the user's real automation (MQTT, webhooks, the log).
+    let config = Config { sinks: crate::config::SinksConfig::default(), ..config.clone() };
+    let result = super::watch::run(&config, watch);
     // Stop writing before the folder goes away; the TempDir removes it when dropped.
     if let Err(e) = live.stop() {
         tracing::warn!("demo simulator: {e:#}");

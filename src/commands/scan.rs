@@ -22,7 +22,8 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<ExitCode> {
     let day = archive.resolve(spec)?;
     if args.follow {
         let follow_days = !matches!(spec, DateSpec::Day(_));
-        let opts = super::follow::FollowArgs { json: args.json, poll: args.poll, follow_days };
+        let opts =
+            super::follow::FollowArgs { json: args.json, poll: args.poll, follow_days, checkpoint: args.checkpoint };
         return super::follow::run(config, &archive, day, rules, opts);
     }
     let data = read_day(&archive.files(day), config.columns);

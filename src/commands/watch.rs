@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 
-use crate::alerts::{Alert, Enricher, Evaluator, RuleSet, RulesOrigin, Sinks};
+use crate::alerts::{Delivery, Enricher, Evaluator, RuleSet, RulesOrigin};
 use crate::archive::{Archive, ColumnOrder, DateSpec, Day, DayData};
 use crate::cli::WatchArgs;
 use crate::config::Config;
@@ -39,8 +39,12 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let (handle, rx) = tail::spawn(opts)?;
     let app_opts =
         AppOptions { root_label: root.display().to_string(), theme: Theme::from_env(), bell: config.bell, live: true };
-    let mut app = App::new(store, app_opts, evaluator);
-    let mut io = ArchiveIo::new(root, config.columns, rules_path, Sinks::from_config(config));
+    let (delivery, warnings) = Delivery::from_config(&config.sinks, &root, &crate::config::data_dir());
+    let mut app = App::new(store, app_opts, evaluator).with_delivery(delivery);
+    if let Some(w) = warnings.first() {
+        app.complain(w.clone());
+    }
+    let mut io = ArchiveIo::new(root, config.columns, rules_path);
     tracing::info!("watch {} {day}", archive.root.display());
     let pacing = Pacing { min_frame: config.frame_interval, budget: config.output_budget };
     let result = ui::run(&mut app, Some(rx), &mut io, pacing);
@@ -50,19 +54,18 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(exit.code()))
 }
 
-/// The UI's way to the archive, the rules file and the alert sinks.
+/// The UI's way to the archive and the rules file.
 pub struct ArchiveIo {
     root: PathBuf,
     columns: ColumnOrder,
     rules_path: PathBuf,
     rules_stamp: Option<(SystemTime, u64)>,
-    sinks: Sinks,
 }
 
 impl ArchiveIo {
-    pub fn new(root: PathBuf, columns: ColumnOrder, rules_path: PathBuf, sinks: Sinks) -> ArchiveIo {
+    pub fn new(root: PathBuf, columns: ColumnOrder, rules_path: PathBuf) -> ArchiveIo {
         let rules_stamp = stamp(&rules_path);
-        ArchiveIo { root, columns, rules_path, rules_stamp, sinks }
+        ArchiveIo { root, columns, rules_path, rules_stamp }
     }
 }
 
@@ -105,9 +108,5 @@ impl ui::Io for ArchiveIo {
         }
         self.rules_stamp = now;
         Some(RuleSet::load(&self.rules_path).map_err(|e| format!("{e:#}")))
-    }
-
-    fn deliver(&mut self, alerts: &[Alert]) -> Vec<String> {
-        self.sinks.deliver(alerts)
     }
 }

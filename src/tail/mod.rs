@@ -13,7 +13,6 @@
 mod day;
 mod emit;
 mod follower;
-mod resend;
 mod run;
 mod watch;
 
@@ -26,8 +25,6 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use tokio::sync::mpsc;
-
-pub use resend::Resends;
 
 use crate::archive::{ColumnOrder, Day, Kind, LayoutError, Malformed, Rows, SecondOfDay};
 

@@ -4,11 +4,11 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use crate::alerts::{Alert, Evaluator, RuleSet};
+use crate::alerts::{Alert, Delivery, Evaluator, LiveAlerts, RuleSet, SinkStatus};
 use crate::archive::{Day, DayData, SecondOfDay};
 use crate::store::DayStore;
 use crate::store::queries::SymbolFilter;
-use crate::tail::{Resends, TailEvent, TailMode};
+use crate::tail::{TailEvent, TailMode};
 
 use super::cache::Caches;
 use super::nav::ListNav;
@@ -80,12 +80,12 @@ pub struct App {
     /// An earlier day picked with `d`, shown instead of the live one, and its alerts.
     pub(super) history: Option<DayStore>,
     pub(super) history_alerts: VecDeque<Alert>,
-    pub(super) evaluator: Evaluator,
-    pub(super) resends: Resends,
+    /// The live-alert path (rules, rewrites, backlog, day changes, delivery to the sinks).
+    pub(super) alerting: LiveAlerts,
     pub(super) alerts: VecDeque<Alert>,
     pub(super) alerts_total: usize,
-    /// Alerts raised while the day's existing rows are read, before they are shown in order.
-    pub(super) catching_up: Vec<Alert>,
+    /// Live alerts raised while an earlier day is on screen (the header's badge).
+    pub(super) unseen_alerts: usize,
     pub(super) focus: Pane,
     pub(super) quotes_nav: ListNav,
     pub(super) bursts_nav: ListNav,
@@ -109,8 +109,6 @@ pub struct App {
     /// Rows of each table pane as last drawn, for page moves.
     pub(super) heights: PaneHeights,
     pub(super) bell_pending: bool,
-    /// New live alerts not yet handed to the sinks (log file, command hook).
-    pub(super) outbox: Vec<Alert>,
     pub(super) quit: bool,
 }
 
@@ -146,16 +144,16 @@ const BELL_EVERY: Duration = Duration::from_secs(3);
 impl App {
     pub fn new(store: DayStore, opts: AppOptions, evaluator: Evaluator) -> App {
         let caught_up = !opts.live;
+        let alerting = LiveAlerts::new(store.day(), evaluator, Delivery::none());
         App {
             opts,
             live: store,
             history: None,
             history_alerts: VecDeque::new(),
-            evaluator,
-            resends: Resends::default(),
+            alerting,
             alerts: VecDeque::new(),
             alerts_total: 0,
-            catching_up: Vec::new(),
+            unseen_alerts: 0,
             focus: Pane::Quotes,
             quotes_nav: ListNav::default(),
             bursts_nav: ListNav::default(),
@@ -175,7 +173,6 @@ impl App {
             status: Status { caught_up, ..Status::default() },
             heights: PaneHeights::default(),
             bell_pending: false,
-            outbox: Vec::new(),
             quit: false,
         }
     }
@@ -191,6 +188,22 @@ impl App {
         let mut app = App::new(DayStore::from_day(data)?, opts, evaluator);
         app.push_alerts(alerts, false);
         Ok(app)
+    }
+
+    /// Live alerts go to these sinks too (the TUI shows their state).
+    pub fn with_delivery(mut self, delivery: Delivery) -> App {
+        self.alerting.set_delivery(delivery);
+        self
+    }
+
+    /// The sinks and what they did.
+    pub fn sinks(&self) -> Vec<SinkStatus> {
+        self.alerting.sinks()
+    }
+
+    /// Delivers what is queued (up to `timeout`) and stops the sinks: the last thing on quit.
+    pub fn close_sinks(&mut self, timeout: Duration) {
+        self.alerting.close(timeout);
     }
 
     /// The alerts of the day on screen.
@@ -212,7 +225,7 @@ impl App {
     }
 
     pub fn rules(&self) -> &RuleSet {
-        self.evaluator.rules()
+        self.alerting.rules()
     }
 
     pub fn should_quit(&self) -> bool {
@@ -225,11 +238,6 @@ impl App {
 
     pub fn window_s(&self) -> u32 {
         WINDOWS[self.window.min(WINDOWS.len() - 1)]
-    }
-
-    /// Takes the alerts for the sinks (log file, hook) raised since the last call.
-    pub fn take_outbox(&mut self) -> Vec<Alert> {
-        std::mem::take(&mut self.outbox)
     }
 
     /// Whether a bell is owed (and forgets it).
@@ -281,6 +289,18 @@ impl App {
 
     /// One event from the tailer. Returns whether the screen changes.
     pub fn on_tail(&mut self, event: TailEvent) -> bool {
+        let raised = self.alerting.on_event(&event);
+        let changed = self.store_event(event);
+        if let Some(r) = raised {
+            if self.history.is_some() && r.news {
+                self.unseen_alerts += r.alerts.len();
+            }
+            self.push_alerts(r.alerts, r.news);
+        }
+        changed
+    }
+
+    fn store_event(&mut self, event: TailEvent) -> bool {
         match event {
             TailEvent::Rows { day, rows } => {
                 if day != self.live.day() {
@@ -303,14 +323,6 @@ impl App {
                 if self.frozen.is_some() {
                     self.status.unseen += n;
                 }
-                let skip = self.resends.repeats(day, &rows);
-                let alerts = self.evaluator.eval(day, &rows.without_first(skip));
-                if self.status.caught_up {
-                    self.push_alerts(alerts, true);
-                } else {
-                    // The files come one after another: sorted by time once all are read.
-                    self.catching_up.extend(alerts);
-                }
             }
             TailEvent::Malformed { day, items } => {
                 if day == self.live.day() {
@@ -319,7 +331,6 @@ impl App {
             }
             TailEvent::Reset { day, kind, burst } => {
                 if day == self.live.day() {
-                    self.resends.reset(day, kind, burst);
                     if let Err(e) = self.live.clear(kind, burst) {
                         self.complain(format!("cannot drop rows of {kind}: {e}"));
                     }
@@ -329,16 +340,12 @@ impl App {
             TailEvent::CaughtUp { day } => {
                 if day == self.live.day() {
                     self.status.caught_up = true;
-                    let mut alerts = std::mem::take(&mut self.catching_up);
-                    alerts.sort_by_key(|a| a.time);
-                    self.push_alerts(alerts, false);
                 }
             }
             TailEvent::DayChanged { from, to } => match DayStore::new(to) {
                 Ok(store) => {
                     self.live = store;
                     self.status.caught_up = false;
-                    self.catching_up.clear();
                     if self.history.is_none() {
                         self.new_view();
                     }
@@ -367,7 +374,6 @@ impl App {
                 self.bell_pending = true;
                 self.status.last_bell = Some(Instant::now());
             }
-            self.outbox.extend(alerts.iter().cloned());
         }
         self.alerts_total += alerts.len();
         self.alerts.extend(alerts);
@@ -405,6 +411,7 @@ impl App {
     /// Back from an earlier day to the tailed one.
     pub fn show_live(&mut self) {
         if self.history.take().is_some() {
+            self.unseen_alerts = 0;
             self.history_alerts.clear();
             self.new_view();
             self.say(format!("back to the live day {}", self.live.day()));
@@ -427,7 +434,7 @@ impl App {
 
     /// New rules (edited, or reloaded from the file): evaluation and highlights follow at once.
     pub fn set_rules(&mut self, rules: RuleSet) {
-        self.evaluator.set_rules(rules);
+        self.alerting.set_rules(rules);
     }
 
     /// The market time shown in the header: the last row's.

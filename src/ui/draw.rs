@@ -56,6 +56,7 @@ fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
     match &mut app.overlay {
         Overlay::None => {}
         Overlay::Help(scroll) => panes::help::draw(scroll, theme, f, area),
+        Overlay::Sinks => panes::sinks::draw(&app.sinks(), theme, f, area),
         Overlay::Days(p) => {
             let shown = app.history.as_ref().unwrap_or(&app.live).day();
             panes::days::draw(p, live, shown, theme, f, area)
@@ -66,7 +67,7 @@ fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
         }
         Overlay::Rules(ed) => {
             let r = centered(area, area.width.saturating_sub(4).max(60), area.height.saturating_sub(2));
-            panes::rules::draw(ed, app.evaluator.rules(), theme, f, r)
+            panes::rules::draw(ed, app.alerting.rules(), theme, f, r)
         }
         Overlay::Symbol(v) => {
             let store = app.history.as_ref().unwrap_or(&app.live);

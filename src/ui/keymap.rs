@@ -38,7 +38,11 @@ pub const SECTIONS: &[(&str, &[KeyHelp])] = &[
     ),
     (
         "Alerts",
-        &[k("t", "threshold editor: change, add, delete, save rules"), k("b", "terminal bell on new alerts on/off")],
+        &[
+            k("t", "threshold editor: change, add, delete, save rules"),
+            k("b", "terminal bell on new alerts on/off"),
+            k("o", "alert sinks (log, command, MQTT, webhooks): their state"),
+        ],
     ),
     ("ki2", &[k("?", "this help"), k("q  Ctrl-C", "quit")]),
 ];

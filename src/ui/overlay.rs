@@ -13,4 +13,6 @@ pub enum Overlay {
     Malformed(ListNav),
     Rules(Box<RulesEditor>),
     Symbol(Box<SymbolView>),
+    /// Where alerts go, and how that goes.
+    Sinks,
 }

@@ -18,7 +18,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 use super::app::App;
 use super::terminal::{self, ByteCount};
 use super::update::Effect;
-use crate::alerts::{Alert, RuleSet};
+use crate::alerts::RuleSet;
 use crate::archive::{Day, DayData};
 use crate::tail::TailEvent;
 
@@ -32,8 +32,6 @@ pub trait Io {
     fn save_rules(&mut self, rules: &RuleSet) -> Result<PathBuf>;
     /// The rules file, when it changed on disk since the last call: new rules, or why not.
     fn rules_changed(&mut self) -> Option<Result<RuleSet, String>>;
-    /// Hands new alerts to the log file and the command hook; returns problems to show.
-    fn deliver(&mut self, alerts: &[Alert]) -> Vec<String>;
 }
 
 /// How the TUI ended.
@@ -69,6 +67,8 @@ pub fn run(app: &mut App, tail: Option<Receiver<TailEvent>>, io: &mut dyn Io, pa
     let (mut term, _guard) = terminal::enter(count.clone()).context("cannot set up the terminal")?;
     let exit = rt.block_on(event_loop(&mut term, app, tail, io, pacing, &count));
     let _ = term.show_cursor();
+    // What the sinks still hold goes now, briefly; the rest at the next start (checkpoints).
+    app.close_sinks(Duration::from_secs(2));
     exit
 }
 
@@ -107,12 +107,6 @@ where
         if app.take_bell() {
             let _ = term.backend_mut().write_all(b"\x07");
             let _ = Write::flush(term.backend_mut());
-        }
-        let out = app.take_outbox();
-        if !out.is_empty() {
-            for problem in io.deliver(&out) {
-                app.complain(problem);
-            }
         }
         if app.should_quit() {
             return Ok(Exit::Quit);

@@ -73,6 +73,14 @@ impl App {
                     None
                 }
             },
+            Overlay::Sinks => {
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('o') => self.overlay = Overlay::None,
+                    KeyCode::Char('q') => self.quit = true,
+                    _ => {}
+                }
+                None
+            }
             Overlay::Malformed(nav) => {
                 if matches!(key.code, KeyCode::Esc | KeyCode::Char('m') | KeyCode::Char('q')) {
                     self.overlay = Overlay::None;
@@ -94,7 +102,7 @@ impl App {
                 None
             }
             Overlay::Rules(ed) => {
-                let rules = self.evaluator.rules().clone();
+                let rules = self.alerting.rules().clone();
                 match ed.key(&rules, key) {
                     Outcome::Nothing => None,
                     Outcome::Changed(r) => {
@@ -225,6 +233,7 @@ impl App {
             }
             KeyCode::Char('?') => self.overlay = Overlay::Help(0),
             KeyCode::Char('m') => self.overlay = Overlay::Malformed(ListNav::default()),
+            KeyCode::Char('o') => self.overlay = Overlay::Sinks,
             KeyCode::Char('t') => self.overlay = Overlay::Rules(Box::default()),
             KeyCode::Char('d') => return Some(Effect::ListDays),
             _ => {}

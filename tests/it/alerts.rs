@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use ki2::alerts::{Enricher, Evaluator, RuleSet, Sinks};
-use ki2::archive::{Archive, ColumnOrder, Day, Feed, FileParser, read_day};
-use ki2::config::Config;
+use ki2::alerts::{Delivery, Enricher, Evaluator, LiveAlerts, RuleSet};
+use ki2::archive::{Archive, ColumnOrder, Day, Feed, FileParser, Rows, read_day};
+use ki2::config::{CommandMode, SinksConfig};
+use ki2::tail::TailEvent;
 
 /// Writes archive files: `flat` under ROOT/, otherwise under ROOT/YYYY/MM/.
 struct Root {
@@ -147,6 +148,19 @@ value = 100
 symbols = ["aapl", "msft"]
 "#;
 
+/// JSON lines with their `id` taken out, once checked: 16 hex digits first, none twice.
+fn without_ids(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    text.lines()
+        .map(|l| {
+            let (id, rest) = l.strip_prefix("{\"id\":\"").and_then(|r| r.split_once("\",")).expect("an id first");
+            assert!(id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{l}");
+            assert!(seen.insert(id.to_owned()), "id {id} twice");
+            format!("{{{rest}")
+        })
+        .collect()
+}
+
 #[test]
 fn scan_json_raises_exactly_the_expected_alerts() {
     let root = sample_archive();
@@ -164,7 +178,7 @@ fn scan_json_raises_exactly_the_expected_alerts() {
         r#"{"rule":"stuffing","source":"quotes","time":"2025-07-14T09:30:03","symbol":"SPY","field":"num_quotes","value":2000,"threshold":2000,"enrichment":{"first_seen_today":"2025-07-14T09:30:00","last_seen_day":"2025-07-11","days_ago":3,"dollars_rank":1,"dollars_of":6}}"#,
         r#"{"rule":"mod-or-worse","source":"bursts","time":"2025-07-14T09:30:03","symbol":null,"field":"grade","value":"HIGH","threshold":"MOD"}"#,
     ];
-    assert_eq!(stdout(&out).lines().collect::<Vec<_>>(), want);
+    assert_eq!(without_ids(&stdout(&out)), want);
     // The malformed row is reported on stderr (stdout stays pure JSON), with file and line.
     let err = stderr(&out);
     assert!(err.contains("1 malformed row(s) skipped") && err.contains("20250714_hft1.csv:4: "), "{err}");
@@ -221,7 +235,7 @@ fn scan_reads_the_users_rules_file_unless_told_otherwise() {
     .unwrap();
     let out = root.scan(&["--json"]);
     assert_eq!(
-        stdout(&out),
+        without_ids(&stdout(&out)).join("\n") + "\n",
         "{\"rule\":\"sells\",\"source\":\"bursts\",\"time\":\"2025-07-14T09:30:02\",\"symbol\":null,\"field\":\"prog_type\",\"value\":\"SELL\",\"threshold\":\"SELL\"}\n"
     );
     let rules = root.rules(
@@ -296,33 +310,49 @@ fn hostile_symbols_reach_the_command_hook_and_the_log_intact_and_run_nothing() {
     let alerts = Evaluator::new(RuleSet::defaults()).eval_day(&data);
     assert_eq!(alerts.len(), 5);
     let out = marks.path().join("hook.jsonl");
+    let each = marks.path().join("each.jsonl");
     let log = marks.path().join("logs").join("alerts.jsonl");
-    let config = Config {
-        alert_command: Some(vec!["tee".into(), "-a".into(), out.to_str().unwrap().into()]),
-        alert_log: Some(log.clone()),
-        ..Config::default()
-    };
-    let mut sinks = Sinks::from_config(&config);
-    // One alert at a time, each child finishing first, so `tee -a` appends them in order.
-    for a in &alerts {
-        assert_eq!(sinks.deliver(std::slice::from_ref(a)), Vec::<String>::new());
-        assert!(sinks.hook.as_ref().unwrap().wait_idle(Duration::from_secs(60)), "the hook finished");
+    let data_dir = tempfile::tempdir().unwrap();
+    // One long-running hook (in order), one process per alert (in any order), and the log.
+    for (file, mode) in [(&out, CommandMode::Stream), (&each, CommandMode::Each)] {
+        let sinks = SinksConfig {
+            command: Some(vec!["tee".into(), "-a".into(), file.to_str().unwrap().into()]),
+            command_mode: mode,
+            log_file: (mode == CommandMode::Stream).then(|| log.clone()),
+            ..SinksConfig::default()
+        };
+        let (delivery, warnings) = Delivery::from_config(&sinks, root.path(), data_dir.path());
+        assert_eq!(warnings, Vec::<String>::new());
+        let mut live = LiveAlerts::new(day, Evaluator::new(RuleSet::defaults()), delivery);
+        live.on_event(&TailEvent::CaughtUp { day });
+        let raised = live.on_event(&TailEvent::Rows { day, rows: Rows::Quotes(data.quotes.clone()) }).unwrap();
+        assert_eq!((raised.alerts.len(), raised.news), (5, true));
+        live.close(Duration::from_secs(60));
+        let sinks = live.sinks();
+        assert!(sinks.iter().all(|s| s.stats.delivered == 5 && s.stats.queued == 0), "{sinks:?}");
     }
-    let got: Vec<String> = std::fs::read_to_string(&out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["symbol"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(got, symbols);
+    let symbols_in = |path: &Path| -> Vec<String> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["symbol"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(symbols_in(&out), symbols);
+    let mut any_order = symbols_in(&each);
+    any_order.sort();
+    let mut expected = symbols.clone();
+    expected.sort();
+    assert_eq!(any_order, expected);
     let logged: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(str::to_owned).collect();
     assert_eq!(logged, alerts.iter().map(|a| a.to_json()).collect::<Vec<_>>());
-    // Nothing ran: the only files are the two the sinks wrote.
+    // Nothing ran: the only files are the ones the sinks wrote.
     let mut left: Vec<String> = std::fs::read_dir(marks.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, ["hook.jsonl", "logs"]);
+    assert_eq!(left, ["each.jsonl", "hook.jsonl", "logs"]);
 }
 
 #[test]
@@ -338,22 +368,29 @@ fn hostile_symbols_print_escaped_in_human_scan_output() {
 }
 
 #[test]
-fn a_hook_that_cannot_start_or_fails_is_reported_not_fatal() {
+fn a_hook_that_cannot_start_is_retried_and_one_that_fails_is_counted() {
     let root = sample_archive();
-    let data = read_day(
-        &Archive::discover(root.path()).unwrap().files(Day::parse_compact("20250714").unwrap()),
-        ColumnOrder::default(),
-    );
-    let alerts = Evaluator::new(RuleSet::defaults()).eval_day(&data);
-    let config = Config { alert_command: Some(vec!["/no/such/program".into()]), ..Config::default() };
-    let errors = Sinks::from_config(&config).deliver(&alerts[..1]);
-    assert_eq!(errors.len(), 1);
-    assert!(errors[0].starts_with("alert command \"/no/such/program\": cannot start: "), "{}", errors[0]);
-    let config = Config { alert_command: Some(vec!["false".into()]), ..Config::default() };
-    let sinks = Sinks::from_config(&config);
-    let mut sinks = sinks;
-    assert_eq!(sinks.deliver(&alerts), Vec::<String>::new());
-    assert!(sinks.hook.as_ref().unwrap().wait_idle(Duration::from_secs(60)));
+    let day = Day::parse_compact("20250714").unwrap();
+    let data = read_day(&Archive::discover(root.path()).unwrap().files(day), ColumnOrder::default());
+    let data_dir = tempfile::tempdir().unwrap();
+    let run = |program: &str| {
+        let sinks = SinksConfig { command: Some(vec![program.into()]), ..SinksConfig::default() };
+        let (delivery, _) = Delivery::from_config(&sinks, root.path(), data_dir.path());
+        let mut live = LiveAlerts::new(day, Evaluator::new(RuleSet::defaults()), delivery);
+        live.on_event(&TailEvent::CaughtUp { day });
+        let n = live.on_event(&TailEvent::Rows { day, rows: Rows::Quotes(data.quotes.clone()) }).unwrap().alerts.len();
+        std::thread::sleep(Duration::from_millis(300));
+        live.close(Duration::from_secs(5));
+        (n, live.sinks().remove(0).stats)
+    };
+    let (n, missing) = run("/no/such/program");
+    assert!(n > 0);
+    // Kept, not dropped: it goes at the next start.
+    assert_eq!((missing.delivered, missing.failed, missing.queued), (0, 0, n));
+    let why = missing.last_error.unwrap_or_default();
+    assert!(why.starts_with("cannot start \"/no/such/program\""), "{why}");
+    let (n, failing) = run("false");
+    assert_eq!((failing.delivered, failing.failed, failing.queued), (0, n as u64, 0));
 }
 
 #[test]
@@ -367,22 +404,32 @@ fn a_day_fed_in_small_appends_raises_the_same_alerts_as_the_day_read_whole() {
         .with_enricher(Enricher::from_archive(&archive, ColumnOrder::default()))
         .eval_day(&read_day(&files, ColumnOrder::default()));
 
-    // As a tailer would: each file's bytes arriving a few at a time, every batch evaluated.
-    let mut ev = Evaluator::new(rules).with_enricher(Enricher::from_archive(&archive, ColumnOrder::default()));
+    // As the tailer would send them: each file's bytes arriving a few at a time, through the
+    // live path, half of them before the day was read and half after.
+    let ev = Evaluator::new(rules).with_enricher(Enricher::from_archive(&archive, ColumnOrder::default()));
+    let mut live = LiveAlerts::new(day, ev, Delivery::none());
     let mut fed = Vec::new();
-    for (kind, burst, path) in files.all() {
+    for (i, (kind, burst, path)) in files.all().into_iter().enumerate() {
+        if i == 2 {
+            fed.extend(live.on_event(&TailEvent::CaughtUp { day }).unwrap().alerts);
+        }
         let bytes = std::fs::read(path).unwrap();
         let mut parser = FileParser::new(path.into(), kind, burst, ColumnOrder::default());
         let mut feed = Feed::default();
         for chunk in bytes.chunks(5) {
             let mut rows = parser.empty_rows();
             feed.push(&mut parser, chunk, &mut rows, &mut Vec::new());
-            if !rows.is_empty() {
-                fed.extend(ev.eval(day, &rows));
+            if !rows.is_empty()
+                && let Some(r) = live.on_event(&TailEvent::Rows { day, rows })
+            {
+                fed.extend(r.alerts);
             }
         }
     }
     fed.sort_by_key(|a| a.time);
     assert_eq!(fed.len(), 8);
+    // The same alerts, ids included: what `scan` prints and what was alerted live agree.
     assert_eq!(fed, whole);
+    let ids = |v: &[ki2::alerts::Alert]| v.iter().map(|a| a.id()).collect::<Vec<_>>();
+    assert_eq!(ids(&fed), ids(&whole));
 }

@@ -2,7 +2,7 @@
 //! layouts, checked through the public commands (`stats`, `export`) and the library.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::support::{ki2, write};
 use ki2::archive::{Archive, DateSpec, Day, read_day};

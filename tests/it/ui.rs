@@ -299,15 +299,14 @@ fn quote(symbol: &str, hhmmss: u32, n: u32) -> Rows {
 #[test]
 fn live_rows_alert_once_and_pause_freezes_the_screen() {
     let day = Day::parse_compact(DATE).unwrap();
-    let opts = AppOptions { live: true, ..options(Theme::mono()) };
+    let opts = AppOptions { live: true, bell: true, ..options(Theme::mono()) };
     let mut app = App::new(DayStore::new(day).unwrap(), opts, Evaluator::new(RuleSet::defaults()));
     app.on_tail(TailEvent::Rows { day, rows: quote("OLD", 93000, 2500) });
     app.on_tail(TailEvent::CaughtUp { day });
-    assert!(app.take_outbox().is_empty(), "rows present at start are not news");
+    assert!(!app.take_bell(), "rows present at start are not news");
     app.on_tail(TailEvent::Rows { day, rows: quote("NEWX", 93001, 2600) });
-    let out = app.take_outbox();
-    assert_eq!(out.len(), 1);
-    assert_eq!(out[0].symbol.as_deref(), Some("NEWX"));
+    assert!(app.take_bell(), "a new alert rings");
+    assert_eq!(app.alerts_shown().iter().map(|a| a.symbol.as_deref()).collect::<Vec<_>>(), [Some("OLD"), Some("NEWX")]);
     let s = screen(&mut app, 160, 48);
     assert!(s.contains("LIVE") && s.contains("NEWX"), "{s}");
     key(&mut app, KeyCode::Char('p'));
@@ -347,8 +346,7 @@ fn small_terminals_get_a_message_not_garbage() {
 }
 
 fn archive_io(root: &Path, rules: &Path) -> ki2::commands::watch::ArchiveIo {
-    let sinks = ki2::alerts::Sinks::from_config(&ki2::config::Config::default());
-    ki2::commands::watch::ArchiveIo::new(root.to_path_buf(), ColumnOrder::default(), rules.to_path_buf(), sinks)
+    ki2::commands::watch::ArchiveIo::new(root.to_path_buf(), ColumnOrder::default(), rules.to_path_buf())
 }
 
 fn press(app: &mut App, io: &mut dyn ki2::ui::Io, code: KeyCode) {

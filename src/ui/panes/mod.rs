@@ -10,6 +10,7 @@ pub mod programs;
 pub mod quotes;
 pub mod rules;
 pub mod series;
+pub mod sinks;
 pub mod status;
 pub mod symbol_view;
 pub mod symbols;

@@ -37,6 +37,11 @@ pub fn header(app: &App, f: &mut Frame, area: Rect) {
         Span::raw("  Time "),
         Span::styled(time, theme.title(false)),
     ];
+    if app.history.is_some() && app.unseen_alerts > 0 {
+        let n = text::thousands(app.unseen_alerts as u64);
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(format!(" +{n} live alerts "), theme.badge(Color::Red)));
+    }
     if let Some(f) = &app.typing_filter {
         spans.push(Span::raw("  Filter "));
         spans.push(Span::styled(format!("{}▏", text::clean(f, 24)), theme.key()));
@@ -93,6 +98,10 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
                 theme.dim(),
             ));
         }
+    }
+    if let Some((word, trouble)) = super::sinks::word(&app.sinks()) {
+        spans.push(sep());
+        spans.push(Span::styled(word, if trouble { theme.error() } else { theme.dim() }));
     }
     let bad = store.malformed().len();
     if bad > 0 {

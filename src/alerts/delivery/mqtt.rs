@@ -1,0 +1,219 @@
+//! MQTT: each alert published (not retained) as its JSON on `ki2/alert/{rule}/{symbol}`, and a
+//! retained `ki2/status` of `online`, with `offline` as the last will. A batch counts as handed
+//! over once the broker acknowledged every message of it (PUBACK at QoS 1, PUBCOMP at QoS 2).
+//!
+//! The session is clean, so when the link drops rumqttc forgets what was in flight: the whole
+//! batch is published again after reconnecting (at most that batch is repeated, with its ids).
+
+use std::time::{Duration, Instant};
+
+use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, NetworkOptions, Outgoing, Packet, QoS};
+
+use super::worker::{SendError, Sink};
+use crate::alerts::Alert;
+use crate::config::MqttConfig;
+
+/// Alerts per batch, and so messages in flight at once.
+const BATCH: usize = 256;
+/// A batch not acknowledged within this is sent again over a new connection.
+const ACK_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Mqtt {
+    rt: tokio::runtime::Runtime,
+    client: AsyncClient,
+    events: EventLoop,
+    connected: bool,
+    topic: String,
+    status_topic: String,
+    qos: QoS,
+}
+
+impl Mqtt {
+    pub fn new(cfg: &MqttConfig, client_id: &str) -> Result<Mqtt, String> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start its runtime: {e}"))?;
+        let mut o = MqttOptions::new(client_id, cfg.host.clone(), cfg.port);
+        o.set_keep_alive(Duration::from_secs(15));
+        o.set_clean_session(true);
+        o.set_inflight(BATCH as u16 + 8);
+        o.set_max_packet_size(1 << 20, 1 << 20);
+        o.set_last_will(LastWill::new(cfg.status_topic.clone(), "offline", QoS::AtLeastOnce, true));
+        if let Some(user) = &cfg.user {
+            o.set_credentials(user.clone(), cfg.password.clone().unwrap_or_default());
+        }
+        let (client, mut events) = AsyncClient::new(o, BATCH + 8);
+        let mut net = NetworkOptions::new();
+        net.set_connection_timeout(5);
+        events.set_network_options(net);
+        let qos = match cfg.qos {
+            0 => QoS::AtMostOnce,
+            2 => QoS::ExactlyOnce,
+            _ => QoS::AtLeastOnce,
+        };
+        Ok(Mqtt {
+            rt,
+            client,
+            events,
+            connected: false,
+            topic: cfg.topic.clone(),
+            status_topic: cfg.status_topic.clone(),
+            qos,
+        })
+    }
+
+    fn topic(&self, a: &Alert) -> String {
+        alert_topic(&self.topic, a)
+    }
+}
+
+/// The topic for an alert: `{rule}`, `{symbol}` and `{source}` filled in, each escaped so that
+/// nothing in a name (`BF/B`, `+`, `#`) can add or change a level of the topic.
+pub fn alert_topic(template: &str, a: &Alert) -> String {
+    template
+        .replace("{rule}", &escape_level(&a.rule))
+        .replace("{symbol}", &a.symbol.as_deref().map_or_else(|| "-".to_owned(), escape_level))
+        .replace("{source}", a.source.name())
+}
+
+/// Percent-escapes `/`, `+`, `#`, `%`, `{`, `}` and control characters: what is left is one
+/// valid topic level.
+pub fn escape_level(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '/' | '+' | '#' | '%' | '{' | '}') || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    if out.is_empty() { "-".to_owned() } else { out }
+}
+
+fn retry(message: String) -> SendError {
+    SendError::Retry { message, after: None }
+}
+
+impl Mqtt {
+    /// Connects and says `online` (retained).
+    async fn connect(client: &AsyncClient, events: &mut EventLoop, status_topic: &str) -> Result<(), SendError> {
+        loop {
+            match events.poll().await {
+                Ok(Event::Incoming(Packet::ConnAck(_))) => break,
+                Ok(_) => {}
+                Err(e) => return Err(retry(format!("cannot connect: {e}"))),
+            }
+        }
+        client
+            .try_publish(status_topic, QoS::AtLeastOnce, true, "online")
+            .map_err(|e| retry(format!("cannot publish the status: {e}")))?;
+        Ok(())
+    }
+
+    /// Polls until `n` acknowledgements of this batch have come.
+    async fn acked(events: &mut EventLoop, qos: QoS, n: usize) -> Result<(), SendError> {
+        let mut got = 0;
+        let end = tokio::time::Instant::now() + ACK_TIMEOUT;
+        while got < n {
+            let ev = tokio::time::timeout_at(end, events.poll())
+                .await
+                .map_err(|_| retry(format!("no acknowledgement within {ACK_TIMEOUT:?}")))?;
+            match ev.map_err(|e| retry(format!("connection lost: {e}")))? {
+                Event::Incoming(Packet::PubAck(_)) if qos == QoS::AtLeastOnce => got += 1,
+                Event::Incoming(Packet::PubComp(_)) if qos == QoS::ExactlyOnce => got += 1,
+                Event::Outgoing(Outgoing::Publish(_)) if qos == QoS::AtMostOnce => got += 1,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Mqtt {
+    fn max_batch(&self) -> usize {
+        BATCH
+    }
+
+    fn send(&mut self, batch: &[Alert]) -> Result<(), SendError> {
+        let topics: Vec<String> = batch.iter().map(|a| self.topic(a)).collect();
+        let Mqtt { rt, client, events, connected, status_topic, qos, .. } = self;
+        let result = rt.block_on(async {
+            let mut extra = 0;
+            if !*connected {
+                Mqtt::connect(client, events, status_topic).await?;
+                *connected = true;
+                // The status message (QoS 1) is acknowledged with the batch, and counted with
+                // it unless the batch's acknowledgements are of another kind.
+                extra = usize::from(*qos != QoS::ExactlyOnce);
+            }
+            for (a, topic) in batch.iter().zip(&topics) {
+                client
+                    .try_publish(topic.as_str(), *qos, false, a.to_json())
+                    .map_err(|e| retry(format!("cannot publish: {e}")))?;
+            }
+            let n = batch.len() + extra;
+            Mqtt::acked(events, *qos, n).await
+        });
+        if result.is_err() {
+            // Start from a clean connection: what was in flight goes again, whole.
+            *connected = false;
+            events.clean();
+            events.pending.clear();
+        }
+        result
+    }
+
+    fn idle(&mut self) {
+        if !self.connected {
+            return;
+        }
+        let Mqtt { rt, events, connected, .. } = self;
+        // Answers pings; anything else arriving now (a late ack) is of no batch.
+        let r = rt.block_on(async { tokio::time::timeout(Duration::from_millis(20), events.poll()).await });
+        if let Ok(Err(e)) = r {
+            tracing::info!("mqtt: connection lost while idle: {e}");
+            *connected = false;
+            events.clean();
+            events.pending.clear();
+        }
+    }
+
+    fn close(&mut self) {
+        if !self.connected {
+            return;
+        }
+        let Mqtt { rt, client, events, status_topic, .. } = self;
+        rt.block_on(async {
+            let _ = client.try_publish(status_topic.as_str(), QoS::AtLeastOnce, true, "offline");
+            let end = Instant::now() + Duration::from_secs(1);
+            while Instant::now() < end {
+                match tokio::time::timeout(Duration::from_millis(200), events.poll()).await {
+                    Ok(Ok(Event::Incoming(Packet::PubAck(_)))) => break,
+                    Ok(Ok(_)) => {}
+                    _ => break,
+                }
+            }
+            let _ = client.try_disconnect();
+            let _ = tokio::time::timeout(Duration::from_millis(200), events.poll()).await;
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_add_or_change_topic_levels() {
+        assert_eq!(escape_level("BF/B"), "BF%2FB");
+        assert_eq!(escape_level("a+b#c%d"), "a%2Bb%23c%25d");
+        assert_eq!(escape_level("\u{1b}]0;x\u{7}"), "%1B]0;x%07");
+        assert_eq!(escape_level("$(rm -rf ~)"), "$(rm -rf ~)");
+        assert_eq!(escape_level(""), "-");
+        assert_eq!(escape_level("{symbol}"), "%7Bsymbol%7D");
+    }
+}

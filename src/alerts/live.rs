@@ -1,0 +1,129 @@
+//! The one live-alert path, used by the TUI and by `ki2 scan --follow` alike: tailer events in,
+//! alerts out (to show) and to every sink (to deliver). It evaluates each row once, in file
+//! order; tells rows sent again after a rewrite from new ones by what they hold; holds the
+//! alerts of the rows present at start until the day has been read, then shows them in time
+//! order and hands each sink those past its checkpoint; and starts each new day afresh.
+
+use super::alert::{Alert, FileKey};
+use super::delivery::{Delivery, SinkStatus};
+use super::eval::Evaluator;
+use super::ledger::Ledger;
+use super::ruleset::RuleSet;
+use crate::archive::{Day, Rows};
+use crate::tail::TailEvent;
+
+/// Alerts the front end should show.
+#[derive(Debug, Default)]
+pub struct Raised {
+    pub alerts: Vec<Alert>,
+    /// Raised by rows appended while ki2 watched (ring the bell), not by rows found at start.
+    pub news: bool,
+}
+
+pub struct LiveAlerts {
+    day: Day,
+    evaluator: Evaluator,
+    ledger: Ledger,
+    /// Alerts of the rows present when the day was first read, until it has been read.
+    backlog: Option<Vec<Alert>>,
+    delivery: Delivery,
+}
+
+impl LiveAlerts {
+    pub fn new(day: Day, mut evaluator: Evaluator, delivery: Delivery) -> LiveAlerts {
+        evaluator.prefetch_history(day);
+        LiveAlerts { day, evaluator, ledger: Ledger::default(), backlog: Some(Vec::new()), delivery }
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        self.evaluator.rules()
+    }
+
+    /// Edited or reloaded rules: in effect from the next row on.
+    pub fn set_rules(&mut self, rules: RuleSet) {
+        self.evaluator.set_rules(rules);
+    }
+
+    pub fn day(&self) -> Day {
+        self.day
+    }
+
+    /// The day's existing rows are still being read.
+    pub fn catching_up(&self) -> bool {
+        self.backlog.is_some()
+    }
+
+    /// Hands live alerts to these sinks from now on.
+    pub fn set_delivery(&mut self, delivery: Delivery) {
+        self.delivery = delivery;
+    }
+
+    pub fn sinks(&self) -> Vec<SinkStatus> {
+        self.delivery.status()
+    }
+
+    pub fn has_sinks(&self) -> bool {
+        !self.delivery.is_empty()
+    }
+
+    /// One tailer event; returns the alerts to show, if any.
+    pub fn on_event(&mut self, event: &TailEvent) -> Option<Raised> {
+        match event {
+            TailEvent::Rows { day, rows } if *day == self.day => self.rows(rows),
+            TailEvent::Reset { day, kind, burst } if *day == self.day => {
+                self.ledger.reset(FileKey::new(*kind, *burst));
+                None
+            }
+            TailEvent::CaughtUp { day } if *day == self.day => {
+                let mut alerts = self.backlog.take()?;
+                // The files come one after another: shown and sent in time order.
+                alerts.sort_by_key(|a| a.time);
+                self.delivery.backlog(self.day, &alerts, &self.ledger);
+                Some(Raised { alerts, news: false })
+            }
+            TailEvent::DayChanged { to, .. } => {
+                // A new day's files are read from their first row; what they already hold is
+                // that day's backlog, sent to each sink past its checkpoint for that day.
+                self.day = *to;
+                self.evaluator.prefetch_history(*to);
+                self.ledger.clear();
+                self.backlog = Some(Vec::new());
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn rows(&mut self, rows: &Rows) -> Option<Raised> {
+        let burst = match rows {
+            Rows::BurstSymbols { burst, .. } => Some(*burst),
+            _ => None,
+        };
+        let file = FileKey::new(rows.kind(), burst);
+        let admitted = self.ledger.admit(file, rows);
+        let first = admitted.first + admitted.repeats as u64;
+        let alerts = if admitted.repeats == 0 {
+            self.evaluator.eval_from(self.day, rows, first)
+        } else {
+            self.evaluator.eval_from(self.day, &rows.clone().without_first(admitted.repeats), first)
+        };
+        if alerts.is_empty() {
+            return None;
+        }
+        match &mut self.backlog {
+            Some(backlog) => {
+                backlog.extend(alerts);
+                None
+            }
+            None => {
+                self.delivery.news(&alerts, &self.ledger);
+                Some(Raised { alerts, news: true })
+            }
+        }
+    }
+
+    /// Delivers what is queued for up to `timeout`, then stops the sinks.
+    pub fn close(&mut self, timeout: std::time::Duration) {
+        self.delivery.close(timeout);
+    }
+}

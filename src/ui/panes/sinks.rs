@@ -1,0 +1,76 @@
+//! `o`: where alerts go — each sink's state, how many alerts it holds, has delivered, had
+//! refused, had to drop — and the one word the status line gives for all of them.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::centered;
+use crate::alerts::SinkStatus;
+use crate::alerts::delivery::SinkState;
+use crate::ui::text;
+use crate::ui::theme::Theme;
+
+fn state(s: &SinkState) -> String {
+    match s {
+        SinkState::Starting => "starting".into(),
+        SinkState::Up => "connected".into(),
+        SinkState::Down(why) => format!("down: {why}"),
+        SinkState::Off(why) => format!("off: {why}"),
+    }
+}
+
+pub fn draw(sinks: &[SinkStatus], theme: Theme, f: &mut Frame, area: Rect) {
+    let r = centered(area, area.width.saturating_sub(4).min(110), (sinks.len() as u16 * 2 + 4).min(area.height));
+    f.render_widget(Clear, r);
+    let mut lines = Vec::new();
+    for s in sinks {
+        let st = &s.stats;
+        let bad = matches!(st.state, SinkState::Down(_) | SinkState::Off(_)) || st.dropped > 0;
+        let head = format!(
+            " {:<8} {:<36} queued {:>7}  delivered {:>9}  failed {:>6}  dropped {:>6}",
+            s.kind,
+            text::clean(&s.name, 36),
+            text::thousands(st.queued as u64),
+            text::thousands(st.delivered),
+            text::thousands(st.failed),
+            text::thousands(st.dropped),
+        );
+        lines.push(Line::styled(head, if bad { theme.error() } else { theme.key() }));
+        let detail = match (&st.state, &st.last_error) {
+            (SinkState::Up | SinkState::Starting, Some(e)) => format!("{} (last error: {e})", state(&st.state)),
+            (s, _) => state(s),
+        };
+        lines.push(Line::from(format!("          {}", text::clean(&detail, 200))));
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(
+            " no sinks: set [alerts] log_file, command, [alerts.mqtt] or [[alerts.webhook]] in config.toml",
+        ));
+    }
+    let block =
+        Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(" Alert sinks · Esc closes ");
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+/// One word for the status line: `sinks ok`, or the first sink in trouble; true when trouble.
+pub fn word(sinks: &[SinkStatus]) -> Option<(String, bool)> {
+    if sinks.is_empty() {
+        return None;
+    }
+    for s in sinks {
+        let st = &s.stats;
+        match &st.state {
+            SinkState::Off(_) => return Some((format!("{} off (o)", s.kind), true)),
+            SinkState::Down(_) => {
+                return Some((format!("{} down, {} queued (o)", s.kind, text::thousands(st.queued as u64)), true));
+            }
+            _ if st.dropped > 0 => {
+                return Some((format!("{} dropped {} (o)", s.kind, text::thousands(st.dropped)), true));
+            }
+            _ => {}
+        }
+    }
+    Some(("sinks ok".into(), false))
+}

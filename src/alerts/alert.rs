@@ -41,11 +41,13 @@ impl FileKey {
     }
 }
 
-/// A row of a day's file: which file, and its place (0-based) among the file's rows.
+/// A row of a day's file: which file, its place (0-based) among the file's rows, and the
+/// fingerprint of what it holds (a file started over with other rows has other alerts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RowRef {
     pub file: FileKey,
     pub index: u64,
+    pub content: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,13 +107,15 @@ impl Alert {
         iso_time(self.day, self.time)
     }
 
-    /// Stable across runs and front ends: the same day, file, row and rule give the same id, so
-    /// a consumer can drop an alert delivered twice (after a crash, at most the batch in flight).
+    /// Stable across runs and front ends: the same day, file, row (its place and what it holds)
+    /// and rule give the same id, so a consumer can drop an alert delivered twice (after a
+    /// crash, at most the batch in flight) and never drops a new one.
     pub fn id(&self) -> String {
         let f = Fingerprint::default()
             .bytes(self.day.compact().as_bytes())
             .bytes(self.at.file.label().as_bytes())
             .word(self.at.index)
+            .word(self.at.content)
             .bytes(self.rule.as_bytes())
             .finish();
         format!("{f:016x}")
@@ -185,7 +189,7 @@ mod tests {
             rule: "r".into(),
             source,
             day: Day::parse_compact("20250714").unwrap_or_else(|| panic!("day")),
-            at: RowRef { file: FileKey::new(crate::archive::Kind::Bursts, None), index: 3 },
+            at: RowRef { file: FileKey::new(crate::archive::Kind::Bursts, None), index: 3, content: 9 },
             time: SecondOfDay::from_hhmmss(93015).unwrap_or_default(),
             symbol: symbol.map(str::to_owned),
             field,
@@ -230,9 +234,11 @@ mod tests {
         other_row.at.index += 1;
         let mut other_rule = a.clone();
         other_rule.rule = "r2".into();
+        let mut other_content = a.clone();
+        other_content.at.content += 1;
         let mut other_file = a.clone();
         other_file.at.file = FileKey::new(crate::archive::Kind::BurstSymbols, Some(a.time));
-        for b in [other_row, other_rule, other_file] {
+        for b in [other_row, other_rule, other_content, other_file] {
             assert_ne!(a.id(), b.id());
         }
         for key in [FileKey::new(crate::archive::Kind::Quotes, None), other_file_key()] {

@@ -8,6 +8,7 @@ use super::alert::{Alert, FileKey, RowRef};
 use super::enrich::Enricher;
 use super::rules::{Rule, Source, Value};
 use super::ruleset::{RuleSet, burst_value, hit_value, matches, quote_value, series_value};
+use crate::archive::fingerprint;
 use crate::archive::{BurstRow, Day, DayData, Kind, Quotes, Rows, SecondOfDay, SeriesRow, SymbolHit};
 
 /// Time of the last alert per rule name, then per symbol ("" for sources without one).
@@ -91,7 +92,7 @@ impl Evaluator {
         let active: Vec<&Rule> = rules.active(Source::Quotes).collect();
         let file = FileKey::new(Kind::Quotes, None);
         for (i, row) in quotes.rows().enumerate() {
-            let at = RowRef { file, index: first + i as u64 };
+            let at = |content| RowRef { file, index: first + i as u64, content };
             if let Some(e) = enricher.as_mut() {
                 e.observe(day, &row);
             }
@@ -102,6 +103,7 @@ impl Evaluator {
                     if enrichment.is_none() {
                         enrichment = enricher.as_mut().map(|e| e.enrich(day, &row));
                     }
+                    let at = at(fingerprint::quote_row(&row));
                     out.push(alert(rule, day, at, row.time, Some(row.symbol), value, enrichment.clone()));
                 }
             }
@@ -112,7 +114,7 @@ impl Evaluator {
         let Evaluator { rules, last, .. } = self;
         let file = FileKey::new(if source == Source::S1 { Kind::S1 } else { Kind::S2 }, None);
         for (i, row) in rows.iter().enumerate() {
-            let at = RowRef { file, index: first + i as u64 };
+            let at = RowRef { file, index: first + i as u64, content: fingerprint::series_row(row) };
             for rule in rules.active(source) {
                 let value = series_value(row, rule.field);
                 if matches(rule, value) && admit(last, rule, day, row.time, "") {
@@ -126,7 +128,7 @@ impl Evaluator {
         let Evaluator { rules, last, .. } = self;
         let file = FileKey::new(Kind::Bursts, None);
         for (i, row) in rows.iter().enumerate() {
-            let at = RowRef { file, index: first + i as u64 };
+            let at = RowRef { file, index: first + i as u64, content: fingerprint::burst_row(row) };
             for rule in rules.active(Source::Bursts) {
                 let value = burst_value(row, rule.field);
                 if matches(rule, value) && admit(last, rule, day, row.time, "") {
@@ -141,7 +143,7 @@ impl Evaluator {
         let Evaluator { rules, last, .. } = self;
         let file = FileKey::new(Kind::BurstSymbols, Some(burst));
         for (i, hit) in hits.iter().enumerate() {
-            let at = RowRef { file, index: first + i as u64 };
+            let at = RowRef { file, index: first + i as u64, content: fingerprint::symbol_hit(hit) };
             for rule in rules.active(Source::BurstSymbols) {
                 let value = hit_value(hit, rule.field);
                 if rule.watches(&hit.symbol) && matches(rule, value) && admit(last, rule, day, burst, &hit.symbol) {

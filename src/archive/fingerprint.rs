@@ -2,7 +2,11 @@
 //! delivery checkpoints on disk and the test "is this rewritten row one we had?" rest on them.
 //! A hand-rolled mixer rather than `std`'s hasher, whose output may change between releases.
 
+use super::burst::BurstRow;
+use super::burst_symbols::SymbolHit;
+use super::hft1::QuoteRow;
 use super::rows::Rows;
+use super::series::SeriesRow;
 
 /// A 64-bit fingerprint built from words and bytes (SplitMix64's finaliser as the mixer).
 #[derive(Debug, Clone, Copy)]
@@ -48,59 +52,60 @@ pub fn chain(prev: u64, row: u64) -> u64 {
     Fingerprint(prev).word(row).finish()
 }
 
+pub fn quote_row(r: &QuoteRow<'_>) -> u64 {
+    let dollars = r.dollars.map_or(u64::MAX, f64::to_bits);
+    Fingerprint::default()
+        .word(r.time.secs() as u64)
+        .bytes(r.symbol.as_bytes())
+        .word(r.num_quotes as u64)
+        .word(r.bbo as u64)
+        .word(r.num_trades as u64)
+        .word(dollars)
+        .finish()
+}
+
+pub fn series_row(r: &SeriesRow) -> u64 {
+    Fingerprint::default().word(r.time.secs() as u64).word(r.value as u64).finish()
+}
+
+pub fn burst_row(b: &BurstRow) -> u64 {
+    Fingerprint::default()
+        .word(b.time.secs() as u64)
+        .word(b.grade as u64)
+        .word(b.prog_type as u64)
+        .word(b.background as u64)
+        .word(b.s1 as u64)
+        .word(b.s2 as u64)
+        .word(b.ct as u64)
+        .word(b.cb as u64)
+        .word(b.cs as u64)
+        .bytes(b.cu.as_deref().unwrap_or("\u{0}").as_bytes())
+        .finish()
+}
+
+pub fn symbol_hit(h: &SymbolHit) -> u64 {
+    Fingerprint::default()
+        .bytes(h.symbol.as_bytes())
+        .word(h.num_trades as u64)
+        .word(h.num_quotes as u64)
+        .word(h.bbo as u64)
+        .finish()
+}
+
 /// One fingerprint per row of the batch, in order.
 pub fn row_fingerprints(rows: &Rows) -> Vec<u64> {
-    let f = Fingerprint::default;
     match rows {
-        Rows::Quotes(q) => q
-            .rows()
-            .map(|r| {
-                let dollars = r.dollars.map_or(u64::MAX, f64::to_bits);
-                f().word(r.time.secs() as u64)
-                    .bytes(r.symbol.as_bytes())
-                    .word(r.num_quotes as u64)
-                    .word(r.bbo as u64)
-                    .word(r.num_trades as u64)
-                    .word(dollars)
-                    .finish()
-            })
-            .collect(),
-        Rows::S1(v) | Rows::S2(v) => {
-            v.iter().map(|r| f().word(r.time.secs() as u64).word(r.value as u64).finish()).collect()
-        }
-        Rows::Bursts(v) => v
-            .iter()
-            .map(|b| {
-                f().word(b.time.secs() as u64)
-                    .word(b.grade as u64)
-                    .word(b.prog_type as u64)
-                    .word(b.background as u64)
-                    .word(b.s1 as u64)
-                    .word(b.s2 as u64)
-                    .word(b.ct as u64)
-                    .word(b.cb as u64)
-                    .word(b.cs as u64)
-                    .bytes(b.cu.as_deref().unwrap_or("\u{0}").as_bytes())
-                    .finish()
-            })
-            .collect(),
-        Rows::BurstSymbols { hits, .. } => hits
-            .iter()
-            .map(|h| {
-                f().bytes(h.symbol.as_bytes())
-                    .word(h.num_trades as u64)
-                    .word(h.num_quotes as u64)
-                    .word(h.bbo as u64)
-                    .finish()
-            })
-            .collect(),
+        Rows::Quotes(q) => q.rows().map(|r| quote_row(&r)).collect(),
+        Rows::S1(v) | Rows::S2(v) => v.iter().map(series_row).collect(),
+        Rows::Bursts(v) => v.iter().map(burst_row).collect(),
+        Rows::BurstSymbols { hits, .. } => hits.iter().map(symbol_hit).collect(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::{SecondOfDay, SeriesRow};
+    use crate::archive::SecondOfDay;
 
     #[test]
     fn fingerprints_are_fixed_values_and_tell_rows_apart() {

@@ -3,9 +3,11 @@
 
 mod alerts;
 mod archive;
+mod delivery;
 mod hostile;
 mod scan_follow;
 mod sim;
+mod sinks_support;
 mod support;
 mod tail;
 mod tui_tmux;

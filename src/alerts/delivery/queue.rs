@@ -215,7 +215,7 @@ mod tests {
             rule: "r".into(),
             source: Source::S1,
             day: Day::parse_compact("20250714").unwrap_or_else(|| panic!("day")),
-            at: RowRef { file: FileKey::new(Kind::S1, None), index },
+            at: RowRef { file: FileKey::new(Kind::S1, None), index, content: 0 },
             time: SecondOfDay::default(),
             symbol: None,
             field: Field::Value,

@@ -1,0 +1,416 @@
+//! Alerts that are never lost: `ki2 scan --follow` (the TUI's live-alert path, with standard
+//! output as one more sink) delivering to a real Mosquitto broker, a local webhook and the log
+//! file across restarts, `kill -9`, broker outages, new days and rewritten files. Alerts are
+//! counted by their `id`: a repeat is allowed only as the same id, a loss never.
+
+use std::collections::BTreeMap;
+use std::fs::{self, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::sinks_support::{Broker, Subscriber, Webhook, wait_until};
+
+const RULES: &str =
+    "[[rule]]\nname = \"every-row\"\nsource = \"quotes\"\nfield = \"num_quotes\"\nop = \">=\"\nvalue = 0\n";
+
+/// hft1 row `seq` of a day: its symbol names it; the time moves a second per 100 rows.
+fn row(seq: u32) -> String {
+    let s = 34_200 + seq / 100;
+    format!("S{seq},0,{},{seq},5,7,1000,\r\n", (s / 3600) * 10_000 + (s / 60 % 60) * 100 + s % 60)
+}
+
+fn rows(range: std::ops::Range<u32>) -> String {
+    range.map(row).collect()
+}
+
+struct Archive {
+    dir: tempfile::TempDir,
+}
+
+impl Archive {
+    fn new(config: &str) -> Archive {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("cfg")).unwrap();
+        fs::create_dir_all(dir.path().join("root/Data")).unwrap();
+        fs::write(dir.path().join("cfg/config.toml"), config).unwrap();
+        fs::write(dir.path().join("rules.toml"), RULES).unwrap();
+        Archive { dir }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("root")
+    }
+
+    fn hft1(&self, day: &str) -> PathBuf {
+        self.root().join(format!("Data/{day}_hft1.csv"))
+    }
+
+    fn append(&self, day: &str, text: &str) {
+        let mut f = OpenOptions::new().create(true).append(true).open(self.hft1(day)).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    fn log(&self) -> PathBuf {
+        self.dir.path().join("alerts.jsonl")
+    }
+
+    /// Ids in the alert log, with how often each is there.
+    fn logged(&self) -> BTreeMap<String, usize> {
+        let text = fs::read_to_string(self.log()).unwrap_or_default();
+        let mut ids = BTreeMap::new();
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            *ids.entry(v["id"].as_str().unwrap().to_owned()).or_default() += 1;
+        }
+        ids
+    }
+
+    fn follow(&self, date: &str, checkpoint: Option<&str>) -> Follow {
+        let root = self.root();
+        let rules = self.dir.path().join("rules.toml");
+        let mut args = vec!["scan", "--root", root.to_str().unwrap(), "--date", date, "--follow", "--json"];
+        args.extend(["--rules", rules.to_str().unwrap()]);
+        if let Some(c) = checkpoint {
+            args.extend(["--checkpoint", c]);
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ki2"))
+            .args(&args)
+            .env("KI2_CONFIG_DIR", self.dir.path().join("cfg"))
+            .env("KI2_DATA_DIR", self.dir.path().join("data"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let printed = Arc::new(Mutex::new(Vec::new()));
+        let p = printed.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                p.lock().unwrap().push(line);
+            }
+        });
+        Follow { child, printed }
+    }
+}
+
+struct Follow {
+    child: Child,
+    printed: Arc<Mutex<Vec<String>>>,
+}
+
+impl Follow {
+    fn printed_ids(&self) -> Vec<String> {
+        let lines = self.printed.lock().unwrap();
+        lines
+            .iter()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// SIGTERM, as a service manager stops it: exit 0.
+    fn stop(mut self) -> Vec<String> {
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "{status}");
+        std::thread::sleep(Duration::from_millis(100));
+        self.printed_ids()
+    }
+
+    fn kill9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Follow {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn total(ids: &BTreeMap<String, usize>) -> usize {
+    ids.values().sum()
+}
+
+const DAY: &str = "20250714";
+
+#[test]
+fn a_restart_delivers_exactly_the_rows_written_while_ki2_was_down() {
+    let broker = Broker::start();
+    let sub = Subscriber::start(broker.port, &["ki2/#"]);
+    let a = Archive::new("");
+    fs::write(
+        a.dir.path().join("cfg/config.toml"),
+        format!("[alerts]\nlog_file = {:?}\n[alerts.mqtt]\nurl = {:?}\n", a.log(), broker.url()),
+    )
+    .unwrap();
+    // Rows from before ki2 was ever run: a sink's first day starts where the files are.
+    a.append(DAY, &rows(0..10));
+    let f = a.follow(DAY, Some("service"));
+    assert!(wait_until(20, || f.printed_ids().len() == 10), "the day so far is printed once");
+    a.append(DAY, &rows(10..1510));
+    assert!(wait_until(30, || total(&a.logged()) == 1500), "log: {}", total(&a.logged()));
+    assert!(wait_until(30, || sub.ids().len() == 1500), "mqtt: {}", sub.ids().len());
+    let first = f.stop();
+    assert_eq!(first.len(), 1510);
+
+    // Written while ki2 was down.
+    a.append(DAY, &rows(1510..3010));
+    let f = a.follow(DAY, Some("service"));
+    assert!(wait_until(30, || total(&a.logged()) == 3000), "log: {}", total(&a.logged()));
+    assert!(wait_until(30, || sub.ids().len() == 3000), "mqtt: {}", sub.ids().len());
+    std::thread::sleep(Duration::from_millis(500));
+    let second = f.stop();
+    let logged = a.logged();
+    assert_eq!((logged.len(), total(&logged)), (3000, 3000), "none twice");
+    let mqtt = sub.ids();
+    assert_eq!((mqtt.len(), total(&mqtt)), (3000, 3000), "none twice");
+    // Standard output under --checkpoint: the second run printed only what the first had not.
+    assert_eq!(second.len(), 1500);
+    assert!(second.iter().all(|id| !first.contains(id)));
+    assert!(logged.keys().all(|id| mqtt.contains_key(id)));
+    let status: Vec<_> =
+        sub.got.lock().unwrap().iter().filter(|(t, ..)| t == "ki2/status").map(|(_, p, _)| p.clone()).collect();
+    assert_eq!(status.first().map(String::as_str), Some("online"));
+    assert_eq!(status.last().map(String::as_str), Some("offline"), "a clean stop says so");
+}
+
+#[test]
+fn kill_9_during_a_fast_append_loses_no_alert() {
+    let a = Archive::new("");
+    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts]\nlog_file = {:?}\n", a.log())).unwrap();
+    a.append(DAY, "");
+    let f = a.follow(DAY, None);
+    std::thread::sleep(Duration::from_millis(500));
+    // 2,000 rows a second for 3 s; ki2 killed half way and started again at once.
+    let writer = {
+        let path = a.hft1(DAY);
+        std::thread::spawn(move || {
+            for chunk in 0..30u32 {
+                let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+                f.write_all(rows(chunk * 200..(chunk + 1) * 200).as_bytes()).unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    f.kill9();
+    let f = a.follow(DAY, None);
+    writer.join().unwrap();
+    assert!(wait_until(30, || a.logged().len() == 6000), "log: {}", a.logged().len());
+    std::thread::sleep(Duration::from_millis(500));
+    f.stop();
+    let logged = a.logged();
+    assert_eq!(logged.len(), 6000, "every alert delivered");
+    // At most the batch in flight at the kill came again (one write of at most 500 lines).
+    assert!(total(&logged) - logged.len() <= 500, "{} repeats", total(&logged) - logged.len());
+}
+
+#[test]
+fn every_row_of_a_new_day_alerts_once() {
+    let a = Archive::new("");
+    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts]\nlog_file = {:?}\n", a.log())).unwrap();
+    a.append("20250714", &rows(0..100));
+    let f = a.follow("latest", None);
+    std::thread::sleep(Duration::from_millis(800));
+    a.append("20250714", &rows(100..300));
+    assert!(wait_until(20, || a.logged().len() == 200), "{}", a.logged().len());
+    // The next day's file appears already holding rows, then grows.
+    a.append("20250715", &rows(0..1000));
+    std::thread::sleep(Duration::from_millis(300));
+    a.append("20250715", &rows(1000..2000));
+    assert!(wait_until(30, || a.logged().len() == 2200), "{}", a.logged().len());
+    std::thread::sleep(Duration::from_millis(500));
+    f.stop();
+    let text = fs::read_to_string(a.log()).unwrap();
+    let new_day = text.lines().filter(|l| l.contains("\"time\":\"2025-07-15T")).count();
+    assert_eq!((new_day, total(&a.logged())), (2000, 2200));
+}
+
+fn rewritten(a: &Archive, old: u32, new_text: &str) -> BTreeMap<String, usize> {
+    a.append(DAY, "");
+    let f = a.follow(DAY, None);
+    std::thread::sleep(Duration::from_millis(800));
+    a.append(DAY, &rows(0..old));
+    assert!(wait_until(20, || a.logged().len() == old as usize));
+    // Started over: written anew under the same name (a new file, as an editor saves one).
+    let tmp = a.root().join("Data/new.tmp");
+    fs::write(&tmp, new_text).unwrap();
+    fs::rename(&tmp, a.hft1(DAY)).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = f.stop();
+    a.logged()
+}
+
+#[test]
+fn a_file_started_over_with_new_rows_alerts_on_every_new_row() {
+    let a = Archive::new("");
+    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts]\nlog_file = {:?}\n", a.log())).unwrap();
+    // 300 rows seen, then 200 other rows: all 200 are new, whatever their count.
+    let others: String = (0..200u32).map(|i| row(i).replacen('S', "T", 1)).collect();
+    let logged = rewritten(&a, 300, &others);
+    assert_eq!((logged.len(), total(&logged)), (500, 500));
+    let text = fs::read_to_string(a.log()).unwrap();
+    assert_eq!(text.lines().filter(|l| l.contains("\"symbol\":\"T")).count(), 200);
+}
+
+#[test]
+fn a_file_rewritten_with_its_old_rows_and_new_ones_alerts_only_on_the_new() {
+    let a = Archive::new("");
+    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts]\nlog_file = {:?}\n", a.log())).unwrap();
+    let logged = rewritten(&a, 300, &rows(0..450));
+    assert_eq!((logged.len(), total(&logged)), (450, 450), "the 300 old rows did not alert again");
+}
+
+#[test]
+fn a_broker_down_for_10_s_gets_every_alert_once_it_is_back() {
+    let mut broker = Broker::start();
+    let sub = Subscriber::start(broker.port, &["ki2/alert/#"]);
+    let a = Archive::new("");
+    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts.mqtt]\nurl = {:?}\n", broker.url())).unwrap();
+    a.append(DAY, "");
+    let f = a.follow(DAY, None);
+    std::thread::sleep(Duration::from_millis(800));
+    // 1,000 alerts a second for 14 s; the broker is away from the 2nd second to the 12th.
+    let writer = {
+        let path = a.hft1(DAY);
+        std::thread::spawn(move || {
+            for chunk in 0..140u32 {
+                let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+                f.write_all(rows(chunk * 100..(chunk + 1) * 100).as_bytes()).unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    broker.down();
+    std::thread::sleep(Duration::from_secs(5));
+    let rss = rss_kb(f.child.id());
+    std::thread::sleep(Duration::from_secs(5));
+    broker.up();
+    writer.join().unwrap();
+    let log = || fs::read_to_string(a.dir.path().join("data/ki2.log")).unwrap_or_default();
+    assert!(wait_until(60, || sub.ids().len() == 14_000), "{} of 14000; {}", sub.ids().len(), log());
+    f.stop();
+    // Held in memory meanwhile, within the queue's bound (100,000 alerts).
+    assert!(rss < 200_000, "{rss} kB resident during the outage");
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Symbols a file may hold that must reach every sink as they are and never change a topic.
+const HOSTILE: &[&str] = &["BF/B", "A+B", "#X", "Q\"UOTE", "$(touch pwned)", "\u{1b}]0;t\u{7}", "{symbol}"];
+
+#[test]
+fn hostile_symbols_arrive_intact_over_mqtt_and_webhooks_and_keep_the_topic_levels() {
+    let broker = Broker::start();
+    let sub = Subscriber::start(broker.port, &["ki2/alert/#"]);
+    let hook = Webhook::start(Vec::new());
+    let discord = Webhook::start(Vec::new());
+    let a = Archive::new("");
+    fs::write(
+        a.dir.path().join("cfg/config.toml"),
+        format!(
+            "[alerts.mqtt]\nurl = {:?}\n[[alerts.webhook]]\nurl = {:?}\n[[alerts.webhook]]\nurl = {:?}\nformat = \"discord\"\n",
+            broker.url(),
+            hook.url(),
+            discord.url()
+        ),
+    )
+    .unwrap();
+    a.append(DAY, "");
+    let f = a.follow(DAY, None);
+    std::thread::sleep(Duration::from_millis(800));
+    let text: String =
+        HOSTILE.iter().enumerate().map(|(i, s)| format!("{s},0,{},2500,1,1,100,\r\n", 93000 + i)).collect();
+    a.append(DAY, &text);
+    let n = HOSTILE.len();
+    assert!(wait_until(20, || sub.ids().len() == n), "{:?}", sub.got.lock().unwrap());
+    let hooked = || {
+        hook.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| serde_json::from_str::<Vec<serde_json::Value>>(&r.body).unwrap().len())
+            .sum::<usize>()
+    };
+    assert!(wait_until(20, || hooked() == n));
+    assert!(wait_until(20, || !discord.got.lock().unwrap().is_empty()));
+    f.stop();
+    let got = sub.got.lock().unwrap().clone();
+    let mut symbols: Vec<String> = Vec::new();
+    for (topic, payload, retained) in &got {
+        assert!(!retained, "alerts are not retained");
+        assert_eq!(topic.split('/').count(), 4, "{topic}");
+        assert!(topic.starts_with("ki2/alert/every-row/") && !topic.contains(['+', '#', '\u{1b}']), "{topic}");
+        let v: serde_json::Value = serde_json::from_str(payload).unwrap();
+        symbols.push(v["symbol"].as_str().unwrap().to_owned());
+    }
+    let mut want: Vec<String> = HOSTILE.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    symbols.sort();
+    assert_eq!(symbols, want);
+    let mut via_hook: Vec<String> = hook
+        .got
+        .lock()
+        .unwrap()
+        .iter()
+        .flat_map(|r| serde_json::from_str::<Vec<serde_json::Value>>(&r.body).unwrap())
+        .map(|v| v["symbol"].as_str().unwrap().to_owned())
+        .collect();
+    via_hook.sort();
+    assert_eq!(via_hook, want);
+    let d = discord.got.lock().unwrap()[0].body.clone();
+    let v: serde_json::Value = serde_json::from_str(&d).unwrap();
+    assert_eq!(v["allowed_mentions"]["parse"], serde_json::json!([]), "no pings from a symbol");
+    assert!(v["embeds"].as_array().is_some_and(|e| !e.is_empty()), "{d}");
+    assert!(!Path::new("pwned").exists() && !a.root().join("pwned").exists(), "nothing ran");
+}
+
+#[test]
+fn a_webhook_answering_429_and_500_for_a_while_gets_every_alert() {
+    let hook = Webhook::start(vec![
+        (429, Some("retry-after: 1\r\n")),
+        (500, None),
+        (503, None),
+        (429, Some("retry-after: 1\r\n")),
+    ]);
+    let a = Archive::new("");
+    fs::write(
+        a.dir.path().join("cfg/config.toml"),
+        format!("[[alerts.webhook]]\nurl = {:?}\nmax_per_minute = 6000\n", hook.url()),
+    )
+    .unwrap();
+    a.append(DAY, "");
+    let f = a.follow(DAY, None);
+    std::thread::sleep(Duration::from_millis(800));
+    a.append(DAY, &rows(0..1000));
+    let ids = || {
+        let mut ids = BTreeMap::new();
+        for r in hook.got.lock().unwrap().iter().filter(|r| r.status == 200) {
+            for v in serde_json::from_str::<Vec<serde_json::Value>>(&r.body).unwrap() {
+                *ids.entry(v["id"].as_str().unwrap().to_owned()).or_insert(0usize) += 1;
+            }
+        }
+        ids
+    };
+    assert!(wait_until(60, || ids().len() == 1000), "{}", ids().len());
+    f.stop();
+    let got = ids();
+    assert_eq!((got.len(), total(&got)), (1000, 1000));
+    let statuses: Vec<u16> = hook.got.lock().unwrap().iter().map(|r| r.status).take(5).collect();
+    assert_eq!(statuses, [429, 500, 503, 429, 200]);
+    assert_eq!(hook.got.lock().unwrap()[0].headers.get("content-type").map(String::as_str), Some("application/json"));
+}

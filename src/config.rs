@@ -91,6 +91,7 @@ struct MqttSection {
     status_topic: Option<String>,
     qos: Option<Spanned<u8>>,
     client_id: Option<String>,
+    ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +150,9 @@ pub struct MqttConfig {
     pub status_topic: String,
     pub qos: u8,
     pub client_id: Option<String>,
+    /// `mqtts://`: TLS, checked against the system's roots or `ca_file` (PEM).
+    pub tls: bool,
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,28 +171,25 @@ pub struct WebhookConfig {
     pub timeout_s: u64,
 }
 
-/// `mqtt://host[:port]` (or `tcp://`): host and port.
-fn mqtt_address(url: &str) -> Result<(String, u16), String> {
-    let rest = url.strip_prefix("mqtt://").or_else(|| url.strip_prefix("tcp://"));
-    let Some(rest) = rest else {
-        return Err(if url.starts_with("mqtts://") || url.starts_with("ssl://") {
-            format!("{url:?}: TLS (mqtts://) is not built into this ki2; use mqtt:// through a local TLS tunnel")
-        } else {
-            format!("{url:?}: expected mqtt://HOST:PORT")
-        });
+/// `mqtt://host[:port]` (or `tcp://`), `mqtts://host[:port]` (or `ssl://`): host, port, TLS.
+fn mqtt_address(url: &str) -> Result<(String, u16, bool), String> {
+    let plain = url.strip_prefix("mqtt://").or_else(|| url.strip_prefix("tcp://")).map(|r| (r, false));
+    let tls = url.strip_prefix("mqtts://").or_else(|| url.strip_prefix("ssl://")).map(|r| (r, true));
+    let Some((rest, tls)) = plain.or(tls) else {
+        return Err(format!("{url:?}: expected mqtt://HOST:PORT or mqtts://HOST:PORT"));
     };
     let rest = rest.trim_end_matches('/');
     let (host, port) = match rest.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => {
             (h, p.parse::<u16>().map_err(|_| format!("{url:?}: {p:?} is not a port"))?)
         }
-        _ => (rest, 1883),
+        _ => (rest, if tls { 8883 } else { 1883 }),
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
     if host.is_empty() || host.contains('/') {
         return Err(format!("{url:?}: expected mqtt://HOST:PORT"));
     }
-    Ok((host.to_owned(), port))
+    Ok((host.to_owned(), port, tls))
 }
 
 impl SinksConfig {
@@ -217,7 +218,7 @@ impl SinksConfig {
             c.queue = q.clamp(1, 10_000_000);
         }
         if let Some(m) = a.mqtt {
-            let (host, port) =
+            let (host, port, tls) =
                 mqtt_address(m.url.get_ref()).map_err(|e| at(m.url.span(), format!("alerts.mqtt.url {e}")))?;
             let qos = match m.qos {
                 Some(q) if *q.get_ref() > 2 => {
@@ -236,6 +237,8 @@ impl SinksConfig {
                 status_topic: m.status_topic.unwrap_or_else(|| "ki2/status".into()),
                 qos,
                 client_id: m.client_id,
+                tls,
+                ca_file: m.ca_file,
             });
         }
         for w in a.webhook {
@@ -396,8 +399,8 @@ mod tests {
         let err =
             Config::parse("[[alerts.webhook]]\nurl = \"http://x\"\nformat = \"teams\"\n").err().ok_or("accepted")?;
         assert!(err.starts_with("line 3") && err.contains("\"teams\""), "{err}");
-        let err = Config::parse("[alerts.mqtt]\nurl = \"mqtts://x:8883\"\n").err().ok_or("accepted")?;
-        assert!(err.contains("TLS"), "{err}");
+        let m = Config::parse("[alerts.mqtt]\nurl = \"mqtts://broker.example\"\n")?.sinks.mqtt.ok_or("no mqtt")?;
+        assert_eq!((m.port, m.tls), (8883, true));
         Ok(())
     }
 

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, NetworkOptions, Outgoing, Packet, QoS};
+use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, NetworkOptions, Outgoing, Packet, QoS, Transport};
 
 use super::worker::{SendError, Sink};
 use crate::alerts::Alert;
@@ -42,6 +42,16 @@ impl Mqtt {
         o.set_last_will(LastWill::new(cfg.status_topic.clone(), "offline", QoS::AtLeastOnce, true));
         if let Some(user) = &cfg.user {
             o.set_credentials(user.clone(), cfg.password.clone().unwrap_or_default());
+        }
+        if cfg.tls {
+            let transport = match &cfg.ca_file {
+                Some(path) => {
+                    let ca = std::fs::read(path).map_err(|e| format!("cannot read ca_file {}: {e}", path.display()))?;
+                    Transport::tls(ca, None, None)
+                }
+                None => Transport::tls_with_default_config(),
+            };
+            o.set_transport(transport);
         }
         let (client, mut events) = AsyncClient::new(o, BATCH + 8);
         let mut net = NetworkOptions::new();

@@ -451,3 +451,19 @@ fn mqtts_checks_the_broker_against_the_configured_ca() {
     f.stop();
     assert_eq!(broker_log().matches("Received PUBLISH").count(), received, "nothing more arrived");
 }
+
+#[test]
+fn a_second_ki2_on_the_same_archive_does_not_deliver_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let sinks = ki2::config::SinksConfig { log_file: Some(dir.path().join("alerts.jsonl")), ..Default::default() };
+    let (first, warnings) = ki2::alerts::Delivery::from_config(&sinks, dir.path(), &dir.path().join("data"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let (second, warnings) = ki2::alerts::Delivery::from_config(&sinks, dir.path(), &dir.path().join("data"));
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].contains("another ki2 on this archive delivers to it"), "{}", warnings[0]);
+    assert!(second.status()[0].stats.state.is_off());
+    drop(first);
+    // Once the first has gone, the next one delivers.
+    let (_third, warnings) = ki2::alerts::Delivery::from_config(&sinks, dir.path(), &dir.path().join("data"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+}

@@ -14,7 +14,7 @@ use crate::alerts::Alert;
 use crate::config::MqttConfig;
 
 /// Alerts per batch, and so messages in flight at once.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 /// A batch not acknowledged within this is sent again over a new connection.
 const ACK_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -56,6 +56,8 @@ impl Mqtt {
         let (client, mut events) = AsyncClient::new(o, BATCH + 8);
         let mut net = NetworkOptions::new();
         net.set_connection_timeout(5);
+        // Nagle's algorithm would hold small publishes for the broker's delayed ack (~40 ms).
+        net.set_tcp_nodelay(true);
         events.set_network_options(net);
         let qos = match cfg.qos {
             0 => QoS::AtMostOnce,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::alerts::{Alert, Delivery, Evaluator, LiveAlerts, RuleSet, SinkStatus};
 use crate::archive::{Day, DayData, SecondOfDay};
 use crate::store::DayStore;
-use crate::store::queries::SymbolFilter;
+use crate::store::queries::{Series, SymbolFilter};
 use crate::tail::{TailEvent, TailMode};
 
 use super::cache::Caches;
@@ -46,10 +46,10 @@ pub enum QuoteOrder {
     Count,
 }
 
-/// What the screen shows while paused: the lengths of the lists when `p` was pressed. Rows are
-/// only ever appended, so these prefixes are exactly the frozen screen.
+/// How far each list goes on screen: everything while live, the lengths when `p` was pressed
+/// while paused. Rows are only ever appended, so these prefixes are exactly the frozen screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Frozen {
+pub struct Extents {
     pub quotes: usize,
     pub bursts: usize,
     pub s1: usize,
@@ -94,7 +94,7 @@ pub struct App {
     pub(super) quote_order: QuoteOrder,
     pub(super) filter: Option<SymbolFilter>,
     pub(super) filter_text: String,
-    pub(super) frozen: Option<Frozen>,
+    pub(super) frozen: Option<Extents>,
     /// Buy Progs vs Sell Progs shows Buys − Sells instead of the two lines.
     pub(super) net: bool,
     /// The y-axes of the two charts: SmartScale or a hard max.
@@ -130,9 +130,17 @@ pub struct Status {
     pub last_update: Option<Instant>,
     /// Rows received while paused.
     pub unseen: usize,
-    pub message: Option<(String, Instant, bool)>,
+    pub message: Option<Notice>,
     pub loading: Option<Day>,
     pub last_bell: Option<Instant>,
+}
+
+/// A message in the status line: what, since when, and whether something went wrong.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub text: String,
+    pub at: Instant,
+    pub error: bool,
 }
 
 /// How long a message stays in the status line.
@@ -246,16 +254,16 @@ impl App {
     }
 
     pub fn say(&mut self, message: impl Into<String>) {
-        self.status.message = Some((message.into(), Instant::now(), false));
+        self.status.message = Some(Notice { text: message.into(), at: Instant::now(), error: false });
     }
 
     pub fn complain(&mut self, message: impl Into<String>) {
-        self.status.message = Some((message.into(), Instant::now(), true));
+        self.status.message = Some(Notice { text: message.into(), at: Instant::now(), error: true });
     }
 
     /// The status message, while it is fresh.
     pub fn message(&self) -> Option<(&str, bool)> {
-        self.status.message.as_ref().filter(|(_, at, _)| at.elapsed() < MESSAGE_FOR).map(|(m, _, e)| (m.as_str(), *e))
+        self.status.message.as_ref().filter(|n| n.at.elapsed() < MESSAGE_FOR).map(|n| (n.text.as_str(), n.error))
     }
 
     pub fn rows_per_second(&self) -> f64 {
@@ -265,25 +273,25 @@ impl App {
         rows as f64 / RATE_WINDOW.as_secs_f64()
     }
 
-    /// Frozen lengths while paused, else the store's.
-    pub fn frozen(&self) -> Option<Frozen> {
+    /// Extents lengths while paused, else the store's.
+    pub fn frozen(&self) -> Option<Extents> {
         self.frozen
     }
 
-    pub fn freeze_now(&self) -> Frozen {
+    pub fn freeze_now(&self) -> Extents {
         let s = self.store();
-        Frozen {
+        Extents {
             quotes: s.quotes_len(),
             bursts: s.bursts_len(),
-            s1: s.series_len(true),
-            s2: s.series_len(false),
+            s1: s.series_len(Series::S1),
+            s2: s.series_len(Series::S2),
             alerts: self.alerts_shown().len(),
             version: s.version(),
         }
     }
 
     /// What the panes show: the frozen lengths while paused, else everything.
-    pub fn shown(&self) -> Frozen {
+    pub fn shown(&self) -> Extents {
         self.frozen.unwrap_or_else(|| self.freeze_now())
     }
 

@@ -113,6 +113,10 @@ impl App {
                         self.complain(e);
                         None
                     }
+                    Outcome::Prompt(p) => {
+                        self.say(p);
+                        None
+                    }
                     Outcome::Save => Some(Effect::SaveRules(rules)),
                     Outcome::Close => {
                         if ed.dirty {

@@ -75,7 +75,10 @@ pub enum Outcome {
     Changed(RuleSet),
     Save,
     Close,
+    /// Something typed or asked for that cannot be done.
     Error(String),
+    /// A question to the user (press x again...), shown but not as an error.
+    Prompt(String),
 }
 
 impl Default for RulesEditor {
@@ -136,7 +139,7 @@ impl RulesEditor {
                     Outcome::Changed(r)
                 } else {
                     self.confirm_delete = true;
-                    Outcome::Error("press x again to delete this rule".into())
+                    Outcome::Prompt("press x again to delete this rule".into())
                 }
             }
             KeyCode::Char('s') => Outcome::Save,
@@ -271,7 +274,7 @@ impl RulesEditor {
     /// Applies an edit to the selected rule if the result is a valid rule set.
     fn edit(&mut self, rules: &RuleSet, f: impl FnOnce(&mut Rule)) -> Outcome {
         if rules.is_empty() {
-            return Outcome::Error("no rules: a adds one".into());
+            return Outcome::Prompt("no rules: a adds one".into());
         }
         let mut r = rules.clone();
         match r.update(self.row.min(rules.len() - 1), f) {

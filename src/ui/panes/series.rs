@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Sparkline};
 
 use super::pane_block;
+use crate::store::queries::Series;
 use crate::ui::app::{App, Pane};
 
 pub fn window_label(s: u32) -> String {
@@ -20,8 +21,8 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let shown = app.shown();
     let window = app.window_s();
     let store = app.store();
-    let s2 = store.series(false, shown.s2, window);
-    let s1 = store.series(true, shown.s1, window);
+    let s2 = store.series(Series::S2, shown.s2, window);
+    let s1 = store.series(Series::S1, shown.s1, window);
     let title = Line::from(format!(" S2 / S1 · last {} ", window_label(window)));
     let badges = Line::from(vec![
         Span::styled(format!(" S2 {} ", s2.last().map_or(0, |r| r.value)), theme.s2()),

@@ -148,9 +148,14 @@ pub fn list_folder(dir: &Path, folder: &str, only: Option<Day>) -> Result<Folder
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
         Err(e) => return Err(LayoutError::Io { path: dir.to_path_buf(), source: e }),
     };
+    // Symbol folders hold every day's files: most names are dismissed without parsing.
+    let wanted = only.map(Day::compact);
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
+        if wanted.as_deref().is_some_and(|d| !name.contains(d)) {
+            continue;
+        }
         match parse_name(folder, name) {
             Name::File { day, kind, burst } if only.is_none_or(|d| d == day) => {
                 let path = entry.path();

@@ -12,6 +12,7 @@ pub mod eval;
 pub mod fields;
 pub mod format;
 pub mod load;
+pub mod rewrite;
 pub mod rules;
 pub mod ruleset;
 pub mod sinks;

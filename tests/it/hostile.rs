@@ -90,6 +90,7 @@ fn an_hft1_path_that_is_a_folder_is_named_and_the_rest_is_read() {
 
 /// ki2 with no user config, killed if it has not ended within `secs`: exit code (None when it
 /// had to be killed), stdout, stderr.
+#[cfg(unix)]
 fn ki2_within(args: &[&str], secs: u64) -> std::io::Result<(Option<i32>, String, String)> {
     use std::io::Read;
     use std::process::{Command, Stdio};

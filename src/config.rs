@@ -24,6 +24,8 @@ pub struct Config {
     /// bytes per second of terminal output (0: no limit). Keys are always answered at once.
     pub frame_interval: Duration,
     pub output_budget: u64,
+    /// The zone whose date names the archive's days (`today`): New York unless set.
+    pub market_zone: chrono_tz::Tz,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
 }
@@ -37,6 +39,7 @@ impl Default for Config {
             sinks: SinksConfig::default(),
             frame_interval: Duration::from_millis(100),
             output_budget: 24 * 1024,
+            market_zone: crate::archive::day::MARKET_ZONE,
             source: None,
         }
     }
@@ -53,6 +56,14 @@ struct ConfigFile {
     alerts: AlertsSection,
     #[serde(default)]
     screen: ScreenSection,
+    #[serde(default)]
+    market: MarketSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarketSection {
+    timezone: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -315,6 +326,11 @@ impl Config {
         if let Some(kb) = file.screen.max_output_kbps {
             c.output_budget = kb.saturating_mul(1024);
         }
+        if let Some(name) = file.market.timezone {
+            c.market_zone = name.parse().map_err(|_| {
+                format!("market.timezone = {name:?}: expected an IANA zone such as \"America/New_York\"")
+            })?;
+        }
         c.bell = file.alerts.bell.unwrap_or(true);
         c.sinks = SinksConfig::parse(text, file.alerts)?;
         Ok(c)
@@ -368,6 +384,15 @@ mod tests {
         assert_eq!((c.frame_interval, c.output_budget), (Duration::from_millis(250), 8 * 1024));
         let err = Config::parse("[screen]\nframe_ms = 1\n").err().unwrap_or_default();
         assert!(err.contains("screen.frame_ms = 1"), "{err}");
+    }
+
+    #[test]
+    fn the_market_zone_is_new_york_unless_set() {
+        assert_eq!(Config::parse("").map(|c| c.market_zone), Ok(chrono_tz::America::New_York));
+        let c = Config::parse("[market]\ntimezone = \"America/Chicago\"\n").map(|c| c.market_zone);
+        assert_eq!(c, Ok(chrono_tz::America::Chicago));
+        let err = Config::parse("[market]\ntimezone = \"Mars/Olympus\"\n").err().unwrap_or_default();
+        assert!(err.contains("market.timezone = \"Mars/Olympus\""), "{err}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod logging;
+pub mod platform;
 pub mod sim;
 pub mod store;
 pub mod tail;

@@ -1,11 +1,12 @@
 //! `ki2 export`: the archive as Hive-partitioned Parquet.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{UsageError, load_day};
-use crate::archive::{Archive, Day, LayoutError};
+use super::{UsageError, discover, load_day};
+use crate::archive::{Day, LayoutError};
 use crate::cli::ExportArgs;
 use crate::config::Config;
 
@@ -19,17 +20,18 @@ pub fn run(config: &Config, args: ExportArgs) -> Result<ExitCode> {
         }
     };
     let (from, to) = (bound(&args.from, "from")?, bound(&args.to, "to")?);
-    let archive = Archive::discover(&args.root.root)?;
+    let archive = discover(&args.root.root)?;
     let days: Vec<Day> =
         archive.days.keys().copied().filter(|d| from.is_none_or(|f| *d >= f) && to.is_none_or(|t| *d <= t)).collect();
     if days.is_empty() {
         return Err(LayoutError::Empty(archive.root.clone()).into());
     }
     let mut failed = false;
+    let mut out = std::io::stdout().lock();
     for day in days {
         let store = load_day(&archive, day, config)?;
         let done = store.export_parquet(&args.out)?;
-        println!("{day}: {} files, {} rows", done.files.len(), done.rows);
+        writeln!(out, "{day}: {} files, {} rows", done.files.len(), done.rows)?;
         for e in store.errors() {
             eprintln!("ki2: {e}");
             failed = true;

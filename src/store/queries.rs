@@ -308,7 +308,7 @@ impl DayStore {
     /// The symbols the burst at `time` hit, as its file lists them.
     pub fn burst_symbols(&self, time: SecondOfDay) -> SymbolsState {
         if !self.symbol_files.contains(&time) {
-            let age = self.last_time.map_or(0, |t| t.secs().saturating_sub(time.secs()));
+            let age = self.last_time().map_or(0, |t| t.secs().saturating_sub(time.secs()));
             return if age > SYMBOLS_GRACE_S { SymbolsState::Missing } else { SymbolsState::Pending };
         }
         let ms = day_start_ms(self.day) + i64::from(time.secs()) * 1000;

@@ -57,4 +57,5 @@ pub const EDITOR_KEYS: &[KeyHelp] = &[
     k("x", "delete (press twice)"),
     k("s", "save to the rules file"),
     k("Esc", "close (changes stay in effect)"),
+    k("q", "quit (asks first while edits are unsaved)"),
 ];

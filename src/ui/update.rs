@@ -118,6 +118,10 @@ impl App {
                         None
                     }
                     Outcome::Save => Some(Effect::SaveRules(rules)),
+                    Outcome::Quit => {
+                        self.quit = true;
+                        None
+                    }
                     Outcome::Close => {
                         if ed.dirty {
                             self.say("rules changed and in effect, not saved (t, then s, saves them)");

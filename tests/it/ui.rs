@@ -637,3 +637,28 @@ fn s_lists_the_days_largest_counts_first_and_the_filter_applies() {
     assert_eq!(rows(&s)[..2], ["SPY        4947", "SPY        1178"], "{s}");
     assert!(!rows(&s)[2].contains("SPY"), "{s}");
 }
+
+#[test]
+fn q_with_unsaved_rule_edits_warns_first_and_quits_the_second_time() {
+    let (_d, mut clean) = app();
+    // Unchanged rules: q in the editor quits at once.
+    key(&mut clean, KeyCode::Char('t'));
+    key(&mut clean, KeyCode::Char('q'));
+    assert!(clean.should_quit());
+
+    let (_d, mut app) = app();
+    key(&mut app, KeyCode::Char('t'));
+    keys(&mut app, "3000");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(!app.should_quit(), "the edit would be lost without a word");
+    let shown = screen(&mut app, 160, 48);
+    assert!(shown.contains("unsaved rule edits: s saves, q again quits"), "{shown}");
+    assert!(shown.contains("Thresholds"), "the editor stays open:\n{shown}");
+    // Any other key first: the next q warns again.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(!app.should_quit());
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit());
+}

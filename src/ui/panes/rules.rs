@@ -65,6 +65,8 @@ pub struct RulesEditor {
     pub input: Option<Input>,
     pub picker: Option<Picker>,
     pub confirm_delete: bool,
+    /// `q` was pressed once with unsaved edits: the next `q` quits.
+    pub confirm_quit: bool,
     /// Changed since the last save.
     pub dirty: bool,
 }
@@ -75,6 +77,8 @@ pub enum Outcome {
     Changed(RuleSet),
     Save,
     Close,
+    /// `q`: leave ki2 (the editor asks first while edits are unsaved).
+    Quit,
     /// Something typed or asked for that cannot be done.
     Error(String),
     /// A question to the user (press x again...), shown but not as an error.
@@ -83,7 +87,15 @@ pub enum Outcome {
 
 impl Default for RulesEditor {
     fn default() -> Self {
-        RulesEditor { row: 0, col: 5, input: None, picker: None, confirm_delete: false, dirty: false }
+        RulesEditor {
+            row: 0,
+            col: 5,
+            input: None,
+            picker: None,
+            confirm_delete: false,
+            confirm_quit: false,
+            dirty: false,
+        }
     }
 }
 
@@ -100,9 +112,16 @@ impl RulesEditor {
             return self.picking(rules, key);
         }
         let confirm = std::mem::take(&mut self.confirm_delete);
+        let confirm_quit = std::mem::take(&mut self.confirm_quit);
         let n = rules.len();
         match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('t') => Outcome::Close,
+            KeyCode::Esc | KeyCode::Char('t') => Outcome::Close,
+            // Quitting would lose the edits without a word: the first `q` says so.
+            KeyCode::Char('q') if self.dirty && !confirm_quit => {
+                self.confirm_quit = true;
+                Outcome::Error("unsaved rule edits: s saves, q again quits".into())
+            }
+            KeyCode::Char('q') => Outcome::Quit,
             KeyCode::Up | KeyCode::Char('k') => {
                 self.row = self.row.saturating_sub(1);
                 Outcome::Nothing

@@ -6,8 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Paragraph;
 
 use super::app::App;
+use super::lists;
 use super::overlay::Overlay;
 use super::panes::{self, centered};
+use super::view::ListPane;
 
 /// Below this the panes cannot show a row; ki2 says so instead of drawing garbage.
 pub const MIN_WIDTH: u16 = 60;
@@ -41,37 +43,41 @@ pub fn draw(app: &mut App, f: &mut Frame) {
     let [programs, series, alerts] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(33), Constraint::Percentage(33)])
             .areas(bottom);
-    panes::quotes::draw(app, f, quotes);
-    panes::bursts::draw(app, f, bursts);
-    panes::symbols::draw(app, f, symbols);
-    panes::programs::draw(app, f, programs);
-    panes::series::draw(app, f, series);
-    panes::alerts::draw(app, f, alerts);
+    // The lists' heights as laid out now; then what each pane shows is gathered, and the panes
+    // only paint it.
+    for (pane, area) in [
+        (ListPane::Quotes, quotes),
+        (ListPane::Bursts, bursts),
+        (ListPane::Symbols, symbols),
+        (ListPane::Alerts, alerts),
+    ] {
+        app.view.lists[pane].height = panes::body_height(area);
+    }
+    let p = lists::prepare(&app.data, &mut app.view);
+    panes::quotes::draw(app, &p.quotes, f, quotes);
+    panes::bursts::draw(app, &p.bursts, p.has_cu, f, bursts);
+    panes::symbols::draw(app, p.hits_at, &p.hits, f, symbols);
+    panes::programs::draw(app, &p.programs, f, programs);
+    panes::series::draw(app, &p.s2, &p.s1, f, series);
+    panes::alerts::draw(app, &p.alerts, f, alerts);
     overlay(app, f, body);
 }
 
 fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let live = app.live_day();
-    match &mut app.overlay {
+    let sinks = matches!(app.view.overlay, Overlay::Sinks).then(|| app.sinks());
+    let (data, view) = (&app.data, &mut app.view);
+    match &mut view.overlay {
         Overlay::None => {}
         Overlay::Help(scroll) => panes::help::draw(scroll, theme, f, area),
-        Overlay::Sinks => panes::sinks::draw(&app.sinks(), theme, f, area),
-        Overlay::Days(p) => {
-            let shown = app.history.as_ref().unwrap_or(&app.live).day();
-            panes::days::draw(p, live, shown, theme, f, area)
-        }
-        Overlay::Malformed(nav) => {
-            let store = app.history.as_ref().unwrap_or(&app.live);
-            panes::malformed::draw(nav, store.malformed(), theme, f, area)
-        }
+        Overlay::Sinks => panes::sinks::draw(sinks.as_deref().unwrap_or_default(), theme, f, area),
+        Overlay::Days(p) => panes::days::draw(p, live, data.shown().day(), theme, f, area),
+        Overlay::Malformed(nav) => panes::malformed::draw(nav, data.shown().malformed(), theme, f, area),
         Overlay::Rules(ed) => {
             let r = centered(area, area.width.saturating_sub(4).max(60), area.height.saturating_sub(2));
-            panes::rules::draw(ed, app.alerting.rules(), theme, f, r)
+            panes::rules::draw(ed, data.alerting.rules(), theme, f, r)
         }
-        Overlay::Symbol(v) => {
-            let store = app.history.as_ref().unwrap_or(&app.live);
-            panes::symbol_view::draw(v, store, theme, f, area)
-        }
+        Overlay::Symbol(v) => panes::symbol_view::draw(v, data.shown().day(), theme, f, area),
     }
 }

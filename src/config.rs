@@ -26,6 +26,10 @@ pub struct Config {
     pub output_budget: u64,
     /// The zone whose date names the archive's days (`today`): New York unless set.
     pub market_zone: chrono_tz::Tz,
+    /// `[keys]`: actions bound to other keys (checked by the TUI's keymap at start).
+    pub keys: Vec<KeyBinding>,
+    /// `y` / `Y` copy to the clipboard with OSC 52 (`[screen] clipboard`).
+    pub clipboard: bool,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
 }
@@ -40,6 +44,8 @@ impl Default for Config {
             frame_interval: Duration::from_millis(100),
             output_budget: 24 * 1024,
             market_zone: crate::archive::day::MARKET_ZONE,
+            keys: Vec::new(),
+            clipboard: true,
             source: None,
         }
     }
@@ -57,6 +63,8 @@ struct ConfigFile {
     #[serde(default)]
     screen: ScreenSection,
     #[serde(default)]
+    keys: std::collections::BTreeMap<String, Spanned<KeySpec>>,
+    #[serde(default)]
     market: MarketSection,
 }
 
@@ -71,6 +79,24 @@ struct MarketSection {
 struct ScreenSection {
     frame_ms: Option<u64>,
     max_output_kbps: Option<u64>,
+    clipboard: Option<bool>,
+}
+
+/// `action = "key"` or `action = ["key", ...]` under `[keys]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum KeySpec {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// An action of the TUI bound to other keys in config.toml.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyBinding {
+    pub action: String,
+    pub keys: Vec<String>,
+    /// `line L, column C` in config.toml.
+    pub at: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -326,6 +352,19 @@ impl Config {
         if let Some(kb) = file.screen.max_output_kbps {
             c.output_budget = kb.saturating_mul(1024);
         }
+        c.clipboard = file.screen.clipboard.unwrap_or(true);
+        c.keys = file
+            .keys
+            .into_iter()
+            .map(|(action, spec)| {
+                let at = line_col(text, spec.span().start);
+                let keys = match spec.into_inner() {
+                    KeySpec::One(k) => vec![k],
+                    KeySpec::Many(v) => v,
+                };
+                KeyBinding { action, keys, at }
+            })
+            .collect();
         if let Some(name) = file.market.timezone {
             c.market_zone = name.parse().map_err(|_| {
                 format!("market.timezone = {name:?}: expected an IANA zone such as \"America/New_York\"")

@@ -6,6 +6,7 @@ pub mod export;
 pub mod frames;
 pub mod queries;
 pub mod stats;
+pub mod values;
 
 use std::collections::BTreeSet;
 

@@ -10,6 +10,7 @@ use crate::store::DayStore;
 use crate::tail::{TailEvent, TailMode};
 
 use super::data::{Data, HistoryDay};
+use super::keymap::Keymap;
 use super::lists;
 use super::overlay::Overlay;
 use super::theme::Theme;
@@ -36,6 +37,15 @@ pub struct App {
     pub(super) data: Data,
     pub(super) view: View,
     pub(super) status: Status,
+    pub(super) keys: Keymap,
+    /// Rules were edited and not saved (q asks first).
+    pub(super) rules_unsaved: bool,
+    /// `q` was pressed once with unsaved edits.
+    pub(super) quit_asked: bool,
+    /// Text for the clipboard (OSC 52), for the event loop to send.
+    pub(super) clipboard: Option<String>,
+    /// `y` / `Y` copy (`[screen] clipboard = false` turns them off).
+    pub(super) clipboard_on: bool,
     pub(super) bell_pending: bool,
     pub(super) quit: bool,
 }
@@ -80,6 +90,11 @@ impl App {
             data,
             view: View::default(),
             status: Status { caught_up, ..Status::default() },
+            keys: Keymap::default(),
+            rules_unsaved: false,
+            quit_asked: false,
+            clipboard: None,
+            clipboard_on: true,
             bell_pending: false,
             quit: false,
         }
@@ -102,6 +117,38 @@ impl App {
     pub fn with_delivery(mut self, delivery: Delivery) -> App {
         self.data.alerting.set_delivery(delivery);
         self
+    }
+
+    /// Keys as config.toml's `[keys]` binds them.
+    pub fn with_keys(mut self, keys: Keymap) -> App {
+        self.keys = keys;
+        self
+    }
+
+    /// `y` / `Y` put nothing on the clipboard (`[screen] clipboard = false`).
+    pub fn with_clipboard(mut self, on: bool) -> App {
+        self.clipboard_on = on;
+        self
+    }
+
+    /// The focused pane's selected row (`all`: the rows it shows) as CSV, for the clipboard.
+    pub(super) fn copy(&mut self, all: bool) {
+        if !self.clipboard_on {
+            self.say("copying is off ([screen] clipboard = false in config.toml)");
+            return;
+        }
+        match super::copy::csv(&self.data, &mut self.view, all) {
+            Some((text, what)) => {
+                self.say(format!("copied {what} to the clipboard ({} bytes, OSC 52)", text.len()));
+                self.clipboard = Some(text);
+            }
+            None => self.say("nothing to copy here: y copies the selected row of a list pane"),
+        }
+    }
+
+    /// Text to put on the terminal's clipboard, once.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.clipboard.take()
     }
 
     /// The sinks and what they did.

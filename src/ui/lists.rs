@@ -3,9 +3,11 @@
 //! Positions are places in a pane's list, 0 = oldest; the panes show them newest first.
 //! `prepare` gathers what one frame shows before anything is drawn: panes only paint it.
 
+use super::catch::{Catch, Histogram};
 use super::data::Data;
+use super::overlay::Overlay;
 use super::view::{Extents, ListPane, QuoteOrder, View};
-use crate::alerts::Alert;
+use crate::alerts::{Alert, Op, Value};
 use crate::archive::{BurstRow, SecondOfDay, SeriesRow, SymbolHit};
 use crate::store::queries::Series;
 use crate::store::{ProgramPoint, QuoteView, SymbolsState};
@@ -179,6 +181,12 @@ fn alert_list(data: &Data, view: &View) -> Vec<usize> {
     }
 }
 
+/// Places in the log of the alerts at these positions.
+pub fn alerts_at(data: &Data, view: &View, positions: &[usize]) -> Vec<usize> {
+    let l = alert_list(data, view);
+    positions.iter().filter_map(|&p| l.get(p).copied()).collect()
+}
+
 pub fn selected_alert<'a>(data: &'a Data, view: &View) -> Option<&'a Alert> {
     let l = alert_list(data, view);
     let pos = view.lists[ListPane::Alerts].nav.selected(l.len())?;
@@ -206,6 +214,54 @@ pub struct Prepared {
     pub programs: Vec<ProgramPoint>,
     pub s2: Vec<SeriesRow>,
     pub s1: Vec<SeriesRow>,
+    /// With the threshold editor open: what the selected rule's value catches.
+    pub catch: Option<CatchView>,
+}
+
+/// What the threshold editor's selected rule catches, ready to draw.
+pub struct CatchView {
+    pub rule: String,
+    pub today: usize,
+    pub recent: usize,
+    /// Rows with a value for the field.
+    pub rows: usize,
+    /// While a value is being changed: the value before, and how many more (or fewer) rows
+    /// the new one catches.
+    pub change: Option<(Value, i64)>,
+    pub histogram: Histogram,
+    pub op: Op,
+    pub value: Value,
+}
+
+/// Buckets of the editor's distribution.
+pub const BUCKETS: usize = 40;
+
+fn catch(data: &Data, view: &mut View) -> Option<CatchView> {
+    let Overlay::Rules(ed) = &mut view.overlay else { return None };
+    let rules = data.alerting.rules();
+    let row = ed.row.min(rules.len().checked_sub(1)?);
+    let rule = rules.rules().get(row)?.clone();
+    if ed.baseline.as_ref().is_none_or(|(r, _)| *r != row) {
+        ed.baseline = Some((row, rule.value));
+    }
+    let before = ed.baseline.map(|(_, v)| v);
+    let store = data.shown();
+    if !view.catch.as_ref().is_some_and(|c| c.fits(store, &rule)) {
+        view.catch = Catch::gather(store, &rule);
+    }
+    let c = view.catch.as_ref()?;
+    let (today, recent) = c.matches(rule.op, rule.value);
+    let change = before.filter(|b| *b != rule.value).map(|b| (b, today as i64 - c.matches(rule.op, b).0 as i64));
+    Some(CatchView {
+        rule: rule.name.clone(),
+        today,
+        recent,
+        rows: c.rows(),
+        change,
+        histogram: c.histogram(BUCKETS, rule.value),
+        op: rule.op,
+        value: rule.value,
+    })
 }
 
 fn shown<T>(view: &mut View, pane: ListPane, len: usize, at: impl FnOnce(&mut View, &[usize]) -> Vec<T>) -> Shown<T> {
@@ -235,7 +291,9 @@ pub fn prepare(data: &Data, view: &mut View) -> Prepared {
     let mut programs = store.programs();
     programs.truncate(e.bursts);
     let window = view.window_s();
+    let catch = catch(data, view);
     Prepared {
+        catch,
         quotes,
         bursts,
         has_cu: store.has_cu(),

@@ -8,6 +8,8 @@
 
 mod app;
 mod cache;
+mod catch;
+mod copy;
 mod data;
 mod draw;
 mod keymap;
@@ -24,6 +26,7 @@ mod update;
 mod view;
 
 pub use app::{App, AppOptions};
+pub use keymap::{Keymap, Rebind};
 pub use run::{Exit, Io, Pacing, apply, run};
 pub use theme::Theme;
 pub use update::Effect;

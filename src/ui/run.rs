@@ -103,6 +103,10 @@ where
             };
             next_frame = Instant::now() + pacing.min_frame.max(spend).min(Duration::from_secs(1));
         }
+        if let Some(text) = app.take_clipboard() {
+            let _ = term.backend_mut().write_all(super::copy::osc52(&text).as_bytes());
+            let _ = Write::flush(term.backend_mut());
+        }
         if app.take_bell() {
             let _ = term.backend_mut().write_all(b"\x07");
             let _ = Write::flush(term.backend_mut());

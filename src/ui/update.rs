@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::App;
+use super::keymap::Action;
 use super::lists;
 use super::nav::{ListNav, Move};
 use super::overlay::Overlay;
@@ -24,14 +25,23 @@ pub enum Effect {
     SaveRules(RuleSet),
 }
 
+/// What an overlay did with a key.
+enum Taken {
+    /// Used it; this is what follows.
+    Yes(Option<Effect>),
+    /// Not one of its keys: the main screen's keymap decides.
+    Pass,
+}
+
 impl App {
-    /// One key press. Returns what the event loop must do, if anything.
+    /// One key press. Returns what the event loop must do, if anything. The overlay on top
+    /// takes the keys it uses and passes the rest to the keymap, so a key (`q` above all)
+    /// means the same wherever it is pressed; Ctrl-C always quits.
     pub fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q'))
-        {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             self.quit = true;
             return None;
         }
@@ -39,96 +49,135 @@ impl App {
             self.filter_key(key);
             return None;
         }
-        match &mut self.view.overlay {
-            Overlay::None => self.main_key(key),
-            Overlay::Help(scroll) => {
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter => self.view.overlay = Overlay::None,
-                    KeyCode::Char('q') => self.quit = true,
-                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => *scroll = scroll.saturating_add(1),
-                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => *scroll = scroll.saturating_sub(1),
-                    _ => {}
-                }
-                None
-            }
-            Overlay::Days(p) => match key.code {
-                KeyCode::Esc | KeyCode::Char('d') => {
-                    self.view.overlay = Overlay::None;
+        let action = self.keys.action(key);
+        // Any other key between two `q`s: the next `q` asks again.
+        let asked = std::mem::take(&mut self.quit_asked);
+        match self.overlay_key(key) {
+            Taken::Yes(effect) => effect,
+            Taken::Pass => match action {
+                Some(Action::Quit) => {
+                    if self.rules_unsaved && !asked {
+                        self.quit_asked = true;
+                        self.complain("unsaved rule edits: t, then s, saves them; q again quits");
+                    } else {
+                        self.quit = true;
+                    }
                     None
+                }
+                Some(a) => self.act(a),
+                None => None,
+            },
+        }
+    }
+
+    fn overlay_key(&mut self, key: KeyEvent) -> Taken {
+        let nav_key = matches!(
+            key.code,
+            KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown | KeyCode::Home | KeyCode::End
+        ) || matches!(key.code, KeyCode::Char('j' | 'k' | 'g' | 'G'));
+        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+        let v = &mut self.view;
+        match &mut v.overlay {
+            Overlay::None => Taken::Pass,
+            Overlay::Help(scroll) => match key.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter if plain => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
+                }
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown if plain => {
+                    *scroll = scroll.saturating_add(1);
+                    Taken::Yes(None)
+                }
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp if plain => {
+                    *scroll = scroll.saturating_sub(1);
+                    Taken::Yes(None)
+                }
+                _ => Taken::Pass,
+            },
+            Overlay::Days(p) => match key.code {
+                KeyCode::Esc | KeyCode::Char('d') if plain => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
                 }
                 KeyCode::Enter => {
                     let day = p.selected();
-                    self.view.overlay = Overlay::None;
-                    let day = day?;
+                    v.overlay = Overlay::None;
+                    let Some(day) = day else { return Taken::Yes(None) };
                     if day == self.data.live.day() && self.opts.live {
                         self.show_live();
-                        None
+                        Taken::Yes(None)
                     } else {
                         self.status.loading = Some(day);
-                        Some(Effect::OpenDay(day))
+                        Taken::Yes(Some(Effect::OpenDay(day)))
                     }
                 }
-                _ => {
+                _ if nav_key && plain => {
                     let len = p.days.len();
                     move_nav(&mut p.nav, key.code, len, 10);
-                    None
+                    Taken::Yes(None)
                 }
+                _ => Taken::Pass,
             },
-            Overlay::Sinks => {
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('o') => self.view.overlay = Overlay::None,
-                    KeyCode::Char('q') => self.quit = true,
-                    _ => {}
+            Overlay::Sinks => match key.code {
+                KeyCode::Esc | KeyCode::Char('o') if plain => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
                 }
-                None
-            }
-            Overlay::Malformed(nav) => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Char('m') | KeyCode::Char('q')) {
-                    self.view.overlay = Overlay::None;
-                } else {
+                _ => Taken::Pass,
+            },
+            Overlay::Malformed(nav) => match key.code {
+                KeyCode::Esc | KeyCode::Char('m') if plain => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
+                }
+                _ if nav_key && plain => {
                     let len = self.data.shown().malformed().len();
                     move_nav(nav, key.code, len, 20);
+                    Taken::Yes(None)
                 }
-                None
-            }
-            Overlay::Symbol(v) => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Backspace) {
-                    self.view.overlay = Overlay::None;
-                } else if key.code == KeyCode::Char('q') {
-                    self.quit = true;
-                } else {
-                    let len = v.day.rows.len();
-                    move_nav(&mut v.nav, key.code, len, 20);
+                _ => Taken::Pass,
+            },
+            Overlay::Symbol(sv) => match key.code {
+                KeyCode::Esc | KeyCode::Backspace => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
                 }
-                None
-            }
+                _ if nav_key && plain => {
+                    let len = sv.day.rows.len();
+                    move_nav(&mut sv.nav, key.code, len, 20);
+                    Taken::Yes(None)
+                }
+                _ => Taken::Pass,
+            },
             Overlay::Rules(ed) => {
                 let rules = self.data.alerting.rules().clone();
                 match ed.key(&rules, key) {
-                    Outcome::Nothing => None,
+                    Outcome::Pass => Taken::Pass,
+                    Outcome::Nothing => Taken::Yes(None),
                     Outcome::Changed(r) => {
+                        self.rules_unsaved = true;
                         self.set_rules(r);
-                        None
+                        Taken::Yes(None)
                     }
                     Outcome::Error(e) => {
                         self.complain(e);
-                        None
+                        Taken::Yes(None)
                     }
                     Outcome::Prompt(p) => {
                         self.say(p);
-                        None
+                        Taken::Yes(None)
                     }
-                    Outcome::Save => Some(Effect::SaveRules(rules)),
+                    Outcome::Save => Taken::Yes(Some(Effect::SaveRules(rules))),
                     Outcome::Quit => {
                         self.quit = true;
-                        None
+                        Taken::Yes(None)
                     }
                     Outcome::Close => {
                         if ed.dirty {
                             self.say("rules changed and in effect, not saved (t, then s, saves them)");
                         }
                         self.view.overlay = Overlay::None;
-                        None
+                        Taken::Yes(None)
                     }
                 }
             }
@@ -139,7 +188,10 @@ impl App {
     pub fn rules_saved(&mut self, path: &std::path::Path) {
         if let Overlay::Rules(ed) = &mut self.view.overlay {
             ed.dirty = false;
+            // Saved: what the values catch is measured from here on.
+            ed.baseline = None;
         }
+        self.rules_unsaved = false;
         self.say(format!("rules saved to {}", path.display()));
     }
 
@@ -173,25 +225,25 @@ impl App {
         self.view.set_filter(text);
     }
 
-    fn main_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let back = key.modifiers.contains(KeyModifiers::SHIFT);
+    /// What an action does on the main screen.
+    fn act(&mut self, action: Action) -> Option<Effect> {
         let v = &mut self.view;
-        match key.code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Tab => v.focus = v.focus.next(back),
-            KeyCode::BackTab => v.focus = v.focus.next(true),
-            KeyCode::Left | KeyCode::Char('h') => v.focus = neighbour(v.focus, false),
-            KeyCode::Right | KeyCode::Char('l') => v.focus = neighbour(v.focus, true),
-            KeyCode::Up | KeyCode::Char('k') => self.move_sel(Move::Newer(1)),
-            KeyCode::Down | KeyCode::Char('j') => self.move_sel(Move::Older(1)),
-            KeyCode::PageUp => self.move_sel(Move::Newer(self.page())),
-            KeyCode::PageDown => self.move_sel(Move::Older(self.page())),
-            KeyCode::Home | KeyCode::Char('g') => self.move_sel(Move::Newest),
-            KeyCode::End | KeyCode::Char('G') => self.move_sel(Move::Oldest),
-            KeyCode::Enter => self.enter(),
-            KeyCode::Esc => self.escape(),
-            KeyCode::Char('/') => v.typing = true,
-            KeyCode::Char('f') => {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::NextPane => v.focus = v.focus.next(false),
+            Action::PrevPane => v.focus = v.focus.next(true),
+            Action::PaneLeft => v.focus = neighbour(v.focus, false),
+            Action::PaneRight => v.focus = neighbour(v.focus, true),
+            Action::Newer => self.move_sel(Move::Newer(1)),
+            Action::Older => self.move_sel(Move::Older(1)),
+            Action::PageNewer => self.move_sel(Move::Newer(self.page())),
+            Action::PageOlder => self.move_sel(Move::Older(self.page())),
+            Action::Newest => self.move_sel(Move::Newest),
+            Action::Oldest => self.move_sel(Move::Oldest),
+            Action::Enter => self.enter(),
+            Action::Back => self.escape(),
+            Action::Filter => v.typing = true,
+            Action::Follow => {
                 if let Some(pane) = v.focus.list() {
                     let nav = &mut v.lists[pane].nav;
                     nav.follow = !nav.follow;
@@ -200,11 +252,13 @@ impl App {
                 }
             }
             // `p` again: `take` has already unpaused.
-            KeyCode::Char('p') if v.frozen.take().is_none() => {
-                self.view.frozen = Some(lists::extents_now(&self.data));
-                self.status.unseen = 0;
+            Action::Pause => {
+                if v.frozen.take().is_none() {
+                    self.view.frozen = Some(lists::extents_now(&self.data));
+                    self.status.unseen = 0;
+                }
             }
-            KeyCode::Char('s') => {
+            Action::SortQuotes => {
                 v.quote_order = match v.quote_order {
                     QuoteOrder::Time => QuoteOrder::Count,
                     QuoteOrder::Count => QuoteOrder::Time,
@@ -212,31 +266,32 @@ impl App {
                 v.lists[ListPane::Quotes].nav = ListNav::default();
                 v.focus = Pane::Quotes;
             }
-            KeyCode::Char('n') => v.net = !v.net,
-            KeyCode::Char('z') | KeyCode::Char('+') | KeyCode::Char('=') | KeyCode::Char('-') => {
+            Action::Net => v.net = !v.net,
+            Action::Scale | Action::ScaleUp | Action::ScaleDown => {
                 let scale = match v.focus {
                     Pane::Programs => &mut v.programs_scale,
                     Pane::Series => &mut v.series_scale,
                     _ => return None,
                 };
-                match key.code {
-                    KeyCode::Char('z') => scale.toggle(),
-                    KeyCode::Char('-') => scale.step(false),
+                match action {
+                    Action::Scale => scale.toggle(),
+                    Action::ScaleDown => scale.step(false),
                     _ => scale.step(true),
                 }
             }
-            KeyCode::Char('[') => v.window = v.window.saturating_sub(1),
-            KeyCode::Char(']') => v.window = (v.window + 1).min(WINDOWS.len() - 1),
-            KeyCode::Char('b') => {
+            Action::Narrower => v.window = v.window.saturating_sub(1),
+            Action::Wider => v.window = (v.window + 1).min(WINDOWS.len() - 1),
+            Action::Bell => {
                 self.opts.bell = !self.opts.bell;
                 self.say(if self.opts.bell { "bell on new alerts" } else { "bell off" });
             }
-            KeyCode::Char('?') => v.overlay = Overlay::Help(0),
-            KeyCode::Char('m') => v.overlay = Overlay::Malformed(ListNav::default()),
-            KeyCode::Char('o') => v.overlay = Overlay::Sinks,
-            KeyCode::Char('t') => v.overlay = Overlay::Rules(Box::default()),
-            KeyCode::Char('d') => return Some(Effect::ListDays),
-            _ => {}
+            Action::Help => v.overlay = Overlay::Help(0),
+            Action::Malformed => v.overlay = Overlay::Malformed(ListNav::default()),
+            Action::Sinks => v.overlay = Overlay::Sinks,
+            Action::Rules => v.overlay = Overlay::Rules(Box::default()),
+            Action::Days => return Some(Effect::ListDays),
+            Action::Copy => self.copy(false),
+            Action::CopyTable => self.copy(true),
         }
         None
     }

@@ -2,6 +2,7 @@
 //! charts' settings, the overlay and the caches. Nothing here owns rows; `data.rs` does.
 
 use super::cache::Caches;
+use super::catch::Catch;
 use super::nav::ListNav;
 use super::overlay::Overlay;
 use super::scale::Scale;
@@ -127,6 +128,8 @@ pub struct View {
     pub window: usize,
     pub overlay: Overlay,
     pub caches: Caches,
+    /// The threshold editor's counts for its selected rule.
+    pub catch: Option<Catch>,
 }
 
 impl Default for View {
@@ -144,6 +147,7 @@ impl Default for View {
             window: 2,
             overlay: Overlay::None,
             caches: Caches::default(),
+            catch: None,
         }
     }
 }
@@ -174,6 +178,7 @@ impl View {
     pub fn new_day(&mut self) {
         self.frozen = None;
         self.caches = Caches::default();
+        self.catch = None;
         for p in ListPane::ALL {
             self.lists[p].nav = ListNav::default();
         }

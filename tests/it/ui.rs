@@ -133,7 +133,7 @@ fn help_lists_every_key_at_both_sizes() {
     let small = screen(&mut app, 80, 24);
     assert!(small.contains("j/↓ for more"), "{small}");
     insta::assert_snapshot!("help_80x24", small);
-    for _ in 0..10 {
+    for _ in 0..40 {
         key(&mut app, KeyCode::Char('j'));
     }
     let scrolled = screen(&mut app, 80, 24);
@@ -661,4 +661,55 @@ fn q_with_unsaved_rule_edits_warns_first_and_quits_the_second_time() {
     assert!(!app.should_quit());
     key(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit());
+}
+
+#[test]
+fn stepping_a_value_changes_its_count_its_marker_and_the_highlights_in_one_frame() {
+    let (_d, mut app) = app_with(Theme { color: true });
+    key(&mut app, KeyCode::Char('t'));
+    // One frame: the rows drawn on red in High Quote Counts, and the editor's catch panel.
+    let frame = |app: &mut App| -> (Vec<String>, String, usize) {
+        let mut t = terminal(160, 48);
+        t.draw(|f| app.render(f)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let mut red: Vec<String> = (0..48u16)
+            .filter(|&y| buf[(10, y)].bg == Color::Red)
+            .map(|y| (10..18).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim().to_owned())
+            .collect();
+        red.sort();
+        let text = t.backend().to_string();
+        let counts = text.lines().find(|l| l.contains("rows today")).unwrap_or_default().to_owned();
+        let marker = text.lines().find_map(|l| l.chars().position(|c| c == '▲')).unwrap_or(0);
+        (red, counts, marker)
+    };
+    let (red, counts, marker) = frame(&mut app);
+    assert_eq!(red, ["QQQ", "SPY"]);
+    assert!(counts.contains("2 of 7 rows today"), "{counts}");
+    // Five steps down: 2000 → 1500, which BRK.B's 1500 meets.
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('-'));
+    }
+    let (red2, counts2, marker2) = frame(&mut app);
+    assert_eq!(app.rules().rules()[0].value.to_string(), "1500");
+    assert_eq!(red2, ["BRK.B", "QQQ", "SPY"]);
+    assert!(counts2.contains("3 of 7 rows today") && counts2.contains("(+1 vs 2000)"), "{counts2}");
+    assert!(marker2 < marker, "the threshold's mark moved left: {marker} → {marker2}");
+    // Keys the editor does not use reach the screen behind it: / starts the filter.
+    key(&mut app, KeyCode::Char('/'));
+    assert!(screen(&mut app, 160, 48).contains("type a symbol"));
+}
+
+#[test]
+fn ctrl_letters_do_nothing_their_letter_does() {
+    let (_d, mut app) = app();
+    let ctrl = |app: &mut App, c: char| app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    assert_eq!(ctrl(&mut app, 'd'), None, "Ctrl-D is not d (the day picker)");
+    ctrl(&mut app, 's');
+    ctrl(&mut app, 'z');
+    let s = screen(&mut app, 160, 48);
+    assert!(!s.contains("largest") && !s.contains("hard max"), "{s}");
+    assert!(
+        app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)).is_some(),
+        "d still opens the day picker"
+    );
 }

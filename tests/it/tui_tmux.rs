@@ -693,3 +693,29 @@ fn wait(mut f: impl FnMut() -> bool) -> bool {
     }
     f()
 }
+
+#[test]
+fn ctrl_d_opens_no_day_picker_and_y_copies_the_selected_row_over_osc_52() {
+    let Some(w) = watching(160, 48) else { return };
+    let t = &w.t;
+    // tmux keeps what an application sends with OSC 52 as a paste buffer.
+    t.run(&["set-option", "-g", "set-clipboard", "on"]);
+    t.wait_tui("every pane", |s| shows_every_pane(s, &TITLES));
+    t.key("C-d");
+    let s = t.screen();
+    assert!(!s.contains("Pick a day") && !s.contains("Days"), "Ctrl-D opened the day picker:\n{}", frame(&s));
+    t.key("p");
+    let s = t.wait_tui("paused", |s| s.contains("PAUSED"));
+    let top = pane(&s, "High Quote Counts")[1].clone();
+    let fields: Vec<&str> = top.split_whitespace().collect();
+    t.type_text("y");
+    let s = t.wait_tui("the copy said", |s| s.contains("copied 1 row of High Quote Counts"));
+    let out = t.run(&["show-buffer"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.first().copied(), Some("time,symbol,num_quotes,num_trades,bbo,dollars,trade_size"), "{text:?}");
+    let row: Vec<&str> = lines.get(1).copied().unwrap_or_default().split(',').collect();
+    assert_eq!(&row[..4], &fields[..4], "the copied row is the selected one:\n{text}\n{}", frame(&s));
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0);
+}

@@ -249,7 +249,7 @@ fn catch(data: &Data, view: &mut View) -> Option<CatchView> {
     if !view.catch.as_ref().is_some_and(|c| c.fits(store, &rule)) {
         view.catch = Catch::gather(store, &rule);
     }
-    let c = view.catch.as_ref()?;
+    let c = view.catch.as_mut()?;
     let (today, recent) = c.matches(rule.op, rule.value);
     let change = before.filter(|b| *b != rule.value).map(|b| (b, today as i64 - c.matches(rule.op, b).0 as i64));
     Some(CatchView {
@@ -258,7 +258,7 @@ fn catch(data: &Data, view: &mut View) -> Option<CatchView> {
         recent,
         rows: c.rows(),
         change,
-        histogram: c.histogram(BUCKETS, rule.value),
+        histogram: c.histogram(rule.value),
         op: rule.op,
         value: rule.value,
     })

@@ -25,6 +25,9 @@ struct Key {
     symbols: Vec<String>,
 }
 
+/// A count asked for: the op and value, and the rows matched today and in the last 5 min.
+type Counted = (Op, Value, (usize, usize));
+
 pub struct Catch {
     key: Key,
     version: u64,
@@ -36,7 +39,7 @@ pub struct Catch {
     recent: Vec<f64>,
     histogram: Histogram,
     /// The last two counts asked for (the value shown, and the one before the edit).
-    last: [Option<(Op, Value, (usize, usize))>; 2],
+    last: [Option<Counted>; 2],
 }
 
 /// A label value as a number that orders as the rules order it (grades by severity; the
@@ -183,8 +186,8 @@ impl Histogram {
             };
         }
         let log = lo >= 0.0 && hi > 10.0 * lo.max(1.0) && matches!(kind, FieldType::Count | FieldType::Amount);
-        let (f, back): (fn(f64) -> f64, fn(f64) -> f64) =
-            if log { (|x| (x.max(0.0) + 1.0).ln(), |y| y.exp() - 1.0) } else { (|x| x, |y| y) };
+        type Map = fn(f64) -> f64;
+        let (f, back): (Map, Map) = if log { (|x| (x.max(0.0) + 1.0).ln(), |y| y.exp() - 1.0) } else { (|x| x, |y| y) };
         let (a, b) = (f(lo), f(hi));
         let span = (b - a).max(f64::EPSILON);
         let edges = (1..buckets).map(|i| back(a + span * i as f64 / buckets as f64)).collect();

@@ -713,3 +713,22 @@ fn ctrl_letters_do_nothing_their_letter_does() {
         "d still opens the day picker"
     );
 }
+
+#[test]
+fn live_alerts_while_an_earlier_day_is_shown_get_a_badge_until_the_live_day_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    write_day(dir.path());
+    let live_day = Day::parse_compact("20250715").unwrap();
+    let opts = AppOptions { live: true, ..options(Theme::mono()) };
+    let mut app = App::new(DayStore::new(live_day).unwrap(), opts, Evaluator::new(RuleSet::defaults()));
+    app.on_tail(TailEvent::CaughtUp { day: live_day });
+    app.show_history(day_data(dir.path()));
+    assert!(screen(&mut app, 160, 48).contains("HISTORY"));
+    app.on_tail(TailEvent::Rows { day: live_day, rows: quote("HOT1", 93000, 2500) });
+    app.on_tail(TailEvent::Rows { day: live_day, rows: quote("HOT2", 93001, 2600) });
+    let s = screen(&mut app, 160, 48);
+    assert!(s.lines().next().unwrap().contains("+2 live alerts"), "{s}");
+    app.show_live();
+    let s = screen(&mut app, 160, 48);
+    assert!(!s.contains("live alerts") && s.contains("HOT2"), "{s}");
+}

@@ -133,6 +133,17 @@ impl Drop for Follow {
     }
 }
 
+/// Appends `chunks` batches of `per` rows to `path`, one every 100 ms, on a thread.
+fn writer(path: PathBuf, chunks: u32, per: u32) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        for chunk in 0..chunks {
+            let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+            f.write_all(rows(chunk * per..(chunk + 1) * per).as_bytes()).unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    })
+}
+
 fn total(ids: &BTreeMap<String, usize>) -> usize {
     ids.values().sum()
 }
@@ -188,16 +199,7 @@ fn kill_9_during_a_fast_append_loses_no_alert() {
     let f = a.follow(DAY, None);
     std::thread::sleep(Duration::from_millis(500));
     // 2,000 rows a second for 3 s; ki2 killed half way and started again at once.
-    let writer = {
-        let path = a.hft1(DAY);
-        std::thread::spawn(move || {
-            for chunk in 0..30u32 {
-                let mut f = OpenOptions::new().append(true).open(&path).unwrap();
-                f.write_all(rows(chunk * 200..(chunk + 1) * 200).as_bytes()).unwrap();
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        })
-    };
+    let writer = writer(a.hft1(DAY), 30, 200);
     std::thread::sleep(Duration::from_millis(1500));
     f.kill9();
     let f = a.follow(DAY, None);
@@ -277,16 +279,7 @@ fn a_broker_down_for_10_s_gets_every_alert_once_it_is_back() {
     let f = a.follow(DAY, None);
     std::thread::sleep(Duration::from_millis(800));
     // 1,000 alerts a second for 14 s; the broker is away from the 2nd second to the 12th.
-    let writer = {
-        let path = a.hft1(DAY);
-        std::thread::spawn(move || {
-            for chunk in 0..140u32 {
-                let mut f = OpenOptions::new().append(true).open(&path).unwrap();
-                f.write_all(rows(chunk * 100..(chunk + 1) * 100).as_bytes()).unwrap();
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        })
-    };
+    let writer = writer(a.hft1(DAY), 140, 100);
     std::thread::sleep(Duration::from_secs(2));
     broker.down();
     std::thread::sleep(Duration::from_secs(5));

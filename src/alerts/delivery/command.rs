@@ -17,6 +17,18 @@ const AT_ONCE: usize = 8;
 /// A per-alert process that runs longer than this is left to finish on its own.
 const EACH_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The program with its input piped, its output discarded (`argv` is never empty: the config
+/// checks it).
+fn spawn(argv: &[String]) -> Result<Child, SendError> {
+    Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| SendError::Retry { message: format!("cannot start {:?}: {e}", argv[0]), after: None })
+}
+
 pub struct EachAlert {
     argv: Vec<String>,
 }
@@ -27,13 +39,7 @@ impl EachAlert {
     }
 
     fn start(&self, alert: &Alert) -> Result<Child, SendError> {
-        let mut child = Command::new(&self.argv[0])
-            .args(&self.argv[1..])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| SendError::Retry { message: format!("cannot start {:?}: {e}", self.argv[0]), after: None })?;
+        let mut child = spawn(&self.argv)?;
         if let Some(mut stdin) = child.stdin.take() {
             let mut payload = alert.to_json();
             payload.push('\n');
@@ -104,16 +110,7 @@ impl Stream {
             self.child = None;
         }
         if self.child.is_none() {
-            let mut child = Command::new(&self.argv[0])
-                .args(&self.argv[1..])
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .map_err(|e| SendError::Retry {
-                    message: format!("cannot start {:?}: {e}", self.argv[0]),
-                    after: None,
-                })?;
+            let mut child = spawn(&self.argv)?;
             let stdin = child
                 .stdin
                 .take()

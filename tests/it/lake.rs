@@ -1,0 +1,184 @@
+//! The lake (`ki2 export --follow`): rows land in Parquet within seconds, exactly once,
+//! through restarts, `kill -9`, compaction, rewrites and a lake that cannot be written for a
+//! while. Readers are python polars and DuckDB, globbing `L/<kind>/**/*.parquet`.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const DAY: &str = "20250714";
+
+/// Whether python polars and DuckDB are there; without them the test fails, unless
+/// `KI2_ALLOW_SKIP=1` (then it is skipped, saying so).
+fn python_readers() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import polars, duckdb"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var("KI2_ALLOW_SKIP").as_deref() == Ok("1"),
+            "the lake tests read the lake with python polars and DuckDB: `pip install polars duckdb` \
+             (or set KI2_ALLOW_SKIP=1 to skip them)"
+        );
+        eprintln!("skipped: python3 cannot import polars and duckdb (KI2_ALLOW_SKIP=1)");
+    }
+    ok
+}
+
+fn reader_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lake_reader.py")
+}
+
+fn now_s() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
+}
+
+fn hhmmss(secs: u32) -> u32 {
+    (secs / 3600) * 10_000 + (secs / 60 % 60) * 100 + secs % 60
+}
+
+/// hft1 row `seq`: NumQuotes carries its identity; every 7th has no Dollars (kept, as null).
+fn quote(seq: u32) -> String {
+    let dollars = if seq % 7 == 3 { String::new() } else { (seq * 10).to_string() };
+    format!("S{:03},0,{},{seq},5,7,{dollars},\r\n", seq % 389, hhmmss(34_200 + seq / 200))
+}
+
+fn hft1(root: &Path) -> PathBuf {
+    root.join(format!("Data/{DAY}_hft1.csv"))
+}
+
+/// Appends hft1 rows `from..to` at `rate` rows/s, in pieces cut anywhere, a malformed line
+/// every 1,000 rows. Returns (Unix time, rows written by then) after every write.
+fn write_quotes(path: &Path, from: u32, to: u32, rate: f64) -> Vec<(f64, u32)> {
+    let mut f = OpenOptions::new().create(true).append(true).open(path).unwrap();
+    let start = Instant::now();
+    let mut next = from;
+    let mut log = Vec::new();
+    while next < to {
+        let due = (from + (start.elapsed().as_secs_f64() * rate) as u32).min(to);
+        let mut text = String::new();
+        while next < due {
+            text.push_str(&quote(next));
+            next += 1;
+            if next % 1000 == 0 {
+                text.push_str("BAD,0,93000,x,1,1,1,\r\n");
+            }
+        }
+        f.write_all(text.as_bytes()).unwrap();
+        f.flush().unwrap();
+        log.push((now_s(), next - from));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    log
+}
+
+/// `ki2 export --follow` on `root` into `lake`, config `flush_s`, hidden `--compact-parts`.
+fn follow(root: &Path, lake: &Path, flush_s: f64, compact_parts: usize) -> Child {
+    let cfg = root.join("cfg");
+    fs::create_dir_all(&cfg).unwrap();
+    fs::write(cfg.join("config.toml"), format!("[lake]\nflush_s = {flush_s}\n")).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_ki2"))
+        .args(["export", "--follow", "--root", root.to_str().unwrap(), "--out", lake.to_str().unwrap()])
+        .args(["--compact-parts", &compact_parts.to_string()])
+        .env("KI2_CONFIG_DIR", &cfg)
+        .env("KI2_DATA_DIR", root.join("data"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn stop(mut child: Child) -> String {
+    let pid = child.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "export --follow after SIGTERM: {err}");
+    err
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Read {
+    t0: f64,
+    t1: f64,
+    polars: Option<u64>,
+    polars_distinct: serde_json::Value,
+    duckdb: Option<u64>,
+    duckdb_distinct: serde_json::Value,
+    retries: u32,
+}
+
+/// Starts the python reader loop over `lake/<kind>`.
+fn reader(lake: &Path, kind: &str, seconds: f64, interval: f64) -> Child {
+    Command::new("python3")
+        .arg(reader_script())
+        .args(["loop", lake.to_str().unwrap(), kind, &seconds.to_string(), &interval.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn reads(child: Child) -> Vec<Read> {
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "reader: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// Rows written by Unix time `t`, per the writer's log.
+fn written_by(log: &[(f64, u32)], before: u32, t: f64) -> u64 {
+    u64::from(before + log.iter().take_while(|(at, _)| *at <= t).last().map_or(0, |(_, n)| *n))
+}
+
+/// Every read: no duplicate, never fewer rows than the read before, never more than written.
+fn check_reads(reads: &[Read], log: &[(f64, u32)], before: u32) {
+    assert!(reads.len() >= 5, "only {} reads", reads.len());
+    let mut last = (0, 0);
+    for r in reads {
+        let (p, d) = (
+            r.polars.unwrap_or_else(|| panic!("polars failed: {r:?}")),
+            r.duckdb.unwrap_or_else(|| panic!("duckdb failed: {r:?}")),
+        );
+        assert_eq!(r.polars_distinct.as_u64(), Some(p), "duplicates seen by polars: {r:?}");
+        assert_eq!(r.duckdb_distinct.as_u64(), Some(d), "duplicates seen by DuckDB: {r:?}");
+        assert!(p >= last.0 && d >= last.1, "rows went down: {last:?} then {r:?}");
+        let max = written_by(log, before, r.t1);
+        assert!(p <= max && d <= max, "more rows than written ({max}): {r:?}");
+        last = (p, d);
+    }
+}
+
+#[test]
+fn two_thousand_rows_a_second_reach_polars_and_duckdb_within_flush_s_without_a_duplicate() {
+    if !python_readers() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
+    fs::create_dir_all(root.join("Data")).unwrap();
+    let before = 500;
+    fs::write(hft1(&root), (0..before).map(quote).collect::<String>()).unwrap();
+    let flush_s = 2.0;
+    let child = follow(&root, &out, flush_s, 64);
+    let readers = reader(&out, "hft1", 15.0, 0.5);
+    std::thread::sleep(Duration::from_millis(500));
+    let log = write_quotes(&hft1(&root), before, before + 20_000, 2_000.0);
+    let end = log.last().map_or(0.0, |(t, _)| *t);
+    let reads = reads(readers);
+    let stderr = stop(child);
+    check_reads(&reads, &log, before);
+    let total = u64::from(before + 20_000);
+    let first_complete = reads.iter().find(|r| r.polars == Some(total) && r.duckdb == Some(total));
+    let first_complete =
+        first_complete.unwrap_or_else(|| panic!("never all {total} rows: {:?}\n{stderr}", reads.last()));
+    assert!(
+        first_complete.t1 - end <= flush_s + 1.0,
+        "all rows readable {:.2} s after the writer's end",
+        first_complete.t1 - end
+    );
+    assert!(stderr.contains("20 malformed rows skipped"), "{stderr}");
+}

@@ -182,3 +182,183 @@ fn two_thousand_rows_a_second_reach_polars_and_duckdb_within_flush_s_without_a_d
     );
     assert!(stderr.contains("20 malformed rows skipped"), "{stderr}");
 }
+
+/// Writes a day of all five kinds for `seconds`: 1,000 hft1 rows/s, one market second of
+/// hft2/hft3 every 100 ms, a burst every 500 ms with its symbols file just after (the 4th
+/// burst's file never comes, the 6th is a header only). Returns the hft1 rows written.
+fn write_day(root: &Path, seconds: f64) -> u32 {
+    for d in ["Data", "Data_Burst", "Data_Burst_Symbols"] {
+        fs::create_dir_all(root.join(d)).unwrap();
+    }
+    let open = |p: PathBuf| OpenOptions::new().create(true).append(true).open(p).unwrap();
+    let mut q = open(hft1(root));
+    let mut s2 = open(root.join(format!("Data/{DAY}_hft2.csv")));
+    let mut s1 = open(root.join(format!("Data/{DAY}_hft3.csv")));
+    let mut bursts = open(root.join(format!("Data_Burst/{DAY}.csv")));
+    let start = Instant::now();
+    let (mut seq, mut second, mut burst) = (0u32, 0u32, 0u32);
+    let (mut cb, mut cs) = (0, 0);
+    while start.elapsed().as_secs_f64() < seconds {
+        let due = (start.elapsed().as_secs_f64() * 1000.0) as u32;
+        let text: String = (seq..due).map(quote).collect();
+        seq = seq.max(due);
+        q.write_all(text.as_bytes()).unwrap();
+        while second < (start.elapsed().as_secs_f64() * 10.0) as u32 {
+            let t = hhmmss(34_200 + second);
+            s2.write_all(format!("{t},{}\r\n", second % 50).as_bytes()).unwrap();
+            s1.write_all(format!("{t},{}\r\n", second % 30 + 1).as_bytes()).unwrap();
+            if second % 5 == 4 {
+                let prog = burst % 3;
+                cb += u32::from(prog == 1);
+                cs += u32::from(prog == 0);
+                let line = format!(
+                    "{t},{},{prog},{},{},{},{},{cb},{cs}\r\n",
+                    burst % 3 + 1,
+                    burst % 2,
+                    100 + burst,
+                    50 + burst,
+                    burst + 1
+                );
+                bursts.write_all(line.as_bytes()).unwrap();
+                bursts.flush().unwrap();
+                let mut hits = String::from("Symbol,NumTrades,NumQuotes,BBO\r\n");
+                if burst != 5 {
+                    for i in 0..3 {
+                        hits.push_str(&format!("H{i}{burst},{},{},{}\r\n", i + burst, 10 * i + 1, burst % 7));
+                    }
+                }
+                if burst != 3 {
+                    fs::write(root.join(format!("Data_Burst_Symbols/Burst_{DAY}_{t:06}.csv")), hits).unwrap();
+                }
+                burst += 1;
+            }
+            second += 1;
+        }
+        for f in [&mut q, &mut s2, &mut s1] {
+            f.flush().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    seq
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Compared {
+    lake: Option<u64>,
+    export: Option<u64>,
+    equal: bool,
+    schema_equal: bool,
+}
+
+fn compare(lake: &Path, export: &Path) -> std::collections::BTreeMap<String, Compared> {
+    let out = Command::new("python3")
+        .arg(reader_script())
+        .args(["compare", lake.to_str().unwrap(), export.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "compare: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn kill_9(mut child: Child) {
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn kill_9_at_random_moments_then_restart_leaves_the_lake_equal_to_a_plain_export() {
+    if !python_readers() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out, export) = (dir.path().join("archive"), dir.path().join("lake"), dir.path().join("export"));
+    let seed = fastrand::u64(..);
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let writer = {
+        let root = root.clone();
+        std::thread::spawn(move || write_day(&root, 8.0))
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    // Short flushes and compaction every 3 parts: a kill often lands in a write or a swap.
+    let mut child = follow(&root, &out, 0.3, 3);
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(rng.u64(700..2_200)));
+        kill_9(child);
+        child = follow(&root, &out, 0.3, 3);
+    }
+    let rows = writer.join().unwrap();
+    std::thread::sleep(Duration::from_millis(1_500));
+    let stderr = stop(child);
+    let (code, _, err) = crate::support::ki2(&[
+        "export",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        export.to_str().unwrap(),
+        "--from",
+        DAY,
+        "--to",
+        DAY,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let cmp = compare(&out, &export);
+    assert_eq!(cmp["hft1"].export, Some(u64::from(rows)), "seed {seed}");
+    for (kind, c) in &cmp {
+        assert!(
+            c.equal && c.schema_equal,
+            "seed {seed}: {kind}: lake {:?} rows, export {:?} rows, equal {}, same schema {}\n{stderr}",
+            c.lake,
+            c.export,
+            c.equal,
+            c.schema_equal
+        );
+    }
+}
+
+fn parquet_files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    v.retain(|n| n.ends_with(".parquet"));
+    v.sort();
+    v
+}
+
+#[test]
+fn compaction_under_looping_readers_never_shows_a_row_twice_or_misses_one() {
+    if !python_readers() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
+    fs::create_dir_all(root.join("Data")).unwrap();
+    let before = 500;
+    fs::write(hft1(&root), (0..before).map(quote).collect::<String>()).unwrap();
+    // Parts every 0.3 s and a compaction every 3 parts: about two swaps a second.
+    let child = follow(&root, &out, 0.3, 3);
+    let readers = reader(&out, "hft1", 12.0, 0.1);
+    std::thread::sleep(Duration::from_millis(500));
+    let mut log = write_quotes(&hft1(&root), before, before + 16_000, 2_000.0);
+    // The next day begins: the day that ended is compacted to one file while readers read.
+    std::thread::sleep(Duration::from_millis(1_000));
+    let next = root.join("Data/20250715_hft1.csv");
+    fs::write(&next, (0..10).map(quote).collect::<String>()).unwrap();
+    log.push((now_s(), 16_010));
+    let reads = reads(readers);
+    let stderr = stop(child);
+    check_reads(&reads, &log, before);
+    let total = u64::from(before + 16_010);
+    assert_eq!(reads.last().and_then(|r| r.polars), Some(total), "{stderr}");
+    assert_eq!(reads.last().and_then(|r| r.duckdb), Some(total), "{stderr}");
+    let compactions: u64 = stderr
+        .split(" compactions")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(compactions >= 5, "only {compactions} compactions: {stderr}");
+    let ended = parquet_files(&out.join(format!("hft1/date=2025-07-14")));
+    assert_eq!(ended.len(), 1, "the ended day is one file: {ended:?}");
+    let retries: u32 = reads.iter().map(|r| r.retries).sum();
+    eprintln!("{} reads, {retries} retried after a swap, {compactions} compactions", reads.len());
+}

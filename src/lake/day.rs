@@ -191,7 +191,14 @@ impl DayLake {
                 Some(if *kind == Kind::Bursts { at + wait.min(BURST_WAIT) } else { at + wait })
             })
             .min();
-        drop.into_iter().chain(oldest).min()
+        // A file being checked again that went quiet short of the lake's rows (see `flush`).
+        let quiet = self
+            .sources
+            .values()
+            .filter(|s| self.caught_up && s.checking() && s.seen() > 0)
+            .filter_map(|s| s.last_rows.map(|t| t + self.settings.flush * 2))
+            .min();
+        drop.into_iter().chain(oldest).chain(quiet).min()
     }
 
     /// Writes every row that may be written now, then compacts what needs it. Rows written

@@ -247,10 +247,10 @@ pub fn clean_work(out: &Path) {
     let Ok(listing) = fs::read_dir(&work) else { return };
     for entry in listing.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("next-") || name.starts_with("old-") {
-            if let Err(e) = fs::remove_dir_all(entry.path()) {
-                tracing::warn!(path = %entry.path().display(), "cannot remove: {e}");
-            }
+        if (name.starts_with("next-") || name.starts_with("old-"))
+            && let Err(e) = fs::remove_dir_all(entry.path())
+        {
+            tracing::warn!(path = %entry.path().display(), "cannot remove: {e}");
         }
     }
 }

@@ -27,6 +27,9 @@ pub struct Mark {
 /// The fingerprint chain of no rows.
 pub const SEED: u64 = 0;
 
+/// One source file's checkpoints (`None`: the day's single file of the kind).
+pub type SourceMarks = (Option<SecondOfDay>, Vec<Mark>);
+
 pub const GEN_FILE: &str = ".ki2-lake.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +87,7 @@ pub struct GenFile {
 }
 
 impl GenFile {
-    pub fn marks(&self) -> Result<Vec<(Option<SecondOfDay>, Vec<Mark>)>, String> {
+    pub fn marks(&self) -> Result<Vec<SourceMarks>, String> {
         self.sources
             .iter()
             .map(|(label, marks)| {

@@ -198,6 +198,8 @@ impl Lake {
     /// and deletes old generations.
     fn tick(&mut self, now: Instant, force: bool) {
         if self.retry_at.is_some_and(|t| t > now) && !force {
+            let pending = self.pending() as u64;
+            self.set(|s| s.rows_pending = pending);
             self.retire(now);
             return;
         }

@@ -93,6 +93,11 @@ impl Source {
         &self.pending_at
     }
 
+    /// Rows of the current pass so far.
+    pub fn seen(&self) -> u64 {
+        self.seen
+    }
+
     /// The current pass is still comparing rows with what the lake holds.
     pub fn checking(&self) -> bool {
         self.verified < self.marks.len()
@@ -100,6 +105,7 @@ impl Source {
 
     /// The file was started over: its rows come again from the first.
     pub fn restart(&mut self) {
+        self.last_rows = None;
         self.seen = 0;
         self.chain = SEED;
         self.verified = 0;

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use ki2::archive::{ColumnOrder, Day};
+use ki2::lake::{self, LakeOptions};
+
 const DAY: &str = "20250714";
 
 /// Whether python polars and DuckDB are there; without them the test fails, unless
@@ -64,7 +67,7 @@ fn write_quotes(path: &Path, from: u32, to: u32, rate: f64) -> Vec<(f64, u32)> {
         while next < due {
             text.push_str(&quote(next));
             next += 1;
-            if next % 1000 == 0 {
+            if next.is_multiple_of(1000) {
                 text.push_str("BAD,0,93000,x,1,1,1,\r\n");
             }
         }
@@ -92,7 +95,7 @@ fn follow(root: &Path, lake: &Path, flush_s: f64, compact_parts: usize) -> Child
         .unwrap()
 }
 
-fn stop(mut child: Child) -> String {
+fn stop(child: Child) -> String {
     let pid = child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     let out = child.wait_with_output().unwrap();
@@ -103,7 +106,6 @@ fn stop(mut child: Child) -> String {
 
 #[derive(Debug, serde::Deserialize)]
 struct Read {
-    t0: f64,
     t1: f64,
     polars: Option<u64>,
     polars_distinct: serde_json::Value,
@@ -357,8 +359,114 @@ fn compaction_under_looping_readers_never_shows_a_row_twice_or_misses_one() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     assert!(compactions >= 5, "only {compactions} compactions: {stderr}");
-    let ended = parquet_files(&out.join(format!("hft1/date=2025-07-14")));
+    let ended = parquet_files(&out.join("hft1/date=2025-07-14"));
     assert_eq!(ended.len(), 1, "the ended day is one file: {ended:?}");
     let retries: u32 = reads.iter().map(|r| r.retries).sum();
     eprintln!("{} reads, {retries} retried after a swap, {compactions} compactions", reads.len());
+}
+
+fn lake_opts(root: &Path, out: &Path, flush: Duration) -> LakeOptions {
+    LakeOptions {
+        root: root.to_path_buf(),
+        out: out.to_path_buf(),
+        day: Day::parse_compact(DAY).unwrap(),
+        follow_days: false,
+        poll_only: false,
+        poll_interval: Duration::from_millis(50),
+        columns: ColumnOrder::default(),
+        flush,
+        compact_parts: 64,
+    }
+}
+
+/// Rows of the visible folder, read with polars (the Rust crate ki2 is built on).
+fn lake_rows(dir: &Path) -> Vec<u32> {
+    use polars::prelude::{ParquetReader, SerReader};
+    let mut values = Vec::new();
+    for name in parquet_files(dir) {
+        let df = ParquetReader::new(fs::File::open(dir.join(name)).unwrap()).finish().unwrap();
+        let col = df.column("value").unwrap().u32().unwrap().clone();
+        values.extend(col.into_no_null_iter());
+    }
+    values
+}
+
+fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}: not within {timeout:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// hft2/hft3 rows `rows`, one a second from 09:30:00; row `i` holds `value(i)`.
+fn series(rows: std::ops::Range<u32>, value: impl Fn(u32) -> u32) -> String {
+    rows.map(|i| format!("{},{}\r\n", hhmmss(34_200 + i), value(i))).collect()
+}
+
+fn same(i: u32) -> u32 {
+    i
+}
+
+#[test]
+fn a_lake_that_cannot_be_written_says_so_keeps_the_rows_and_catches_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
+    let hft3 = root.join(format!("Data/{DAY}_hft3.csv"));
+    fs::create_dir_all(hft3.parent().unwrap()).unwrap();
+    let handle = lake::spawn(lake_opts(&root, &out, Duration::from_millis(200))).unwrap();
+    wait_for("caught up", Duration::from_secs(10), || handle.status().caught_up);
+    // Disk full or a folder made read-only, while running: here a file where the kind's
+    // folder should be, so that every write fails whoever runs the test (root ignores
+    // permissions).
+    fs::write(out.join("hft3"), "in the way").unwrap();
+    fs::write(&hft3, series(0..100, same)).unwrap();
+    wait_for("the error in the status", Duration::from_secs(10), || handle.status().error.is_some());
+    let status = handle.status();
+    let error = status.error.clone().unwrap_or_default();
+    assert!(error.contains(&out.join("hft3").display().to_string()), "{error}");
+    assert_eq!((status.rows_written, status.rows_pending), (0, 100));
+    assert!(handle.status().line().starts_with("lake: cannot create"), "{}", handle.status().line());
+    // Tailing goes on meanwhile.
+    OpenOptions::new().append(true).open(&hft3).unwrap().write_all(series(100..150, same).as_bytes()).unwrap();
+    wait_for("the rows appended meanwhile", Duration::from_secs(10), || handle.status().rows_pending == 150);
+    fs::remove_file(out.join("hft3")).unwrap();
+    let folder = out.join("hft3/date=2025-07-14");
+    wait_for("the lake catching up", Duration::from_secs(30), || lake_rows(&folder).len() == 150);
+    let status = handle.stop();
+    assert_eq!((status.rows_written, status.rows_pending, status.error), (150, 0, None));
+    assert_eq!(lake_rows(&folder), (0..150).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_rewritten_file_replaces_only_what_changed_and_a_restart_resumes_without_repeats() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
+    let hft3 = root.join(format!("Data/{DAY}_hft3.csv"));
+    fs::create_dir_all(hft3.parent().unwrap()).unwrap();
+    let folder = out.join("hft3/date=2025-07-14");
+    let flush = Duration::from_millis(200);
+    fs::write(&hft3, series(0..100, same)).unwrap();
+    let handle = lake::spawn(lake_opts(&root, &out, flush)).unwrap();
+    wait_for("the first rows", Duration::from_secs(10), || lake_rows(&folder).len() == 100);
+    OpenOptions::new().append(true).open(&hft3).unwrap().write_all(series(100..120, same).as_bytes()).unwrap();
+    wait_for("the appended rows", Duration::from_secs(10), || lake_rows(&folder).len() == 120);
+    // Rewritten with the same rows and more: nothing twice.
+    fs::write(&hft3, series(0..130, same)).unwrap();
+    wait_for("the rows past the old end", Duration::from_secs(10), || lake_rows(&folder).len() == 130);
+    assert_eq!(lake_rows(&folder), (0..130).collect::<Vec<_>>());
+    // Rewritten with row 110 changed: rows from the part holding it are replaced.
+    let changed_value = |i| if i == 110 { 9_999 } else { i };
+    let changed = || (0..125).map(changed_value);
+    fs::write(&hft3, series(0..125, changed_value)).unwrap();
+    wait_for("the changed rows", Duration::from_secs(10), || lake_rows(&folder) == changed().collect::<Vec<_>>());
+    let status = handle.stop();
+    assert_eq!(status.rows_pending, 0);
+    // A restart finds the lake as it left it: no row written again.
+    let handle = lake::spawn(lake_opts(&root, &out, flush)).unwrap();
+    wait_for("caught up", Duration::from_secs(10), || handle.status().caught_up);
+    std::thread::sleep(flush * 3);
+    let status = handle.stop();
+    assert_eq!((status.rows_written, status.error), (0, None));
+    assert_eq!(lake_rows(&folder), changed().collect::<Vec<_>>());
 }

@@ -1,7 +1,9 @@
 //! One day of the lake: the source files' rows coming in, parts going out, compaction.
 //!
 //! Bursts wait for their symbols: a burst row is written once its symbols file has come, or
-//! `BURST_WAIT` after it came, or when the day closes, so that its `symbols` column is
+//! `BURST_WAIT` after it came (in wall time, or in market time once the tailer has caught up:
+//! a day read after the fact must not wait a minute for files that never come), or when the
+//! day closes, so that its `symbols` column is
 //! usually complete in the live parts. The `burst_symbols` kind is the source of truth; a
 //! burst written before its late file has `symbols` null until the next compaction, which
 //! rebuilds the bursts from the rows and symbol files received.
@@ -50,6 +52,8 @@ pub struct DayLake {
     /// bursts' `symbols` column is built from.
     bursts: Vec<BurstRow>,
     hits: Hits,
+    /// The latest market time of any row: how old a burst is, in market time.
+    latest: u32,
     settings: Settings,
     /// The tailer has sent everything the day held when it started.
     caught_up: bool,
@@ -70,6 +74,7 @@ impl DayLake {
             sources: BTreeMap::new(),
             bursts: Vec::new(),
             hits: Hits::new(),
+            latest: 0,
             settings,
             caught_up: false,
             closing: false,
@@ -90,6 +95,7 @@ impl DayLake {
 
     pub fn admit(&mut self, rows: Rows, now: Instant) -> Admitted {
         let kind = rows.kind();
+        self.latest = self.latest.max(latest_time(&rows));
         let burst = match &rows {
             Rows::Bursts(v) => {
                 self.bursts.extend(v.iter().cloned());
@@ -186,9 +192,12 @@ impl DayLake {
         let oldest = self
             .sources
             .iter()
-            .filter_map(|((kind, _), s)| {
+            .filter_map(|(key, s)| {
                 let at = s.oldest_pending()?;
-                Some(if *kind == Kind::Bursts { at + wait.min(BURST_WAIT) } else { at + wait })
+                // A burst waiting for its symbols is due when it may go without them; the
+                // symbols file's own rows make a flush due before that.
+                let held = key.0 == Kind::Bursts && self.releasable(*key, Instant::now(), false) == 0;
+                Some(if held { at + BURST_WAIT } else { at + wait })
             })
             .min();
         // A file being checked again that went quiet short of the lake's rows (see `flush`).
@@ -238,9 +247,14 @@ impl DayLake {
             return s.pending_len();
         }
         let Rows::Bursts(rows) = s.pending() else { return 0 };
+        let wait = BURST_WAIT.as_secs() as u32;
         rows.iter()
             .zip(s.pending_arrivals())
-            .take_while(|(r, at)| self.hits.contains_key(&r.time) || now.duration_since(**at) >= BURST_WAIT)
+            .take_while(|(r, at)| {
+                self.hits.contains_key(&r.time)
+                    || now.duration_since(**at) >= BURST_WAIT
+                    || (self.caught_up && self.latest >= r.time.secs() + wait)
+            })
             .count()
     }
 
@@ -363,6 +377,16 @@ impl DayLake {
             .collect();
         df.filter(&mask.into_iter().collect::<BooleanChunked>()).map_err(|e| anyhow::anyhow!("burst_symbols: {e}"))
     }
+}
+
+fn latest_time(rows: &Rows) -> u32 {
+    let last = match rows {
+        Rows::Quotes(q) => q.time.last().copied(),
+        Rows::S1(v) | Rows::S2(v) => v.last().map(|r| r.time),
+        Rows::Bursts(v) => v.last().map(|r| r.time),
+        Rows::BurstSymbols { .. } => None,
+    };
+    last.map_or(0, |t| t.secs())
 }
 
 /// Rows may wait this much less than `flush` for company: the tailer's own delay and the

@@ -207,7 +207,8 @@ impl Lake {
         let mut wrote = false;
         let started = Instant::now();
         for d in self.days.values_mut() {
-            let due = force || d.pending_rows() >= FLUSH_ROWS || d.due().is_some_and(|t| t <= now);
+            // `due` may say "now", which is later than `now`.
+            let due = force || d.pending_rows() >= FLUSH_ROWS || d.due().is_some_and(|t| t <= Instant::now());
             if !due {
                 continue;
             }

@@ -470,3 +470,26 @@ fn a_rewritten_file_replaces_only_what_changed_and_a_restart_resumes_without_rep
     assert_eq!((status.rows_written, status.error), (0, None));
     assert_eq!(lake_rows(&folder), changed().collect::<Vec<_>>());
 }
+
+#[test]
+fn a_burst_waits_for_its_symbols_file_and_is_written_with_its_symbols() {
+    use polars::prelude::{ParquetReader, SerReader};
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
+    crate::support::write(&root, &format!("Data_Burst/{DAY}.csv"), b"93000,1,1,0,120,80,1,1,0\r\n");
+    let handle = lake::spawn(lake_opts(&root, &out, Duration::from_millis(200))).unwrap();
+    wait_for("caught up", Duration::from_secs(10), || handle.status().caught_up);
+    std::thread::sleep(Duration::from_millis(1_000));
+    let folder = out.join("bursts/date=2025-07-14");
+    assert_eq!(parquet_files(&folder), Vec::<String>::new(), "written before its symbols came");
+    assert_eq!(handle.status().rows_pending, 1);
+    let symbols = format!("Data_Burst_Symbols/Burst_{DAY}_093000.csv");
+    crate::support::write(&root, &symbols, b"Symbol,NumTrades,NumQuotes,BBO\r\nSPY,5,50,3\r\nBRK.B,1,9,0\r\n");
+    wait_for("the burst", Duration::from_secs(10), || parquet_files(&folder).len() == 1);
+    let name = &parquet_files(&folder)[0];
+    let df = ParquetReader::new(fs::File::open(folder.join(name)).unwrap()).finish().unwrap();
+    let lists = df.column("symbols").unwrap().list().unwrap().clone();
+    let hit = lists.get_as_series(0).unwrap();
+    assert_eq!(hit.len(), 2);
+    assert_eq!(handle.stop().rows_written, 3, "one burst and its two symbols");
+}

@@ -88,7 +88,10 @@ fn main() {
         &[vec![key(KeyCode::Esc)], keys("/SPY\n"), vec![key(KeyCode::Enter)]].concat(),
     );
     case("help overlay (?)", &mut app, &mut term, n, &[key(KeyCode::Esc), key(KeyCode::Esc), key(KeyCode::Char('?'))]);
-    case("threshold editor (t)", &mut app, &mut term, n, &[key(KeyCode::Esc), key(KeyCode::Char('t'))]);
+    // Docked: the first frame gathers and sorts the rule's field over the day (its distribution).
+    case("threshold editor (t), docked", &mut app, &mut term, n, &[key(KeyCode::Esc), key(KeyCode::Char('t'))]);
+    case("editor: value stepped (-)", &mut app, &mut term, n, &[key(KeyCode::Char('-'))]);
+    case("editor: next rule (↓, another field)", &mut app, &mut term, n, &[key(KeyCode::Down)]);
     app.on_key(key(KeyCode::Esc));
     let shown = app.store().quotes_len();
     let (bytes0, rss0) = (app.store().estimated_bytes(), common::proc_status_mb("VmRSS:"));

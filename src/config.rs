@@ -26,6 +26,12 @@ pub struct Config {
     pub output_budget: u64,
     /// `[lake]`: write the live day as Parquet there too (`ki2 watch`), every `flush`.
     pub lake: LakeConfig,
+    /// The zone whose date names the archive's days (`today`): New York unless set.
+    pub market_zone: chrono_tz::Tz,
+    /// `[keys]`: actions bound to other keys (checked by the TUI's keymap at start).
+    pub keys: Vec<KeyBinding>,
+    /// `y` / `Y` copy to the clipboard with OSC 52 (`[screen] clipboard`).
+    pub clipboard: bool,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
 }
@@ -53,6 +59,9 @@ impl Default for Config {
             frame_interval: Duration::from_millis(100),
             output_budget: 24 * 1024,
             lake: LakeConfig::default(),
+            market_zone: crate::archive::day::MARKET_ZONE,
+            keys: Vec::new(),
+            clipboard: true,
             source: None,
         }
     }
@@ -71,6 +80,10 @@ struct ConfigFile {
     screen: ScreenSection,
     #[serde(default)]
     lake: LakeSection,
+    #[serde(default)]
+    keys: std::collections::BTreeMap<String, Spanned<KeySpec>>,
+    #[serde(default)]
+    market: MarketSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,9 +95,33 @@ struct LakeSection {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct MarketSection {
+    timezone: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ScreenSection {
     frame_ms: Option<u64>,
     max_output_kbps: Option<u64>,
+    clipboard: Option<bool>,
+}
+
+/// `action = "key"` or `action = ["key", ...]` under `[keys]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum KeySpec {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// An action of the TUI bound to other keys in config.toml.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyBinding {
+    pub action: String,
+    pub keys: Vec<String>,
+    /// `line L, column C` in config.toml.
+    pub at: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,6 +153,7 @@ struct MqttSection {
     status_topic: Option<String>,
     qos: Option<Spanned<u8>>,
     client_id: Option<String>,
+    ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,6 +212,9 @@ pub struct MqttConfig {
     pub status_topic: String,
     pub qos: u8,
     pub client_id: Option<String>,
+    /// `mqtts://`: TLS, checked against the system's roots or `ca_file` (PEM).
+    pub tls: bool,
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,28 +233,25 @@ pub struct WebhookConfig {
     pub timeout_s: u64,
 }
 
-/// `mqtt://host[:port]` (or `tcp://`): host and port.
-fn mqtt_address(url: &str) -> Result<(String, u16), String> {
-    let rest = url.strip_prefix("mqtt://").or_else(|| url.strip_prefix("tcp://"));
-    let Some(rest) = rest else {
-        return Err(if url.starts_with("mqtts://") || url.starts_with("ssl://") {
-            format!("{url:?}: TLS (mqtts://) is not built into this ki2; use mqtt:// through a local TLS tunnel")
-        } else {
-            format!("{url:?}: expected mqtt://HOST:PORT")
-        });
+/// `mqtt://host[:port]` (or `tcp://`), `mqtts://host[:port]` (or `ssl://`): host, port, TLS.
+fn mqtt_address(url: &str) -> Result<(String, u16, bool), String> {
+    let plain = url.strip_prefix("mqtt://").or_else(|| url.strip_prefix("tcp://")).map(|r| (r, false));
+    let tls = url.strip_prefix("mqtts://").or_else(|| url.strip_prefix("ssl://")).map(|r| (r, true));
+    let Some((rest, tls)) = plain.or(tls) else {
+        return Err(format!("{url:?}: expected mqtt://HOST:PORT or mqtts://HOST:PORT"));
     };
     let rest = rest.trim_end_matches('/');
     let (host, port) = match rest.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => {
             (h, p.parse::<u16>().map_err(|_| format!("{url:?}: {p:?} is not a port"))?)
         }
-        _ => (rest, 1883),
+        _ => (rest, if tls { 8883 } else { 1883 }),
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
     if host.is_empty() || host.contains('/') {
         return Err(format!("{url:?}: expected mqtt://HOST:PORT"));
     }
-    Ok((host.to_owned(), port))
+    Ok((host.to_owned(), port, tls))
 }
 
 impl SinksConfig {
@@ -242,7 +280,7 @@ impl SinksConfig {
             c.queue = q.clamp(1, 10_000_000);
         }
         if let Some(m) = a.mqtt {
-            let (host, port) =
+            let (host, port, tls) =
                 mqtt_address(m.url.get_ref()).map_err(|e| at(m.url.span(), format!("alerts.mqtt.url {e}")))?;
             let qos = match m.qos {
                 Some(q) if *q.get_ref() > 2 => {
@@ -261,6 +299,8 @@ impl SinksConfig {
                 status_topic: m.status_topic.unwrap_or_else(|| "ki2/status".into()),
                 qos,
                 client_id: m.client_id,
+                tls,
+                ca_file: m.ca_file,
             });
         }
         for w in a.webhook {
@@ -344,6 +384,24 @@ impl Config {
             c.lake.flush = Duration::from_secs_f64(secs);
         }
         c.lake.dir = file.lake.dir;
+        c.clipboard = file.screen.clipboard.unwrap_or(true);
+        c.keys = file
+            .keys
+            .into_iter()
+            .map(|(action, spec)| {
+                let at = line_col(text, spec.span().start);
+                let keys = match spec.into_inner() {
+                    KeySpec::One(k) => vec![k],
+                    KeySpec::Many(v) => v,
+                };
+                KeyBinding { action, keys, at }
+            })
+            .collect();
+        if let Some(name) = file.market.timezone {
+            c.market_zone = name.parse().map_err(|_| {
+                format!("market.timezone = {name:?}: expected an IANA zone such as \"America/New_York\"")
+            })?;
+        }
         c.bell = file.alerts.bell.unwrap_or(true);
         c.sinks = SinksConfig::parse(text, file.alerts)?;
         Ok(c)
@@ -410,6 +468,15 @@ mod tests {
     }
 
     #[test]
+    fn the_market_zone_is_new_york_unless_set() {
+        assert_eq!(Config::parse("").map(|c| c.market_zone), Ok(chrono_tz::America::New_York));
+        let c = Config::parse("[market]\ntimezone = \"America/Chicago\"\n").map(|c| c.market_zone);
+        assert_eq!(c, Ok(chrono_tz::America::Chicago));
+        let err = Config::parse("[market]\ntimezone = \"Mars/Olympus\"\n").err().unwrap_or_default();
+        assert!(err.contains("market.timezone = \"Mars/Olympus\""), "{err}");
+    }
+
+    #[test]
     fn empty_config_is_the_default() -> Result<(), String> {
         let c = Config::parse("")?;
         assert_eq!(c.columns, ColumnOrder::default());
@@ -438,8 +505,8 @@ mod tests {
         let err =
             Config::parse("[[alerts.webhook]]\nurl = \"http://x\"\nformat = \"teams\"\n").err().ok_or("accepted")?;
         assert!(err.starts_with("line 3") && err.contains("\"teams\""), "{err}");
-        let err = Config::parse("[alerts.mqtt]\nurl = \"mqtts://x:8883\"\n").err().ok_or("accepted")?;
-        assert!(err.contains("TLS"), "{err}");
+        let m = Config::parse("[alerts.mqtt]\nurl = \"mqtts://broker.example\"\n")?.sinks.mqtt.ok_or("no mqtt")?;
+        assert_eq!((m.port, m.tls), (8883, true));
         Ok(())
     }
 

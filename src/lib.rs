@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod lake;
 pub mod logging;
+pub mod platform;
 pub mod sim;
 pub mod store;
 pub mod tail;

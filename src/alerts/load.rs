@@ -45,8 +45,21 @@ impl RuleSet {
     }
 
     /// Writes the rules to `path` through a temporary file in the same folder and a rename, so
-    /// the file on disk is always either the old rules or the new ones.
+    /// the file on disk is always either the old rules or the new ones. A symlinked file is
+    /// written where the link points (the rename would otherwise replace the link with a plain
+    /// file), and the user's comments and layout are kept (`rewrite`).
     pub fn save_atomic(&self, path: &Path) -> Result<()> {
+        let target = link_target(path);
+        let path = target.as_path();
+        let fresh = self.to_toml();
+        let text = match std::fs::read_to_string(path) {
+            Ok(old) => super::rewrite::merge(&old, &fresh).unwrap_or_else(|e| {
+                // The file on disk no longer parses: the rules in effect are written afresh.
+                tracing::warn!("rules file {}: cannot keep its layout ({e}); writing it afresh", path.display());
+                fresh
+            }),
+            Err(_) => fresh,
+        };
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -57,12 +70,26 @@ impl RuleSet {
             .suffix(".toml.tmp")
             .tempfile_in(&dir)
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        tmp.write_all(self.to_toml().as_bytes())
+        tmp.write_all(text.as_bytes())
             .and_then(|()| tmp.as_file().sync_all())
             .with_context(|| format!("cannot write {}", tmp.path().display()))?;
         tmp.persist(path).map_err(|e| anyhow!("cannot replace {}: {}", path.display(), e.error))?;
         Ok(())
     }
+}
+
+/// Where a chain of symlinks at `path` ends (the path itself when it is no link); a dangling
+/// link gives the path it points to, so the save creates the file there.
+fn link_target(path: &Path) -> PathBuf {
+    let mut at = path.to_path_buf();
+    // A loop of links is cut short: writing the last one reached then fails with its name.
+    for _ in 0..32 {
+        match std::fs::read_link(&at) {
+            Ok(next) => at = at.parent().map_or_else(|| next.clone(), |dir| dir.join(&next)),
+            Err(_) => break,
+        }
+    }
+    at
 }
 
 #[cfg(test)]
@@ -101,6 +128,29 @@ mod tests {
         std::fs::write(&blocked, "")?;
         let msg = RuleSet::defaults().save_atomic(&blocked.join("rules.toml")).err().map(|e| format!("{e:#}"));
         assert!(msg.unwrap_or_default().starts_with(&format!("cannot create folder {}", blocked.display())));
+        Ok(())
+    }
+
+    // Unix only: creating a symlink on Windows needs a privilege CI does not have.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_rules_file_stays_a_link_and_keeps_its_comments() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let real = dir.path().join("dotfiles");
+        std::fs::create_dir(&real)?;
+        let mut set = RuleSet::defaults();
+        let text = format!("# mine, from my dotfiles\n{}", set.to_toml());
+        std::fs::write(real.join("rules.toml"), text)?;
+        let link = dir.path().join("rules.toml");
+        std::os::unix::fs::symlink("dotfiles/rules.toml", &link)?;
+        set.update(0, |r| r.step(true)).map_err(anyhow::Error::msg)?;
+        set.save_atomic(&link)?;
+        assert!(std::fs::symlink_metadata(&link)?.file_type().is_symlink(), "the link was replaced");
+        let saved = std::fs::read_to_string(real.join("rules.toml"))?;
+        assert!(saved.starts_with("# mine, from my dotfiles\n"), "{saved}");
+        assert_eq!(RuleSet::load(&link)?, set);
+        // The temporary file was made beside the target, and is gone.
+        assert_eq!(std::fs::read_dir(&real)?.count(), 1);
         Ok(())
     }
 

@@ -16,6 +16,7 @@ pub mod format;
 pub mod ledger;
 pub mod live;
 pub mod load;
+pub mod rewrite;
 pub mod rules;
 pub mod ruleset;
 

@@ -1,8 +1,26 @@
 //! Trading days, as file names carry them (`YYYYMMDD`).
 
 use std::fmt;
+use std::sync::OnceLock;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// The zone whose calendar names the archive's days: the Burst Monitor files by the New York
+/// trading day, whatever zone the machine reading them is in.
+pub const MARKET_ZONE: Tz = chrono_tz::America::New_York;
+
+static ZONE: OnceLock<Tz> = OnceLock::new();
+
+/// Sets the market zone for this process (the config's `[market] timezone`); the first call
+/// wins, later calls are ignored, and without one it is New York.
+pub fn set_market_zone(zone: Tz) {
+    let _ = ZONE.set(zone);
+}
+
+pub fn market_zone() -> Tz {
+    ZONE.get().copied().unwrap_or(MARKET_ZONE)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(NaiveDate);
@@ -21,8 +39,15 @@ impl Day {
         NaiveDate::parse_from_str(s, "%Y%m%d").ok().map(Day)
     }
 
+    /// The current trading day: today's date in the market zone, not the local one (east of
+    /// New York the local date runs ahead of the archive's).
     pub fn today() -> Day {
-        Day(chrono::Local::now().date_naive())
+        Day::at(Utc::now(), market_zone())
+    }
+
+    /// The date in `zone` at the instant `now`.
+    pub fn at(now: DateTime<Utc>, zone: Tz) -> Day {
+        Day(now.with_timezone(&zone).date_naive())
     }
 
     pub fn date(self) -> NaiveDate {
@@ -92,5 +117,17 @@ mod tests {
         assert_eq!(DateSpec::parse("latest"), Ok(DateSpec::Latest));
         assert_eq!(DateSpec::parse("2025-07-14"), Ok(DateSpec::Day(d)));
         assert!(DateSpec::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn the_trading_day_is_the_new_york_date_wherever_ki2_runs() {
+        // 10:00 in New York on 1 December is already 2 December in UTC+14 and still 1 December
+        // in UTC-10: both must read the archive of 1 December.
+        let now = DateTime::parse_from_rfc3339("2026-12-01T15:00:00Z").map(|t| t.with_timezone(&Utc));
+        let now = now.unwrap_or_else(|e| panic!("valid instant: {e}"));
+        assert_eq!(Day::at(now, MARKET_ZONE).compact(), "20261201");
+        assert_eq!(Day::at(now, chrono_tz::Pacific::Kiritimati).compact(), "20261202");
+        let late = now + chrono::Duration::hours(10);
+        assert_eq!(Day::at(late, MARKET_ZONE).compact(), "20261201");
     }
 }

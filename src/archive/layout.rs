@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use super::day::{DateSpec, Day};
 use super::kind::{Kind, Name, parse_name};
@@ -47,6 +48,42 @@ impl DayFiles {
         v
     }
 
+    /// Records a file; a second file for the same slot (names that differ only in case) is
+    /// not, and the warning says so.
+    fn add(&mut self, kind: Kind, burst: Option<SecondOfDay>, path: PathBuf) -> Option<String> {
+        let existing = match (kind, burst) {
+            (Kind::BurstSymbols, Some(t)) => self.symbols.get(&t).cloned(),
+            _ => self.slot(kind).and_then(|s| s.clone()),
+        };
+        if let Some(existing) = existing {
+            return Some(format!("{} duplicates {}, skipped", path.display(), existing.display()));
+        }
+        match (kind, burst) {
+            (Kind::BurstSymbols, Some(t)) => {
+                self.symbols.insert(t, path);
+            }
+            _ => {
+                if let Some(s) = self.slot(kind) {
+                    *s = Some(path);
+                }
+            }
+        }
+        None
+    }
+
+    /// When the newest of these files was last written (`None` when none can be stat'ed).
+    pub fn newest_write(&self) -> Option<SystemTime> {
+        self.all().into_iter().filter_map(|(_, _, p)| fs::metadata(p).and_then(|m| m.modified()).ok()).max()
+    }
+
+    pub fn len(&self) -> usize {
+        [&self.quotes, &self.s2, &self.s1, &self.bursts].iter().filter(|s| s.is_some()).count() + self.symbols.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn slot(&mut self, kind: Kind) -> Option<&mut Option<PathBuf>> {
         match kind {
             Kind::Quotes => Some(&mut self.quotes),
@@ -63,8 +100,13 @@ impl DayFiles {
 pub struct Archive {
     pub root: PathBuf,
     pub days: BTreeMap<Day, DayFiles>,
-    /// Files skipped while listing (impossible dates, duplicates across layouts), one line each.
+    /// Files skipped while listing (impossible dates, not regular files, a day's files in a
+    /// second layout), one line each.
     pub warnings: Vec<String>,
+    /// The entries behind the warnings on files not read (a FIFO named like an archive file).
+    pub skipped: Vec<(PathBuf, &'static str)>,
+    /// Days found in more than one layout, with the base they are read from.
+    pub chosen: BTreeMap<Day, PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +129,67 @@ pub fn day_folders(root: &Path, day: Day) -> [PathBuf; 2] {
     [root.to_path_buf(), root.join(y).join(m)]
 }
 
+/// The archive files one folder holds (one `Data*` folder of one base).
+#[derive(Debug, Clone, Default)]
+pub struct FolderListing {
+    pub files: Vec<(Day, Kind, Option<SecondOfDay>, PathBuf)>,
+    /// Entries named like archive files that are not read, and why.
+    pub skipped: Vec<(PathBuf, &'static str)>,
+}
+
+/// Lists `dir`, the folder `folder` (`Data`, `Data_Burst`, `Data_Burst_Symbols`) of one base,
+/// keeping the files of `only` (all days without it). A FIFO, socket or device (or a link to
+/// one, such as `/dev/zero`) named like an archive file would block or never end a read: it is
+/// reported and skipped. A folder so named is kept, for the reader to report as an error.
+pub fn list_folder(dir: &Path, folder: &str, only: Option<Day>) -> Result<FolderListing, LayoutError> {
+    let mut out = FolderListing::default();
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(LayoutError::Io { path: dir.to_path_buf(), source: e }),
+    };
+    // Symbol folders hold every day's files: most names are dismissed without parsing.
+    let wanted = only.map(Day::compact);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if wanted.as_deref().is_some_and(|d| !name.contains(d)) {
+            continue;
+        }
+        match parse_name(folder, name) {
+            Name::File { day, kind, burst } if only.is_none_or(|d| d == day) => {
+                let path = entry.path();
+                // The entry's type comes with the listing; only links cost a stat.
+                let regular = match entry.file_type() {
+                    Ok(t) if t.is_file() || t.is_dir() => true,
+                    // A dangling link is kept too: reading it says what is wrong.
+                    Ok(t) if t.is_symlink() => fs::metadata(&path).map_or(true, |m| m.is_file() || m.is_dir()),
+                    _ => false,
+                };
+                if regular {
+                    out.files.push((day, kind, burst, path));
+                } else {
+                    out.skipped.push((path, "not a regular file (a FIFO or a device?), skipped"));
+                }
+            }
+            // A listing for one day reports only that day's files.
+            Name::BadDate if only.is_none() => out.skipped.push((entry.path(), "no such date, skipped")),
+            _ => {}
+        }
+    }
+    // Listing order is the file system's: warnings come sorted, the same every run.
+    out.skipped.sort();
+    Ok(out)
+}
+
+/// The three folders of `base`, as they are spelled on disk, with their canonical names.
+pub fn base_folders(base: &Path) -> Vec<(PathBuf, &'static str)> {
+    ["Data", "Data_Burst", "Data_Burst_Symbols"]
+        .into_iter()
+        .filter_map(|folder| child_ci(base, folder).map(|dir| (dir, folder)))
+        .collect()
+}
+
 impl Archive {
     /// Lists every day under `root`.
     pub fn discover(root: &Path) -> Result<Archive, LayoutError> {
@@ -97,66 +200,60 @@ impl Archive {
         if !meta.is_dir() {
             return Err(LayoutError::NotAFolder(root.to_path_buf()));
         }
-        let mut archive = Archive { root: root.to_path_buf(), ..Archive::default() };
+        let mut listings = Vec::new();
         for base in layout_bases(root)? {
-            archive.scan_base(&base, None)?;
+            for (dir, folder) in base_folders(&base) {
+                listings.push((base.clone(), list_folder(&dir, folder, None)?));
+            }
         }
-        Ok(archive)
+        Ok(Archive::from_listings(root, listings))
     }
 
     /// Lists only the files of `day` (both layouts): cheap enough to repeat while tailing.
     pub fn discover_day(root: &Path, day: Day) -> Result<Archive, LayoutError> {
-        let mut archive = Archive { root: root.to_path_buf(), ..Archive::default() };
+        let mut listings = Vec::new();
         for base in day_folders(root, day) {
-            archive.scan_base(&base, Some(day))?;
+            for (dir, folder) in base_folders(&base) {
+                listings.push((base.clone(), list_folder(&dir, folder, Some(day))?));
+            }
         }
-        Ok(archive)
+        Ok(Archive::from_listings(root, listings))
     }
 
-    fn scan_base(&mut self, base: &Path, only: Option<Day>) -> Result<(), LayoutError> {
-        for folder in ["Data", "Data_Burst", "Data_Burst_Symbols"] {
-            let Some(dir) = child_ci(base, folder) else { continue };
-            let entries = match fs::read_dir(&dir) {
-                Ok(e) => e,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(LayoutError::Io { path: dir, source: e }),
-            };
-            for entry in entries.flatten() {
-                let name = entry.file_name();
-                let Some(name) = name.to_str() else { continue };
-                match parse_name(folder, name) {
-                    Name::File { day, kind, burst } if only.is_none_or(|d| d == day) => {
-                        self.add(day, kind, burst, entry.path());
+    /// Builds the archive from folder listings, each with the base it was found under (flat
+    /// bases first). A day found under more than one base is read from one of them only, for all
+    /// its kinds: mixing would pair one location's bursts with another's symbol files, and
+    /// counting both would count a copied day twice.
+    pub fn from_listings(root: &Path, listings: Vec<(PathBuf, FolderListing)>) -> Archive {
+        let mut archive = Archive { root: root.to_path_buf(), ..Archive::default() };
+        let mut found: BTreeMap<Day, Vec<(PathBuf, DayFiles)>> = BTreeMap::new();
+        for (base, listing) in listings {
+            archive.warnings.extend(listing.skipped.iter().map(|(p, why)| format!("{}: {why}", p.display())));
+            archive.skipped.extend(listing.skipped);
+            for (day, kind, burst, path) in listing.files {
+                let at = found.entry(day).or_default();
+                let i = match at.iter().position(|(b, _)| *b == base) {
+                    Some(i) => i,
+                    None => {
+                        at.push((base.clone(), DayFiles::empty(day)));
+                        at.len() - 1
                     }
-                    Name::BadDate => self.warnings.push(format!("{}: no such date, skipped", entry.path().display())),
-                    _ => {}
+                };
+                if let Some(w) = at[i].1.add(kind, burst, path) {
+                    archive.warnings.push(w);
                 }
             }
         }
-        Ok(())
-    }
-
-    fn add(&mut self, day: Day, kind: Kind, burst: Option<SecondOfDay>, path: PathBuf) {
-        let files = self.days.entry(day).or_insert_with(|| DayFiles::empty(day));
-        let slot = match (kind, burst) {
-            (Kind::BurstSymbols, Some(t)) => files.symbols.get(&t).cloned(),
-            _ => files.slot(kind).and_then(|s| s.clone()),
-        };
-        if let Some(existing) = slot {
-            // The same file in both layouts: keep the first found (flat), say so.
-            self.warnings.push(format!("{} duplicates {}, skipped", path.display(), existing.display()));
-            return;
-        }
-        match (kind, burst) {
-            (Kind::BurstSymbols, Some(t)) => {
-                files.symbols.insert(t, path);
-            }
-            _ => {
-                if let Some(s) = files.slot(kind) {
-                    *s = Some(path);
+        for (day, locations) in found {
+            if let Some((base, files, warning)) = choose_location(locations) {
+                if let Some(w) = warning {
+                    archive.warnings.push(w);
+                    archive.chosen.insert(day, base);
                 }
+                archive.days.insert(day, files);
             }
         }
+        archive
     }
 
     /// The day `--date` names. Today (as `today` or by its date) need not have files yet: the
@@ -175,6 +272,34 @@ impl Archive {
     pub fn files(&self, day: Day) -> DayFiles {
         self.days.get(&day).cloned().unwrap_or_else(|| DayFiles::empty(day))
     }
+}
+
+/// One day found under several bases (`(base, files)`, flat first): the base whose files were
+/// written most recently wins, on a tie the first. The Burst Monitor writes one location at a
+/// time, so the newest is the one it writes now; the other is a copy or an earlier setting.
+/// Returns the base and files to read and, when there was a choice, the one warning that says which.
+pub fn choose_location(mut locations: Vec<(PathBuf, DayFiles)>) -> Option<(PathBuf, DayFiles, Option<String>)> {
+    if locations.len() <= 1 {
+        return locations.pop().map(|(b, f)| (b, f, None));
+    }
+    let newest: Vec<Option<SystemTime>> = locations.iter().map(|(_, f)| f.newest_write()).collect();
+    let mut best = 0;
+    for (i, t) in newest.iter().enumerate().skip(1) {
+        if *t > newest[best] {
+            best = i;
+        }
+    }
+    let (base, files) = locations.swap_remove(best);
+    let others: Vec<String> =
+        locations.iter().map(|(b, f)| format!("{} files under {}", f.len(), b.display())).collect();
+    let warning = format!(
+        "{} has files in more than one layout: reading the {} under {} (written most recently), skipping {}",
+        files.day,
+        files.len(),
+        base.display(),
+        others.join(", ")
+    );
+    Some((base, files, Some(warning)))
 }
 
 /// The root itself and every `YYYY/MM` below it.

@@ -52,7 +52,7 @@ impl<'a> Iterator for Lines<'a> {
     }
 }
 
-/// The first line of a file without its byte order mark.
+/// A line without a leading byte order mark (at byte 0, or mid-file where a writer reopened it).
 pub fn strip_bom(text: &[u8]) -> &[u8] {
     text.strip_prefix(BOM).unwrap_or(text)
 }

@@ -145,10 +145,16 @@ pub fn read_file(path: &Path, kind: Kind, burst: Option<SecondOfDay>, columns: C
 /// Reads bytes `start..end` (to the end of the file without `end`); also returns the number of
 /// the line that would come next.
 fn read_part(path: &Path, mut parser: FileParser, start: u64, end: Option<u64>) -> io::Result<(FileRead, u64)> {
-    let file = File::open(path)?;
-    if file.metadata()?.is_dir() {
+    // Checked before opening: opening a FIFO blocks until a writer comes, and a device such
+    // as /dev/zero never ends.
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
         return Err(io::Error::other("is a folder, not a file"));
     }
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let file = File::open(path)?;
     let mut file = io::BufReader::with_capacity(0, file);
     io::Seek::seek(&mut file, io::SeekFrom::Start(start))?;
     let mut reader: Box<dyn Read> = match end {

@@ -127,7 +127,9 @@ impl FileParser {
         for Line { text, .. } in it.by_ref() {
             let line_no = self.next_line;
             self.next_line += 1;
-            let text = if line_no == 1 { lines::strip_bom(text) } else { text };
+            // A writer that reopens the file writes its BOM again, mid-file: strip it on every
+            // line, or it becomes part of the first field (the symbol).
+            let text = lines::strip_bom(text);
             if lines::is_blank(text) {
                 continue;
             }
@@ -188,6 +190,18 @@ mod tests {
         p.parse(b"DIA,0,93003,2000,1,1,5,\r\n", &mut more, &mut bad);
         assert_eq!(more.len(), 1);
         assert_eq!(p.next_line(), 6);
+    }
+
+    #[test]
+    fn a_bom_at_the_start_of_a_later_line_is_not_part_of_the_symbol() {
+        let mut p = parser(Kind::Quotes);
+        let mut out = p.empty_rows();
+        let mut bad = Vec::new();
+        p.parse(b"SPY,0,93000,2500,10,20,1000,\r\n\xEF\xBB\xBFQQQ,0,93001,2100,1,1,1,\r\n", &mut out, &mut bad);
+        let Rows::Quotes(q) = out else { panic!("quotes parse to quotes") };
+        let symbols: Vec<String> = q.rows().map(|r| r.symbol.to_string()).collect();
+        assert_eq!(symbols, vec!["SPY", "QQQ"]);
+        assert!(bad.is_empty(), "{bad:?}");
     }
 
     #[test]

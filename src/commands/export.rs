@@ -1,14 +1,14 @@
 //! `ki2 export`: the archive as Hive-partitioned Parquet; with `--follow`, the live day as
 //! the lake (`crate::lake`) until interrupted.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use tokio::signal::unix::{SignalKind, signal};
 
-use super::{UsageError, load_day};
-use crate::archive::{Archive, Day, LayoutError};
+use super::{UsageError, discover, load_day};
+use crate::archive::{Day, LayoutError};
 use crate::cli::ExportArgs;
 use crate::config::Config;
 
@@ -25,17 +25,18 @@ pub fn run(config: &Config, args: ExportArgs) -> Result<ExitCode> {
         }
     };
     let (from, to) = (bound(&args.from, "from")?, bound(&args.to, "to")?);
-    let archive = Archive::discover(&args.root.root)?;
+    let archive = discover(&args.root.root)?;
     let days: Vec<Day> =
         archive.days.keys().copied().filter(|d| from.is_none_or(|f| *d >= f) && to.is_none_or(|t| *d <= t)).collect();
     if days.is_empty() {
         return Err(LayoutError::Empty(archive.root.clone()).into());
     }
     let mut failed = false;
+    let mut out = std::io::stdout().lock();
     for day in days {
         let store = load_day(&archive, day, config)?;
         let done = store.export_parquet(&args.out)?;
-        println!("{day}: {} files, {} rows", done.files.len(), done.rows);
+        writeln!(out, "{day}: {} files, {} rows", done.files.len(), done.rows)?;
         for e in store.errors() {
             eprintln!("ki2: {e}");
             failed = true;
@@ -44,11 +45,11 @@ pub fn run(config: &Config, args: ExportArgs) -> Result<ExitCode> {
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// `export --follow`: the lake, until Ctrl-C, SIGTERM or SIGHUP (then what is pending is
+/// `export --follow`: the lake, until Ctrl-C, SIGTERM or SIGHUP (Ctrl-Break, closing the console on Windows) (then what is pending is
 /// written) or a fault it cannot get past (exit 1, the reason on stderr).
 fn follow(config: &Config, args: ExportArgs) -> Result<ExitCode> {
     let spec = super::date_spec(&args.date)?;
-    let archive = Archive::discover(&args.root.root)?;
+    let archive = discover(&args.root.root)?;
     let day = archive.resolve(spec)?;
     let opts = crate::lake::LakeOptions {
         root: archive.root.clone(),
@@ -63,9 +64,7 @@ fn follow(config: &Config, args: ExportArgs) -> Result<ExitCode> {
     };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the runtime")?;
     rt.block_on(async {
-        let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch for Ctrl-C")?;
-        let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
-        let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+        let mut signals = crate::platform::ShutdownSignals::new().context("cannot watch for shutdown signals")?;
         let lake = crate::lake::spawn(opts)?;
         eprintln!(
             "ki2: following {day} into {} (rows land within {:.1} s; Ctrl-C to stop)",
@@ -75,9 +74,7 @@ fn follow(config: &Config, args: ExportArgs) -> Result<ExitCode> {
         let mut tick = tokio::time::interval(Duration::from_millis(200));
         loop {
             tokio::select! {
-                _ = interrupt.recv() => break,
-                _ = terminate.recv() => break,
-                _ = hangup.recv() => break,
+                _ = signals.recv() => break,
                 _ = tick.tick() => {
                     if lake.is_finished() {
                         break;

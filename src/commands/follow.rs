@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use tokio::signal::unix::{SignalKind, signal};
 
 use crate::alerts::{Delivery, Enricher, Evaluator, HumanFormat, LiveAlerts, RuleSet, printable};
 use crate::archive::{Archive, Day};
@@ -35,9 +34,7 @@ pub fn run(config: &Config, archive: &Archive, day: Day, rules: RuleSet, args: F
 const DRAIN: Duration = Duration::from_secs(2);
 
 async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, args: FollowArgs) -> Result<ExitCode> {
-    let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch for Ctrl-C")?;
-    let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
-    let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+    let mut signals = crate::platform::ShutdownSignals::new().context("cannot watch for shutdown signals")?;
     let opts = TailOptions {
         root: archive.root.clone(),
         day,
@@ -70,9 +67,7 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
                 }
                 continue;
             }
-            _ = interrupt.recv() => break Ok(()),
-            _ = terminate.recv() => break Ok(()),
-            _ = hangup.recv() => break Ok(()),
+            _ = signals.recv() => break Ok(()),
         };
         match event {
             Some(event) => {

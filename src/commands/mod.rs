@@ -24,7 +24,21 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    match dispatch(cli) {
+        // `ki2 stats | head -1`: the reader has seen enough; that is no failure.
+        Err(e) if stdout_closed(&e) => Ok(ExitCode::SUCCESS),
+        other => other,
+    }
+}
+
+/// Whether the error is a write to a pipe whose reader has gone.
+fn stdout_closed(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
     let config = crate::config::Config::load(cli.config.as_deref())?;
+    crate::archive::day::set_market_zone(config.market_zone);
     match cli.command {
         Some(Command::Demo(args)) => demo::run(&config, args),
         Some(Command::Watch(args)) => watch::run(&config, args),
@@ -42,6 +56,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             .into()),
         },
     }
+}
+
+/// Every day under `root`; files skipped while listing (a FIFO named like an archive file, a
+/// day's second layout) are reported on stderr, one line each.
+pub fn discover(root: &std::path::Path) -> Result<crate::archive::Archive> {
+    let archive = crate::archive::Archive::discover(root)?;
+    for w in &archive.warnings {
+        tracing::warn!("{w}");
+        eprintln!("ki2: warning: {w}");
+    }
+    Ok(archive)
 }
 
 /// `--date` as given; a bad value is a usage error.

@@ -1,5 +1,6 @@
 //! `ki2 simulate`: a fake Burst Monitor writing an archive day, at once or live.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ pub fn run(_config: &Config, args: SimulateArgs) -> Result<ExitCode> {
     let opts = SimOptions { root: root.clone(), day, seed: args.seed, profile };
     if args.instant {
         let summary = sim::write_day(&opts).with_context(|| format!("simulating {day} into {}", root.display()))?;
-        println!("{day} in {}: {summary}", root.display());
+        writeln!(std::io::stdout(), "{day} in {}: {summary}", root.display())?;
         return Ok(ExitCode::SUCCESS);
     }
     let from = start.map_or_else(|| "04:00:00".to_owned(), |s| s.to_string());
@@ -51,7 +52,7 @@ pub fn run(_config: &Config, args: SimulateArgs) -> Result<ExitCode> {
     let finished = live.is_finished();
     let summary = live.stop()?;
     let stopped = if finished { String::new() } else { format!(" (stopped at {last})") };
-    println!("{day} in {}{stopped}: {summary}", root.display());
+    writeln!(std::io::stdout(), "{day} in {}{stopped}: {summary}", root.display())?;
     Ok(ExitCode::SUCCESS)
 }
 

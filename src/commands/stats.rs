@@ -5,17 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{date_spec, load_day};
-use crate::archive::{Archive, Day, LayoutError};
+use super::{date_spec, discover, load_day};
+use crate::archive::{Day, LayoutError};
 use crate::cli::StatsArgs;
 use crate::config::Config;
 use crate::store::DayStats;
 
 pub fn run(config: &Config, args: StatsArgs) -> Result<ExitCode> {
-    let archive = Archive::discover(&args.root.root)?;
-    for w in &archive.warnings {
-        eprintln!("ki2: warning: {w}");
-    }
+    let archive = discover(&args.root.root)?;
     let days: Vec<Day> = if args.date.eq_ignore_ascii_case("all") {
         if archive.days.is_empty() {
             return Err(LayoutError::Empty(archive.root.clone()).into());

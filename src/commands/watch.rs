@@ -40,7 +40,13 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let app_opts =
         AppOptions { root_label: root.display().to_string(), theme: Theme::from_env(), bell: config.bell, live: true };
     let (delivery, warnings) = Delivery::from_config(&config.sinks, &root, &crate::config::data_dir());
-    let mut app = App::new(store, app_opts, evaluator).with_delivery(delivery);
+    // A mistake in [keys] is found before the terminal is taken over.
+    let keys = ui::Keymap::with(&config.keys).map_err(|e| {
+        let file = config.source.as_ref().map_or_else(|| "config.toml".to_owned(), |p| p.display().to_string());
+        anyhow::anyhow!("config file {file}: {e}")
+    })?;
+    let mut app =
+        App::new(store, app_opts, evaluator).with_delivery(delivery).with_keys(keys).with_clipboard(config.clipboard);
     if let Some(w) = warnings.first() {
         app.complain(w.clone());
     }

@@ -1,16 +1,19 @@
 //! The loaded day in polars DataFrames, one per file kind, and the queries everyone else asks.
 //! Nobody outside this module reaches into the frames.
 
+pub mod clock;
 pub mod export;
 pub mod frames;
 pub mod queries;
 pub mod stats;
+pub mod values;
 
 use std::collections::BTreeSet;
 
 use polars::prelude::*;
 
 use crate::archive::{Day, DayData, FileError, Kind, Malformed, Rows, SecondOfDay};
+use clock::MarketClock;
 
 pub use queries::{ProgramPoint, QuoteView, SymbolDay, SymbolsState};
 pub use stats::DayStats;
@@ -30,7 +33,7 @@ pub struct DayStore {
     symbol_files: BTreeSet<SecondOfDay>,
     malformed: Vec<Malformed>,
     errors: Vec<FileError>,
-    last_time: Option<SecondOfDay>,
+    clock: MarketClock,
     version: u64,
 }
 
@@ -46,7 +49,7 @@ impl DayStore {
             symbol_files: BTreeSet::new(),
             malformed: Vec::new(),
             errors: Vec::new(),
-            last_time: None,
+            clock: MarketClock::default(),
             version: 0,
         })
     }
@@ -54,7 +57,14 @@ impl DayStore {
     /// A store holding everything read from a day's files.
     pub fn from_day(data: DayData) -> PolarsResult<DayStore> {
         let mut store = DayStore::new(data.day)?;
-        let last_quote = data.quotes.time.last().copied();
+        // The day's last rows of each kind: what the writer appended most recently.
+        let tail = |times: &[SecondOfDay]| times[times.len().saturating_sub(8)..].to_vec();
+        let mut recent = tail(&data.quotes.time);
+        for rows in [&data.s1, &data.s2] {
+            recent.extend(tail(&rows.iter().map(|r| r.time).collect::<Vec<_>>()));
+        }
+        recent.extend(tail(&data.bursts.iter().map(|r| r.time).collect::<Vec<_>>()));
+        store.clock.saw(recent.into_iter());
         store.quotes = frames::quotes(data.day, data.quotes)?;
         store.s2 = frames::series(data.day, &data.s2)?;
         store.s1 = frames::series(data.day, &data.s1)?;
@@ -64,15 +74,6 @@ impl DayStore {
             store.symbol_files.insert(*t);
         }
         store.symbols.rechunk_mut();
-        store.last_time = [
-            last_quote,
-            data.s1.last().map(|r| r.time),
-            data.s2.last().map(|r| r.time),
-            data.bursts.last().map(|r| r.time),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
         store.malformed = data.malformed;
         store.errors = data.errors;
         store.version = 1;
@@ -88,9 +89,10 @@ impl DayStore {
         self.version
     }
 
-    /// The latest market time seen in any file.
+    /// How far the writer has got: the newest time among the rows appended last (see
+    /// `clock`), not the largest ever seen.
     pub fn last_time(&self) -> Option<SecondOfDay> {
-        self.last_time
+        self.clock.now()
     }
 
     pub fn malformed(&self) -> &[Malformed] {
@@ -107,30 +109,28 @@ impl DayStore {
             return Ok(());
         }
         let day = self.day;
-        let latest = match rows {
+        match rows {
             Rows::Quotes(q) => {
                 push(&mut self.quotes, frames::quotes(day, q.clone())?)?;
-                q.time.last().copied()
+                self.clock.saw(q.time.iter().copied());
             }
             Rows::S2(v) => {
                 push(&mut self.s2, frames::series(day, v)?)?;
-                v.last().map(|r| r.time)
+                self.clock.saw(v.iter().map(|r| r.time));
             }
             Rows::S1(v) => {
                 push(&mut self.s1, frames::series(day, v)?)?;
-                v.last().map(|r| r.time)
+                self.clock.saw(v.iter().map(|r| r.time));
             }
             Rows::Bursts(v) => {
                 push(&mut self.bursts, frames::bursts(day, v)?)?;
-                v.last().map(|r| r.time)
+                self.clock.saw(v.iter().map(|r| r.time));
             }
             Rows::BurstSymbols { burst, hits } => {
                 push(&mut self.symbols, frames::burst_symbols(day, *burst, hits)?)?;
                 self.symbol_files.insert(*burst);
-                None
             }
-        };
-        self.last_time = self.last_time.max(latest);
+        }
         self.version += 1;
         Ok(())
     }

@@ -7,6 +7,34 @@ use super::DayStore;
 use super::frames::{TIME, day_start_ms};
 use crate::archive::{Background, BurstRow, Grade, ProgType, QuoteRow, SecondOfDay, SeriesRow, SymbolHit};
 
+/// The two per-second series a day has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Series {
+    /// hft3: stocks with HFT program bursts.
+    S1,
+    /// hft2: stocks with HFT quote bursts.
+    S2,
+}
+
+/// A query's answer, or — when polars failed, which means the store's frames are not what the
+/// queries expect (a bug) — nothing, said once in the log; in debug builds (the tests) a panic,
+/// so that the bug is not hidden behind an empty pane.
+fn logged<T: Default>(r: PolarsResult<T>, query: &'static str) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => {
+            static SAID: std::sync::Mutex<Vec<&str>> = std::sync::Mutex::new(Vec::new());
+            let mut said = SAID.lock().unwrap_or_else(|p| p.into_inner());
+            if !said.contains(&query) {
+                said.push(query);
+                tracing::error!("store query {query} failed: {e}");
+            }
+            debug_assert!(false, "store query {query} failed: {e}");
+            T::default()
+        }
+    }
+}
+
 /// One hft1 row, owned, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuoteView {
@@ -161,14 +189,14 @@ impl DayStore {
 
     /// Row `i` of the day's hft1 rows.
     pub fn quote_at(&self, i: usize) -> Option<QuoteView> {
-        self.quote_cols().ok()?.get(i)
+        logged(self.quote_cols().map(Some), "quote_at")?.get(i)
     }
 
     /// Rows `indices`, in that order.
     pub fn quotes_at(&self, indices: impl IntoIterator<Item = usize>) -> Vec<QuoteView> {
-        match self.quote_cols() {
-            Ok(c) => indices.into_iter().filter_map(|i| c.get(i)).collect(),
-            Err(_) => Vec::new(),
+        match logged(self.quote_cols().map(Some), "quotes_at") {
+            Some(c) => indices.into_iter().filter_map(|i| c.get(i)).collect(),
+            None => Vec::new(),
         }
     }
 
@@ -280,7 +308,7 @@ impl DayStore {
     /// The symbols the burst at `time` hit, as its file lists them.
     pub fn burst_symbols(&self, time: SecondOfDay) -> SymbolsState {
         if !self.symbol_files.contains(&time) {
-            let age = self.last_time.map_or(0, |t| t.secs().saturating_sub(time.secs()));
+            let age = self.last_time().map_or(0, |t| t.secs().saturating_sub(time.secs()));
             return if age > SYMBOLS_GRACE_S { SymbolsState::Missing } else { SymbolsState::Pending };
         }
         let ms = day_start_ms(self.day) + i64::from(time.secs()) * 1000;
@@ -302,7 +330,7 @@ impl DayStore {
                 })
                 .collect())
         })();
-        SymbolsState::Present(hits.unwrap_or_default())
+        SymbolsState::Present(logged(hits, "burst_symbols"))
     }
 
     /// Cumulative buy (CB) and sell (CS) program counts over the day, one point per burst.
@@ -317,13 +345,13 @@ impl DayStore {
                 .filter_map(|((t, cb), cs)| Some(ProgramPoint { time: sod(t?, base), cb: cb?, cs: cs? }))
                 .collect())
         })();
-        r.unwrap_or_default()
+        logged(r, "programs")
     }
 
-    /// S1 (`Kind::S1`, hft3) or S2 (hft2): the rows before row `end` (the screen may be
+    /// S1 (hft3) or S2 (hft2): the rows before row `end` (the screen may be
     /// paused), over the last `window_s` seconds of them.
-    pub fn series(&self, s1: bool, end: usize, window_s: u32) -> Vec<SeriesRow> {
-        let df = if s1 { &self.s1 } else { &self.s2 };
+    pub fn series(&self, which: Series, end: usize, window_s: u32) -> Vec<SeriesRow> {
+        let df = self.series_frame(which);
         let r = (|| -> PolarsResult<Vec<SeriesRow>> {
             let t = df.column(TIME)?.datetime()?.physical();
             let v = df.column("value")?.u32()?;
@@ -343,11 +371,18 @@ impl DayStore {
             out.reverse();
             Ok(out)
         })();
-        r.unwrap_or_default()
+        logged(r, "series")
     }
 
-    pub fn series_len(&self, s1: bool) -> usize {
-        if s1 { self.s1.height() } else { self.s2.height() }
+    pub fn series_len(&self, which: Series) -> usize {
+        self.series_frame(which).height()
+    }
+
+    fn series_frame(&self, which: Series) -> &DataFrame {
+        match which {
+            Series::S1 => &self.s1,
+            Series::S2 => &self.s2,
+        }
     }
 
     /// Bursts (by number in the day) whose symbols file names a symbol the filter matches
@@ -364,7 +399,7 @@ impl DayStore {
             let bt = times(&self.bursts, TIME)?;
             Ok(bt.iter().enumerate().filter_map(|(i, t)| hit.contains(&t?).then_some(i)).collect())
         })();
-        r.unwrap_or_default()
+        logged(r, "bursts_hitting")
     }
 
     /// Everything the day holds about one symbol (O(rows in the day): call on demand, then

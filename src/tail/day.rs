@@ -1,6 +1,6 @@
 //! The files of the day being followed, and how to tell that a newer day has begun.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use super::TailEvent;
 use super::emit::{Emitter, Stopped};
 use super::follower::Follower;
+use super::listing::DayListing;
 use crate::archive::kind::{Name, parse_name};
 use crate::archive::layout::child_ci;
-use crate::archive::{Archive, ColumnOrder, Day, Kind, LayoutError, SecondOfDay};
+use crate::archive::{ColumnOrder, Day, Kind, LayoutError, SecondOfDay};
 
 type Key = (Kind, Option<SecondOfDay>);
 
@@ -29,17 +30,29 @@ pub(super) struct DayTail {
     followers: BTreeMap<Key, Follower>,
     /// A folder that could not be listed, reported once until it changes.
     listing_error: Option<(PathBuf, String)>,
+    listing: DayListing,
+    /// Entries skipped by the listing (a FIFO named like an archive file), reported once.
+    skipped: BTreeSet<PathBuf>,
+    /// The base the day is read from when it has files in more than one layout.
+    chosen: Option<PathBuf>,
 }
 
 impl DayTail {
     pub fn new(day: Day) -> DayTail {
-        DayTail { day, followers: BTreeMap::new(), listing_error: None }
+        DayTail {
+            day,
+            followers: BTreeMap::new(),
+            listing_error: None,
+            listing: DayListing::new(day),
+            skipped: BTreeSet::new(),
+            chosen: None,
+        }
     }
 
     /// Lists the day's folders and follows every file not yet followed (read from 0 when
     /// checked). Returns how many new files were found.
     pub fn list(&mut self, root: &Path, columns: ColumnOrder, now: Instant, emit: &Emitter) -> Result<usize, Stopped> {
-        let archive = match Archive::discover_day(root, self.day) {
+        let archive = match self.listing.list(root, now) {
             Ok(a) => a,
             Err(e) => {
                 let (path, message) = match e {
@@ -56,8 +69,31 @@ impl DayTail {
         if let Some((path, _)) = self.listing_error.take() {
             emit.send(TailEvent::FileRecovered { path })?;
         }
+        for (path, why) in &archive.skipped {
+            if self.skipped.insert(path.clone()) {
+                emit.send(TailEvent::FileError { path: path.clone(), message: why.to_string() })?;
+            }
+        }
+        let files = archive.files(self.day);
+        if let Some(base) = archive.chosen.get(&self.day)
+            && self.chosen.as_ref() != Some(base)
+        {
+            self.chosen = Some(base.clone());
+            for w in archive.warnings.iter().filter(|w| w.starts_with(&self.day.to_string())) {
+                tracing::warn!("{w}");
+            }
+            // Files of the layout given up are dropped, as `stats` would not count them; the
+            // kinds both layouts hold move to the chosen file (its content decides whether the
+            // rows are sent again).
+            let keep: BTreeSet<Key> = files.all().into_iter().map(|(k, t, _)| (k, t)).collect();
+            let gone: Vec<Key> = self.followers.keys().filter(|k| !keep.contains(k)).copied().collect();
+            for (kind, burst) in gone {
+                self.followers.remove(&(kind, burst));
+                emit.send(TailEvent::Reset { day: self.day, kind, burst })?;
+            }
+        }
         let mut found = 0;
-        for (kind, burst, path) in archive.files(self.day).all() {
+        for (kind, burst, path) in files.all() {
             match self.followers.get_mut(&(kind, burst)) {
                 Some(f) if f.path() != path => f.moved_to(path.to_path_buf()),
                 Some(_) => {}

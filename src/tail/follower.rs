@@ -36,10 +36,15 @@ struct Stamp {
 }
 
 impl Stamp {
+    /// `id` tells a replaced file from the one followed before: the inode on Unix; on Windows
+    /// the creation time (a file written anew under the same name gets a new one; the stable
+    /// API has no file index). The content fingerprint stays the real check.
     fn of(meta: &Metadata) -> Stamp {
         #[cfg(unix)]
         let id = std::os::unix::fs::MetadataExt::ino(meta);
-        #[cfg(not(unix))]
+        #[cfg(windows)]
+        let id = std::os::windows::fs::MetadataExt::creation_time(meta);
+        #[cfg(not(any(unix, windows)))]
         let id = 0;
         Stamp { len: meta.len(), modified: meta.modified().ok(), id }
     }
@@ -120,6 +125,8 @@ impl Follower {
     pub fn check(&mut self, day: Day, force: bool, emit: &Emitter) -> Result<bool, Stopped> {
         let meta = match fs::metadata(self.path()) {
             Ok(m) if m.is_dir() => return self.failed(emit, "is a folder, not a file".into()),
+            // Opening a FIFO would block the tailer; a device such as /dev/zero never ends.
+            Ok(m) if !m.is_file() => return self.failed(emit, "not a regular file".into()),
             Ok(m) => m,
             Err(e) => return self.failed(emit, describe(&e)),
         };

@@ -13,6 +13,7 @@
 mod day;
 mod emit;
 mod follower;
+mod listing;
 mod run;
 mod watch;
 

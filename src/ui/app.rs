@@ -1,5 +1,5 @@
-//! The TUI's state: the day on screen, what is selected where, the alert log, and what arrived
-//! from the tailer. Input is handled in `update.rs`, drawing in `draw.rs` and `panes/`.
+//! The TUI's state: `App` = the data (`data.rs`) + the view (`view.rs`) + the status line's
+//! facts, and what it does with what the tailer sends.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -7,56 +7,16 @@ use std::time::{Duration, Instant};
 use crate::alerts::{Alert, Delivery, Evaluator, LiveAlerts, RuleSet, SinkStatus};
 use crate::archive::{Day, DayData, SecondOfDay};
 use crate::store::DayStore;
-use crate::store::queries::SymbolFilter;
 use crate::tail::{TailEvent, TailMode};
 
-use super::cache::Caches;
-use super::nav::ListNav;
+use super::data::{Data, HistoryDay};
+use super::keymap::Keymap;
+use super::lists;
 use super::overlay::Overlay;
-use super::scale::Scale;
 use super::theme::Theme;
+use super::view::View;
 
-/// Panes, in `Tab` order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    Quotes,
-    Bursts,
-    Symbols,
-    Programs,
-    Series,
-    Alerts,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 6] = [Pane::Quotes, Pane::Bursts, Pane::Symbols, Pane::Programs, Pane::Series, Pane::Alerts];
-
-    pub fn next(self, back: bool) -> Pane {
-        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
-        let n = Pane::ALL.len();
-        Pane::ALL[if back { (i + n - 1) % n } else { (i + 1) % n }]
-    }
-}
-
-/// How the High Quote Counts pane orders its rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuoteOrder {
-    /// Newest first, as the Burst Monitor shows them.
-    Time,
-    /// The day's largest counts first.
-    Count,
-}
-
-/// What the screen shows while paused: the lengths of the lists when `p` was pressed. Rows are
-/// only ever appended, so these prefixes are exactly the frozen screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Frozen {
-    pub quotes: usize,
-    pub bursts: usize,
-    pub s1: usize,
-    pub s2: usize,
-    pub alerts: usize,
-    pub version: u64,
-}
+pub use super::view::Extents;
 
 pub struct AppOptions {
     /// The archive root as shown in the status line.
@@ -67,57 +27,27 @@ pub struct AppOptions {
     pub live: bool,
 }
 
-/// Alerts kept in the log pane; older ones are counted, not kept.
-pub const MAX_ALERTS: usize = 10_000;
+pub use super::data::MAX_ALERTS;
 
-/// S2 / S1 windows `[` and `]` step through, in seconds.
-pub const WINDOWS: [u32; 7] = [60, 120, 300, 600, 1800, 3600, 4 * 3600];
-
+/// The TUI: the data it knows (`data.rs`), how it shows them (`view.rs`), and the status line's
+/// facts. Keys are handled in `update.rs`, what each list lists in `lists.rs`, drawing in
+/// `draw.rs` and `panes/`.
 pub struct App {
     pub(super) opts: AppOptions,
-    /// The tailed day (or the one day read, when not live).
-    pub(super) live: DayStore,
-    /// An earlier day picked with `d`, shown instead of the live one, and its alerts.
-    pub(super) history: Option<DayStore>,
-    pub(super) history_alerts: VecDeque<Alert>,
-    /// The live-alert path (rules, rewrites, backlog, day changes, delivery to the sinks).
-    pub(super) alerting: LiveAlerts,
-    pub(super) alerts: VecDeque<Alert>,
-    pub(super) alerts_total: usize,
-    /// Live alerts raised while an earlier day is on screen (the header's badge).
-    pub(super) unseen_alerts: usize,
-    pub(super) focus: Pane,
-    pub(super) quotes_nav: ListNav,
-    pub(super) bursts_nav: ListNav,
-    pub(super) symbols_nav: ListNav,
-    pub(super) alerts_nav: ListNav,
-    pub(super) quote_order: QuoteOrder,
-    pub(super) filter: Option<SymbolFilter>,
-    pub(super) filter_text: String,
-    pub(super) frozen: Option<Frozen>,
-    /// Buy Progs vs Sell Progs shows Buys − Sells instead of the two lines.
-    pub(super) net: bool,
-    /// The y-axes of the two charts: SmartScale or a hard max.
-    pub(super) programs_scale: Scale,
-    pub(super) series_scale: Scale,
-    pub(super) window: usize,
-    pub(super) overlay: Overlay,
-    /// Text being typed after `/`.
-    pub(super) typing_filter: Option<String>,
-    pub(super) caches: Caches,
+    pub(super) data: Data,
+    pub(super) view: View,
     pub(super) status: Status,
-    /// Rows of each table pane as last drawn, for page moves.
-    pub(super) heights: PaneHeights,
+    pub(super) keys: Keymap,
+    /// Rules were edited and not saved (q asks first).
+    pub(super) rules_unsaved: bool,
+    /// `q` was pressed once with unsaved edits.
+    pub(super) quit_asked: bool,
+    /// Text for the clipboard (OSC 52), for the event loop to send.
+    pub(super) clipboard: Option<String>,
+    /// `y` / `Y` copy (`[screen] clipboard = false` turns them off).
+    pub(super) clipboard_on: bool,
     pub(super) bell_pending: bool,
     pub(super) quit: bool,
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-pub struct PaneHeights {
-    pub quotes: usize,
-    pub bursts: usize,
-    pub symbols: usize,
-    pub alerts: usize,
 }
 
 #[derive(Debug, Default)]
@@ -130,9 +60,17 @@ pub struct Status {
     pub last_update: Option<Instant>,
     /// Rows received while paused.
     pub unseen: usize,
-    pub message: Option<(String, Instant, bool)>,
+    pub message: Option<Notice>,
     pub loading: Option<Day>,
     pub last_bell: Option<Instant>,
+}
+
+/// A message in the status line: what, since when, and whether something went wrong.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub text: String,
+    pub at: Instant,
+    pub error: bool,
 }
 
 /// How long a message stays in the status line.
@@ -145,33 +83,18 @@ impl App {
     pub fn new(store: DayStore, opts: AppOptions, evaluator: Evaluator) -> App {
         let caught_up = !opts.live;
         let alerting = LiveAlerts::new(store.day(), evaluator, Delivery::none());
+        let data =
+            Data { live: store, history: None, alerting, alerts: VecDeque::new(), alerts_total: 0, unseen_alerts: 0 };
         App {
             opts,
-            live: store,
-            history: None,
-            history_alerts: VecDeque::new(),
-            alerting,
-            alerts: VecDeque::new(),
-            alerts_total: 0,
-            unseen_alerts: 0,
-            focus: Pane::Quotes,
-            quotes_nav: ListNav::default(),
-            bursts_nav: ListNav::default(),
-            symbols_nav: ListNav::default(),
-            alerts_nav: ListNav::default(),
-            quote_order: QuoteOrder::Time,
-            filter: None,
-            filter_text: String::new(),
-            frozen: None,
-            net: false,
-            programs_scale: Scale::default(),
-            series_scale: Scale::default(),
-            window: 2,
-            overlay: Overlay::None,
-            typing_filter: None,
-            caches: Caches::default(),
+            data,
+            view: View::default(),
             status: Status { caught_up, ..Status::default() },
-            heights: PaneHeights::default(),
+            keys: Keymap::default(),
+            rules_unsaved: false,
+            quit_asked: false,
+            clipboard: None,
+            clipboard_on: true,
             bell_pending: false,
             quit: false,
         }
@@ -192,40 +115,72 @@ impl App {
 
     /// Live alerts go to these sinks too (the TUI shows their state).
     pub fn with_delivery(mut self, delivery: Delivery) -> App {
-        self.alerting.set_delivery(delivery);
+        self.data.alerting.set_delivery(delivery);
         self
+    }
+
+    /// Keys as config.toml's `[keys]` binds them.
+    pub fn with_keys(mut self, keys: Keymap) -> App {
+        self.keys = keys;
+        self
+    }
+
+    /// `y` / `Y` put nothing on the clipboard (`[screen] clipboard = false`).
+    pub fn with_clipboard(mut self, on: bool) -> App {
+        self.clipboard_on = on;
+        self
+    }
+
+    /// The focused pane's selected row (`all`: the rows it shows) as CSV, for the clipboard.
+    pub(super) fn copy(&mut self, all: bool) {
+        if !self.clipboard_on {
+            self.say("copying is off ([screen] clipboard = false in config.toml)");
+            return;
+        }
+        match super::copy::csv(&self.data, &mut self.view, all) {
+            Some((text, what)) => {
+                self.say(format!("copied {what} to the clipboard ({} bytes, OSC 52)", text.len()));
+                self.clipboard = Some(text);
+            }
+            None => self.say("nothing to copy here: y copies the selected row of a list pane"),
+        }
+    }
+
+    /// Text to put on the terminal's clipboard, once.
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.clipboard.take()
     }
 
     /// The sinks and what they did.
     pub fn sinks(&self) -> Vec<SinkStatus> {
-        self.alerting.sinks()
+        self.data.alerting.sinks()
     }
 
     /// Delivers what is queued (up to `timeout`) and stops the sinks: the last thing on quit.
     pub fn close_sinks(&mut self, timeout: Duration) {
-        self.alerting.close(timeout);
+        self.data.alerting.close(timeout);
     }
 
     /// The alerts of the day on screen.
     pub fn alerts_shown(&self) -> &VecDeque<Alert> {
-        if self.history.is_some() { &self.history_alerts } else { &self.alerts }
+        self.data.shown_alerts()
     }
 
     /// The day on screen.
     pub fn store(&self) -> &DayStore {
-        self.history.as_ref().unwrap_or(&self.live)
+        self.data.shown()
     }
 
     pub fn live_day(&self) -> Day {
-        self.live.day()
+        self.data.live.day()
     }
 
     pub fn is_history(&self) -> bool {
-        self.history.is_some() || !self.opts.live
+        self.data.history.is_some() || !self.opts.live
     }
 
     pub fn rules(&self) -> &RuleSet {
-        self.alerting.rules()
+        self.data.alerting.rules()
     }
 
     pub fn should_quit(&self) -> bool {
@@ -236,26 +191,22 @@ impl App {
         self.opts.theme
     }
 
-    pub fn window_s(&self) -> u32 {
-        WINDOWS[self.window.min(WINDOWS.len() - 1)]
-    }
-
     /// Whether a bell is owed (and forgets it).
     pub fn take_bell(&mut self) -> bool {
         std::mem::take(&mut self.bell_pending)
     }
 
     pub fn say(&mut self, message: impl Into<String>) {
-        self.status.message = Some((message.into(), Instant::now(), false));
+        self.status.message = Some(Notice { text: message.into(), at: Instant::now(), error: false });
     }
 
     pub fn complain(&mut self, message: impl Into<String>) {
-        self.status.message = Some((message.into(), Instant::now(), true));
+        self.status.message = Some(Notice { text: message.into(), at: Instant::now(), error: true });
     }
 
     /// The status message, while it is fresh.
     pub fn message(&self) -> Option<(&str, bool)> {
-        self.status.message.as_ref().filter(|(_, at, _)| at.elapsed() < MESSAGE_FOR).map(|(m, _, e)| (m.as_str(), *e))
+        self.status.message.as_ref().filter(|n| n.at.elapsed() < MESSAGE_FOR).map(|n| (n.text.as_str(), n.error))
     }
 
     pub fn rows_per_second(&self) -> f64 {
@@ -265,37 +216,24 @@ impl App {
         rows as f64 / RATE_WINDOW.as_secs_f64()
     }
 
-    /// Frozen lengths while paused, else the store's.
-    pub fn frozen(&self) -> Option<Frozen> {
-        self.frozen
-    }
-
-    pub fn freeze_now(&self) -> Frozen {
-        let s = self.store();
-        Frozen {
-            quotes: s.quotes_len(),
-            bursts: s.bursts_len(),
-            s1: s.series_len(true),
-            s2: s.series_len(false),
-            alerts: self.alerts_shown().len(),
-            version: s.version(),
-        }
-    }
-
     /// What the panes show: the frozen lengths while paused, else everything.
-    pub fn shown(&self) -> Frozen {
-        self.frozen.unwrap_or_else(|| self.freeze_now())
+    pub fn extents(&self) -> Extents {
+        lists::extents(&self.data, &self.view)
     }
 
     /// One event from the tailer. Returns whether the screen changes.
     pub fn on_tail(&mut self, event: TailEvent) -> bool {
-        let raised = self.alerting.on_event(&event);
+        let raised = self.data.alerting.on_event(&event);
         let changed = self.store_event(event);
         if let Some(r) = raised {
-            if self.history.is_some() && r.news {
-                self.unseen_alerts += r.alerts.len();
+            if self.data.history.is_some() && r.news {
+                self.data.unseen_alerts += r.alerts.len();
             }
             self.push_alerts(r.alerts, r.news);
+        }
+        // A symbol's day open over the live day follows it (at most twice a second).
+        if let (Overlay::Symbol(v), None) = (&mut self.view.overlay, &self.data.history) {
+            v.refresh(&self.data.live);
         }
         changed
     }
@@ -303,10 +241,10 @@ impl App {
     fn store_event(&mut self, event: TailEvent) -> bool {
         match event {
             TailEvent::Rows { day, rows } => {
-                if day != self.live.day() {
+                if day != self.data.live.day() {
                     return false;
                 }
-                if let Err(e) = self.live.append(&rows) {
+                if let Err(e) = self.data.live.append(&rows) {
                     self.complain(format!("cannot store rows of {}: {e}", rows.kind()));
                     return true;
                 }
@@ -320,47 +258,47 @@ impl App {
                     self.status.arrivals.pop_front();
                 }
                 self.status.last_update = Some(now);
-                if self.frozen.is_some() {
+                if self.view.frozen.is_some() {
                     self.status.unseen += n;
                 }
             }
             TailEvent::Malformed { day, items } => {
-                if day == self.live.day() {
-                    self.live.add_malformed(items);
+                if day == self.data.live.day() {
+                    self.data.live.add_malformed(items);
                 }
             }
             TailEvent::Reset { day, kind, burst } => {
-                if day == self.live.day() {
-                    if let Err(e) = self.live.clear(kind, burst) {
+                if day == self.data.live.day() {
+                    if let Err(e) = self.data.live.clear(kind, burst) {
                         self.complain(format!("cannot drop rows of {kind}: {e}"));
                     }
                     self.say(format!("the {kind} file was rewritten: reading it again"));
                 }
             }
             TailEvent::CaughtUp { day } => {
-                if day == self.live.day() {
+                if day == self.data.live.day() {
                     self.status.caught_up = true;
                 }
             }
             TailEvent::DayChanged { from, to } => match DayStore::new(to) {
                 Ok(store) => {
-                    self.live = store;
+                    self.data.live = store;
                     self.status.caught_up = false;
-                    if self.history.is_none() {
-                        self.new_view();
+                    if self.data.history.is_none() {
+                        self.view.new_day();
                     }
                     self.say(format!("{from} ended: following {to} (d opens {from} again)"));
                 }
                 Err(e) => self.complain(format!("cannot start {to}: {e}")),
             },
             TailEvent::FileError { path, message } => {
-                self.live.add_error(crate::archive::FileError { path, message });
+                self.data.live.add_error(crate::archive::FileError { path, message });
             }
-            TailEvent::FileRecovered { path } => self.live.clear_error(&path),
+            TailEvent::FileRecovered { path } => self.data.live.clear_error(&path),
             TailEvent::Mode(mode) => self.status.mode = Some(mode),
         }
         // While paused only the badge changes, and it is drawn with the clock.
-        self.frozen.is_none() && self.history.is_none()
+        self.view.frozen.is_none() && self.data.history.is_none()
     }
 
     fn push_alerts(&mut self, alerts: Vec<Alert>, news: bool) {
@@ -375,14 +313,11 @@ impl App {
                 self.status.last_bell = Some(Instant::now());
             }
         }
-        self.alerts_total += alerts.len();
-        self.alerts.extend(alerts);
-        let excess = self.alerts.len().saturating_sub(MAX_ALERTS);
-        if excess > 0 {
-            self.alerts.drain(..excess);
-            if let Some(f) = &mut self.frozen {
-                f.alerts = f.alerts.saturating_sub(excess);
-            }
+        let dropped = self.data.log_alerts(alerts);
+        if let Some(f) = &mut self.view.frozen
+            && self.data.history.is_none()
+        {
+            f.alerts = f.alerts.saturating_sub(dropped);
         }
     }
 
@@ -391,7 +326,7 @@ impl App {
     pub fn show_history(&mut self, data: DayData) {
         self.status.loading = None;
         let day = data.day;
-        if day == self.live.day() && self.opts.live {
+        if day == self.data.live.day() && self.opts.live {
             self.show_live();
             return;
         }
@@ -400,9 +335,9 @@ impl App {
         match DayStore::from_day(data) {
             Ok(store) => {
                 self.say(format!("{day}: history (d, then the live day, to go back)"));
-                self.history = Some(store);
-                self.history_alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
-                self.new_view();
+                let alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
+                self.data.history = Some(HistoryDay { store, alerts });
+                self.view.new_day();
             }
             Err(e) => self.complain(format!("cannot open {day}: {e}")),
         }
@@ -410,20 +345,10 @@ impl App {
 
     /// Back from an earlier day to the tailed one.
     pub fn show_live(&mut self) {
-        if self.history.take().is_some() {
-            self.unseen_alerts = 0;
-            self.history_alerts.clear();
-            self.new_view();
-            self.say(format!("back to the live day {}", self.live.day()));
-        }
-    }
-
-    /// Another day on screen: row numbers, caches and a pause of the old one mean nothing here.
-    fn new_view(&mut self) {
-        self.frozen = None;
-        self.caches = Caches::default();
-        for nav in [&mut self.quotes_nav, &mut self.bursts_nav, &mut self.symbols_nav, &mut self.alerts_nav] {
-            *nav = ListNav::default();
+        if self.data.history.take().is_some() {
+            self.data.unseen_alerts = 0;
+            self.view.new_day();
+            self.say(format!("back to the live day {}", self.data.live.day()));
         }
     }
 
@@ -434,7 +359,7 @@ impl App {
 
     /// New rules (edited, or reloaded from the file): evaluation and highlights follow at once.
     pub fn set_rules(&mut self, rules: RuleSet) {
-        self.alerting.set_rules(rules);
+        self.data.alerting.set_rules(rules);
     }
 
     /// The market time shown in the header: the last row's.

@@ -6,8 +6,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Paragraph;
 
 use super::app::App;
+use super::lists;
 use super::overlay::Overlay;
-use super::panes::{self, centered};
+use super::panes;
+use super::view::ListPane;
 
 /// Below this the panes cannot show a row; ki2 says so instead of drawing garbage.
 pub const MIN_WIDTH: u16 = 60;
@@ -31,7 +33,13 @@ pub fn draw(app: &mut App, f: &mut Frame) {
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     panes::status::header(app, f, head);
     panes::status::status_line(app, f, status);
-    let [top, bottom] = Layout::vertical([Constraint::Percentage(56), Constraint::Percentage(44)]).areas(body);
+    // The threshold editor docks under the panes, which shrink but stay, so that what an edit
+    // changes (highlights, alerts) shows as it is typed.
+    let docked = matches!(app.view.overlay, Overlay::Rules(_));
+    let rules = app.rules().len() as u16;
+    let dock_h = if docked { (rules + 6).clamp(8, (body.height * 2 / 5).max(8)) } else { 0 };
+    let [panes_area, dock] = Layout::vertical([Constraint::Min(0), Constraint::Length(dock_h)]).areas(body);
+    let [top, bottom] = Layout::vertical([Constraint::Percentage(56), Constraint::Percentage(44)]).areas(panes_area);
     let [quotes, bursts, symbols] = Layout::horizontal(if area.width >= 140 {
         [Constraint::Percentage(34), Constraint::Percentage(42), Constraint::Percentage(24)]
     } else {
@@ -41,37 +49,42 @@ pub fn draw(app: &mut App, f: &mut Frame) {
     let [programs, series, alerts] =
         Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(33), Constraint::Percentage(33)])
             .areas(bottom);
-    panes::quotes::draw(app, f, quotes);
-    panes::bursts::draw(app, f, bursts);
-    panes::symbols::draw(app, f, symbols);
-    panes::programs::draw(app, f, programs);
-    panes::series::draw(app, f, series);
-    panes::alerts::draw(app, f, alerts);
+    // The lists' heights as laid out now; then what each pane shows is gathered, and the panes
+    // only paint it.
+    for (pane, area) in [
+        (ListPane::Quotes, quotes),
+        (ListPane::Bursts, bursts),
+        (ListPane::Symbols, symbols),
+        (ListPane::Alerts, alerts),
+    ] {
+        app.view.lists[pane].height = panes::body_height(area);
+    }
+    let p = lists::prepare(&app.data, &mut app.view);
+    panes::quotes::draw(app, &p.quotes, f, quotes);
+    panes::bursts::draw(app, &p.bursts, p.has_cu, f, bursts);
+    panes::symbols::draw(app, p.hits_at, &p.hits, f, symbols);
+    panes::programs::draw(app, &p.programs, f, programs);
+    panes::series::draw(app, &p.s2, &p.s1, f, series);
+    panes::alerts::draw(app, &p.alerts, f, alerts);
+    if let (Overlay::Rules(ed), true) = (&mut app.view.overlay, docked) {
+        panes::rules::draw(ed, app.data.alerting.rules(), p.catch.as_ref(), app.opts.theme, f, dock);
+    }
     overlay(app, f, body);
 }
 
 fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let live = app.live_day();
-    match &mut app.overlay {
+    let sinks = matches!(app.view.overlay, Overlay::Sinks).then(|| app.sinks());
+    let (data, view) = (&app.data, &mut app.view);
+    match &mut view.overlay {
         Overlay::None => {}
-        Overlay::Help(scroll) => panes::help::draw(scroll, theme, f, area),
-        Overlay::Sinks => panes::sinks::draw(&app.sinks(), theme, f, area),
-        Overlay::Days(p) => {
-            let shown = app.history.as_ref().unwrap_or(&app.live).day();
-            panes::days::draw(p, live, shown, theme, f, area)
-        }
-        Overlay::Malformed(nav) => {
-            let store = app.history.as_ref().unwrap_or(&app.live);
-            panes::malformed::draw(nav, store.malformed(), theme, f, area)
-        }
-        Overlay::Rules(ed) => {
-            let r = centered(area, area.width.saturating_sub(4).max(60), area.height.saturating_sub(2));
-            panes::rules::draw(ed, app.alerting.rules(), theme, f, r)
-        }
-        Overlay::Symbol(v) => {
-            let store = app.history.as_ref().unwrap_or(&app.live);
-            panes::symbol_view::draw(v, store, theme, f, area)
-        }
+        Overlay::Help(scroll) => panes::help::draw(scroll, &app.keys, theme, f, area),
+        Overlay::Sinks => panes::sinks::draw(sinks.as_deref().unwrap_or_default(), theme, f, area),
+        Overlay::Days(p) => panes::days::draw(p, live, data.shown().day(), theme, f, area),
+        Overlay::Malformed(nav) => panes::malformed::draw(nav, data.shown().malformed(), theme, f, area),
+        // Docked under the panes (above).
+        Overlay::Rules(_) => {}
+        Overlay::Symbol(v) => panes::symbol_view::draw(v, data.shown().day(), theme, f, area),
     }
 }

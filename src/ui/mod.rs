@@ -1,12 +1,19 @@
-//! The TUI. `app.rs` holds the state, `update.rs` turns keys into changes, `draw.rs` lays out
-//! the panes (one file each in `panes/`), `run.rs` is the event loop over the terminal, the
-//! tailer and a 1 s clock, `terminal.rs` gets the terminal back on every way out. The UI never
-//! touches files: what it needs from outside comes through `run::Io`.
+//! The TUI. `app.rs` holds the state: `data.rs` (the days and alerts) and `view.rs` (focus, one
+//! list state per pane, the filter, the overlay, the caches); `update.rs` turns keys into
+//! changes; `lists.rs` says what each list pane lists, for the keys and the screen alike;
+//! `draw.rs` lays out the panes, gathers what they show (`lists::prepare`) and has them paint it
+//! (one file each in `panes/`, none of which queries the store); `run.rs` is the event loop over
+//! the terminal, the tailer and a 1 s clock; `terminal.rs` gets the terminal back on every way
+//! out. The UI never touches files: what it needs from outside comes through `run::Io`.
 
 mod app;
 mod cache;
+mod catch;
+mod copy;
+mod data;
 mod draw;
 mod keymap;
+mod lists;
 mod nav;
 mod overlay;
 mod panes;
@@ -16,8 +23,10 @@ mod terminal;
 mod text;
 mod theme;
 mod update;
+mod view;
 
 pub use app::{App, AppOptions};
+pub use keymap::{Keymap, Rebind};
 pub use run::{Exit, Io, Pacing, apply, run};
 pub use theme::Theme;
 pub use update::Effect;

@@ -11,7 +11,6 @@ use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::Receiver;
 use tokio::time::{Instant, MissedTickBehavior};
 
@@ -20,6 +19,7 @@ use super::terminal::{self, ByteCount};
 use super::update::Effect;
 use crate::alerts::RuleSet;
 use crate::archive::{Day, DayData};
+use crate::platform::ShutdownSignals;
 use crate::tail::TailEvent;
 
 /// What the TUI asks of the world outside it (files, the archive, alert sinks).
@@ -38,7 +38,8 @@ pub trait Io {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Quit,
-    /// SIGINT, SIGTERM, SIGHUP (the SSH link dropped): 128 + the signal number.
+    /// SIGINT, SIGTERM, SIGHUP (the SSH link dropped), or their Windows console events:
+    /// 128 + the signal number.
     Signal(i32),
 }
 
@@ -84,9 +85,7 @@ where
     B::Error: Send + Sync + 'static,
 {
     let mut keys = EventStream::new();
-    let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch for SIGINT")?;
-    let mut terminate = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
-    let mut hangup = signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?;
+    let mut signals = ShutdownSignals::new().context("cannot watch for shutdown signals")?;
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut dirty = true;
@@ -103,6 +102,10 @@ where
                 Duration::ZERO
             };
             next_frame = Instant::now() + pacing.min_frame.max(spend).min(Duration::from_secs(1));
+        }
+        if let Some(text) = app.take_clipboard() {
+            let _ = term.backend_mut().write_all(super::copy::osc52(&text).as_bytes());
+            let _ = Write::flush(term.backend_mut());
         }
         if app.take_bell() {
             let _ = term.backend_mut().write_all(b"\x07");
@@ -126,7 +129,12 @@ where
                     next_frame = Instant::now();
                 }
                 Some(Ok(Event::Resize(..))) => {
+                    // A full frame on every resize, not a diff: the terminal may have reflowed or
+                    // cut what was on screen, and when the size ends where the last draw saw it
+                    // (resized and back while a big day loaded, or mid-frame) `autoresize` alone
+                    // neither clears nor redraws, leaving the screen garbled until the next one.
                     term.autoresize().map_err(|e| anyhow::anyhow!("cannot resize: {e}"))?;
+                    term.clear().map_err(|e| anyhow::anyhow!("cannot clear the screen: {e}"))?;
                     dirty = true;
                     next_frame = Instant::now();
                 }
@@ -167,9 +175,7 @@ where
                 dirty = true;
             },
             _ = sleep_until(wait) => {},
-            _ = interrupt.recv() => return Ok(Exit::Signal(2)),
-            _ = hangup.recv() => return Ok(Exit::Signal(1)),
-            _ = terminate.recv() => return Ok(Exit::Signal(15)),
+            signal = signals.recv() => return Ok(Exit::Signal(signal.number())),
         }
     }
 }

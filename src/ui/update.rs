@@ -3,13 +3,15 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{App, Pane, QuoteOrder, WINDOWS};
+use super::app::App;
+use super::keymap::Action;
+use super::lists;
 use super::nav::{ListNav, Move};
 use super::overlay::Overlay;
 use super::panes::days::DayPicker;
 use super::panes::rules::Outcome;
 use super::panes::symbol_view::SymbolView;
-use super::panes::{alerts, bursts, quotes, symbols};
+use super::view::{ListPane, Pane, QuoteOrder, WINDOWS};
 use crate::alerts::{RuleSet, Source};
 use crate::archive::Day;
 use crate::store::queries::SymbolFilter;
@@ -23,103 +25,159 @@ pub enum Effect {
     SaveRules(RuleSet),
 }
 
+/// What an overlay did with a key.
+enum Taken {
+    /// Used it; this is what follows.
+    Yes(Option<Effect>),
+    /// Not one of its keys: the main screen's keymap decides.
+    Pass,
+}
+
 impl App {
-    /// One key press. Returns what the event loop must do, if anything.
+    /// One key press. Returns what the event loop must do, if anything. The overlay on top
+    /// takes the keys it uses and passes the rest to the keymap, so a key (`q` above all)
+    /// means the same wherever it is pressed; Ctrl-C always quits.
     pub fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q'))
-        {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             self.quit = true;
             return None;
         }
-        if self.typing_filter.is_some() {
+        if self.view.typing {
             self.filter_key(key);
             return None;
         }
-        match &mut self.overlay {
-            Overlay::None => self.main_key(key),
-            Overlay::Help(scroll) => {
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter => self.overlay = Overlay::None,
-                    KeyCode::Char('q') => self.quit = true,
-                    KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => *scroll = scroll.saturating_add(1),
-                    KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => *scroll = scroll.saturating_sub(1),
-                    _ => {}
-                }
-                None
-            }
-            Overlay::Days(p) => match key.code {
-                KeyCode::Esc | KeyCode::Char('d') => {
-                    self.overlay = Overlay::None;
+        let action = self.keys.action(key);
+        // Any other key between two `q`s: the next `q` asks again.
+        let asked = std::mem::take(&mut self.quit_asked);
+        match self.overlay_key(key) {
+            Taken::Yes(effect) => effect,
+            Taken::Pass => match action {
+                Some(Action::Quit) => {
+                    if self.rules_unsaved && !asked {
+                        self.quit_asked = true;
+                        self.complain("unsaved rule edits: t, then s, saves them; q again quits");
+                    } else {
+                        self.quit = true;
+                    }
                     None
+                }
+                Some(a) => self.act(a),
+                None => None,
+            },
+        }
+    }
+
+    fn overlay_key(&mut self, key: KeyEvent) -> Taken {
+        let nav_key = matches!(
+            key.code,
+            KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown | KeyCode::Home | KeyCode::End
+        ) || matches!(key.code, KeyCode::Char('j' | 'k' | 'g' | 'G'));
+        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+        let v = &mut self.view;
+        match &mut v.overlay {
+            Overlay::None => Taken::Pass,
+            Overlay::Help(scroll) => match key.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter if plain => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
+                }
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown if plain => {
+                    *scroll = scroll.saturating_add(1);
+                    Taken::Yes(None)
+                }
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp if plain => {
+                    *scroll = scroll.saturating_sub(1);
+                    Taken::Yes(None)
+                }
+                _ => Taken::Pass,
+            },
+            Overlay::Days(p) => match key.code {
+                KeyCode::Esc | KeyCode::Char('d') if plain => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
                 }
                 KeyCode::Enter => {
                     let day = p.selected();
-                    self.overlay = Overlay::None;
-                    let day = day?;
-                    if day == self.live.day() && self.opts.live {
+                    v.overlay = Overlay::None;
+                    let Some(day) = day else { return Taken::Yes(None) };
+                    if day == self.data.live.day() && self.opts.live {
                         self.show_live();
-                        None
+                        Taken::Yes(None)
                     } else {
                         self.status.loading = Some(day);
-                        Some(Effect::OpenDay(day))
+                        Taken::Yes(Some(Effect::OpenDay(day)))
                     }
                 }
-                _ => {
+                _ if nav_key && plain => {
                     let len = p.days.len();
                     move_nav(&mut p.nav, key.code, len, 10);
-                    None
+                    Taken::Yes(None)
                 }
+                _ => Taken::Pass,
             },
-            Overlay::Sinks => {
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('o') => self.overlay = Overlay::None,
-                    KeyCode::Char('q') => self.quit = true,
-                    _ => {}
+            Overlay::Sinks => match key.code {
+                KeyCode::Esc | KeyCode::Char('o') if plain => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
                 }
-                None
-            }
-            Overlay::Malformed(nav) => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Char('m') | KeyCode::Char('q')) {
-                    self.overlay = Overlay::None;
-                } else {
-                    let len = self.history.as_ref().unwrap_or(&self.live).malformed().len();
+                _ => Taken::Pass,
+            },
+            Overlay::Malformed(nav) => match key.code {
+                KeyCode::Esc | KeyCode::Char('m') if plain => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
+                }
+                _ if nav_key && plain => {
+                    let len = self.data.shown().malformed().len();
                     move_nav(nav, key.code, len, 20);
+                    Taken::Yes(None)
                 }
-                None
-            }
-            Overlay::Symbol(v) => {
-                if matches!(key.code, KeyCode::Esc | KeyCode::Backspace) {
-                    self.overlay = Overlay::None;
-                } else if key.code == KeyCode::Char('q') {
-                    self.quit = true;
-                } else {
-                    let len = v.day.rows.len();
-                    move_nav(&mut v.nav, key.code, len, 20);
+                _ => Taken::Pass,
+            },
+            Overlay::Symbol(sv) => match key.code {
+                KeyCode::Esc | KeyCode::Backspace => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
                 }
-                None
-            }
+                _ if nav_key && plain => {
+                    let len = sv.day.rows.len();
+                    move_nav(&mut sv.nav, key.code, len, 20);
+                    Taken::Yes(None)
+                }
+                _ => Taken::Pass,
+            },
             Overlay::Rules(ed) => {
-                let rules = self.alerting.rules().clone();
+                let rules = self.data.alerting.rules().clone();
                 match ed.key(&rules, key) {
-                    Outcome::Nothing => None,
+                    Outcome::Pass => Taken::Pass,
+                    Outcome::Nothing => Taken::Yes(None),
                     Outcome::Changed(r) => {
+                        self.rules_unsaved = true;
                         self.set_rules(r);
-                        None
+                        Taken::Yes(None)
                     }
                     Outcome::Error(e) => {
                         self.complain(e);
-                        None
+                        Taken::Yes(None)
                     }
-                    Outcome::Save => Some(Effect::SaveRules(rules)),
+                    Outcome::Prompt(p) => {
+                        self.say(p);
+                        Taken::Yes(None)
+                    }
+                    Outcome::Save => Taken::Yes(Some(Effect::SaveRules(rules))),
+                    Outcome::Quit => {
+                        self.quit = true;
+                        Taken::Yes(None)
+                    }
                     Outcome::Close => {
                         if ed.dirty {
                             self.say("rules changed and in effect, not saved (t, then s, saves them)");
                         }
-                        self.overlay = Overlay::None;
-                        None
+                        self.view.overlay = Overlay::None;
+                        Taken::Yes(None)
                     }
                 }
             }
@@ -128,36 +186,35 @@ impl App {
 
     /// The rules were saved: the editor is clean again.
     pub fn rules_saved(&mut self, path: &std::path::Path) {
-        if let Overlay::Rules(ed) = &mut self.overlay {
+        if let Overlay::Rules(ed) = &mut self.view.overlay {
             ed.dirty = false;
+            // Saved: what the values catch is measured from here on.
+            ed.baseline = None;
         }
+        self.rules_unsaved = false;
         self.say(format!("rules saved to {}", path.display()));
     }
 
     pub fn open_day_picker(&mut self, days: Vec<Day>) {
         let current = self.store().day();
-        self.overlay = Overlay::Days(DayPicker::new(days, current));
+        self.view.overlay = Overlay::Days(DayPicker::new(days, current));
     }
 
     fn filter_key(&mut self, key: KeyEvent) {
-        let Some(text) = self.typing_filter.as_mut() else { return };
+        let mut text = self.view.filter.as_ref().map(|f| f.text.clone()).unwrap_or_default();
         match key.code {
             KeyCode::Esc => {
-                self.typing_filter = None;
-                self.set_filter(String::new());
+                self.view.typing = false;
+                self.view.set_filter(String::new());
             }
-            KeyCode::Enter => {
-                self.typing_filter = None;
-            }
+            KeyCode::Enter => self.view.typing = false,
             KeyCode::Backspace => {
                 text.pop();
-                let t = text.clone();
-                self.set_filter(t);
+                self.view.set_filter(text);
             }
             KeyCode::Char(c) if (c.is_alphanumeric() || "./-_*^=".contains(c)) && text.chars().count() < 24 => {
                 text.push(c.to_ascii_uppercase());
-                let t = text.clone();
-                self.set_filter(t);
+                self.view.set_filter(text);
             }
             _ => {}
         }
@@ -165,167 +222,146 @@ impl App {
 
     /// Filters every pane by symbol (empty text: no filter). Selections restart at the newest row.
     pub fn set_filter(&mut self, text: String) {
-        let filter = SymbolFilter::new(&text);
-        if filter != self.filter {
-            self.filter = filter;
-            for nav in [&mut self.quotes_nav, &mut self.bursts_nav, &mut self.symbols_nav, &mut self.alerts_nav] {
-                *nav = ListNav::default();
-            }
-        }
-        self.filter_text = text;
+        self.view.set_filter(text);
     }
 
-    fn main_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let back = key.modifiers.contains(KeyModifiers::SHIFT);
-        match key.code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Tab => self.focus = self.focus.next(back),
-            KeyCode::BackTab => self.focus = self.focus.next(true),
-            KeyCode::Left | KeyCode::Char('h') => self.focus = neighbour(self.focus, false),
-            KeyCode::Right | KeyCode::Char('l') => self.focus = neighbour(self.focus, true),
-            KeyCode::Up | KeyCode::Char('k') => self.move_sel(Move::Newer(1)),
-            KeyCode::Down | KeyCode::Char('j') => self.move_sel(Move::Older(1)),
-            KeyCode::PageUp => self.move_sel(Move::Newer(self.page())),
-            KeyCode::PageDown => self.move_sel(Move::Older(self.page())),
-            KeyCode::Home | KeyCode::Char('g') => self.move_sel(Move::Newest),
-            KeyCode::End | KeyCode::Char('G') => self.move_sel(Move::Oldest),
-            KeyCode::Enter => self.enter(),
-            KeyCode::Esc => self.escape(),
-            KeyCode::Char('/') => self.typing_filter = Some(self.filter_text.clone()),
-            KeyCode::Char('f') => {
-                if let Some(nav) = self.nav_mut(self.focus) {
+    /// What an action does on the main screen.
+    fn act(&mut self, action: Action) -> Option<Effect> {
+        let v = &mut self.view;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::NextPane => v.focus = v.focus.next(false),
+            Action::PrevPane => v.focus = v.focus.next(true),
+            Action::PaneLeft => v.focus = neighbour(v.focus, false),
+            Action::PaneRight => v.focus = neighbour(v.focus, true),
+            Action::Newer => self.move_sel(Move::Newer(1)),
+            Action::Older => self.move_sel(Move::Older(1)),
+            Action::PageNewer => self.move_sel(Move::Newer(self.page())),
+            Action::PageOlder => self.move_sel(Move::Older(self.page())),
+            Action::Newest => self.move_sel(Move::Newest),
+            Action::Oldest => self.move_sel(Move::Oldest),
+            Action::Enter => self.enter(),
+            Action::Back => self.escape(),
+            Action::Filter => v.typing = true,
+            Action::Follow => {
+                if let Some(pane) = v.focus.list() {
+                    let nav = &mut v.lists[pane].nav;
                     nav.follow = !nav.follow;
                     let on = nav.follow;
                     self.say(if on { "autosnap on: following the newest row" } else { "autosnap off" });
                 }
             }
             // `p` again: `take` has already unpaused.
-            KeyCode::Char('p') if self.frozen.take().is_none() => {
-                self.frozen = Some(self.freeze_now());
-                self.status.unseen = 0;
+            Action::Pause => {
+                if v.frozen.take().is_none() {
+                    self.view.frozen = Some(lists::extents_now(&self.data));
+                    self.status.unseen = 0;
+                }
             }
-            KeyCode::Char('s') => {
-                self.quote_order = match self.quote_order {
+            Action::SortQuotes => {
+                v.quote_order = match v.quote_order {
                     QuoteOrder::Time => QuoteOrder::Count,
                     QuoteOrder::Count => QuoteOrder::Time,
                 };
-                self.quotes_nav = ListNav::default();
-                self.focus = Pane::Quotes;
+                v.lists[ListPane::Quotes].nav = ListNav::default();
+                v.focus = Pane::Quotes;
             }
-            KeyCode::Char('n') => self.net = !self.net,
-            KeyCode::Char('z') | KeyCode::Char('+') | KeyCode::Char('=') | KeyCode::Char('-') => {
-                let scale = match self.focus {
-                    Pane::Programs => &mut self.programs_scale,
-                    Pane::Series => &mut self.series_scale,
+            Action::Net => v.net = !v.net,
+            Action::Scale | Action::ScaleUp | Action::ScaleDown => {
+                let scale = match v.focus {
+                    Pane::Programs => &mut v.programs_scale,
+                    Pane::Series => &mut v.series_scale,
                     _ => return None,
                 };
-                match key.code {
-                    KeyCode::Char('z') => scale.toggle(),
-                    KeyCode::Char('-') => scale.step(false),
+                match action {
+                    Action::Scale => scale.toggle(),
+                    Action::ScaleDown => scale.step(false),
                     _ => scale.step(true),
                 }
             }
-            KeyCode::Char('[') => self.window = self.window.saturating_sub(1),
-            KeyCode::Char(']') => self.window = (self.window + 1).min(WINDOWS.len() - 1),
-            KeyCode::Char('b') => {
+            Action::Narrower => v.window = v.window.saturating_sub(1),
+            Action::Wider => v.window = (v.window + 1).min(WINDOWS.len() - 1),
+            Action::Bell => {
                 self.opts.bell = !self.opts.bell;
                 self.say(if self.opts.bell { "bell on new alerts" } else { "bell off" });
             }
-            KeyCode::Char('?') => self.overlay = Overlay::Help(0),
-            KeyCode::Char('m') => self.overlay = Overlay::Malformed(ListNav::default()),
-            KeyCode::Char('o') => self.overlay = Overlay::Sinks,
-            KeyCode::Char('t') => self.overlay = Overlay::Rules(Box::default()),
-            KeyCode::Char('d') => return Some(Effect::ListDays),
-            _ => {}
+            Action::Help => v.overlay = Overlay::Help(0),
+            Action::Malformed => v.overlay = Overlay::Malformed(ListNav::default()),
+            Action::Sinks => v.overlay = Overlay::Sinks,
+            Action::Rules => v.overlay = Overlay::Rules(Box::default()),
+            Action::Days => return Some(Effect::ListDays),
+            Action::Copy => self.copy(false),
+            Action::CopyTable => self.copy(true),
         }
         None
     }
 
     fn page(&self) -> usize {
-        let h = match self.focus {
-            Pane::Quotes => self.heights.quotes,
-            Pane::Bursts => self.heights.bursts,
-            Pane::Symbols => self.heights.symbols,
-            _ => self.heights.alerts,
-        };
-        h.saturating_sub(1).max(1)
-    }
-
-    fn nav_mut(&mut self, pane: Pane) -> Option<&mut ListNav> {
-        match pane {
-            Pane::Quotes => Some(&mut self.quotes_nav),
-            Pane::Bursts => Some(&mut self.bursts_nav),
-            Pane::Symbols => Some(&mut self.symbols_nav),
-            Pane::Alerts => Some(&mut self.alerts_nav),
-            Pane::Programs | Pane::Series => None,
-        }
+        let pane = self.view.focus.list().unwrap_or(ListPane::Alerts);
+        self.view.lists[pane].height.saturating_sub(1).max(1)
     }
 
     fn move_sel(&mut self, m: Move) {
-        let len = match self.focus {
-            Pane::Quotes => quotes::len(self),
-            Pane::Bursts => bursts::len(self),
-            Pane::Symbols => symbols::hits(self).1.map(|h| h.len()).unwrap_or(0),
-            Pane::Alerts => alerts::list(self).len(),
-            Pane::Programs | Pane::Series => return,
-        };
-        let moved_burst = self.focus == Pane::Bursts;
-        if let Some(nav) = self.nav_mut(self.focus) {
-            nav.apply(m, len);
-        }
-        if moved_burst {
+        let Some(pane) = self.view.focus.list() else { return };
+        let len = lists::len(&self.data, &mut self.view, pane);
+        self.view.lists[pane].nav.apply(m, len);
+        if pane == ListPane::Bursts {
             // Another burst: its symbols start at the top.
-            self.symbols_nav = ListNav::default();
+            self.view.lists[ListPane::Symbols].nav = ListNav::default();
         }
     }
 
     fn enter(&mut self) {
-        match self.focus {
+        let (data, view) = (&self.data, &mut self.view);
+        match view.focus {
             Pane::Quotes => {
-                if let Some(q) = quotes::selected(self) {
+                if let Some(q) = lists::selected_quote(data, view) {
                     self.open_symbol(&q.symbol);
                 }
             }
             Pane::Bursts => {
-                if bursts::selected(self).is_some() {
-                    self.focus = Pane::Symbols;
-                    self.symbols_nav = ListNav::default();
+                if lists::selected_burst(data, view).is_some() {
+                    view.focus = Pane::Symbols;
+                    view.lists[ListPane::Symbols].nav = ListNav::default();
                 }
             }
             Pane::Symbols => {
-                if let Some(h) = symbols::selected(self) {
+                if let Some(h) = lists::selected_hit(data, view) {
                     self.open_symbol(&h.symbol);
                 }
             }
             Pane::Alerts => self.drill_to_alert(),
-            Pane::Programs => self.net = !self.net,
+            Pane::Programs => view.net = !view.net,
             Pane::Series => {}
         }
     }
 
     fn open_symbol(&mut self, symbol: &str) {
-        let view = SymbolView::new(self.store(), symbol);
-        self.overlay = Overlay::Symbol(Box::new(view));
+        let view = SymbolView::new(self.data.shown(), symbol);
+        self.view.overlay = Overlay::Symbol(Box::new(view));
     }
 
     fn escape(&mut self) {
-        if self.focus == Pane::Symbols {
-            self.focus = Pane::Bursts;
-        } else if self.filter.is_some() {
-            self.set_filter(String::new());
-        } else if self.frozen.is_some() {
-            self.frozen = None;
+        let v = &mut self.view;
+        if v.focus == Pane::Symbols {
+            v.focus = Pane::Bursts;
+        } else if v.filter.is_some() {
+            v.set_filter(String::new());
+        } else if v.frozen.is_some() {
+            v.frozen = None;
         }
     }
 
-    /// Enter on an alert: select the row that raised it, in its pane.
+    /// Enter on an alert: select the row that raised it, in its pane, clearing a filter that
+    /// would hide it.
     fn drill_to_alert(&mut self) {
-        let Some(a) = alerts::selected(self).cloned() else { return };
+        let Some(a) = lists::selected_alert(&self.data, &self.view).cloned() else { return };
+        let (data, view) = (&self.data, &mut self.view);
         match a.source {
             Source::Quotes => {
                 let Some(sym) = a.symbol.as_deref() else { return };
                 let Some(f) = SymbolFilter::new(sym) else { return };
-                let store = self.store();
+                let store = data.shown();
                 let rows = store.matching_quotes(&f, 0);
                 let Some(row) =
                     store.quotes_at(rows.iter().copied()).iter().find(|q| q.time == a.time).map(|q| q.index)
@@ -333,37 +369,35 @@ impl App {
                     self.complain("that row is not in the day shown");
                     return;
                 };
-                self.quote_order = QuoteOrder::Time;
-                if self.filter.as_ref().is_some_and(|f| !f.matches(sym)) {
-                    self.set_filter(String::new());
+                view.quote_order = QuoteOrder::Time;
+                if view.matcher().is_some_and(|f| !f.matches(sym)) {
+                    view.set_filter(String::new());
                 }
-                let pos = match self.filter.clone() {
-                    Some(f) => {
-                        let upto = self.shown().quotes;
-                        let store = self.history.as_ref().unwrap_or(&self.live);
-                        self.caches.filtered_quotes(store, &f, upto).iter().position(|&i| i == row).unwrap_or(0)
-                    }
-                    None => row,
-                };
-                self.quotes_nav.select(pos);
-                self.focus = Pane::Quotes;
+                let pos = lists::quote_position(data, view, row).unwrap_or(0);
+                view.lists[ListPane::Quotes].nav.select(pos);
+                view.focus = Pane::Quotes;
             }
             Source::Bursts | Source::BurstSymbols => {
-                if !bursts::select_time(self, a.time) {
+                let Some((i, pos)) = lists::burst_position(data, view, a.time) else {
                     self.complain("that burst is not in the day shown");
                     return;
-                }
-                self.symbols_nav = ListNav::default();
+                };
+                let pos = pos.unwrap_or_else(|| {
+                    view.set_filter(String::new());
+                    i
+                });
+                view.lists[ListPane::Bursts].nav.select(pos);
+                view.lists[ListPane::Symbols].nav = ListNav::default();
                 if a.source == Source::BurstSymbols {
-                    self.focus = Pane::Symbols;
-                    if let Some(s) = a.symbol.as_deref() {
-                        symbols::select_symbol(self, s);
+                    view.focus = Pane::Symbols;
+                    if let Some(p) = a.symbol.as_deref().and_then(|s| lists::hit_position(data, view, s)) {
+                        view.lists[ListPane::Symbols].nav.select(p);
                     }
                 } else {
-                    self.focus = Pane::Bursts;
+                    view.focus = Pane::Bursts;
                 }
             }
-            Source::S1 | Source::S2 => self.focus = Pane::Series,
+            Source::S1 | Source::S2 => view.focus = Pane::Series,
         }
     }
 }

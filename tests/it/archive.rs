@@ -96,8 +96,7 @@ fn monthly_and_flat_layouts_mix_in_one_root() {
     quirky_day(root);
     write(root, "2025/06/Data/20250613_hft1.csv", b"AAPL,0,93000,2100,1,1,1,\r\n");
     write(root, "2025/06/Data_Burst/20250613.csv", b"93000,2,1,0,1,1,1,1,0\r\n");
-    // One day split across layouts: hft1 flat, its bursts monthly.
-    write(root, "Data/20250715_hft1.csv", b"SPY,0,93000,100,1,1,1,\r\n");
+    write(root, "2025/07/Data/20250715_hft1.csv", b"SPY,0,93000,100,1,1,1,\r\n");
     write(root, "2025/07/Data_Burst/20250715.csv", b"93000,2,0,0,1,1,1,0,1\r\n");
     // A date that does not exist is skipped and reported.
     write(root, "Data/20250231_hft1.csv", b"SPY,0,93000,100,1,1,1,\r\n");
@@ -352,4 +351,150 @@ fn the_top_counts_kept_current_equal_the_top_computed_afresh() {
     sorted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let expect: Vec<usize> = sorted.iter().take(50).map(|x| x.1).collect();
     assert_eq!(carry, expect, "most first, earlier first among equals");
+}
+
+/// `faketime`, or why the test cannot run: CI sets `KI2_REQUIRE_TOOLS` so a missing tool fails.
+fn faketime_available() -> bool {
+    let found = std::process::Command::new("faketime").arg("--version").output().is_ok();
+    if !found && std::env::var_os("KI2_REQUIRE_TOOLS").is_some() {
+        panic!("faketime is required (KI2_REQUIRE_TOOLS is set): apt-get install -y faketime");
+    }
+    found
+}
+
+/// `ki2 args` at the instant `utc` (`YYYY-MM-DD HH:MM:SS` UTC) in the local zone `tz`.
+fn ki2_at(utc: &str, tz: &str, args: &[&str]) -> Result<(i32, String, String), Box<dyn std::error::Error>> {
+    let out = std::process::Command::new("faketime")
+        .env("TZ", "UTC")
+        .env("KI2_CONFIG_DIR", "/nonexistent-ki2-config")
+        .args([utc, "env", &format!("TZ={tz}"), env!("CARGO_BIN_EXE_ki2")])
+        .args(args)
+        .output()?;
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    Ok((out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr)))
+}
+
+#[test]
+fn today_is_the_new_york_date_even_where_the_local_date_runs_ahead() -> Result<(), Box<dyn std::error::Error>> {
+    if !faketime_available() {
+        eprintln!("skipped: faketime is not installed (apt-get install -y faketime)");
+        return Ok(());
+    }
+    let dir = tempfile::tempdir()?;
+    let root = dir.path().to_str().ok_or("temp path is not UTF-8")?;
+    write(dir.path(), "Data/20261201_hft2.csv", b"100000,7\r\n");
+    // 15:00 UTC is 10:00 in New York on 1 December, and already 05:00 on 2 December in UTC+14.
+    for tz in ["Pacific/Kiritimati", "Pacific/Honolulu", "America/New_York"] {
+        let (code, out, err) =
+            ki2_at("2026-12-01 15:00:00", tz, &["stats", "--root", root, "--date", "today", "--json"])?;
+        assert_eq!(code, 0, "TZ={tz}: {err}");
+        assert!(out.starts_with(r#"{"date":"2026-12-01","hft1_rows":0,"hft2_rows":1,"#), "TZ={tz}: {out}");
+    }
+    Ok(())
+}
+
+#[test]
+fn the_market_zone_comes_from_the_config_file() -> Result<(), Box<dyn std::error::Error>> {
+    if !faketime_available() {
+        eprintln!("skipped: faketime is not installed (apt-get install -y faketime)");
+        return Ok(());
+    }
+    let dir = tempfile::tempdir()?;
+    let root = dir.path().to_str().ok_or("temp path is not UTF-8")?;
+    write(dir.path(), "Data/20261202_hft2.csv", b"100000,7\r\n");
+    let cfg = write(dir.path(), "config.toml", b"[market]\ntimezone = \"Asia/Tokyo\"\n");
+    let cfg = cfg.to_str().ok_or("temp path is not UTF-8")?;
+    let args = ["--config", cfg, "stats", "--root", root, "--date", "today", "--json"];
+    let (code, out, err) = ki2_at("2026-12-01 15:00:00", "America/New_York", &args)?;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(r#"{"date":"2026-12-02""#), "{out}");
+    Ok(())
+}
+
+#[test]
+fn one_row_stamped_far_ahead_does_not_set_the_clock_for_the_rest_of_the_day() -> Result<(), Box<dyn std::error::Error>>
+{
+    use ki2::archive::{QuoteRow, Quotes, Rows, SecondOfDay, SeriesRow};
+    use ki2::store::SymbolsState;
+    let t = |hhmmss| SecondOfDay::from_hhmmss(hhmmss).ok_or("valid time");
+    let day = Day::parse_compact("20250714").ok_or("valid day")?;
+    let mut store = DayStore::new(day)?;
+    let mut quotes = Quotes::default();
+    for (time, symbol) in [(t(93000)?, "SPY"), (t(235959)?, "ODD")] {
+        quotes.push(QuoteRow { time, symbol, num_quotes: 2500, bbo: 1, num_trades: 1, dollars: None });
+    }
+    store.append(&Rows::Quotes(quotes))?;
+    // The writer goes on, one S2 row a second.
+    for s in 1..=5 {
+        store.append(&Rows::S2(vec![SeriesRow { time: t(93000 + s)?, value: 7 }]))?;
+    }
+    assert_eq!(store.last_time().map(|t| t.to_string()), Some("09:30:05".into()));
+    // A burst two seconds old still waits for its symbol file; at 23:59:59 it would be missing.
+    assert_eq!(store.burst_symbols(t(93003)?), SymbolsState::Pending);
+    // The odd row is kept and counted all the same.
+    assert_eq!(store.stats()?.hft1_rows, 2);
+    assert_eq!(store.latest_quotes(0, 1).into_iter().map(|q| q.symbol).collect::<Vec<_>>(), ["ODD"]);
+    Ok(())
+}
+
+/// Sets a file's mtime to `secs` after an arbitrary fixed instant.
+fn written_at(path: &Path, secs: u64) -> std::io::Result<()> {
+    let t = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_750_000_000 + secs);
+    fs::File::options().append(true).open(path)?.set_modified(t)
+}
+
+/// 2025-07-14 in both layouts: 19 symbol files flat (an old copy) and 10 monthly, written later.
+fn day_in_both_layouts(root: &Path, monthly_newer: bool) -> std::io::Result<()> {
+    let (flat_at, monthly_at) = if monthly_newer { (0, 100) } else { (100, 0) };
+    for (base, symbols, at) in [("", 19, flat_at), ("2025/07/", 10, monthly_at)] {
+        let hft1 = write(
+            root,
+            &format!("{base}Data/20250714_hft1.csv"),
+            b"SPY,0,93000,2500,1,1,1,\r\n".repeat(symbols).as_slice(),
+        );
+        written_at(&hft1, at)?;
+        let bursts = write(root, &format!("{base}Data_Burst/20250714.csv"), b"93000,1,1,0,214,520,1,1,0\r\n");
+        written_at(&bursts, at)?;
+        for i in 0..symbols {
+            let rel = format!("{base}Data_Burst_Symbols/Burst_20250714_0930{i:02}.csv");
+            written_at(&write(root, &rel, b"SPY,1,2,3\r\nQQQ,4,5,6\r\n"), at)?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn a_day_in_both_layouts_is_read_from_the_one_written_last_for_every_kind() -> Result<(), Box<dyn std::error::Error>> {
+    for (monthly_newer, files, rows) in [(true, 10, 10), (false, 19, 19)] {
+        let dir = tempfile::tempdir()?;
+        let root = dir.path();
+        day_in_both_layouts(root, monthly_newer)?;
+        let r = root.to_str().ok_or("temp path is not UTF-8")?;
+        let (code, out, err) = ki2(&["stats", "--root", r, "--date", "20250714", "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let stats: serde_json::Value = serde_json::from_str(out.trim())?;
+        assert_eq!(
+            (stats["symbol_files"].as_u64(), stats["symbol_rows"].as_u64(), stats["hft1_rows"].as_u64()),
+            (Some(files), Some(files * 2), Some(rows)),
+            "monthly newer: {monthly_newer}"
+        );
+        let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning")).collect();
+        assert_eq!(warnings.len(), 1, "{err}");
+        // hft1, bursts and the symbol files: 12 monthly, 21 flat.
+        let (kept, skipped) =
+            if monthly_newer { ("reading the 12", "skipping 21") } else { ("reading the 21", "skipping 12") };
+        assert!(
+            warnings[0].contains("2025-07-14") && warnings[0].contains(kept) && warnings[0].contains(skipped),
+            "{err}"
+        );
+
+        let out_dir = tempfile::tempdir()?;
+        let o = out_dir.path().to_str().ok_or("temp path is not UTF-8")?;
+        let (code, out, err) = ki2(&["export", "--root", r, "--out", o]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(err.lines().filter(|l| l.contains("warning")).count(), 1, "{err}");
+        // hft1 rows, one burst, two rows per symbol file: one layout's, not both.
+        assert!(out.contains("2025-07-14: ") && out.contains(&format!(", {} rows", rows + 1 + files * 2)), "{out}");
+    }
+    Ok(())
 }

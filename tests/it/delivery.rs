@@ -414,3 +414,56 @@ fn a_webhook_answering_429_and_500_for_a_while_gets_every_alert() {
     assert_eq!(statuses, [429, 500, 503, 429, 200]);
     assert_eq!(hook.got.lock().unwrap()[0].headers.get("content-type").map(String::as_str), Some("application/json"));
 }
+
+#[test]
+fn mqtts_checks_the_broker_against_the_configured_ca() {
+    let (broker, ca) = Broker::start_tls();
+    let a = Archive::new("");
+    let url = format!("mqtts://127.0.0.1:{}", broker.port);
+    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts.mqtt]\nurl = {url:?}\nca_file = {ca:?}\n"))
+        .unwrap();
+    // The subscriber reads what arrived through the broker's own log of deliveries.
+    a.append(DAY, "");
+    let f = a.follow(DAY, None);
+    std::thread::sleep(Duration::from_millis(800));
+    a.append(DAY, &rows(0..20));
+    let log = a.dir.path().join("data/ki2.log");
+    let broker_log = || fs::read_to_string(broker.log()).unwrap_or_default();
+    assert!(
+        wait_until(20, || broker_log().matches("Received PUBLISH").count() >= 21),
+        "{}\n{}",
+        broker_log(),
+        fs::read_to_string(&log).unwrap_or_default()
+    );
+    f.stop();
+    // The last one: `offline`, said on a clean stop.
+    let received = broker_log().matches("Received PUBLISH").count();
+    assert_eq!(received, 22);
+    // Against the system's roots the private CA is unknown: no connection, said in the log.
+    let b = Archive::new("");
+    fs::write(b.dir.path().join("cfg/config.toml"), format!("[alerts.mqtt]\nurl = {url:?}\n")).unwrap();
+    b.append(DAY, "");
+    let f = b.follow(DAY, None);
+    std::thread::sleep(Duration::from_millis(800));
+    b.append(DAY, &rows(0..5));
+    let log = b.dir.path().join("data/ki2.log");
+    assert!(wait_until(20, || fs::read_to_string(&log).unwrap_or_default().contains("cannot connect")));
+    f.stop();
+    assert_eq!(broker_log().matches("Received PUBLISH").count(), received, "nothing more arrived");
+}
+
+#[test]
+fn a_second_ki2_on_the_same_archive_does_not_deliver_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let sinks = ki2::config::SinksConfig { log_file: Some(dir.path().join("alerts.jsonl")), ..Default::default() };
+    let (first, warnings) = ki2::alerts::Delivery::from_config(&sinks, dir.path(), &dir.path().join("data"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let (second, warnings) = ki2::alerts::Delivery::from_config(&sinks, dir.path(), &dir.path().join("data"));
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].contains("another ki2 on this archive delivers to it"), "{}", warnings[0]);
+    assert!(second.status()[0].stats.state.is_off());
+    drop(first);
+    // Once the first has gone, the next one delivers.
+    let (_third, warnings) = ki2::alerts::Delivery::from_config(&sinks, dir.path(), &dir.path().join("data"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+}

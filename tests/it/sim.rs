@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ki2::archive::{Archive, ColumnOrder, Day, DayData, Kind, ProgType, SecondOfDay, read_day};
@@ -307,8 +307,8 @@ fn ctrl_c_stops_a_live_run_with_a_summary_and_exit_code_zero() {
     let child = ki2(dir.path())
         .args(["simulate", "--speed", "10", "--start", "155000", "--date", "20250714", "--root"])
         .arg(&root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
     // Seconds into the live part (well after the Ctrl-C handler is in place).

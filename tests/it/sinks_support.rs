@@ -41,14 +41,75 @@ pub struct Broker {
     pub port: u16,
     dir: tempfile::TempDir,
     child: Option<Child>,
+    tls: bool,
 }
 
 impl Broker {
     pub fn start() -> Broker {
         let dir = tempfile::tempdir().unwrap();
-        let mut b = Broker { port: free_port(), dir, child: None };
+        let mut b = Broker { port: free_port(), dir, child: None, tls: false };
         b.up();
         b
+    }
+
+    /// A TLS listener with a certificate for 127.0.0.1 signed by a private CA; returns the CA's
+    /// PEM file too.
+    pub fn start_tls() -> (Broker, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let ssl = |args: &[&str]| {
+            let out = Command::new("openssl").args(args).current_dir(d).output().unwrap();
+            assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        ssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=ki2 test CA",
+        ]);
+        ssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        std::fs::write(d.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+        ssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+        ]);
+        let ca = d.join("ca.crt");
+        let mut b = Broker { port: free_port(), dir, child: None, tls: true };
+        b.up();
+        (b, ca)
     }
 
     pub fn url(&self) -> String {
@@ -62,8 +123,13 @@ impl Broker {
             &conf,
             format!(
                 "listener {} 127.0.0.1\nuser root\nallow_anonymous true\npersistence true\npersistence_location {d}/\n\
-                 max_queued_messages 0\nmax_inflight_messages 0\nlog_dest file {d}/broker.log\n",
-                self.port
+                 max_queued_messages 0\nmax_inflight_messages 0\nlog_dest file {d}/broker.log\nlog_type all\n{}",
+                self.port,
+                if self.tls {
+                    format!("cafile {d}/ca.crt\ncertfile {d}/server.crt\nkeyfile {d}/server.key\n")
+                } else {
+                    String::new()
+                }
             ),
         )
         .unwrap();
@@ -71,6 +137,10 @@ impl Broker {
             Command::new(mosquitto()).arg("-c").arg(&conf).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         self.child = Some(child);
         assert!(wait_until(10, || TcpStream::connect(("127.0.0.1", self.port)).is_ok()), "broker did not start");
+    }
+
+    pub fn log(&self) -> PathBuf {
+        self.dir.path().join("broker.log")
     }
 
     /// Stops it as a restart would (SIGTERM: sessions are saved).

@@ -625,3 +625,97 @@ fn an_escape_sequence_in_a_symbol_does_not_retitle_the_terminal() {
     t.key("q");
     assert_eq!(t.wait_exit(), 0);
 }
+
+/// Ids in a JSON-lines alert log, with how often each is there.
+fn logged_ids(log: &Path) -> std::collections::BTreeMap<String, usize> {
+    let mut ids = std::collections::BTreeMap::new();
+    for line in fs::read_to_string(log).unwrap_or_default().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        *ids.entry(v["id"].as_str().unwrap().to_owned()).or_insert(0) += 1;
+    }
+    ids
+}
+
+#[test]
+fn the_tui_delivers_rows_written_while_it_was_closed_after_it_starts_again() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let hft1 = root.join("Data").join(format!("{DATE}_hft1.csv"));
+    fs::create_dir_all(hft1.parent().unwrap()).unwrap();
+    fs::write(&hft1, "").unwrap();
+    let log = dir.path().join("alerts.jsonl");
+    fs::create_dir_all(dir.path().join("config")).unwrap();
+    fs::write(dir.path().join("config/config.toml"), format!("[alerts]\nlog_file = {:?}\nbell = false\n", log))
+        .unwrap();
+    // Over the quote-stuffing bar (2000): one alert each, by the built-in rules.
+    let append = |from: u32, to: u32| {
+        let mut f = OpenOptions::new().append(true).open(&hft1).unwrap();
+        for i in from..to {
+            f.write_all(format!("S{i},0,{},2500,5,7,1000,\r\n", 93000 + i % 60).as_bytes()).unwrap();
+        }
+    };
+    let t = Tmux::start(120, 40, dir.path(), &[]);
+    let line = format!("{} watch --root {} --date {DATE}; echo EXIT=$?", ki2(), q(&root));
+    t.command(&line);
+    t.wait_tui("LIVE", |s| s.contains(" LIVE "));
+    append(0, 50);
+    let s = t.wait_tui("sinks ok in the status line", |s| s.contains("sinks ok"));
+    assert!(wait(|| logged_ids(&log).len() == 50), "{:?}\n{}", logged_ids(&log).len(), frame(&s));
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0);
+
+    append(50, 120);
+    t.command(&line);
+    t.wait_tui("LIVE", |s| s.contains(" LIVE "));
+    assert!(wait(|| logged_ids(&log).len() == 120), "{}", logged_ids(&log).len());
+    let ids = logged_ids(&log);
+    assert!(ids.values().all(|n| *n == 1), "an alert logged twice");
+    // The sinks overlay: this run delivered the 70 written while the TUI was closed.
+    t.type_text("o");
+    let s = t.wait_tui("the sinks overlay", |s| s.contains("Alert sinks"));
+    let row = s.lines().find(|l| l.contains("alert log")).unwrap_or_default().to_owned();
+    assert!(row.contains("delivered        70") && row.contains("queued       0"), "{row}\n{}", frame(&s));
+    t.key("Escape");
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0);
+}
+
+fn wait(mut f: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < end {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    f()
+}
+
+#[test]
+fn ctrl_d_opens_no_day_picker_and_y_copies_the_selected_row_over_osc_52() {
+    let Some(w) = watching(160, 48) else { return };
+    let t = &w.t;
+    // tmux keeps what an application sends with OSC 52 as a paste buffer.
+    t.run(&["set-option", "-g", "set-clipboard", "on"]);
+    t.wait_tui("every pane", |s| shows_every_pane(s, &TITLES));
+    t.key("C-d");
+    let s = t.screen();
+    assert!(!s.contains("Pick a day") && !s.contains("Days"), "Ctrl-D opened the day picker:\n{}", frame(&s));
+    t.key("p");
+    let s = t.wait_tui("paused", |s| s.contains("PAUSED"));
+    let top = pane(&s, "High Quote Counts")[1].clone();
+    let fields: Vec<&str> = top.split_whitespace().collect();
+    t.type_text("y");
+    let s = t.wait_tui("the copy said", |s| s.contains("copied 1 row of High Quote Counts"));
+    let out = t.run(&["show-buffer"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.first().copied(), Some("time,symbol,num_quotes,num_trades,bbo,dollars,trade_size"), "{text:?}");
+    let row: Vec<&str> = lines.get(1).copied().unwrap_or_default().split(',').collect();
+    assert_eq!(&row[..4], &fields[..4], "the copied row is the selected one:\n{text}\n{}", frame(&s));
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0);
+}

@@ -133,7 +133,7 @@ fn help_lists_every_key_at_both_sizes() {
     let small = screen(&mut app, 80, 24);
     assert!(small.contains("j/↓ for more"), "{small}");
     insta::assert_snapshot!("help_80x24", small);
-    for _ in 0..10 {
+    for _ in 0..40 {
         key(&mut app, KeyCode::Char('j'));
     }
     let scrolled = screen(&mut app, 80, 24);
@@ -636,4 +636,99 @@ fn s_lists_the_days_largest_counts_first_and_the_filter_applies() {
     let s = screen(&mut app, 160, 48);
     assert_eq!(rows(&s)[..2], ["SPY        4947", "SPY        1178"], "{s}");
     assert!(!rows(&s)[2].contains("SPY"), "{s}");
+}
+
+#[test]
+fn q_with_unsaved_rule_edits_warns_first_and_quits_the_second_time() {
+    let (_d, mut clean) = app();
+    // Unchanged rules: q in the editor quits at once.
+    key(&mut clean, KeyCode::Char('t'));
+    key(&mut clean, KeyCode::Char('q'));
+    assert!(clean.should_quit());
+
+    let (_d, mut app) = app();
+    key(&mut app, KeyCode::Char('t'));
+    keys(&mut app, "3000");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(!app.should_quit(), "the edit would be lost without a word");
+    let shown = screen(&mut app, 160, 48);
+    assert!(shown.contains("unsaved rule edits: s saves, q again quits"), "{shown}");
+    assert!(shown.contains("Thresholds"), "the editor stays open:\n{shown}");
+    // Any other key first: the next q warns again.
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(!app.should_quit());
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit());
+}
+
+#[test]
+fn stepping_a_value_changes_its_count_its_marker_and_the_highlights_in_one_frame() {
+    let (_d, mut app) = app_with(Theme { color: true });
+    key(&mut app, KeyCode::Char('t'));
+    // One frame: the rows drawn on red in High Quote Counts, and the editor's catch panel.
+    let frame = |app: &mut App| -> (Vec<String>, String, usize) {
+        let mut t = terminal(160, 48);
+        t.draw(|f| app.render(f)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let mut red: Vec<String> = (0..48u16)
+            .filter(|&y| buf[(10, y)].bg == Color::Red)
+            .map(|y| (10..18).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim().to_owned())
+            .collect();
+        red.sort();
+        let text = t.backend().to_string();
+        let counts = text.lines().find(|l| l.contains("rows today")).unwrap_or_default().to_owned();
+        let marker = text.lines().find_map(|l| l.chars().position(|c| c == '▲')).unwrap_or(0);
+        (red, counts, marker)
+    };
+    let (red, counts, marker) = frame(&mut app);
+    assert_eq!(red, ["QQQ", "SPY"]);
+    assert!(counts.contains("2 of 7 rows today"), "{counts}");
+    // Five steps down: 2000 → 1500, which BRK.B's 1500 meets.
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('-'));
+    }
+    let (red2, counts2, marker2) = frame(&mut app);
+    assert_eq!(app.rules().rules()[0].value.to_string(), "1500");
+    assert_eq!(red2, ["BRK.B", "QQQ", "SPY"]);
+    assert!(counts2.contains("3 of 7 rows today") && counts2.contains("(+1 vs 2000)"), "{counts2}");
+    assert!(marker2 < marker, "the threshold's mark moved left: {marker} → {marker2}");
+    // Keys the editor does not use reach the screen behind it: / starts the filter.
+    key(&mut app, KeyCode::Char('/'));
+    assert!(screen(&mut app, 160, 48).contains("type a symbol"));
+}
+
+#[test]
+fn ctrl_letters_do_nothing_their_letter_does() {
+    let (_d, mut app) = app();
+    let ctrl = |app: &mut App, c: char| app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    assert_eq!(ctrl(&mut app, 'd'), None, "Ctrl-D is not d (the day picker)");
+    ctrl(&mut app, 's');
+    ctrl(&mut app, 'z');
+    let s = screen(&mut app, 160, 48);
+    assert!(!s.contains("largest") && !s.contains("hard max"), "{s}");
+    assert!(
+        app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)).is_some(),
+        "d still opens the day picker"
+    );
+}
+
+#[test]
+fn live_alerts_while_an_earlier_day_is_shown_get_a_badge_until_the_live_day_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    write_day(dir.path());
+    let live_day = Day::parse_compact("20250715").unwrap();
+    let opts = AppOptions { live: true, ..options(Theme::mono()) };
+    let mut app = App::new(DayStore::new(live_day).unwrap(), opts, Evaluator::new(RuleSet::defaults()));
+    app.on_tail(TailEvent::CaughtUp { day: live_day });
+    app.show_history(day_data(dir.path()));
+    assert!(screen(&mut app, 160, 48).contains("HISTORY"));
+    app.on_tail(TailEvent::Rows { day: live_day, rows: quote("HOT1", 93000, 2500) });
+    app.on_tail(TailEvent::Rows { day: live_day, rows: quote("HOT2", 93001, 2600) });
+    let s = screen(&mut app, 160, 48);
+    assert!(s.lines().next().unwrap().contains("+2 live alerts"), "{s}");
+    app.show_live();
+    let s = screen(&mut app, 160, 48);
+    assert!(!s.contains("live alerts") && s.contains("HOT2"), "{s}");
 }

@@ -7,14 +7,14 @@
 
 use std::time::{Duration, Instant};
 
-use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, NetworkOptions, Outgoing, Packet, QoS};
+use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, NetworkOptions, Outgoing, Packet, QoS, Transport};
 
 use super::worker::{SendError, Sink};
 use crate::alerts::Alert;
 use crate::config::MqttConfig;
 
 /// Alerts per batch, and so messages in flight at once.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 /// A batch not acknowledged within this is sent again over a new connection.
 const ACK_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -43,9 +43,21 @@ impl Mqtt {
         if let Some(user) = &cfg.user {
             o.set_credentials(user.clone(), cfg.password.clone().unwrap_or_default());
         }
+        if cfg.tls {
+            let transport = match &cfg.ca_file {
+                Some(path) => {
+                    let ca = std::fs::read(path).map_err(|e| format!("cannot read ca_file {}: {e}", path.display()))?;
+                    Transport::tls(ca, None, None)
+                }
+                None => Transport::tls_with_default_config(),
+            };
+            o.set_transport(transport);
+        }
         let (client, mut events) = AsyncClient::new(o, BATCH + 8);
         let mut net = NetworkOptions::new();
         net.set_connection_timeout(5);
+        // Nagle's algorithm would hold small publishes for the broker's delayed ack (~40 ms).
+        net.set_tcp_nodelay(true);
         events.set_network_options(net);
         let qos = match cfg.qos {
             0 => QoS::AtMostOnce,

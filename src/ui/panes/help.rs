@@ -6,16 +6,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::centered;
-use crate::ui::keymap::SECTIONS;
+use crate::ui::keymap::{Keymap, SECTIONS, TABLE};
 use crate::ui::theme::Theme;
 
 /// Scrolls (`j`/`k`) when the terminal is too low for the whole list.
-pub fn draw(scroll: &mut u16, theme: Theme, f: &mut Frame, area: Rect) {
+pub fn draw(scroll: &mut u16, keys: &Keymap, theme: Theme, f: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
-    for (name, keys) in SECTIONS {
-        lines.push(Line::styled(*name, theme.header()));
-        for k in *keys {
-            lines.push(Line::from(vec![Span::styled(format!("  {:<16}", k.keys), theme.key()), Span::raw(k.does)]));
+    for section in SECTIONS {
+        lines.push(Line::styled(section, theme.header()));
+        for e in TABLE.iter().filter(|e| e.section == section) {
+            let k = keys.keys_of(e.action);
+            let k = if k.is_empty() { "(unbound)".to_owned() } else { k };
+            lines.push(Line::from(vec![Span::styled(format!("  {k:<16}"), theme.key()), Span::raw(e.does)]));
         }
     }
     lines.push(Line::styled("Esc or ? closes this help", theme.dim()));

@@ -10,29 +10,27 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Sparkline};
 
 use super::pane_block;
 use crate::store::ProgramPoint;
-use crate::ui::app::{App, Pane};
+use crate::ui::app::App;
 use crate::ui::scale::Scale;
 use crate::ui::theme::Theme;
+use crate::ui::view::Pane;
 
 /// The x-axis spans the regular session (09:30–16:00), as the Burst Monitor's chart does,
 /// widened to any bursts outside it.
 const OPEN_S: f64 = 9.5 * 3600.0;
 const CLOSE_S: f64 = 16.0 * 3600.0;
 
-pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
+pub fn draw(app: &mut App, points: &[ProgramPoint], f: &mut Frame, area: Rect) {
     let theme = app.theme();
-    let focused = app.focus == Pane::Programs;
-    let shown = app.shown();
-    let mut points = app.store().programs();
-    points.truncate(shown.bursts);
+    let focused = app.view.focus == Pane::Programs;
     let last = points.last().copied();
-    let title = Line::from(if app.net { " Buys − Sells " } else { " Buy Progs vs Sell Progs " });
+    let title = Line::from(if app.view.net { " Buys − Sells " } else { " Buy Progs vs Sell Progs " });
     let badges = match last {
         Some(p) => Line::from(vec![
             Span::styled(format!(" CB {} ", p.cb), theme.buy()),
             Span::styled(format!("CS {} ", p.cs), theme.sell()),
             Span::raw(format!("net {:+} ", i64::from(p.cb) - i64::from(p.cs))),
-            Span::styled(format!("{} ", app.programs_scale.label()), theme.dim()),
+            Span::styled(format!("{} ", app.view.programs_scale.label()), theme.dim()),
         ]),
         None => Line::from(" no bursts yet "),
     };
@@ -49,9 +47,9 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let spark_h = if inner.height >= 8 { 2 } else { inner.height.min(2) };
     let [chart_area, spark_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(spark_h)]).areas(inner);
     if chart_area.height >= 4 {
-        chart(app.net, &points, &mut app.programs_scale, theme, f, chart_area);
+        chart(app.view.net, points, &mut app.view.programs_scale, theme, f, chart_area);
     }
-    sparklines(&points, theme, f, spark_area);
+    sparklines(points, theme, f, spark_area);
 }
 
 fn chart(net: bool, points: &[ProgramPoint], scale: &mut Scale, theme: Theme, f: &mut Frame, area: Rect) {

@@ -4,10 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{Col, TableRow, badge, body_height, col, pane_block, table};
+use super::{Col, TableRow, badge, col, pane_block, table};
 use crate::store::QuoteView;
-use crate::ui::app::{App, Pane, QuoteOrder};
+use crate::ui::app::App;
+use crate::ui::lists::Shown;
 use crate::ui::text;
+use crate::ui::view::{ListPane, Pane, QuoteOrder};
 
 const COLS: [Col; 7] = [
     col("Time", 8, false, 9),
@@ -19,72 +21,16 @@ const COLS: [Col; 7] = [
     col("Size", 6, true, 3),
 ];
 
-/// How many rows the pane lists (all of the day, the filtered ones, or the top counts).
-pub fn len(app: &mut App) -> usize {
-    let shown = app.shown();
-    match (app.quote_order, app.filter.clone()) {
-        (QuoteOrder::Time, None) => shown.quotes,
-        (QuoteOrder::Time, Some(f)) => {
-            let store = app.history.as_ref().unwrap_or(&app.live);
-            app.caches.filtered_quotes(store, &f, shown.quotes).len()
-        }
-        (QuoteOrder::Count, _) => top(app).0.len(),
-    }
-}
-
-/// The day's largest counts that pass the filter, as places in the cached top list (most first).
-/// Positions run the other way (largest last), so that position order matches time order.
-fn top(app: &mut App) -> (Vec<usize>, &[QuoteView]) {
-    let shown = app.shown();
-    let store = app.history.as_ref().unwrap_or(&app.live);
-    let top = app.caches.top_quotes(store, shown.version);
-    let keep = top
-        .iter()
-        .enumerate()
-        .filter(|(_, q)| app.filter.as_ref().is_none_or(|f| f.matches(&q.symbol)))
-        .map(|(k, _)| k)
-        .rev()
-        .collect();
-    (keep, top)
-}
-
-/// The rows at these positions.
-pub fn rows_at(app: &mut App, positions: &[usize]) -> Vec<QuoteView> {
-    let shown = app.shown();
-    match (app.quote_order, app.filter.clone()) {
-        (QuoteOrder::Time, None) => app.store().quotes_at(positions.iter().copied()),
-        (QuoteOrder::Time, Some(f)) => {
-            let store = app.history.as_ref().unwrap_or(&app.live);
-            let rows = app.caches.filtered_quotes(store, &f, shown.quotes);
-            let idx: Vec<usize> = positions.iter().filter_map(|&p| rows.get(p).copied()).collect();
-            app.store().quotes_at(idx)
-        }
-        (QuoteOrder::Count, _) => {
-            let (keep, top) = top(app);
-            positions.iter().filter_map(|&p| top.get(*keep.get(p)?).cloned()).collect()
-        }
-    }
-}
-
-pub fn selected(app: &mut App) -> Option<QuoteView> {
-    let n = len(app);
-    let pos = app.quotes_nav.selected(n)?;
-    rows_at(app, &[pos]).pop()
-}
-
-pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
+pub fn draw(app: &App, shown: &Shown<QuoteView>, f: &mut Frame, area: Rect) {
     let theme = app.theme();
-    let focused = app.focus == Pane::Quotes;
-    let h = body_height(area);
-    app.heights.quotes = h;
-    let n = len(app);
-    let (positions, sel) = app.quotes_nav.show(n, h);
-    let rows = rows_at(app, &positions);
+    let focused = app.view.focus == Pane::Quotes;
+    let sel = shown.selected;
     let rules = app.rules();
-    let body = rows
+    let body = shown
+        .rows
         .iter()
-        .zip(&positions)
-        .map(|(q, &pos)| {
+        .map(|(pos, q)| {
+            let pos = *pos;
             let hit = rules.quote_match(&q.row()).is_some();
             let mut style = if hit { theme.alert_row() } else { Default::default() };
             if Some(pos) == sel {
@@ -105,14 +51,14 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    let order = match app.quote_order {
+    let order = match app.view.quote_order {
         QuoteOrder::Time => "",
         QuoteOrder::Count => " · largest",
     };
     let title = Line::from(format!(" High Quote Counts{order} "));
     let badges = Line::from(vec![
-        Span::raw(format!(" {} ", text::thousands(n as u64))),
-        badge("autosnap ".into(), app.quotes_nav.follow, theme),
+        Span::raw(format!(" {} ", text::thousands(shown.len as u64))),
+        badge("autosnap ".into(), app.view.lists[ListPane::Quotes].nav.follow, theme),
     ]);
     table(f, area, pane_block(title, badges, focused, theme, area.width), &COLS, body, theme);
 }

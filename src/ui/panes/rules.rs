@@ -1,15 +1,17 @@
 //! The threshold editor (`t`): the rules in a table, edited with the keyboard. Every change
 //! takes effect at once (highlights, alerts); `s` saves the file.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState};
 
 use crate::alerts::{Field, FieldType, Op, Rule, RuleSet, Source, Value};
 use crate::archive::{Grade, ProgType};
 use crate::ui::keymap::EDITOR_KEYS;
+use crate::ui::lists::CatchView;
 use crate::ui::text;
 use crate::ui::theme::Theme;
 
@@ -65,8 +67,12 @@ pub struct RulesEditor {
     pub input: Option<Input>,
     pub picker: Option<Picker>,
     pub confirm_delete: bool,
+    /// `q` was pressed once with unsaved edits: the next `q` quits.
+    pub confirm_quit: bool,
     /// Changed since the last save.
     pub dirty: bool,
+    /// The selected rule (by row) and its value before this edit, for "+N / −N".
+    pub baseline: Option<(usize, Value)>,
 }
 
 /// What a key did in the editor.
@@ -75,12 +81,28 @@ pub enum Outcome {
     Changed(RuleSet),
     Save,
     Close,
+    /// `q`: leave ki2 (the editor asks first while edits are unsaved).
+    Quit,
+    /// Not a key of the editor's: the screen behind it takes it (`p`, `/`, `d`...).
+    Pass,
+    /// Something typed or asked for that cannot be done.
     Error(String),
+    /// A question to the user (press x again...), shown but not as an error.
+    Prompt(String),
 }
 
 impl Default for RulesEditor {
     fn default() -> Self {
-        RulesEditor { row: 0, col: 5, input: None, picker: None, confirm_delete: false, dirty: false }
+        RulesEditor {
+            row: 0,
+            col: 5,
+            input: None,
+            picker: None,
+            confirm_delete: false,
+            confirm_quit: false,
+            dirty: false,
+            baseline: None,
+        }
     }
 }
 
@@ -96,10 +118,21 @@ impl RulesEditor {
         if self.picker.is_some() {
             return self.picking(rules, key);
         }
+        // Ctrl-S is not s: keys with Control or Alt belong to the screen's keymap.
+        if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+            return Outcome::Pass;
+        }
         let confirm = std::mem::take(&mut self.confirm_delete);
+        let confirm_quit = std::mem::take(&mut self.confirm_quit);
         let n = rules.len();
         match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('t') => Outcome::Close,
+            KeyCode::Esc | KeyCode::Char('t') => Outcome::Close,
+            // Quitting would lose the edits without a word: the first `q` says so.
+            KeyCode::Char('q') if self.dirty && !confirm_quit => {
+                self.confirm_quit = true;
+                Outcome::Error("unsaved rule edits: s saves, q again quits".into())
+            }
+            KeyCode::Char('q') => Outcome::Quit,
             KeyCode::Up | KeyCode::Char('k') => {
                 self.row = self.row.saturating_sub(1);
                 Outcome::Nothing
@@ -136,12 +169,12 @@ impl RulesEditor {
                     Outcome::Changed(r)
                 } else {
                     self.confirm_delete = true;
-                    Outcome::Error("press x again to delete this rule".into())
+                    Outcome::Prompt("press x again to delete this rule".into())
                 }
             }
             KeyCode::Char('s') => Outcome::Save,
             KeyCode::Enter => self.enter(rules),
-            _ => Outcome::Nothing,
+            _ => Outcome::Pass,
         }
     }
 
@@ -271,7 +304,7 @@ impl RulesEditor {
     /// Applies an edit to the selected rule if the result is a valid rule set.
     fn edit(&mut self, rules: &RuleSet, f: impl FnOnce(&mut Rule)) -> Outcome {
         if rules.is_empty() {
-            return Outcome::Error("no rules: a adds one".into());
+            return Outcome::Prompt("no rules: a adds one".into());
         }
         let mut r = rules.clone();
         match r.update(self.row.min(rules.len() - 1), f) {
@@ -320,7 +353,7 @@ fn parse_value(field: Option<Field>, text: &str) -> Option<Value> {
     Some(v)
 }
 
-pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, theme: Theme, f: &mut Frame, area: Rect) {
+pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, catch: Option<&CatchView>, theme: Theme, f: &mut Frame, area: Rect) {
     f.render_widget(Clear, area);
     let dirty = if ed.dirty { " (not saved: s saves)" } else { "" };
     let block = Block::default()
@@ -329,8 +362,30 @@ pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, theme: Theme, f: &mut Frame, 
         .title(Line::styled(format!(" Thresholds{dirty} "), theme.title(true)));
     let inner = block.inner(area);
     f.render_widget(block, area);
+    // What the value catches: beside the table on a wide screen, under it on a narrow one.
+    let side = inner.width >= 120;
+    let (inner, catch_area) = if side {
+        let [l, r] = Layout::horizontal([Constraint::Min(70), Constraint::Length(48)]).areas(inner);
+        (l, r)
+    } else {
+        let [t, b] = Layout::vertical([Constraint::Min(3), Constraint::Length(2)]).areas(inner);
+        (t, b)
+    };
+    if let Some(c) = catch {
+        let catch_area = if side {
+            let b = Block::default().borders(Borders::LEFT).border_style(theme.border(false));
+            let r = b.inner(catch_area);
+            f.render_widget(b, catch_area);
+            r
+        } else {
+            catch_area
+        };
+        draw_catch(c, theme, f, catch_area);
+    }
+    // The key line gives way first when the dock is low (`?` lists them all).
+    let keys_h = u16::from(inner.height >= 6);
     let [table_area, input_area, keys_area] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(2)]).areas(inner);
+        Layout::vertical([Constraint::Min(2), Constraint::Length(1), Constraint::Length(keys_h)]).areas(inner);
     ed.row = ed.row.min(rules.len().saturating_sub(1));
     let header = Row::new(COLS.iter().map(|c| Cell::from(c.title()))).style(theme.header());
     let rows = rules.rules().iter().enumerate().map(|(i, r)| {
@@ -362,7 +417,13 @@ pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, theme: Theme, f: &mut Frame, 
         Constraint::Min(5),
         Constraint::Length(10),
     ];
-    f.render_widget(Table::new(rows, widths).header(header), table_area);
+    // Scrolled to the selected rule when the dock is low.
+    let mut state = TableState::default().with_selected(Some(ed.row));
+    f.render_stateful_widget(
+        Table::new(rows, widths).header(header).row_highlight_style(Style::default()),
+        table_area,
+        &mut state,
+    );
     if rules.is_empty() {
         f.render_widget(Paragraph::new("No rules: a adds one."), table_area);
     }
@@ -379,7 +440,7 @@ pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, theme: Theme, f: &mut Frame, 
         .iter()
         .flat_map(|k| [Span::styled(k.keys, theme.key()), Span::raw(format!(" {}  ", k.does))])
         .collect();
-    f.render_widget(Paragraph::new(Line::from(keys)).wrap(ratatui::widgets::Wrap { trim: true }), keys_area);
+    f.render_widget(Paragraph::new(Line::from(keys)), keys_area);
     if let Some(p) = &ed.picker {
         let h = (p.options.len() as u16 + 2).min(area.height);
         let w = 20.min(area.width);
@@ -394,4 +455,54 @@ pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, theme: Theme, f: &mut Frame, 
         let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(p.col.title());
         f.render_widget(Paragraph::new(items.collect::<Vec<_>>()).block(block), r);
     }
+}
+
+/// `today 1,234 rows (56 in 5 min) · +120 vs 2000` and the distribution, threshold marked.
+fn draw_catch(c: &CatchView, theme: Theme, f: &mut Frame, area: Rect) {
+    if area.height == 0 || area.width < 20 {
+        return;
+    }
+    let rule = Span::styled(format!("{} {} {}", text::clean(&c.rule, 20), c.op, c.value), theme.key());
+    let counts = format!(
+        "{} of {} rows today, {} in 5 min",
+        text::thousands(c.today as u64),
+        text::thousands(c.rows as u64),
+        text::thousands(c.recent as u64)
+    );
+    let change = match c.change {
+        Some((before, diff)) => {
+            Span::styled(format!(" ({diff:+} vs {before})"), if diff > 0 { theme.error() } else { theme.buy() })
+        }
+        None => Span::raw(""),
+    };
+    let wide = area.height >= 4;
+    let mut lines = if wide {
+        vec![Line::from(rule), Line::from(vec![Span::raw(counts), change])]
+    } else {
+        vec![Line::from(vec![rule, Span::raw(format!(": {counts}")), change])]
+    };
+    let h = &c.histogram;
+    let bars = h.blocks();
+    let marker: String = (0..h.counts.len()).map(|i| if Some(i) == h.marker { '▲' } else { ' ' }).collect();
+    let scale = if h.log { "log" } else { "lin" };
+    if wide {
+        lines.push(Line::from(vec![Span::styled(bars, theme.s2())]));
+        lines.push(Line::from(vec![Span::styled(marker, theme.error())]));
+        lines.push(Line::styled(
+            format!("{} … {} ({scale} scale, counts log-scaled)", num(h.lo), num(h.hi)),
+            theme.dim(),
+        ));
+    } else {
+        // One line: the bars with the threshold's bucket shown as ▲.
+        let merged: String = bars.chars().zip(marker.chars()).map(|(b, m)| if m == '▲' { '▲' } else { b }).collect();
+        lines.push(Line::from(vec![
+            Span::styled(merged, theme.s2()),
+            Span::styled(format!(" {}…{}", num(h.lo), num(h.hi)), theme.dim()),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { text::thousands(x as u64) } else { format!("{x:.1}") }
 }

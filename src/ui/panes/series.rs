@@ -8,25 +8,23 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Sparkline};
 
 use super::pane_block;
-use crate::ui::app::{App, Pane};
+use crate::archive::SeriesRow;
+use crate::ui::app::App;
+use crate::ui::view::Pane;
 
 pub fn window_label(s: u32) -> String {
     if s >= 3600 { format!("{}h", s / 3600) } else { format!("{}m", s / 60) }
 }
 
-pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
+pub fn draw(app: &mut App, s2: &[SeriesRow], s1: &[SeriesRow], f: &mut Frame, area: Rect) {
     let theme = app.theme();
-    let focused = app.focus == Pane::Series;
-    let shown = app.shown();
-    let window = app.window_s();
-    let store = app.store();
-    let s2 = store.series(false, shown.s2, window);
-    let s1 = store.series(true, shown.s1, window);
+    let focused = app.view.focus == Pane::Series;
+    let window = app.view.window_s();
     let title = Line::from(format!(" S2 / S1 · last {} ", window_label(window)));
     let badges = Line::from(vec![
         Span::styled(format!(" S2 {} ", s2.last().map_or(0, |r| r.value)), theme.s2()),
         Span::styled(format!("S1 {} ", s1.last().map_or(0, |r| r.value)), theme.s1()),
-        Span::styled(format!("{} ", app.series_scale.label()), theme.dim()),
+        Span::styled(format!("{} ", app.view.series_scale.label()), theme.dim()),
     ]);
     let block = pane_block(title, badges, focused, theme, area.width);
     let inner = block.inner(area);
@@ -48,10 +46,10 @@ pub fn draw(app: &mut App, f: &mut Frame, area: Rect) {
     let pts = |v: &[crate::archive::SeriesRow]| -> Vec<(f64, f64)> {
         v.iter().map(|r| (f64::from(r.time.secs()), f64::from(r.value))).collect()
     };
-    let (d2, d1) = (pts(&s2), pts(&s1));
+    let (d2, d1) = (pts(s2), pts(s1));
     let end = d2.last().map(|p| p.0).into_iter().chain(d1.last().map(|p| p.0)).fold(0.0, f64::max);
     let start = (end - f64::from(window)).max(0.0);
-    let hi = app.series_scale.top(d2.iter().chain(&d1).map(|p| p.1).fold(1.0, f64::max));
+    let hi = app.view.series_scale.top(d2.iter().chain(&d1).map(|p| p.1).fold(1.0, f64::max));
     let label = |s: f64| {
         let s = s.max(0.0) as u32;
         if window <= 3600 {

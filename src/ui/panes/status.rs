@@ -9,10 +9,11 @@ use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::alerts;
 use crate::tail::TailMode;
-use crate::ui::app::{App, Pane};
+use crate::ui::app::App;
+use crate::ui::lists;
 use crate::ui::text;
+use crate::ui::view::Pane;
 
 pub fn header(app: &App, f: &mut Frame, area: Rect) {
     let theme = app.theme();
@@ -20,7 +21,7 @@ pub fn header(app: &App, f: &mut Frame, area: Rect) {
         ("LOADING".to_owned(), Color::Blue)
     } else if app.is_history() {
         ("HISTORY".to_owned(), Color::Magenta)
-    } else if app.frozen.is_some() {
+    } else if app.view.frozen.is_some() {
         (format!("PAUSED +{}", text::thousands(app.status.unseen as u64)), Color::Yellow)
     } else if !app.status.caught_up {
         ("READING".to_owned(), Color::Blue)
@@ -37,17 +38,18 @@ pub fn header(app: &App, f: &mut Frame, area: Rect) {
         Span::raw("  Time "),
         Span::styled(time, theme.title(false)),
     ];
-    if app.history.is_some() && app.unseen_alerts > 0 {
-        let n = text::thousands(app.unseen_alerts as u64);
+    if app.data.history.is_some() && app.data.unseen_alerts > 0 {
+        let n = text::thousands(app.data.unseen_alerts as u64);
         spans.push(Span::raw("  "));
         spans.push(Span::styled(format!(" +{n} live alerts "), theme.badge(Color::Red)));
     }
-    if let Some(f) = &app.typing_filter {
+    let typed = app.view.filter.as_ref().map_or("", |f| f.text.as_str());
+    if app.view.typing {
         spans.push(Span::raw("  Filter "));
-        spans.push(Span::styled(format!("{}▏", text::clean(f, 24)), theme.key()));
-    } else if app.filter.is_some() {
+        spans.push(Span::styled(format!("{}▏", text::clean(typed, 24)), theme.key()));
+    } else if app.view.filter.is_some() {
         spans.push(Span::raw("  Filter "));
-        spans.push(Span::styled(text::clean(&app.filter_text, 24).into_owned(), theme.key()));
+        spans.push(Span::styled(text::clean(typed, 24).into_owned(), theme.key()));
     }
     spans.push(Span::styled("   ? help  q quit", theme.dim()));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -56,7 +58,7 @@ pub fn header(app: &App, f: &mut Frame, area: Rect) {
 pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let sep = || Span::styled(" │ ", theme.dim());
-    if app.typing_filter.is_some() {
+    if app.view.typing {
         let line = Line::from(vec![
             Span::styled(" / ", theme.key()),
             Span::raw("type a symbol (BR* for a prefix): every pane follows. Enter keeps it, Esc clears it."),
@@ -65,8 +67,8 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
         return;
     }
     // The selected alert's history: on a narrow screen its column in the pane is the first to go.
-    if app.focus == Pane::Alerts
-        && let Some(a) = alerts::selected(app)
+    if app.view.focus == Pane::Alerts
+        && let Some(a) = lists::selected_alert(&app.data, &app.view)
         && let Some(e) = &a.enrichment
     {
         let sym = a.symbol.as_deref().map(text::symbol).unwrap_or_default();

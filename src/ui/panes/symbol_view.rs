@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Sparkline};
 
 use super::{Col, TableRow, col, table};
-use crate::store::{DayStore, SymbolDay};
+use crate::archive::Day;
+use crate::store::{DayStore, QuoteView, SymbolDay};
 use crate::ui::nav::ListNav;
 use crate::ui::text;
 use crate::ui::theme::Theme;
@@ -19,6 +20,8 @@ const REFRESH: Duration = Duration::from_millis(500);
 
 pub struct SymbolView {
     pub day: SymbolDay,
+    /// Its rows, ready to draw (in `day.rows` order): drawing queries nothing.
+    pub quotes: Vec<QuoteView>,
     pub version: u64,
     pub at: Instant,
     pub nav: ListNav,
@@ -26,8 +29,10 @@ pub struct SymbolView {
 
 impl SymbolView {
     pub fn new(store: &DayStore, symbol: &str) -> SymbolView {
+        let day = store.symbol_day(symbol);
         SymbolView {
-            day: store.symbol_day(symbol),
+            quotes: store.quotes_at(day.rows.iter().copied()),
+            day,
             version: store.version(),
             at: Instant::now(),
             nav: ListNav::default(),
@@ -37,6 +42,12 @@ impl SymbolView {
     pub fn refresh(&mut self, store: &DayStore) {
         if store.version() != self.version && self.at.elapsed() >= REFRESH {
             store.update_symbol_day(&mut self.day);
+            let had = self.quotes.len();
+            if had <= self.day.rows.len() && self.quotes.iter().zip(&self.day.rows).all(|(q, &i)| q.index == i) {
+                self.quotes.extend(store.quotes_at(self.day.rows[had..].iter().copied()));
+            } else {
+                self.quotes = store.quotes_at(self.day.rows.iter().copied());
+            }
             self.version = store.version();
             self.at = Instant::now();
         }
@@ -52,8 +63,7 @@ const COLS: [Col; 6] = [
     col("Size", 6, true, 4),
 ];
 
-pub fn draw(v: &mut SymbolView, store: &DayStore, theme: Theme, f: &mut Frame, area: Rect) {
-    v.refresh(store);
+pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rect) {
     let r = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height);
     f.render_widget(Clear, r);
     let d = &v.day;
@@ -61,7 +71,7 @@ pub fn draw(v: &mut SymbolView, store: &DayStore, theme: Theme, f: &mut Frame, a
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
-        .title(Line::styled(format!(" {name} · {} · Esc back ", store.day()), theme.title(true)));
+        .title(Line::styled(format!(" {name} · {day} · Esc back "), theme.title(true)));
     let inner = block.inner(r);
     f.render_widget(block, r);
     let [facts, spark, rows_area] =
@@ -114,11 +124,10 @@ pub fn draw(v: &mut SymbolView, store: &DayStore, theme: Theme, f: &mut Frame, a
     f.render_widget(Sparkline::default().data(data).style(theme.s2()), spark);
     let h = usize::from(rows_area.height.saturating_sub(1));
     let (positions, sel) = v.nav.show(d.rows.len(), h);
-    let quotes = store.quotes_at(positions.iter().filter_map(|&p| d.rows.get(p).copied()));
-    let body = quotes
+    let body = positions
         .iter()
-        .zip(&positions)
-        .map(|(q, &pos)| {
+        .filter_map(|&pos| Some((v.quotes.get(pos)?, pos)))
+        .map(|(q, pos)| {
             let dflt = Default::default();
             TableRow {
                 cells: vec![

@@ -41,6 +41,9 @@ both_modes!(
     files_appearing_later_are_read_from_zero,
 );
 
+#[cfg(unix)]
+both_modes!(a_fifo_named_like_a_symbol_file_is_reported_once_and_never_opened);
+
 fn present_files_are_read_from_zero_then_caught_up(poll_only: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (root, d) = (dir.path(), day("20250714"));
@@ -49,8 +52,7 @@ fn present_files_are_read_from_zero_then_caught_up(poll_only: bool) {
     let text = format!("\u{feff}{}\r\n{}QQQ,0,93001,x,1,1,1,\r\n{}DIA,0,930", quote(1), quotes(2..=3), quote(4));
     append(&q, text.as_bytes());
     append(&file(root, d, Kind::S2, None, false), (1..=3).map(series).collect::<String>().as_bytes());
-    // One root may mix layouts.
-    append(&file(root, d, Kind::S1, None, true), (10..=11).map(series).collect::<String>().as_bytes());
+    append(&file(root, d, Kind::S1, None, false), (10..=11).map(series).collect::<String>().as_bytes());
     append(&file(root, d, Kind::Bursts, None, false), (1..=2).map(burst).collect::<String>().as_bytes());
     let sym = file(root, d, Kind::BurstSymbols, Some(at(93000)), false);
     append(&sym, format!("Symbol,NumTrades,NumQuotes,BBO\r\n{}{}", hit(7), hit(8)).as_bytes());
@@ -228,11 +230,24 @@ fn files_appearing_later_are_read_from_zero(poll_only: bool) {
     append(&s1, (5..=6).map(series).collect::<String>().as_bytes());
     t.until("the file filled late", |s| s.rows((d, Kind::S1, None)) == [5, 6]);
 
-    // A monthly folder that appears during the day.
+    // The day appears in the monthly layout too, written after everything flat: it is read from
+    // there alone now, as `stats` reads it, and the flat files' rows are dropped.
     append(&file(root, d, Kind::Bursts, None, true), (1..=2).map(burst).collect::<String>().as_bytes());
-    let seen = t.until("the monthly file", |s| s.rows((d, Kind::Bursts, None)) == [1, 2]);
+    t.until("the monthly file", |s| s.rows((d, Kind::Bursts, None)) == [1, 2]);
+    let seen = t.until("the flat files dropped", |s| s.view.len() == 1);
     assert_eq!(seen.received.len(), 3 + 2 + 2 + 2);
-    assert!(seen.resets.is_empty() && seen.malformed.is_empty());
+    let mut resets = seen.resets.clone();
+    resets.sort();
+    let flat = [
+        (d, Kind::S2, None),
+        (d, Kind::S1, None),
+        (d, Kind::BurstSymbols, Some(at(93512))),
+        (d, Kind::BurstSymbols, Some(at(93513))),
+    ];
+    assert_eq!(resets, flat);
+    assert!(seen.malformed.is_empty());
+    let seen = t.settle(POLL * 4);
+    assert_eq!(seen.view.keys().copied().collect::<Vec<_>>(), [(d, Kind::Bursts, None)]);
     assert_eq!(seen.caught_up, vec![d]);
     t.stop();
 }
@@ -328,4 +343,24 @@ fn stop_and_drop_end_the_tailer_even_when_no_one_receives() {
     // Dropping the handle joins the thread, which drops the sender: the channel is closed.
     drop(t.handle.take());
     assert!(!t.drain(), "the channel is still open after the handle was dropped");
+}
+
+#[cfg(unix)]
+fn a_fifo_named_like_a_symbol_file_is_reported_once_and_never_opened(poll_only: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, d) = (dir.path(), day("20250714"));
+    append(&file(root, d, Kind::S2, None, false), (1..=2).map(series).collect::<String>().as_bytes());
+    let fifo = file(root, d, Kind::BurstSymbols, Some(at(93000)), false);
+    fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let mut t = Setup::new(poll_only).start(root, d);
+    // Opening the FIFO would block the tailer: nothing would ever be caught up.
+    t.until("caught up", |s| s.caught_up == [d]);
+    append(&file(root, d, Kind::S2, None, false), series(3).as_bytes());
+    t.until("a row after", |s| s.rows((d, Kind::S2, None)) == [1, 2, 3]);
+    let seen = t.settle(POLL * 3);
+    assert_eq!(seen.errors.len(), 1, "{:?}", seen.errors);
+    assert_eq!(seen.errors[0].0, fifo);
+    assert!(seen.errors[0].1.contains("not a regular file"), "{:?}", seen.errors);
+    t.stop();
 }

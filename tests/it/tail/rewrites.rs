@@ -143,6 +143,8 @@ fn an_unreadable_file_is_reported_once_and_recovered(poll_only: bool) {
 
 /// How a file was made unreadable, to undo it.
 pub enum Blocked {
+    /// Unix only: Windows has no mode bits to take away.
+    #[cfg_attr(not(unix), allow(dead_code))]
     Permissions,
     /// Root reads whatever the permissions say: the file is moved aside and a folder takes its
     /// name, which no one can read as a file either.

@@ -1,0 +1,61 @@
+//! One column of one kind over the day, as numbers: what the threshold editor counts and
+//! draws a distribution of. O(rows of that kind): asked for when the editor needs it, cached
+//! by the caller.
+
+use polars::prelude::*;
+
+use super::DayStore;
+use super::frames::{TIME, day_start_ms};
+use crate::archive::Kind;
+
+/// Every row's value (None where the row has none, such as an empty Dollars) and second of day.
+#[derive(Debug, Default, Clone)]
+pub struct FieldValues {
+    pub values: Vec<Option<f64>>,
+    pub secs: Vec<u32>,
+}
+
+impl DayStore {
+    /// `column` of `kind`'s rows, restricted to rows whose symbol is in `watch` (compared as
+    /// the rules compare them: exactly, case-insensitively). Text columns (grade, prog_type,
+    /// background) become numbers through `label`.
+    pub fn field_values(
+        &self,
+        kind: Kind,
+        column: &str,
+        watch: Option<&[String]>,
+        label: &dyn Fn(&str) -> Option<f64>,
+    ) -> PolarsResult<FieldValues> {
+        let (df, time) = match kind {
+            Kind::Quotes => (&self.quotes, TIME),
+            Kind::S1 => (&self.s1, TIME),
+            Kind::S2 => (&self.s2, TIME),
+            Kind::Bursts => (&self.bursts, TIME),
+            Kind::BurstSymbols => (&self.symbols, "burst_time"),
+        };
+        let col = df.column(column)?;
+        let values: Vec<Option<f64>> = match col.dtype() {
+            DataType::String => col.str()?.iter().map(|s| s.and_then(label)).collect(),
+            _ => col.cast(&DataType::Float64)?.f64()?.iter().collect(),
+        };
+        let base = day_start_ms(self.day);
+        let secs: Vec<u32> = df
+            .column(time)?
+            .datetime()?
+            .physical()
+            .iter()
+            .map(|t| t.map_or(0, |ms| ((ms - base) / 1000).max(0) as u32))
+            .collect();
+        let Some(watch) = watch.filter(|w| !w.is_empty()) else { return Ok(FieldValues { values, secs }) };
+        let symbols = df.column("symbol")?.str()?;
+        let keep = |s: Option<&str>| s.is_some_and(|s| watch.iter().any(|w| w.eq_ignore_ascii_case(s)));
+        let (mut v, mut t) = (Vec::new(), Vec::new());
+        for ((value, sec), sym) in values.into_iter().zip(secs).zip(symbols.iter()) {
+            if keep(sym) {
+                v.push(value);
+                t.push(sec);
+            }
+        }
+        Ok(FieldValues { values: v, secs: t })
+    }
+}

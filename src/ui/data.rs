@@ -1,0 +1,50 @@
+//! What the TUI knows: the live day, an earlier day being browsed, and the alerts of each.
+
+use std::collections::VecDeque;
+
+use crate::alerts::{Alert, LiveAlerts};
+use crate::store::DayStore;
+
+/// Alerts kept in the log pane; older ones are counted, not kept.
+pub const MAX_ALERTS: usize = 10_000;
+
+/// An earlier day picked with `d`, read whole, with the alerts today's rules raise on it.
+pub struct HistoryDay {
+    pub store: DayStore,
+    pub alerts: VecDeque<Alert>,
+}
+
+pub struct Data {
+    /// The tailed day (or the one day read, when not live).
+    pub live: DayStore,
+    pub history: Option<HistoryDay>,
+    /// The live-alert path (rules, rewrites, backlog, day changes, delivery to the sinks).
+    pub alerting: LiveAlerts,
+    /// The live day's alerts, the newest last.
+    pub alerts: VecDeque<Alert>,
+    pub alerts_total: usize,
+    /// Live alerts raised while an earlier day is on screen (the header's badge).
+    pub unseen_alerts: usize,
+}
+
+impl Data {
+    /// The day on screen.
+    pub fn shown(&self) -> &DayStore {
+        self.history.as_ref().map_or(&self.live, |h| &h.store)
+    }
+
+    /// The alerts of the day on screen.
+    pub fn shown_alerts(&self) -> &VecDeque<Alert> {
+        self.history.as_ref().map_or(&self.alerts, |h| &h.alerts)
+    }
+
+    /// Adds alerts to the live day's log, keeping the newest `MAX_ALERTS`; returns how many
+    /// old ones went.
+    pub fn log_alerts(&mut self, alerts: Vec<Alert>) -> usize {
+        self.alerts_total += alerts.len();
+        self.alerts.extend(alerts);
+        let excess = self.alerts.len().saturating_sub(MAX_ALERTS);
+        self.alerts.drain(..excess);
+        excess
+    }
+}

@@ -1,0 +1,307 @@
+//! What each list pane lists — its length, the rows at given places, the selected item — for
+//! the keys (`update.rs`) and the screen (`prepare`) alike, so that both mean the same rows.
+//! Positions are places in a pane's list, 0 = oldest; the panes show them newest first.
+//! `prepare` gathers what one frame shows before anything is drawn: panes only paint it.
+
+use super::catch::{Catch, Histogram};
+use super::data::Data;
+use super::overlay::Overlay;
+use super::view::{Extents, ListPane, QuoteOrder, View};
+use crate::alerts::{Alert, Op, Value};
+use crate::archive::{BurstRow, SecondOfDay, SeriesRow, SymbolHit};
+use crate::store::queries::Series;
+use crate::store::{ProgramPoint, QuoteView, SymbolsState};
+
+/// What the panes show: the frozen lengths while paused, else everything.
+pub fn extents(data: &Data, view: &View) -> Extents {
+    view.frozen.unwrap_or_else(|| extents_now(data))
+}
+
+pub fn extents_now(data: &Data) -> Extents {
+    let s = data.shown();
+    Extents {
+        quotes: s.quotes_len(),
+        bursts: s.bursts_len(),
+        s1: s.series_len(Series::S1),
+        s2: s.series_len(Series::S2),
+        alerts: data.shown_alerts().len(),
+        version: s.version(),
+    }
+}
+
+/// How many rows the pane lists.
+pub fn len(data: &Data, view: &mut View, pane: ListPane) -> usize {
+    match pane {
+        ListPane::Quotes => quotes_len(data, view),
+        ListPane::Bursts => burst_list(data, view).map_or_else(|| extents(data, view).bursts, |l| l.len()),
+        ListPane::Symbols => hits(data, view).1.map_or(0, |h| h.len()),
+        ListPane::Alerts => alert_list(data, view).len(),
+    }
+}
+
+/// The selected position of a list pane, if it lists anything.
+pub fn selected_pos(data: &Data, view: &mut View, pane: ListPane) -> Option<usize> {
+    let n = len(data, view, pane);
+    view.lists[pane].nav.selected(n)
+}
+
+// High Quote Counts: all of the day, the filtered rows, or the day's top counts.
+
+fn quotes_len(data: &Data, view: &mut View) -> usize {
+    let shown = extents(data, view);
+    match (view.quote_order, view.matcher().cloned()) {
+        (QuoteOrder::Time, None) => shown.quotes,
+        (QuoteOrder::Time, Some(f)) => view.caches.filtered_quotes(data.shown(), &f, shown.quotes).len(),
+        (QuoteOrder::Count, _) => top(data, view).0.len(),
+    }
+}
+
+/// The day's largest counts that pass the filter, as places in the cached top list (most first).
+/// Positions run the other way (largest last), so that position order matches time order.
+fn top<'a>(data: &Data, view: &'a mut View) -> (Vec<usize>, &'a [QuoteView]) {
+    let shown = extents(data, view);
+    let matcher = view.matcher().cloned();
+    let top = view.caches.top_quotes(data.shown(), shown.version);
+    let keep = top
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| matcher.as_ref().is_none_or(|f| f.matches(&q.symbol)))
+        .map(|(k, _)| k)
+        .rev()
+        .collect();
+    (keep, top)
+}
+
+/// The quote rows at these positions.
+pub fn quotes_at(data: &Data, view: &mut View, positions: &[usize]) -> Vec<QuoteView> {
+    let shown = extents(data, view);
+    match (view.quote_order, view.matcher().cloned()) {
+        (QuoteOrder::Time, None) => data.shown().quotes_at(positions.iter().copied()),
+        (QuoteOrder::Time, Some(f)) => {
+            let rows = view.caches.filtered_quotes(data.shown(), &f, shown.quotes);
+            let idx: Vec<usize> = positions.iter().filter_map(|&p| rows.get(p).copied()).collect();
+            data.shown().quotes_at(idx)
+        }
+        (QuoteOrder::Count, _) => {
+            let (keep, top) = top(data, view);
+            positions.iter().filter_map(|&p| top.get(*keep.get(p)?).cloned()).collect()
+        }
+    }
+}
+
+pub fn selected_quote(data: &Data, view: &mut View) -> Option<QuoteView> {
+    let pos = selected_pos(data, view, ListPane::Quotes)?;
+    quotes_at(data, view, &[pos]).pop()
+}
+
+/// Where hft1 row `row` of the day is in the pane's list by time (None: filtered out).
+pub fn quote_position(data: &Data, view: &mut View, row: usize) -> Option<usize> {
+    let shown = extents(data, view);
+    match view.matcher().cloned() {
+        Some(f) => view.caches.filtered_quotes(data.shown(), &f, shown.quotes).iter().position(|&i| i == row),
+        None => Some(row),
+    }
+}
+
+// Burst Signals: burst numbers listed, oldest first: all, or those that hit the filtered symbol.
+
+fn burst_list(data: &Data, view: &mut View) -> Option<Vec<usize>> {
+    let shown = extents(data, view);
+    let f = view.matcher()?.clone();
+    let hits = view.caches.bursts_hitting(data.shown(), &f, shown.version);
+    Some(hits.iter().copied().filter(|&i| i < shown.bursts).collect())
+}
+
+/// The bursts at these positions, with their numbers in the day.
+pub fn bursts_at(data: &Data, view: &mut View, positions: &[usize]) -> Vec<(usize, BurstRow)> {
+    let idx: Vec<usize> = match burst_list(data, view) {
+        Some(l) => positions.iter().filter_map(|&p| l.get(p).copied()).collect(),
+        None => positions.to_vec(),
+    };
+    let store = data.shown();
+    idx.into_iter().filter_map(|i| Some((i, store.burst_at(i)?))).collect()
+}
+
+pub fn selected_burst(data: &Data, view: &mut View) -> Option<(usize, BurstRow)> {
+    let pos = selected_pos(data, view, ListPane::Bursts)?;
+    bursts_at(data, view, &[pos]).pop()
+}
+
+/// Where the burst at `time` is: its number in the day, and its place in the pane's list
+/// (None: the filter hides it).
+pub fn burst_position(data: &Data, view: &mut View, time: SecondOfDay) -> Option<(usize, Option<usize>)> {
+    let store = data.shown();
+    let i = (0..store.bursts_len()).rev().find(|&i| store.burst_at(i).is_some_and(|b| b.time == time))?;
+    let pos = match burst_list(data, view) {
+        Some(l) => l.iter().position(|&x| x == i),
+        None => Some(i),
+    };
+    Some((i, pos))
+}
+
+// Syms Hit At: the selected burst's symbols (filtered), least trades first so that the list's
+// last position (shown on top) is the most traded.
+
+pub type Hits = (Option<SecondOfDay>, Result<Vec<SymbolHit>, SymbolsState>);
+
+pub fn hits(data: &Data, view: &mut View) -> Hits {
+    let Some((_, burst)) = selected_burst(data, view) else { return (None, Ok(Vec::new())) };
+    let shown = extents(data, view);
+    let matcher = view.matcher().cloned();
+    match view.caches.hits(data.shown(), burst.time, shown.version) {
+        SymbolsState::Present(h) => {
+            let mut v: Vec<SymbolHit> =
+                h.iter().filter(|s| matcher.as_ref().is_none_or(|f| f.matches(&s.symbol))).cloned().collect();
+            v.reverse();
+            (Some(burst.time), Ok(v))
+        }
+        other => (Some(burst.time), Err(other.clone())),
+    }
+}
+
+pub fn selected_hit(data: &Data, view: &mut View) -> Option<SymbolHit> {
+    let hits = hits(data, view).1.ok()?;
+    let pos = view.lists[ListPane::Symbols].nav.selected(hits.len())?;
+    hits.get(pos).cloned()
+}
+
+/// Where `symbol` is among the selected burst's symbols.
+pub fn hit_position(data: &Data, view: &mut View, symbol: &str) -> Option<usize> {
+    hits(data, view).1.ok()?.iter().position(|h| h.symbol == symbol)
+}
+
+// Alerts: places in the log of the alerts listed (filtered by symbol), oldest first.
+
+fn alert_list(data: &Data, view: &View) -> Vec<usize> {
+    let alerts = data.shown_alerts();
+    let end = extents(data, view).alerts.min(alerts.len());
+    match view.matcher() {
+        None => (0..end).collect(),
+        Some(f) => (0..end).filter(|&i| alerts[i].symbol.as_deref().is_some_and(|s| f.matches(s))).collect(),
+    }
+}
+
+/// Places in the log of the alerts at these positions.
+pub fn alerts_at(data: &Data, view: &View, positions: &[usize]) -> Vec<usize> {
+    let l = alert_list(data, view);
+    positions.iter().filter_map(|&p| l.get(p).copied()).collect()
+}
+
+pub fn selected_alert<'a>(data: &'a Data, view: &View) -> Option<&'a Alert> {
+    let l = alert_list(data, view);
+    let pos = view.lists[ListPane::Alerts].nav.selected(l.len())?;
+    data.shown_alerts().get(*l.get(pos)?)
+}
+
+/// One list pane as a frame shows it: its rows (position, item) newest first, the selected
+/// position, and the list's length.
+pub struct Shown<T> {
+    pub rows: Vec<(usize, T)>,
+    pub selected: Option<usize>,
+    pub len: usize,
+}
+
+/// Everything one frame draws from the data.
+pub struct Prepared {
+    pub quotes: Shown<QuoteView>,
+    pub bursts: Shown<BurstRow>,
+    pub has_cu: bool,
+    /// The selected burst's time, and its symbols or why there are none.
+    pub hits_at: Option<SecondOfDay>,
+    pub hits: Result<Shown<SymbolHit>, SymbolsState>,
+    pub alerts: Shown<Alert>,
+    /// Cumulative CB / CS up to the bursts shown.
+    pub programs: Vec<ProgramPoint>,
+    pub s2: Vec<SeriesRow>,
+    pub s1: Vec<SeriesRow>,
+    /// With the threshold editor open: what the selected rule's value catches.
+    pub catch: Option<CatchView>,
+}
+
+/// What the threshold editor's selected rule catches, ready to draw.
+pub struct CatchView {
+    pub rule: String,
+    pub today: usize,
+    pub recent: usize,
+    /// Rows with a value for the field.
+    pub rows: usize,
+    /// While a value is being changed: the value before, and how many more (or fewer) rows
+    /// the new one catches.
+    pub change: Option<(Value, i64)>,
+    pub histogram: Histogram,
+    pub op: Op,
+    pub value: Value,
+}
+
+/// Buckets of the editor's distribution.
+pub const BUCKETS: usize = 40;
+
+fn catch(data: &Data, view: &mut View) -> Option<CatchView> {
+    let Overlay::Rules(ed) = &mut view.overlay else { return None };
+    let rules = data.alerting.rules();
+    let row = ed.row.min(rules.len().checked_sub(1)?);
+    let rule = rules.rules().get(row)?.clone();
+    if ed.baseline.as_ref().is_none_or(|(r, _)| *r != row) {
+        ed.baseline = Some((row, rule.value));
+    }
+    let before = ed.baseline.map(|(_, v)| v);
+    let store = data.shown();
+    if !view.catch.as_ref().is_some_and(|c| c.fits(store, &rule)) {
+        view.catch = Catch::gather(store, &rule);
+    }
+    let c = view.catch.as_mut()?;
+    let (today, recent) = c.matches(rule.op, rule.value);
+    let change = before.filter(|b| *b != rule.value).map(|b| (b, today as i64 - c.matches(rule.op, b).0 as i64));
+    Some(CatchView {
+        rule: rule.name.clone(),
+        today,
+        recent,
+        rows: c.rows(),
+        change,
+        histogram: c.histogram(rule.value),
+        op: rule.op,
+        value: rule.value,
+    })
+}
+
+fn shown<T>(view: &mut View, pane: ListPane, len: usize, at: impl FnOnce(&mut View, &[usize]) -> Vec<T>) -> Shown<T> {
+    let state = &mut view.lists[pane];
+    let (positions, selected) = state.nav.show(len, state.height);
+    let items = at(view, &positions);
+    Shown { rows: positions.into_iter().zip(items).collect(), selected, len }
+}
+
+/// Gathers what the panes show, for the heights they were last laid out with.
+pub fn prepare(data: &Data, view: &mut View) -> Prepared {
+    let e = extents(data, view);
+    let n = len(data, view, ListPane::Quotes);
+    let quotes = shown(view, ListPane::Quotes, n, |v, p| quotes_at(data, v, p));
+    let n = len(data, view, ListPane::Bursts);
+    let bursts = shown(view, ListPane::Bursts, n, |v, p| bursts_at(data, v, p).into_iter().map(|(_, b)| b).collect());
+    let (hits_at, hit_list) = hits(data, view);
+    let hits = hit_list.map(|h| {
+        let n = h.len();
+        shown(view, ListPane::Symbols, n, |_, p| p.iter().filter_map(|&i| h.get(i).cloned()).collect())
+    });
+    let l = alert_list(data, view);
+    let log = data.shown_alerts();
+    let alerts =
+        shown(view, ListPane::Alerts, l.len(), |_, p| p.iter().filter_map(|&i| log.get(*l.get(i)?).cloned()).collect());
+    let store = data.shown();
+    let mut programs = store.programs();
+    programs.truncate(e.bursts);
+    let window = view.window_s();
+    let catch = catch(data, view);
+    Prepared {
+        catch,
+        quotes,
+        bursts,
+        has_cu: store.has_cu(),
+        hits_at,
+        hits,
+        alerts,
+        programs,
+        s2: store.series(Series::S2, e.s2, window),
+        s1: store.series(Series::S1, e.s1, window),
+    }
+}

@@ -84,8 +84,8 @@ impl DayLake {
         for kind in Kind::ALL {
             let (folder, marks) = Folder::open(out, kind, day)?;
             for (burst, marks) in marks {
-                let rows = folder.parts.len();
-                tracing::debug!(kind = kind.name(), %day, rows, "lake resumes");
+                let rows = marks.last().map_or(0, |m| m.rows);
+                tracing::debug!(file = kind.file_name(day, burst), %day, rows, "the lake holds rows already");
                 lake.sources.insert((kind, burst), Source::new(kind, burst, marks));
             }
             lake.folders.insert(kind, folder);

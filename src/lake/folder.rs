@@ -212,14 +212,20 @@ impl Folder {
         let old = self.work.join(format!("old-{}-{:06}", self.label, self.generation));
         match exchange(next, &self.dir) {
             Ok(()) => {
-                fs::rename(next, &old)
-                    .with_context(|| format!("cannot move {} to {}", next.display(), old.display()))?;
+                // Swapped in: from here on the new generation is the lake, whatever follows.
+                if let Err(e) = fs::rename(next, &old) {
+                    tracing::warn!("cannot move {} to {}: {e}", next.display(), old.display());
+                    return Ok(next.to_path_buf());
+                }
             }
             Err(e) if e.kind() == io::ErrorKind::Unsupported && how == Swap::AtomicOrNot => {
                 tracing::warn!(dir = %self.dir.display(), "no atomic folder swap here: readers may see the folder empty for a moment");
                 fs::rename(&self.dir, &old).with_context(|| format!("cannot move {}", self.dir.display()))?;
-                fs::rename(next, &self.dir)
-                    .with_context(|| format!("cannot move {} to {}", next.display(), self.dir.display()))?;
+                if let Err(e) = fs::rename(next, &self.dir) {
+                    // Put the old generation back rather than leave the day without a folder.
+                    let _ = fs::rename(&old, &self.dir);
+                    return Err(e).with_context(|| format!("cannot move {} to {}", next.display(), self.dir.display()));
+                }
             }
             Err(e) if e.kind() == io::ErrorKind::Unsupported => return Err(anyhow::Error::new(e)),
             Err(e) => {

@@ -493,3 +493,17 @@ fn a_burst_waits_for_its_symbols_file_and_is_written_with_its_symbols() {
     assert_eq!(hit.len(), 2);
     assert_eq!(handle.stop().rows_written, 3, "one burst and its two symbols");
 }
+
+#[test]
+fn following_into_a_plain_exports_folder_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("out"));
+    crate::support::write(&root, &format!("Data/{DAY}_hft3.csv"), series(0..10, same).as_bytes());
+    let (r, o) = (root.to_str().unwrap(), out.to_str().unwrap());
+    assert_eq!(crate::support::ki2(&["export", "--root", r, "--out", o]).0, 0);
+    let (code, _, err) = crate::support::ki2(&["export", "--follow", "--root", r, "--out", o]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("hft3/date=2025-07-14/part-0.parquet was not written by the lake"), "{err}");
+    let (code, _, err) = crate::support::ki2(&["export", "--root", r, "--out", o, "--date", DAY]);
+    assert_eq!(code, 2, "--date without --follow: {err}");
+}

@@ -140,9 +140,23 @@ pub struct ExportArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// First day (YYYYMMDD), inclusive.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "follow")]
     pub from: Option<String>,
     /// Last day (YYYYMMDD), inclusive.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "follow")]
     pub to: Option<String>,
+    /// Keep running: every row appended lands in OUT within `[lake] flush_s` (default 2 s),
+    /// exactly once across restarts; parts are compacted as the day grows and when it ends.
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: YYYYMMDD, `today` or `latest` (`latest` and `today` move on to the next
+    /// day when its files appear).
+    #[arg(long, default_value = "latest", requires = "follow")]
+    pub date: String,
+    /// With --follow: poll the files instead of relying on change events (network shares).
+    #[arg(long, requires = "follow")]
+    pub poll: bool,
+    /// With --follow: parts of a kind and day merged into one file past this many.
+    #[arg(long, default_value_t = 64, hide = true)]
+    pub compact_parts: usize,
 }

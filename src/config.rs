@@ -24,6 +24,8 @@ pub struct Config {
     /// bytes per second of terminal output (0: no limit). Keys are always answered at once.
     pub frame_interval: Duration,
     pub output_budget: u64,
+    /// `[lake]`: write the live day as Parquet there too (`ki2 watch`), every `flush`.
+    pub lake: LakeConfig,
     /// The zone whose date names the archive's days (`today`): New York unless set.
     pub market_zone: chrono_tz::Tz,
     /// `[keys]`: actions bound to other keys (checked by the TUI's keymap at start).
@@ -32,6 +34,19 @@ pub struct Config {
     pub clipboard: bool,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
+}
+
+/// `[lake]`: `dir` (none: no lake) and `flush_s`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LakeConfig {
+    pub dir: Option<PathBuf>,
+    pub flush: Duration,
+}
+
+impl Default for LakeConfig {
+    fn default() -> Self {
+        LakeConfig { dir: None, flush: Duration::from_secs(2) }
+    }
 }
 
 impl Default for Config {
@@ -43,6 +58,7 @@ impl Default for Config {
             sinks: SinksConfig::default(),
             frame_interval: Duration::from_millis(100),
             output_budget: 24 * 1024,
+            lake: LakeConfig::default(),
             market_zone: crate::archive::day::MARKET_ZONE,
             keys: Vec::new(),
             clipboard: true,
@@ -63,9 +79,18 @@ struct ConfigFile {
     #[serde(default)]
     screen: ScreenSection,
     #[serde(default)]
+    lake: LakeSection,
+    #[serde(default)]
     keys: std::collections::BTreeMap<String, Spanned<KeySpec>>,
     #[serde(default)]
     market: MarketSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LakeSection {
+    dir: Option<PathBuf>,
+    flush_s: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -352,6 +377,13 @@ impl Config {
         if let Some(kb) = file.screen.max_output_kbps {
             c.output_budget = kb.saturating_mul(1024);
         }
+        if let Some(secs) = file.lake.flush_s {
+            if !(0.1..=3600.0).contains(&secs) {
+                return Err(format!("lake.flush_s = {secs}: expected 0.1 to 3600"));
+            }
+            c.lake.flush = Duration::from_secs_f64(secs);
+        }
+        c.lake.dir = file.lake.dir;
         c.clipboard = file.screen.clipboard.unwrap_or(true);
         c.keys = file
             .keys
@@ -423,6 +455,16 @@ mod tests {
         assert_eq!((c.frame_interval, c.output_budget), (Duration::from_millis(250), 8 * 1024));
         let err = Config::parse("[screen]\nframe_ms = 1\n").err().unwrap_or_default();
         assert!(err.contains("screen.frame_ms = 1"), "{err}");
+    }
+
+    #[test]
+    fn the_lake_section_is_read_and_checked() -> Result<(), String> {
+        let c = Config::parse("[lake]\ndir = \"/data/lake\"\nflush_s = 0.5\n")?;
+        assert_eq!(c.lake, LakeConfig { dir: Some(PathBuf::from("/data/lake")), flush: Duration::from_millis(500) });
+        assert_eq!(Config::parse("")?.lake.flush, Duration::from_secs(2));
+        let err = Config::parse("[lake]\nflush_s = 0\n").err().ok_or("accepted")?;
+        assert!(err.contains("lake.flush_s = 0"), "{err}");
+        Ok(())
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! `ki2 export`: the archive as Hive-partitioned Parquet.
+//! `ki2 export`: the archive as Hive-partitioned Parquet; with `--follow`, the live day as
+//! the lake (`crate::lake`) until interrupted.
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 
 use super::{UsageError, discover, load_day};
 use crate::archive::{Day, LayoutError};
@@ -11,6 +13,9 @@ use crate::cli::ExportArgs;
 use crate::config::Config;
 
 pub fn run(config: &Config, args: ExportArgs) -> Result<ExitCode> {
+    if args.follow {
+        return follow(config, args);
+    }
     let bound = |v: &Option<String>, what: &str| -> Result<Option<Day>> {
         match v {
             None => Ok(None),
@@ -38,4 +43,53 @@ pub fn run(config: &Config, args: ExportArgs) -> Result<ExitCode> {
         }
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `export --follow`: the lake, until Ctrl-C, SIGTERM or SIGHUP (Ctrl-Break, closing the console on Windows) (then what is pending is
+/// written) or a fault it cannot get past (exit 1, the reason on stderr).
+fn follow(config: &Config, args: ExportArgs) -> Result<ExitCode> {
+    let spec = super::date_spec(&args.date)?;
+    let archive = discover(&args.root.root)?;
+    let day = archive.resolve(spec)?;
+    let opts = crate::lake::LakeOptions {
+        root: archive.root.clone(),
+        out: args.out.clone(),
+        day,
+        follow_days: !matches!(spec, crate::archive::DateSpec::Day(_)),
+        poll_only: args.poll,
+        poll_interval: config.poll_interval,
+        columns: config.columns,
+        flush: config.lake.flush,
+        compact_parts: args.compact_parts.max(2),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the runtime")?;
+    rt.block_on(async {
+        let mut signals = crate::platform::ShutdownSignals::new().context("cannot watch for shutdown signals")?;
+        let lake = crate::lake::spawn(opts)?;
+        eprintln!(
+            "ki2: following {day} into {} (rows land within {:.1} s; Ctrl-C to stop)",
+            args.out.display(),
+            config.lake.flush.as_secs_f64()
+        );
+        let mut tick = tokio::time::interval(Duration::from_millis(200));
+        loop {
+            tokio::select! {
+                _ = signals.recv() => break,
+                _ = tick.tick() => {
+                    if lake.is_finished() {
+                        break;
+                    }
+                }
+            }
+        }
+        let status = lake.stop();
+        if status.stopped {
+            bail!("{}", status.error.unwrap_or_else(|| "the lake stopped".into()));
+        }
+        eprintln!(
+            "ki2: {} rows written in {} parts, {} compactions, {} malformed rows skipped",
+            status.rows_written, status.parts_written, status.compactions, status.malformed
+        );
+        Ok(if status.error.is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    })
 }

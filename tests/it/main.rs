@@ -5,6 +5,7 @@ mod alerts;
 mod archive;
 mod delivery;
 mod hostile;
+mod lake;
 mod scan_follow;
 mod sim;
 mod sinks_support;

@@ -1,0 +1,287 @@
+//! The lake's loop: tail events in, parts out when rows are due, errors kept in the status
+//! and retried with a back-off while the rows wait (in memory, bounded: past the bound the
+//! lake stops taking events and the tailer waits, leaving the rows in the source files).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Result, anyhow};
+use tokio::sync::oneshot;
+
+use super::day::{DayLake, Settings};
+use super::folder::clean_work;
+use super::{LakeOptions, LakeStatus};
+use crate::archive::Day;
+use crate::archive::printable::printable;
+use crate::tail::{self, TailEvent, TailOptions};
+
+/// Rows held in memory at most before the lake stops reading events.
+const MAX_PENDING: usize = 500_000;
+/// Rows of a day that make a flush due at once (a big catch-up is written in slices).
+const FLUSH_ROWS: usize = 200_000;
+/// How long an old generation stays after being swapped out: a reader that listed it just
+/// before may still be opening its files.
+const RETIRE_AFTER: Duration = Duration::from_secs(30);
+/// Longest wait between two tries after a write error.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// Malformed rows logged one by one before only their count is kept.
+const MALFORMED_LOGGED: u64 = 20;
+
+pub(super) fn run(
+    opts: LakeOptions,
+    status: Arc<Mutex<LakeStatus>>,
+    stopped: oneshot::Receiver<()>,
+    started: Sender<Result<()>>,
+) {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_time().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = started.send(Err(anyhow!("cannot start the lake's runtime: {e}")));
+            return;
+        }
+    };
+    let mut lake = Lake {
+        settings: Settings { flush: opts.flush, compact_parts: opts.compact_parts },
+        opts,
+        status,
+        days: BTreeMap::new(),
+        retired: Vec::new(),
+        retry_at: None,
+        failures: 0,
+    };
+    if let Err(e) = rt.block_on(lake.run(stopped, started)) {
+        tracing::error!("lake stopped: {e:#}");
+        lake.set(|s| {
+            s.error = Some(format!("{e:#}"));
+            s.stopped = true;
+        });
+    }
+}
+
+struct Lake {
+    opts: LakeOptions,
+    settings: Settings,
+    status: Arc<Mutex<LakeStatus>>,
+    days: BTreeMap<Day, DayLake>,
+    retired: Vec<(PathBuf, Instant)>,
+    retry_at: Option<Instant>,
+    failures: u32,
+}
+
+impl Lake {
+    async fn run(&mut self, mut stopped: oneshot::Receiver<()>, started: Sender<Result<()>>) -> Result<()> {
+        clean_work(&self.opts.out);
+        let first = match DayLake::open(&self.opts.out, self.opts.day, self.settings) {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = started.send(Err(anyhow!("{e:#}")));
+                return Err(e);
+            }
+        };
+        self.days.insert(self.opts.day, first);
+        let tail_opts = TailOptions {
+            root: self.opts.root.clone(),
+            day: self.opts.day,
+            follow_days: self.opts.follow_days,
+            poll_only: self.opts.poll_only,
+            poll_interval: self.opts.poll_interval,
+            columns: self.opts.columns,
+        };
+        let (tailer, mut rx) = match tail::spawn(tail_opts) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = started.send(Err(anyhow!("{e:#}")));
+                return Err(e);
+            }
+        };
+        let _ = started.send(Ok(()));
+        let outcome = loop {
+            let accepting = self.pending() < MAX_PENDING;
+            let deadline = self.deadline(Instant::now());
+            tokio::select! {
+                _ = &mut stopped => break Ok(()),
+                event = rx.recv(), if accepting => match event {
+                    Some(e) => {
+                        if let Err(e) = self.on_event(e) {
+                            break Err(e);
+                        }
+                    }
+                    None => break Err(anyhow!("the lake's tailer stopped")),
+                },
+                () = tokio::time::sleep_until(deadline.into()) => {}
+            }
+            self.tick(Instant::now(), false);
+        };
+        // Whatever is pending is written before the thread ends (a held burst without its
+        // symbols file too: a stopped lake should hold every row read).
+        self.retry_at = None;
+        self.tick(Instant::now(), true);
+        tailer.stop();
+        outcome
+    }
+
+    fn pending(&self) -> usize {
+        self.days.values().map(DayLake::pending_rows).sum()
+    }
+
+    fn deadline(&self, now: Instant) -> Instant {
+        let mut at = now + Duration::from_secs(1);
+        for d in self.days.values() {
+            if let Some(due) = d.due() {
+                at = at.min(due.max(self.retry_at.unwrap_or(due)));
+            }
+            if d.pending_rows() >= FLUSH_ROWS {
+                at = at.min(self.retry_at.unwrap_or(now));
+            }
+        }
+        if let Some((_, t)) = self.retired.first() {
+            at = at.min(*t + RETIRE_AFTER);
+        }
+        at
+    }
+
+    fn day(&mut self, day: Day) -> Result<&mut DayLake> {
+        if !self.days.contains_key(&day) {
+            let d = DayLake::open(&self.opts.out, day, self.settings)?;
+            self.days.insert(day, d);
+        }
+        self.days.get_mut(&day).ok_or_else(|| anyhow!("the lake lost {day}"))
+    }
+
+    fn on_event(&mut self, event: TailEvent) -> Result<()> {
+        let now = Instant::now();
+        match event {
+            TailEvent::Rows { day, rows } => {
+                self.day(day)?.admit(rows, now);
+            }
+            TailEvent::Malformed { items, .. } => {
+                let before = self.status.lock().map(|s| s.malformed).unwrap_or(0);
+                for (i, m) in items.iter().enumerate() {
+                    if before + (i as u64) < MALFORMED_LOGGED {
+                        tracing::warn!("malformed row skipped: {}", printable(&m.to_string()));
+                    }
+                }
+                self.set(|s| s.malformed += items.len() as u64);
+            }
+            TailEvent::Reset { day, kind, burst } => {
+                tracing::info!(
+                    "{} of {day} was rewritten: checking its rows against the lake",
+                    kind.file_name(day, burst)
+                );
+                self.day(day)?.restart(kind, burst);
+            }
+            TailEvent::CaughtUp { day } => {
+                self.day(day)?.caught_up();
+                self.set(|s| s.caught_up = true);
+            }
+            TailEvent::DayChanged { from, to } => {
+                tracing::info!("{from} ended: writing and compacting it; following {to}");
+                self.day(from)?.close();
+                self.day(to)?;
+                self.set(|s| s.day = Some(to));
+            }
+            TailEvent::FileError { path, message } => {
+                tracing::warn!("{}: {}", printable(&path.display().to_string()), printable(&message));
+            }
+            TailEvent::FileRecovered { path } => {
+                tracing::info!("{}: readable again", printable(&path.display().to_string()));
+            }
+            TailEvent::Mode(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Flushes the days that are due (all of them when `force`), then forgets finished days
+    /// and deletes old generations.
+    fn tick(&mut self, now: Instant, force: bool) {
+        if self.retry_at.is_some_and(|t| t > now) && !force {
+            let pending = self.pending() as u64;
+            self.set(|s| s.rows_pending = pending);
+            self.retire(now);
+            return;
+        }
+        let mut error = None;
+        let mut wrote = false;
+        let started = Instant::now();
+        for d in self.days.values_mut() {
+            // `due` may say "now", which is later than `now`.
+            let due = force || d.pending_rows() >= FLUSH_ROWS || d.due().is_some_and(|t| t <= Instant::now());
+            if !due {
+                continue;
+            }
+            let r = d.flush(now, force);
+            for old in d.retired.drain(..) {
+                self.retired.push((old, now));
+            }
+            match r {
+                Ok(f) => {
+                    wrote |= f.parts > 0 || f.compactions > 0;
+                    let status = &self.status;
+                    if let Ok(mut s) = status.lock() {
+                        s.rows_written += f.rows;
+                        s.parts_written += f.parts;
+                        s.compactions += f.compactions;
+                    }
+                }
+                Err(e) => {
+                    error = Some(format!("{e:#}"));
+                    break;
+                }
+            }
+        }
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        match error {
+            Some(e) => {
+                self.failures = self.failures.saturating_add(1);
+                let wait = (self.settings.flush * 2u32.saturating_pow(self.failures.min(8))).min(MAX_BACKOFF);
+                self.retry_at = Some(now + wait);
+                let known = self.status.lock().map(|s| s.error.as_deref() == Some(e.as_str())).unwrap_or(false);
+                if !known {
+                    tracing::error!("lake: {e}; rows wait in memory and are written once it works again");
+                }
+                self.set(|s| s.error = Some(e));
+            }
+            None => {
+                if self.failures > 0 && wrote {
+                    tracing::info!("lake: writing again");
+                    self.failures = 0;
+                    self.retry_at = None;
+                    self.set(|s| s.error = None);
+                }
+                if wrote {
+                    self.set(|s| {
+                        s.last_flush = Some(SystemTime::now());
+                        s.last_flush_ms = elapsed;
+                    });
+                }
+            }
+        }
+        self.days.retain(|_, d| !d.done());
+        let pending = self.pending() as u64;
+        self.set(|s| s.rows_pending = pending);
+        self.retire(now);
+    }
+
+    fn retire(&mut self, now: Instant) {
+        self.retired.retain(|(path, at)| {
+            if now.duration_since(*at) < RETIRE_AFTER {
+                return true;
+            }
+            if let Err(e) = std::fs::remove_dir_all(path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!("cannot remove {}: {e}", path.display());
+            }
+            false
+        });
+    }
+
+    fn set(&self, f: impl FnOnce(&mut LakeStatus)) {
+        if let Ok(mut s) = self.status.lock() {
+            f(&mut s);
+        }
+    }
+}

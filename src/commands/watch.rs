@@ -50,7 +50,25 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     if let Some(w) = warnings.first() {
         app.complain(w.clone());
     }
-    let mut io = ArchiveIo::new(root, config.columns, rules_path);
+    let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path);
+    // `[lake] dir`: the live day as Parquet too, on threads of its own.
+    if let Some(dir) = &config.lake.dir {
+        let opts = crate::lake::LakeOptions {
+            root: root.clone(),
+            out: dir.clone(),
+            day,
+            follow_days: !matches!(spec, DateSpec::Day(_)),
+            poll_only: args.poll,
+            poll_interval: config.poll_interval,
+            columns: config.columns,
+            flush: config.lake.flush,
+            compact_parts: crate::lake::LakeOptions::DEFAULT_COMPACT_PARTS,
+        };
+        match crate::lake::spawn(opts) {
+            Ok(h) => io.lake = Some(h),
+            Err(e) => app.complain(format!("lake: {e:#}")),
+        }
+    }
     tracing::info!("watch {} {day}", archive.root.display());
     let pacing = Pacing { min_frame: config.frame_interval, budget: config.output_budget };
     let result = ui::run(&mut app, Some(rx), &mut io, pacing);
@@ -66,12 +84,14 @@ pub struct ArchiveIo {
     columns: ColumnOrder,
     rules_path: PathBuf,
     rules_stamp: Option<(SystemTime, u64)>,
+    /// The live Parquet lake, when `[lake] dir` is set (dropping it writes what is pending).
+    pub lake: Option<crate::lake::LakeHandle>,
 }
 
 impl ArchiveIo {
     pub fn new(root: PathBuf, columns: ColumnOrder, rules_path: PathBuf) -> ArchiveIo {
         let rules_stamp = stamp(&rules_path);
-        ArchiveIo { root, columns, rules_path, rules_stamp }
+        ArchiveIo { root, columns, rules_path, rules_stamp, lake: None }
     }
 }
 
@@ -105,6 +125,11 @@ impl ui::Io for ArchiveIo {
         rules.save_atomic(&self.rules_path)?;
         self.rules_stamp = stamp(&self.rules_path);
         Ok(self.rules_path.clone())
+    }
+
+    fn lake(&mut self) -> Option<(String, bool)> {
+        let s = self.lake.as_ref()?.status();
+        Some((s.line(), s.error.is_some() || s.stopped))
     }
 
     fn rules_changed(&mut self) -> Option<Result<RuleSet, String>> {

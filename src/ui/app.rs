@@ -63,6 +63,8 @@ pub struct Status {
     pub message: Option<Notice>,
     pub loading: Option<Day>,
     pub last_bell: Option<Instant>,
+    /// The Parquet lake's line, and whether it is in trouble (asked once a second).
+    pub lake: Option<(String, bool)>,
 }
 
 /// A message in the status line: what, since when, and whether something went wrong.
@@ -202,6 +204,10 @@ impl App {
 
     pub fn complain(&mut self, message: impl Into<String>) {
         self.status.message = Some(Notice { text: message.into(), at: Instant::now(), error: true });
+    }
+
+    pub fn set_lake(&mut self, lake: Option<(String, bool)>) {
+        self.status.lake = lake;
     }
 
     /// The status message, while it is fresh.

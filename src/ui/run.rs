@@ -32,6 +32,10 @@ pub trait Io {
     fn save_rules(&mut self, rules: &RuleSet) -> Result<PathBuf>;
     /// The rules file, when it changed on disk since the last call: new rules, or why not.
     fn rules_changed(&mut self) -> Option<Result<RuleSet, String>>;
+    /// The Parquet lake's state for the status line (and whether it is in trouble), if one runs.
+    fn lake(&mut self) -> Option<(String, bool)> {
+        None
+    }
 }
 
 /// How the TUI ended.
@@ -163,6 +167,7 @@ where
                 }
             },
             _ = clock.tick() => {
+                app.set_lake(io.lake());
                 if let Some(change) = io.rules_changed() {
                     match change {
                         Ok(rules) => {

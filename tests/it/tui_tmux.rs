@@ -719,3 +719,35 @@ fn ctrl_d_opens_no_day_picker_and_y_copies_the_selected_row_over_osc_52() {
     t.type_text("q");
     assert_eq!(t.wait_exit(), 0);
 }
+
+#[test]
+fn watch_with_a_lake_writes_the_live_day_as_parquet_and_says_so() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    let hft1 = root.join("Data").join(format!("{DATE}_hft1.csv"));
+    fs::create_dir_all(hft1.parent().unwrap()).unwrap();
+    fs::write(&hft1, "").unwrap();
+    let lake = dir.path().join("lake");
+    fs::create_dir_all(dir.path().join("config")).unwrap();
+    fs::write(dir.path().join("config/config.toml"), format!("[lake]\ndir = {lake:?}\nflush_s = 0.5\n")).unwrap();
+    let t = Tmux::start(160, 40, dir.path(), &[]);
+    t.command(&format!("{} watch --root {} --date {DATE}; echo EXIT=$?", ki2(), q(&root)));
+    t.wait_tui("LIVE", |s| s.contains(" LIVE "));
+    let mut f = OpenOptions::new().append(true).open(&hft1).unwrap();
+    for i in 0..30 {
+        f.write_all(format!("S{i},0,{},500,5,7,1000,\r\n", 93000 + i).as_bytes()).unwrap();
+    }
+    drop(f);
+    t.wait_tui("the lake in the status line", |s| s.contains("lake 2025-07-14: 30 rows"));
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0);
+    let parts: Vec<_> = fs::read_dir(lake.join("hft1").join("date=2025-07-14"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".parquet") && !n.starts_with('.'))
+        .collect();
+    assert!(!parts.is_empty(), "no Parquet part in the lake");
+}

@@ -101,6 +101,11 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
             ));
         }
     }
+    if let Some((line, trouble)) = &app.status.lake {
+        spans.push(sep());
+        spans
+            .push(Span::styled(text::clean(line, 60).into_owned(), if *trouble { theme.error() } else { theme.dim() }));
+    }
     if let Some((word, trouble)) = super::sinks::word(&app.sinks()) {
         spans.push(sep());
         spans.push(Span::styled(word, if trouble { theme.error() } else { theme.dim() }));

@@ -58,13 +58,10 @@ impl DayStore {
     pub fn from_day(data: DayData) -> PolarsResult<DayStore> {
         let mut store = DayStore::new(data.day)?;
         // The day's last rows of each kind: what the writer appended most recently.
-        let tail = |times: &[SecondOfDay]| times[times.len().saturating_sub(8)..].to_vec();
-        let mut recent = tail(&data.quotes.time);
-        for rows in [&data.s1, &data.s2] {
-            recent.extend(tail(&rows.iter().map(|r| r.time).collect::<Vec<_>>()));
-        }
-        recent.extend(tail(&data.bursts.iter().map(|r| r.time).collect::<Vec<_>>()));
-        store.clock.saw(recent.into_iter());
+        store.clock.saw(Kind::Quotes, data.quotes.time.iter().copied());
+        store.clock.saw(Kind::S1, data.s1.iter().map(|r| r.time));
+        store.clock.saw(Kind::S2, data.s2.iter().map(|r| r.time));
+        store.clock.saw(Kind::Bursts, data.bursts.iter().map(|r| r.time));
         store.quotes = frames::quotes(data.day, data.quotes)?;
         store.s2 = frames::series(data.day, &data.s2)?;
         store.s1 = frames::series(data.day, &data.s1)?;
@@ -112,19 +109,19 @@ impl DayStore {
         match rows {
             Rows::Quotes(q) => {
                 push(&mut self.quotes, frames::quotes(day, q.clone())?)?;
-                self.clock.saw(q.time.iter().copied());
+                self.clock.saw(Kind::Quotes, q.time.iter().copied());
             }
             Rows::S2(v) => {
                 push(&mut self.s2, frames::series(day, v)?)?;
-                self.clock.saw(v.iter().map(|r| r.time));
+                self.clock.saw(Kind::S2, v.iter().map(|r| r.time));
             }
             Rows::S1(v) => {
                 push(&mut self.s1, frames::series(day, v)?)?;
-                self.clock.saw(v.iter().map(|r| r.time));
+                self.clock.saw(Kind::S1, v.iter().map(|r| r.time));
             }
             Rows::Bursts(v) => {
                 push(&mut self.bursts, frames::bursts(day, v)?)?;
-                self.clock.saw(v.iter().map(|r| r.time));
+                self.clock.saw(Kind::Bursts, v.iter().map(|r| r.time));
             }
             Rows::BurstSymbols { burst, hits } => {
                 push(&mut self.symbols, frames::burst_symbols(day, *burst, hits)?)?;

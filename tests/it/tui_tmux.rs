@@ -629,7 +629,8 @@ fn an_escape_sequence_in_a_symbol_does_not_retitle_the_terminal() {
 /// Ids in a JSON-lines alert log, with how often each is there.
 fn logged_ids(log: &Path) -> std::collections::BTreeMap<String, usize> {
     let mut ids = std::collections::BTreeMap::new();
-    for line in fs::read_to_string(log).unwrap_or_default().lines() {
+    // A line still being written (no newline yet) is left for the next look.
+    for line in fs::read_to_string(log).unwrap_or_default().split_inclusive('\n').filter(|l| l.ends_with('\n')) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         *ids.entry(v["id"].as_str().unwrap().to_owned()).or_insert(0) += 1;
     }

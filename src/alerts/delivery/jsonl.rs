@@ -19,6 +19,13 @@ impl JsonLines {
     }
 }
 
+fn ends_torn(path: &std::path::Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = File::open(path) else { return false };
+    let mut last = [0u8; 1];
+    f.seek(SeekFrom::End(-1)).is_ok() && f.read_exact(&mut last).is_ok() && last[0] != b'\n'
+}
+
 impl Sink for JsonLines {
     fn send(&mut self, batch: &[Alert]) -> Result<(), SendError> {
         let mut text = String::new();
@@ -38,6 +45,11 @@ impl Sink for JsonLines {
                     .append(true)
                     .open(&self.path)
                     .map_err(|e| retry("cannot open", e))?;
+                // A ki2 killed mid-write left a line without its end: end it, so that the torn
+                // line stays on its own and the next alert is a whole line.
+                if ends_torn(&self.path) {
+                    text.insert(0, '\n');
+                }
                 self.file.insert(f)
             }
         };
@@ -46,6 +58,40 @@ impl Sink for JsonLines {
             self.file = None;
             return Err(retry("cannot write", e));
         }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::alert::{FileKey, RowRef};
+    use crate::alerts::rules::{Field, Op, Source, Value};
+    use crate::archive::{Day, Kind, SecondOfDay};
+
+    #[test]
+    fn a_line_torn_by_a_kill_stays_on_its_own_and_the_next_alert_is_whole() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("alerts.jsonl");
+        std::fs::write(&path, "{\"id\":\"to")?;
+        let a = Alert {
+            rule: "r".into(),
+            source: Source::S1,
+            day: Day::parse_compact("20250714").ok_or("day")?,
+            at: RowRef { file: FileKey::new(Kind::S1, None), index: 0, content: 0 },
+            time: SecondOfDay::default(),
+            symbol: None,
+            field: Field::Value,
+            op: Op::Ge,
+            value: Value::Count(1),
+            threshold: Value::Count(1),
+            enrichment: None,
+        };
+        let mut sink = JsonLines::new(path.clone());
+        sink.send(std::slice::from_ref(&a)).map_err(|e| format!("{e:?}"))?;
+        sink.send(std::slice::from_ref(&a)).map_err(|e| format!("{e:?}"))?;
+        let json = a.to_json();
+        assert_eq!(std::fs::read_to_string(&path)?, format!("{{\"id\":\"to\n{json}\n{json}\n"));
         Ok(())
     }
 }

@@ -69,6 +69,24 @@ pub struct Alert {
     pub enrichment: Option<Enrichment>,
 }
 
+/// An s1 alert at row `index` of 2025-07-14, for the sinks' unit tests.
+#[cfg(test)]
+pub(crate) fn sample(index: u64) -> Alert {
+    Alert {
+        rule: "r".into(),
+        source: Source::S1,
+        day: Day::parse_compact("20250714").unwrap_or_else(|| panic!("day")),
+        at: RowRef { file: FileKey::new(Kind::S1, None), index, content: 0 },
+        time: SecondOfDay::default(),
+        symbol: None,
+        field: Field::Value,
+        op: Op::Ge,
+        value: Value::Count(1),
+        threshold: Value::Count(1),
+        enrichment: None,
+    }
+}
+
 /// `2025-07-14T09:30:15`: local market time, no zone (the archive carries none).
 pub fn iso_time(day: Day, time: SecondOfDay) -> String {
     format!("{}T{time}", day)

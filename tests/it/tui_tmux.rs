@@ -626,6 +626,18 @@ fn an_escape_sequence_in_a_symbol_does_not_retitle_the_terminal() {
     assert_eq!(t.wait_exit(), 0);
 }
 
+/// An archive under `home/root` whose day has an empty hft1 file, and `config` as the config
+/// file `Tmux::start(.., home, ..)` gives ki2: the root and the hft1 file.
+fn empty_day(home: &Path, config: &str) -> (PathBuf, PathBuf) {
+    let root = home.join("root");
+    let hft1 = root.join("Data").join(format!("{DATE}_hft1.csv"));
+    fs::create_dir_all(hft1.parent().unwrap()).unwrap();
+    fs::write(&hft1, "").unwrap();
+    fs::create_dir_all(home.join("config")).unwrap();
+    fs::write(home.join("config/config.toml"), config).unwrap();
+    (root, hft1)
+}
+
 /// Ids in a JSON-lines alert log, with how often each is there.
 fn logged_ids(log: &Path) -> std::collections::BTreeMap<String, usize> {
     let mut ids = std::collections::BTreeMap::new();
@@ -643,14 +655,8 @@ fn the_tui_delivers_rows_written_while_it_was_closed_after_it_starts_again() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let hft1 = root.join("Data").join(format!("{DATE}_hft1.csv"));
-    fs::create_dir_all(hft1.parent().unwrap()).unwrap();
-    fs::write(&hft1, "").unwrap();
     let log = dir.path().join("alerts.jsonl");
-    fs::create_dir_all(dir.path().join("config")).unwrap();
-    fs::write(dir.path().join("config/config.toml"), format!("[alerts]\nlog_file = {:?}\nbell = false\n", log))
-        .unwrap();
+    let (root, hft1) = empty_day(dir.path(), &format!("[alerts]\nlog_file = {log:?}\nbell = false\n"));
     // Over the quote-stuffing bar (2000): one alert each, by the built-in rules.
     let append = |from: u32, to: u32| {
         let mut f = OpenOptions::new().append(true).open(&hft1).unwrap();
@@ -727,13 +733,8 @@ fn watch_with_a_lake_writes_the_live_day_as_parquet_and_says_so() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    let hft1 = root.join("Data").join(format!("{DATE}_hft1.csv"));
-    fs::create_dir_all(hft1.parent().unwrap()).unwrap();
-    fs::write(&hft1, "").unwrap();
     let lake = dir.path().join("lake");
-    fs::create_dir_all(dir.path().join("config")).unwrap();
-    fs::write(dir.path().join("config/config.toml"), format!("[lake]\ndir = {lake:?}\nflush_s = 0.5\n")).unwrap();
+    let (root, hft1) = empty_day(dir.path(), &format!("[lake]\ndir = {lake:?}\nflush_s = 0.5\n"));
     let t = Tmux::start(160, 40, dir.path(), &[]);
     t.command(&format!("{} watch --root {} --date {DATE}; echo EXIT=$?", ki2(), q(&root)));
     t.wait_tui("LIVE", |s| s.contains(" LIVE "));

@@ -65,28 +65,13 @@ impl Sink for JsonLines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alerts::alert::{FileKey, RowRef};
-    use crate::alerts::rules::{Field, Op, Source, Value};
-    use crate::archive::{Day, Kind, SecondOfDay};
 
     #[test]
     fn a_line_torn_by_a_kill_stays_on_its_own_and_the_next_alert_is_whole() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("alerts.jsonl");
         std::fs::write(&path, "{\"id\":\"to")?;
-        let a = Alert {
-            rule: "r".into(),
-            source: Source::S1,
-            day: Day::parse_compact("20250714").ok_or("day")?,
-            at: RowRef { file: FileKey::new(Kind::S1, None), index: 0, content: 0 },
-            time: SecondOfDay::default(),
-            symbol: None,
-            field: Field::Value,
-            op: Op::Ge,
-            value: Value::Count(1),
-            threshold: Value::Count(1),
-            enrichment: None,
-        };
+        let a = crate::alerts::alert::sample(0);
         let mut sink = JsonLines::new(path.clone());
         sink.send(std::slice::from_ref(&a)).map_err(|e| format!("{e:?}"))?;
         sink.send(std::slice::from_ref(&a)).map_err(|e| format!("{e:?}"))?;

@@ -206,24 +206,10 @@ impl SinkState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alerts::alert::RowRef;
-    use crate::alerts::rules::{Field, Op, Source, Value};
-    use crate::archive::{Kind, SecondOfDay};
+    use crate::archive::Kind;
 
     fn alert(index: u64) -> Alert {
-        Alert {
-            rule: "r".into(),
-            source: Source::S1,
-            day: Day::parse_compact("20250714").unwrap_or_else(|| panic!("day")),
-            at: RowRef { file: FileKey::new(Kind::S1, None), index, content: 0 },
-            time: SecondOfDay::default(),
-            symbol: None,
-            field: Field::Value,
-            op: Op::Ge,
-            value: Value::Count(1),
-            threshold: Value::Count(1),
-            enrichment: None,
-        }
+        crate::alerts::alert::sample(index)
     }
 
     fn mark(rows: u64) -> Mark {

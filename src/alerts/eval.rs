@@ -114,11 +114,12 @@ impl Evaluator {
         let Evaluator { rules, last, .. } = self;
         let file = FileKey::new(if source == Source::S1 { Kind::S1 } else { Kind::S2 }, None);
         for (i, row) in rows.iter().enumerate() {
-            let at = RowRef { file, index: first + i as u64, content: fingerprint::series_row(row) };
+            // The row's fingerprint is wanted only when it alerts.
+            let at = || RowRef { file, index: first + i as u64, content: fingerprint::series_row(row) };
             for rule in rules.active(source) {
                 let value = series_value(row, rule.field);
                 if matches(rule, value) && admit(last, rule, day, row.time, "") {
-                    out.push(alert(rule, day, at, row.time, None, value, None));
+                    out.push(alert(rule, day, at(), row.time, None, value, None));
                 }
             }
         }
@@ -128,11 +129,12 @@ impl Evaluator {
         let Evaluator { rules, last, .. } = self;
         let file = FileKey::new(Kind::Bursts, None);
         for (i, row) in rows.iter().enumerate() {
-            let at = RowRef { file, index: first + i as u64, content: fingerprint::burst_row(row) };
+            // The row's fingerprint is wanted only when it alerts.
+            let at = || RowRef { file, index: first + i as u64, content: fingerprint::burst_row(row) };
             for rule in rules.active(Source::Bursts) {
                 let value = burst_value(row, rule.field);
                 if matches(rule, value) && admit(last, rule, day, row.time, "") {
-                    out.push(alert(rule, day, at, row.time, None, value, None));
+                    out.push(alert(rule, day, at(), row.time, None, value, None));
                 }
             }
         }
@@ -143,11 +145,12 @@ impl Evaluator {
         let Evaluator { rules, last, .. } = self;
         let file = FileKey::new(Kind::BurstSymbols, Some(burst));
         for (i, hit) in hits.iter().enumerate() {
-            let at = RowRef { file, index: first + i as u64, content: fingerprint::symbol_hit(hit) };
+            // The row's fingerprint is wanted only when it alerts.
+            let at = || RowRef { file, index: first + i as u64, content: fingerprint::symbol_hit(hit) };
             for rule in rules.active(Source::BurstSymbols) {
                 let value = hit_value(hit, rule.field);
                 if rule.watches(&hit.symbol) && matches(rule, value) && admit(last, rule, day, burst, &hit.symbol) {
-                    out.push(alert(rule, day, at, burst, Some(&hit.symbol), value, None));
+                    out.push(alert(rule, day, at(), burst, Some(&hit.symbol), value, None));
                 }
             }
         }

@@ -154,16 +154,22 @@ fn check_reads(reads: &[Read], log: &[(f64, u32)], before: u32) {
     }
 }
 
+/// An archive whose day's hft1 file holds `rows` rows, and where its lake goes.
+fn day_of_quotes(rows: u32) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
+    fs::create_dir_all(root.join("Data")).unwrap();
+    fs::write(hft1(&root), (0..rows).map(quote).collect::<String>()).unwrap();
+    (dir, root, out)
+}
+
 #[test]
 fn two_thousand_rows_a_second_reach_polars_and_duckdb_within_flush_s_without_a_duplicate() {
     if !python_readers() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
-    fs::create_dir_all(root.join("Data")).unwrap();
     let before = 500;
-    fs::write(hft1(&root), (0..before).map(quote).collect::<String>()).unwrap();
+    let (_dir, root, out) = day_of_quotes(before);
     let flush_s = 2.0;
     let child = follow(&root, &out, flush_s, 64);
     let readers = reader(&out, "hft1", 15.0, 0.5);
@@ -331,11 +337,8 @@ fn compaction_under_looping_readers_never_shows_a_row_twice_or_misses_one() {
     if !python_readers() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
-    fs::create_dir_all(root.join("Data")).unwrap();
     let before = 500;
-    fs::write(hft1(&root), (0..before).map(quote).collect::<String>()).unwrap();
+    let (_dir, root, out) = day_of_quotes(before);
     // Parts every 0.3 s and a compaction every 3 parts: about two swaps a second.
     let child = follow(&root, &out, 0.3, 3);
     let readers = reader(&out, "hft1", 12.0, 0.1);

@@ -705,9 +705,18 @@ fn ctrl_letters_do_nothing_their_letter_does() {
     let ctrl = |app: &mut App, c: char| app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
     assert_eq!(ctrl(&mut app, 'd'), None, "Ctrl-D is not d (the day picker)");
     ctrl(&mut app, 's');
+    assert!(!screen(&mut app, 160, 48).contains("High Quote Counts · largest"), "Ctrl-S sorted by count");
+    // On Buy Progs vs Sell Progs, where z switches SmartScale to a hard max.
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
     ctrl(&mut app, 'z');
-    let s = screen(&mut app, 160, 48);
-    assert!(!s.contains("largest") && !s.contains("hard max"), "{s}");
+    assert!(screen(&mut app, 160, 48).contains("net +1 smart"), "Ctrl-Z left SmartScale");
+    // The letters themselves still do what they do.
+    key(&mut app, KeyCode::Char('z'));
+    assert!(screen(&mut app, 160, 48).contains("net +1 max "), "z sets a hard max");
+    key(&mut app, KeyCode::Char('s'));
+    assert!(screen(&mut app, 160, 48).contains("High Quote Counts · largest"));
     assert!(
         app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)).is_some(),
         "d still opens the day picker"

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod history;
 pub mod lake;
 pub mod logging;
 pub mod platform;

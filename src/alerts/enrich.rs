@@ -2,12 +2,11 @@
 //! big is this row's dollar figure against the symbol's history.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use serde::Serialize;
 
 use super::alert::iso_time;
-use crate::archive::{Archive, ColumnOrder, Day, Kind, QuoteRow, Rows, SecondOfDay, read_file};
+use crate::archive::{Day, QuoteRow, SecondOfDay};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enrichment {
@@ -18,10 +17,24 @@ pub struct Enrichment {
     pub last_seen_day: Option<Day>,
     pub days_ago: Option<i64>,
     /// 1 = the largest dollars of the symbol's history (earlier days and today so far);
-    /// equal amounts share a rank. None when the row has no dollars.
+    /// equal amounts share a rank. None when the row has no dollars, or when its figure is
+    /// not among the largest the history keeps (then `dollars_outside_top` says how many).
     pub dollars_rank: Option<usize>,
+    /// The figure is not among this many largest of the symbol's history.
+    pub dollars_outside_top: Option<usize>,
     /// How many dollar figures that history holds.
     pub dollars_of: usize,
+    /// Today's part, kept while the earlier days are not at hand yet (`Enricher::complete`).
+    pending: Option<Box<Today>>,
+}
+
+/// What today's rows said at the row's moment: enough to finish the enrichment later.
+#[derive(Debug, Clone, PartialEq)]
+struct Today {
+    symbol: String,
+    dollars: Option<f64>,
+    above: usize,
+    count: usize,
 }
 
 impl Serialize for Enrichment {
@@ -32,6 +45,8 @@ impl Serialize for Enrichment {
             last_seen_day: Option<String>,
             days_ago: Option<i64>,
             dollars_rank: Option<usize>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            dollars_outside_top: Option<usize>,
             dollars_of: usize,
         }
         Json {
@@ -39,6 +54,7 @@ impl Serialize for Enrichment {
             last_seen_day: self.last_seen_day.map(|d| d.to_string()),
             days_ago: self.days_ago,
             dollars_rank: self.dollars_rank,
+            dollars_outside_top: self.dollars_outside_top,
             dollars_of: self.dollars_of,
         }
         .serialize(s)
@@ -46,6 +62,11 @@ impl Serialize for Enrichment {
 }
 
 impl Enrichment {
+    /// Still waiting for the earlier days.
+    pub fn is_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
     /// `first 09:30:00, last seen 2025-07-11 (3 days ago), $ 3rd largest of 57`
     pub fn describe(&self) -> String {
         let last = match (self.last_seen_day, self.days_ago) {
@@ -53,9 +74,10 @@ impl Enrichment {
             (Some(d), Some(n)) => format!("last seen {d} ({n} days ago)"),
             _ => "not seen on earlier days".to_owned(),
         };
-        let rank = match self.dollars_rank {
-            Some(r) => format!("$ {} largest of {}", ordinal(r), self.dollars_of),
-            None => "$ unknown".to_owned(),
+        let rank = match (self.dollars_rank, self.dollars_outside_top) {
+            (Some(r), _) => format!("$ {} largest of {}", ordinal(r), self.dollars_of),
+            (None, Some(n)) => format!("$ not in the {n} largest of {}", self.dollars_of),
+            (None, None) => "$ unknown".to_owned(),
         };
         format!("first {}, {last}, {rank}", self.first_seen_today)
     }
@@ -73,11 +95,10 @@ pub fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
-/// Per-symbol facts of a set of days.
+/// Today's per-symbol facts, from the rows seen so far.
 #[derive(Debug, Default)]
 struct SymbolStats {
     first: HashMap<String, SecondOfDay>,
-    last_day: HashMap<String, Day>,
     dollars: HashMap<String, Ranked>,
 }
 
@@ -85,6 +106,59 @@ impl SymbolStats {
     fn count_above(&self, symbol: &str, x: f64) -> (usize, usize) {
         self.dollars.get(symbol).map_or((0, 0), |v| (v.count_above(x), v.len()))
     }
+}
+
+/// What earlier days say about symbols, gathered by whoever keeps them (the day index): the
+/// last day each was seen and its largest dollar figures.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PastDays {
+    pub last_day: HashMap<String, Day>,
+    pub dollars: HashMap<String, Largest>,
+}
+
+/// A symbol's largest dollar figures (at most `keep` of them) and how many it has in all.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Largest {
+    /// Ascending.
+    values: Vec<f64>,
+    count: usize,
+    keep: usize,
+}
+
+impl Largest {
+    pub fn new(keep: usize) -> Largest {
+        Largest { values: Vec::new(), count: 0, keep }
+    }
+
+    /// Adds a day's figures: its largest (any order, at most `keep` taken) and how many it had.
+    pub fn add(&mut self, largest: &[f64], count: usize) {
+        self.count += count;
+        self.values.extend_from_slice(largest);
+        self.values.sort_by(f64::total_cmp);
+        let drop = self.values.len().saturating_sub(self.keep);
+        self.values.drain(..drop);
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// How many figures are strictly greater than `x`; None when more than the kept ones are
+    /// (then `x` is not among the `keep` largest).
+    fn count_above(&self, x: f64) -> Option<usize> {
+        let above = self.values.len() - self.values.partition_point(|d| *d <= x);
+        let complete = self.values.len() == self.count;
+        let within = self.values.first().is_some_and(|lowest| x >= *lowest);
+        (complete || within).then_some(above)
+    }
+}
+
+/// Where the earlier days come from (the day index, in a layer above this one).
+pub trait PastSource: Send + Sync {
+    /// The facts of at most `days` days before `day` that have hft1 files.
+    fn past(&self, day: Day, days: usize) -> PastDays;
+    /// How many largest figures per symbol it keeps (ranks up to it are exact).
+    fn keeps(&self) -> usize;
 }
 
 /// Values kept for rank queries while they keep arriving: a sorted run plus a short unsorted
@@ -140,52 +214,49 @@ impl Ranked {
     }
 }
 
-/// Builds enrichments: today's facts from the rows it is shown, earlier days' from their hft1
-/// files, read once (on a thread of its own when `prefetch`ed, else on the first alert) and
-/// capped at the last `MAX_DAYS` days present.
-#[derive(Debug)]
+/// Builds enrichments: today's facts from the rows it is shown, earlier days' from a
+/// `PastSource` (on a thread of its own when `prefetch`ed, else on the first alert), capped at
+/// the last `MAX_DAYS` days present.
 pub struct Enricher {
-    files: Vec<(Day, PathBuf)>,
-    columns: ColumnOrder,
+    source: std::sync::Arc<dyn PastSource>,
     today: Option<Day>,
     today_stats: SymbolStats,
     history: History,
+    wait: bool,
+}
+
+impl std::fmt::Debug for Enricher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enricher").field("today", &self.today).finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
 enum History {
     #[default]
     None,
-    /// Being read for that day on another thread.
-    Loading(Day, std::sync::mpsc::Receiver<SymbolStats>),
-    Ready(Day, SymbolStats),
+    /// Being gathered for that day on another thread.
+    Loading(Day, std::sync::mpsc::Receiver<PastDays>),
+    Ready(Day, PastDays),
 }
 
 impl Enricher {
     pub const MAX_DAYS: usize = 30;
 
-    /// `files`: the archive's hft1 files by day (any order; days on or after the evaluated day
-    /// are ignored).
-    pub fn new(mut files: Vec<(Day, PathBuf)>, columns: ColumnOrder) -> Enricher {
-        files.sort_by_key(|(d, _)| *d);
-        Enricher { files, columns, today: None, today_stats: SymbolStats::default(), history: History::None }
+    pub fn new(source: std::sync::Arc<dyn PastSource>) -> Enricher {
+        Enricher { source, today: None, today_stats: SymbolStats::default(), history: History::None, wait: true }
     }
 
-    pub fn from_archive(archive: &Archive, columns: ColumnOrder) -> Enricher {
-        let files = archive.days.values().filter_map(|f| f.quotes.clone().map(|p| (f.day, p))).collect();
-        Enricher::new(files, columns)
-    }
-
-    /// Starts reading the history `day`'s alerts need on a thread of its own, so that whoever
-    /// evaluates (the TUI's event loop) does not wait for 30 days of files.
+    /// Starts gathering the history `day`'s alerts need on a thread of its own, so that whoever
+    /// evaluates (the TUI's event loop) does not wait for it.
     pub fn prefetch(&mut self, day: Day) {
         if matches!(&self.history, History::Loading(d, _) | History::Ready(d, _) if *d == day) {
             return;
         }
         let (tx, rx) = std::sync::mpsc::channel();
-        let (files, columns) = (self.files.clone(), self.columns);
+        let source = self.source.clone();
         let started = std::thread::Builder::new().name("ki2-history".into()).spawn(move || {
-            let _ = tx.send(read_history(&files, columns, day));
+            let _ = tx.send(source.past(day, Enricher::MAX_DAYS));
         });
         match started {
             Ok(_) => self.history = History::Loading(day, rx),
@@ -196,21 +267,21 @@ impl Enricher {
     /// Whether the history for `day` is at hand (alerts then need no wait).
     pub fn ready(&mut self, day: Day) -> bool {
         if let History::Loading(d, rx) = &self.history
-            && let Ok(stats) = rx.try_recv()
+            && let Ok(past) = rx.try_recv()
         {
-            self.history = History::Ready(*d, stats);
+            self.history = History::Ready(*d, past);
         }
         matches!(&self.history, History::Ready(d, _) if *d == day)
     }
 
     fn load_history(&mut self, day: Day) {
         let loaded = match std::mem::take(&mut self.history) {
-            History::Ready(d, stats) if d == day => stats,
-            // Being read: the first alert waits for it (once).
+            History::Ready(d, past) if d == day => past,
+            // Being gathered: the first alert waits for it (once).
             History::Loading(d, rx) if d == day => {
-                rx.recv().unwrap_or_else(|_| read_history(&self.files, self.columns, day))
+                rx.recv().unwrap_or_else(|_| self.source.past(day, Enricher::MAX_DAYS))
             }
-            _ => read_history(&self.files, self.columns, day),
+            _ => self.source.past(day, Enricher::MAX_DAYS),
         };
         self.history = History::Ready(day, loaded);
     }
@@ -236,70 +307,68 @@ impl Enricher {
         }
     }
 
-    /// The enrichment of a row already `observe`d.
+    /// The enrichment of a row already `observe`d. In waiting mode (the default) the earlier
+    /// days are gathered first if need be; with `wait(false)` an enrichment whose earlier days
+    /// are not at hand yet comes back pending, for `complete` to finish.
     pub fn enrich(&mut self, day: Day, row: &QuoteRow) -> Enrichment {
-        self.load_history(day);
-        let empty = SymbolStats::default();
-        let history = match &self.history {
-            History::Ready(_, stats) => stats,
-            _ => &empty,
-        };
-        let last_seen_day = history.last_day.get(row.symbol).copied();
-        let (above_before, count_before) = row.dollars.map_or_else(
-            || (0, history.dollars.get(row.symbol).map_or(0, Ranked::len)),
-            |d| history.count_above(row.symbol, d),
-        );
         let today = (self.today == Some(day)).then_some(&self.today_stats);
-        let (above_today, count_today) = match (today, row.dollars) {
+        let (above, count) = match (today, row.dollars) {
             (Some(t), Some(d)) => t.count_above(row.symbol, d),
             (Some(t), None) => (0, t.dollars.get(row.symbol).map_or(0, Ranked::len)),
             (None, _) => (0, 0),
         };
-        Enrichment {
+        let mut e = Enrichment {
             day,
             first_seen_today: today.and_then(|t| t.first.get(row.symbol).copied()).unwrap_or(row.time),
-            last_seen_day,
-            days_ago: last_seen_day.map(|d| day.days_since(d)),
-            dollars_rank: row.dollars.map(|_| above_before + above_today + 1),
-            dollars_of: count_before + count_today,
-        }
-    }
-}
-
-fn read_history(files: &[(Day, PathBuf)], columns: ColumnOrder, day: Day) -> SymbolStats {
-    let earlier: Vec<_> = files.iter().filter(|(d, _)| *d < day).collect();
-    let mut stats = SymbolStats::default();
-    for (d, path) in &earlier[earlier.len().saturating_sub(Enricher::MAX_DAYS)..] {
-        let rows = match read_file(path, Kind::Quotes, None, columns) {
-            Ok(read) => read.rows,
-            Err(e) => {
-                tracing::warn!("alert history: cannot read {}: {e}", path.display());
-                continue;
-            }
+            last_seen_day: None,
+            days_ago: None,
+            dollars_rank: None,
+            dollars_outside_top: None,
+            dollars_of: 0,
+            pending: Some(Box::new(Today { symbol: row.symbol.to_owned(), dollars: row.dollars, above, count })),
         };
-        let Rows::Quotes(quotes) = rows else { continue };
-        for row in quotes.rows() {
-            // Days go in ascending order, so the last write is the latest day.
-            match stats.last_day.get_mut(row.symbol) {
-                Some(last) => *last = *d,
-                None => {
-                    stats.last_day.insert(row.symbol.to_owned(), *d);
-                }
-            }
-            if let Some(x) = row.dollars {
-                match stats.dollars.get_mut(row.symbol) {
-                    Some(v) => v.tail.push(x),
-                    None => {
-                        stats.dollars.insert(row.symbol.to_owned(), Ranked { sorted: Vec::new(), tail: vec![x] });
-                    }
-                }
-            }
+        if self.wait || self.ready(day) {
+            self.complete(&mut e, true);
         }
+        e
     }
-    for v in stats.dollars.values_mut() {
-        v.settle();
+
+    /// In waiting mode `enrich` gathers the earlier days when they are not at hand.
+    pub fn wait(&mut self, wait: bool) {
+        self.wait = wait;
     }
-    stats
+
+    /// Finishes a pending enrichment with the earlier days; false (and left pending) when they
+    /// are not at hand and `block` is false.
+    pub fn complete(&mut self, e: &mut Enrichment, block: bool) -> bool {
+        let Some(t) = e.pending.take() else { return true };
+        if !block && !self.ready(e.day) {
+            self.prefetch(e.day);
+            e.pending = Some(t);
+            return false;
+        }
+        self.load_history(e.day);
+        let empty = PastDays::default();
+        let history = match &self.history {
+            History::Ready(_, past) => past,
+            _ => &empty,
+        };
+        let last_seen_day = history.last_day.get(&t.symbol).copied();
+        let past = history.dollars.get(&t.symbol);
+        let above_before = match t.dollars {
+            Some(d) => past.map_or(Some(0), |p| p.count_above(d)),
+            None => Some(0),
+        };
+        (e.dollars_rank, e.dollars_outside_top) = match (t.dollars, above_before) {
+            (None, _) => (None, None),
+            (Some(_), Some(above)) => (Some(above + t.above + 1), None),
+            (Some(_), None) => (None, Some(self.source.keeps() + t.above)),
+        };
+        e.last_seen_day = last_seen_day;
+        e.days_ago = last_seen_day.map(|d| e.day.days_since(d));
+        e.dollars_of = past.map_or(0, Largest::count) + t.count;
+        true
+    }
 }
 
 #[cfg(test)]
@@ -321,26 +390,46 @@ mod tests {
         assert_eq!(got, ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th"]);
     }
 
-    #[test]
-    fn history_and_today_rank_a_rows_dollars() -> std::io::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let mut files = Vec::new();
-        // 31 earlier days: the oldest is beyond the 30-day cap and must not count.
-        for n in 0..31 {
-            let d = day("20250601").date() + chrono::Days::new(n);
-            let path = dir.path().join(format!("{n}.csv"));
-            let text = if n == 0 { "SPY,0,93000,2500,1,1,99999999,\r\nOLD,0,93000,2500,1,1,5,\r\n" } else { "" };
-            let text = if n == 29 { "SPY,0,93000,2500,1,1,300,\r\nSPY,0,93001,2500,1,1,,\r\n" } else { text };
-            std::fs::write(&path, text)?;
-            files.push((Day::new(d), path));
+    /// History as a test states it: (day, symbol, its dollar figures) rows.
+    struct Given(Vec<(Day, &'static str, Vec<f64>)>, usize);
+
+    impl PastSource for Given {
+        fn past(&self, day: Day, days: usize) -> PastDays {
+            let mut earlier: Vec<Day> = self.0.iter().map(|(d, _, _)| *d).filter(|d| *d < day).collect();
+            earlier.sort();
+            earlier.dedup();
+            let from = earlier.len().saturating_sub(days);
+            let mut past = PastDays::default();
+            for (d, symbol, dollars) in &self.0 {
+                if *d < day && earlier[from..].contains(d) {
+                    let last = past.last_day.entry((*symbol).to_owned()).or_insert(*d);
+                    *last = (*last).max(*d);
+                    let mut top = dollars.clone();
+                    top.sort_by(|a, b| b.total_cmp(a));
+                    top.truncate(self.1);
+                    past.dollars
+                        .entry((*symbol).to_owned())
+                        .or_insert_with(|| Largest::new(self.1))
+                        .add(&top, dollars.len());
+                }
+            }
+            past
         }
+
+        fn keeps(&self) -> usize {
+            self.1
+        }
+    }
+
+    #[test]
+    fn history_and_today_rank_a_rows_dollars() {
         let today = day("20250705");
-        let mut e = Enricher::new(files, ColumnOrder::default());
+        let source = Given(vec![(day("20250630"), "SPY", vec![300.0]), (day("20250701"), "QQQ", vec![])], 256);
+        let mut e = Enricher::new(std::sync::Arc::new(source));
         for r in [row("SPY", 93500, Some(100.0)), row("QQQ", 93501, None), row("SPY", 93502, Some(200.0))] {
             e.observe(today, &r);
         }
-        let r = row("SPY", 93502, Some(200.0));
-        let got = e.enrich(today, &r);
+        let got = e.enrich(today, &row("SPY", 93502, Some(200.0)));
         // History: 300 (June 30); today: 100, 200. 200 is the 2nd largest of 3.
         assert_eq!(got.first_seen_today.to_string(), "09:35:00");
         assert_eq!(got.last_seen_day, Some(day("20250630")));
@@ -348,12 +437,26 @@ mod tests {
         assert_eq!((got.dollars_rank, got.dollars_of), (Some(2), 3));
         assert_eq!(got.describe(), "first 09:35:00, last seen 2025-06-30 (5 days ago), $ 2nd largest of 3");
         let q = e.enrich(today, &row("QQQ", 93501, None));
-        assert_eq!((q.last_seen_day, q.dollars_rank, q.dollars_of), (None, None, 0));
-        assert_eq!(q.describe(), "first 09:35:01, not seen on earlier days, $ unknown");
-        // OLD appeared only on the 31st day back.
-        e.observe(today, &row("OLD", 100000, Some(1.0)));
-        assert_eq!(e.enrich(today, &row("OLD", 100000, Some(1.0))).last_seen_day, None);
-        Ok(())
+        assert_eq!((q.last_seen_day, q.dollars_rank, q.dollars_of), (Some(day("20250701")), None, 0));
+        assert_eq!(q.describe(), "first 09:35:01, last seen 2025-07-01 (4 days ago), $ unknown");
+    }
+
+    #[test]
+    fn a_figure_below_the_kept_largest_says_so_and_is_not_ranked() {
+        let today = day("20250705");
+        // Four figures in history, two kept: 40 and 30.
+        let source = Given(vec![(day("20250701"), "SPY", vec![10.0, 20.0, 30.0, 40.0])], 2);
+        let mut e = Enricher::new(std::sync::Arc::new(source));
+        for (t, d) in [(93500, 35.0), (93501, 15.0), (93502, 50.0)] {
+            e.observe(today, &row("SPY", t, Some(d)));
+        }
+        let within = e.enrich(today, &row("SPY", 93500, Some(35.0)));
+        // Above 35: 40 (history), 50 (today).
+        assert_eq!((within.dollars_rank, within.dollars_outside_top, within.dollars_of), (Some(3), None, 7));
+        let below = e.enrich(today, &row("SPY", 93501, Some(15.0)));
+        // Above 15 today: 35 and 50; history holds more above 15 than it keeps.
+        assert_eq!((below.dollars_rank, below.dollars_outside_top), (None, Some(4)));
+        assert!(below.describe().ends_with("$ not in the 4 largest of 7"), "{}", below.describe());
     }
 }
 

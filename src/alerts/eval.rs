@@ -39,6 +39,21 @@ impl Evaluator {
         }
     }
 
+    /// Whether enrichment waits for the earlier days (a command run once) or leaves alerts
+    /// pending until they are at hand (the live path, whose caller must not stall).
+    pub fn wait_for_history(&mut self, wait: bool) {
+        if let Some(e) = &mut self.enricher {
+            e.wait(wait);
+        }
+    }
+
+    /// Finishes the pending enrichments of `alerts`; false if some must wait still (only when
+    /// not `block`ing).
+    pub fn complete(&mut self, alerts: &mut [Alert], block: bool) -> bool {
+        let Some(e) = &mut self.enricher else { return true };
+        alerts.iter_mut().filter_map(|a| a.enrichment.as_mut()).all(|x| e.complete(x, block))
+    }
+
     pub fn rules(&self) -> &RuleSet {
         &self.rules
     }

@@ -26,13 +26,58 @@ pub struct LiveAlerts {
     ledger: Ledger,
     /// Alerts of the rows present when the day was first read, until it has been read.
     backlog: Option<Vec<Alert>>,
+    /// Alerts whose enrichment waits for the earlier days, in the order raised; while any
+    /// wait, later alerts queue behind them. Let go by `poll`.
+    waiting: Vec<Alert>,
+    /// The day was read while alerts were waiting: its backlog goes once they are let go.
+    caught_up: bool,
     delivery: Delivery,
 }
 
 impl LiveAlerts {
     pub fn new(day: Day, mut evaluator: Evaluator, delivery: Delivery) -> LiveAlerts {
         evaluator.prefetch_history(day);
-        LiveAlerts { day, evaluator, ledger: Ledger::default(), backlog: Some(Vec::new()), delivery }
+        // A caller that shows a screen or answers signals never waits for history.
+        evaluator.wait_for_history(false);
+        LiveAlerts {
+            day,
+            evaluator,
+            ledger: Ledger::default(),
+            backlog: Some(Vec::new()),
+            waiting: Vec::new(),
+            caught_up: false,
+            delivery,
+        }
+    }
+
+    /// Alerts are waiting for the earlier days (the status line says so).
+    pub fn waiting_for_history(&self) -> usize {
+        self.waiting.len()
+    }
+
+    /// Lets go of the alerts that waited for history once it is at hand; call it now and then.
+    pub fn poll(&mut self) -> Option<Raised> {
+        self.release(false)
+    }
+
+    fn release(&mut self, block: bool) -> Option<Raised> {
+        if self.waiting.is_empty() || !self.evaluator.complete(&mut self.waiting, block) {
+            return None;
+        }
+        let alerts = std::mem::take(&mut self.waiting);
+        let raised = self.route(alerts);
+        if std::mem::take(&mut self.caught_up) {
+            return self.finish_backlog();
+        }
+        raised
+    }
+
+    fn finish_backlog(&mut self) -> Option<Raised> {
+        let mut alerts = self.backlog.take()?;
+        // The files come one after another: shown and sent in time order.
+        alerts.sort_by_key(|a| a.time);
+        self.delivery.backlog(self.day, &alerts, &self.ledger);
+        Some(Raised { alerts, news: false })
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -75,13 +120,18 @@ impl LiveAlerts {
                 None
             }
             TailEvent::CaughtUp { day } if *day == self.day => {
-                let mut alerts = self.backlog.take()?;
-                // The files come one after another: shown and sent in time order.
-                alerts.sort_by_key(|a| a.time);
-                self.delivery.backlog(self.day, &alerts, &self.ledger);
-                Some(Raised { alerts, news: false })
+                if !self.waiting.is_empty() {
+                    self.caught_up = true;
+                    return None;
+                }
+                self.finish_backlog()
             }
             TailEvent::DayChanged { to, .. } => {
+                // The old day's waiting alerts are finished with its history first (rare: a
+                // day ending while its history was still being read).
+                if !self.waiting.is_empty() {
+                    let _ = self.release(true);
+                }
                 // A new day's files are read from their first row; what they already hold is
                 // that day's backlog, sent to each sink past its checkpoint for that day.
                 self.day = *to;
@@ -110,6 +160,16 @@ impl LiveAlerts {
         if alerts.is_empty() {
             return None;
         }
+        let pending = |a: &Alert| a.enrichment.as_ref().is_some_and(|e| e.is_pending());
+        if !self.waiting.is_empty() || alerts.iter().any(pending) {
+            self.waiting.extend(alerts);
+            return self.release(false);
+        }
+        self.route(alerts)
+    }
+
+    /// Alerts ready to go: into the backlog while the day is read, else shown and sent.
+    fn route(&mut self, alerts: Vec<Alert>) -> Option<Raised> {
         match &mut self.backlog {
             Some(backlog) => {
                 backlog.extend(alerts);
@@ -124,6 +184,8 @@ impl LiveAlerts {
 
     /// Delivers what is queued for up to `timeout`, then stops the sinks.
     pub fn close(&mut self, timeout: std::time::Duration) {
+        // Alerts still waiting for history are not lost by quitting: finished and handed over.
+        let _ = self.release(true);
         self.delivery.close(timeout);
     }
 }

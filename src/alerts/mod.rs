@@ -23,7 +23,7 @@ pub mod ruleset;
 pub use crate::archive::printable::printable;
 pub use alert::{Alert, FileKey, HumanFormat, RowRef, iso_time};
 pub use delivery::{Delivery, SinkStatus};
-pub use enrich::{Enricher, Enrichment};
+pub use enrich::{Enricher, Enrichment, Largest, PastDays, PastSource};
 pub use eval::Evaluator;
 pub use format::{DEFAULT_RULES, RulesError};
 pub use live::{LiveAlerts, Raised};

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::alerts::{Delivery, Enricher, Evaluator, HumanFormat, LiveAlerts, RuleSet, printable};
+use crate::alerts::{Delivery, Evaluator, HumanFormat, LiveAlerts, RuleSet, printable};
 use crate::archive::{Archive, Day};
 use crate::config::Config;
 use crate::tail::{self, TailEvent, TailOptions};
@@ -52,7 +52,10 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
     for w in warnings {
         eprintln!("ki2: warning: {}", printable(&w));
     }
-    let evaluator = Evaluator::new(rules).with_enricher(Enricher::from_archive(archive, config.columns));
+    let evaluator = Evaluator::new(rules).with_enricher(crate::history::enricher(
+        archive,
+        crate::history::builder(&archive.root, &crate::config::data_dir(), config.columns),
+    ));
     let mut live = LiveAlerts::new(day, evaluator, delivery);
     let (handle, mut rx) = tail::spawn(opts)?;
     let mut notes = Notes::default();
@@ -65,6 +68,7 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
                 if closed.load(Ordering::SeqCst) {
                     break Ok(());
                 }
+                live.poll();
                 continue;
             }
             _ = signals.recv() => break Ok(()),

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::alerts::{Alert, Enricher, Evaluator, HumanFormat, RuleSet, printable};
+use crate::alerts::{Alert, Evaluator, HumanFormat, RuleSet, printable};
 use crate::archive::{Archive, DateSpec, read_day};
 use crate::cli::ScanArgs;
 use crate::commands::UsageError;
@@ -35,7 +35,10 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<ExitCode> {
         eprintln!("ki2: warning: {n} malformed row(s) skipped, first {first} (list them with `ki2 stats --malformed`)");
     }
     let mut printer = Printer::new(args.json, &rules);
-    let mut evaluator = Evaluator::new(rules).with_enricher(Enricher::from_archive(&archive, config.columns));
+    let mut evaluator = Evaluator::new(rules).with_enricher(crate::history::enricher(
+        &archive,
+        crate::history::builder(&archive.root, &crate::config::data_dir(), config.columns),
+    ));
     let alerts = evaluator.eval_day(&data);
     if alerts.is_empty() && !args.json {
         // Silence would look like a scan that did nothing.

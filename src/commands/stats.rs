@@ -27,23 +27,35 @@ pub fn run(config: &Config, args: StatsArgs) -> Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     let mut failed = false;
+    // A day's stats come from its index (built the first time); only listing the malformed
+    // rows themselves reads the day's files again.
+    let builder = crate::history::builder(&archive.root, &crate::config::data_dir(), config.columns);
     for day in days {
-        let store = load_day(&archive, day, config)?;
-        let stats = store.stats().map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
+        let (stats, malformed, errors) = if args.malformed && !args.json {
+            let store = load_day(&archive, day, config)?;
+            let stats = store.stats().map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
+            (stats, store.malformed().iter().map(ToString::to_string).collect(), store.errors().to_vec())
+        } else {
+            let got = builder.get(&archive.files(day), false)?;
+            if let Some(w) = &got.warning {
+                eprintln!("ki2: warning: {w}");
+            }
+            (got.summary.stats, Vec::new(), got.errors)
+        };
         if args.json {
             writeln!(out, "{}", serde_json::to_string(&stats)?)?;
         } else {
             write_table(&mut out, &stats)?;
             if args.malformed {
-                for m in store.malformed() {
+                for m in &malformed {
                     writeln!(out, "  {m}")?;
                 }
-            } else if !store.malformed().is_empty() {
+            } else if stats.malformed > 0 {
                 writeln!(out, "  (list the malformed rows with --malformed)")?;
             }
             writeln!(out)?;
         }
-        for e in store.errors() {
+        for e in errors {
             eprintln!("ki2: {e}");
             failed = true;
         }

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 
-use crate::alerts::{Delivery, Enricher, Evaluator, RuleSet, RulesOrigin};
+use crate::alerts::{Delivery, Evaluator, RuleSet, RulesOrigin};
 use crate::archive::{Archive, ColumnOrder, DateSpec, Day, DayData};
 use crate::cli::WatchArgs;
 use crate::config::Config;
@@ -26,7 +26,10 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         RulesOrigin::Defaults => RuleSet::user_path(),
     };
     let store = DayStore::new(day).map_err(|e| anyhow::anyhow!("cannot set up the store: {e}"))?;
-    let evaluator = Evaluator::new(rules).with_enricher(Enricher::from_archive(&archive, config.columns));
+    // History is indexed in the background; nothing here waits for it.
+    let builder = crate::history::builder(&root, &crate::config::data_dir(), config.columns);
+    let evaluator = Evaluator::new(rules).with_enricher(crate::history::enricher(&archive, builder.clone()));
+    let history = crate::history::spawn(builder, crate::history::closed_days(&archive, day));
     let opts = TailOptions {
         root: root.clone(),
         day,
@@ -45,8 +48,11 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         let file = config.source.as_ref().map_or_else(|| "config.toml".to_owned(), |p| p.display().to_string());
         anyhow::anyhow!("config file {file}: {e}")
     })?;
-    let mut app =
-        App::new(store, app_opts, evaluator).with_delivery(delivery).with_keys(keys).with_clipboard(config.clipboard);
+    let mut app = App::new(store, app_opts, evaluator)
+        .with_delivery(delivery)
+        .with_history(history)
+        .with_keys(keys)
+        .with_clipboard(config.clipboard);
     if let Some(w) = warnings.first() {
         app.complain(w.clone());
     }

@@ -1,11 +1,11 @@
 //! The per-day summary of `ki2 stats` (SPEC §2: exactly these keys, in this order).
 
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::DayStore;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayStats {
     /// `YYYY-MM-DD`.
     pub date: String,

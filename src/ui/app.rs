@@ -42,6 +42,8 @@ pub struct App {
     pub(super) rules_unsaved: bool,
     /// `q` was pressed once with unsaved edits.
     pub(super) quit_asked: bool,
+    /// A symbol to open once the day being loaded is shown (Enter on a day of its view).
+    pub(super) open_after: Option<String>,
     /// Text for the clipboard (OSC 52), for the event loop to send.
     pub(super) clipboard: Option<String>,
     /// `y` / `Y` copy (`[screen] clipboard = false` turns them off).
@@ -65,6 +67,10 @@ pub struct Status {
     pub last_bell: Option<Instant>,
     /// The Parquet lake's line, and whether it is in trouble (asked once a second).
     pub lake: Option<(String, bool)>,
+    /// `history 12/250 days` while the closed days are indexed.
+    pub history: Option<String>,
+    /// Index warnings already shown.
+    pub history_warnings: usize,
 }
 
 /// A message in the status line: what, since when, and whether something went wrong.
@@ -85,8 +91,16 @@ impl App {
     pub fn new(store: DayStore, opts: AppOptions, evaluator: Evaluator) -> App {
         let caught_up = !opts.live;
         let alerting = LiveAlerts::new(store.day(), evaluator, Delivery::none());
-        let data =
-            Data { live: store, history: None, alerting, alerts: VecDeque::new(), alerts_total: 0, unseen_alerts: 0 };
+        let data = Data {
+            live: store,
+            history: None,
+            alerting,
+            alerts: VecDeque::new(),
+            alerts_total: 0,
+            unseen_alerts: 0,
+            index: None,
+            days: Default::default(),
+        };
         App {
             opts,
             data,
@@ -95,6 +109,7 @@ impl App {
             keys: Keymap::default(),
             rules_unsaved: false,
             quit_asked: false,
+            open_after: None,
             clipboard: None,
             clipboard_on: true,
             bell_pending: false,
@@ -116,6 +131,12 @@ impl App {
     }
 
     /// Live alerts go to these sinks too (the TUI shows their state).
+    /// The background indexer of the closed days.
+    pub fn with_history(mut self, history: crate::history::HistoryHandle) -> App {
+        self.data.index = Some(history);
+        self
+    }
+
     pub fn with_delivery(mut self, delivery: Delivery) -> App {
         self.data.alerting.set_delivery(delivery);
         self
@@ -227,15 +248,39 @@ impl App {
         lists::extents(&self.data, &self.view)
     }
 
+    /// Now and then (once a second): alerts that waited for history, the index's progress.
+    pub fn tick(&mut self) {
+        if let Some(r) = self.data.alerting.poll() {
+            self.raised(r);
+        }
+        if self.data.refresh_index()
+            && let Overlay::Symbol(v) = &mut self.view.overlay
+        {
+            v.gather(&self.data.days.0, self.data.days.1, self.data.shown().day());
+        }
+        if self.data.index.is_some() {
+            let progress = self.data.index.as_ref().map(crate::history::HistoryHandle::progress).unwrap_or_default();
+            for w in progress.warnings.iter().skip(self.status.history_warnings) {
+                self.complain(format!("history: {w}"));
+            }
+            self.status.history_warnings = progress.warnings.len();
+            self.status.history = progress.line();
+        }
+    }
+
+    fn raised(&mut self, r: crate::alerts::Raised) {
+        if self.data.history.is_some() && r.news {
+            self.data.unseen_alerts += r.alerts.len();
+        }
+        self.push_alerts(r.alerts, r.news);
+    }
+
     /// One event from the tailer. Returns whether the screen changes.
     pub fn on_tail(&mut self, event: TailEvent) -> bool {
         let raised = self.data.alerting.on_event(&event);
         let changed = self.store_event(event);
         if let Some(r) = raised {
-            if self.data.history.is_some() && r.news {
-                self.data.unseen_alerts += r.alerts.len();
-            }
-            self.push_alerts(r.alerts, r.news);
+            self.raised(r);
         }
         // A symbol's day open over the live day follows it (at most twice a second).
         if let (Overlay::Symbol(v), None) = (&mut self.view.overlay, &self.data.history) {
@@ -344,6 +389,9 @@ impl App {
                 let alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
                 self.data.history = Some(HistoryDay { store, alerts });
                 self.view.new_day();
+                if let Some(symbol) = self.open_after.take() {
+                    self.open_symbol(&symbol);
+                }
             }
             Err(e) => self.complain(format!("cannot open {day}: {e}")),
         }
@@ -360,6 +408,7 @@ impl App {
 
     pub fn loading_failed(&mut self, day: Day, error: &str) {
         self.status.loading = None;
+        self.open_after = None;
         self.complain(format!("cannot open {day}: {error}"));
     }
 

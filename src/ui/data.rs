@@ -2,7 +2,10 @@
 
 use std::collections::VecDeque;
 
+use std::sync::Arc;
+
 use crate::alerts::{Alert, LiveAlerts};
+use crate::history::{HistoryHandle, Index};
 use crate::store::DayStore;
 
 /// Alerts kept in the log pane; older ones are counted, not kept.
@@ -25,12 +28,26 @@ pub struct Data {
     pub alerts_total: usize,
     /// Live alerts raised while an earlier day is on screen (the header's badge).
     pub unseen_alerts: usize,
+    /// The closed days' index, filled in the background.
+    pub index: Option<HistoryHandle>,
+    /// The index as last taken from the handle, and its version.
+    pub days: (Arc<Index>, u64),
 }
 
 impl Data {
     /// The day on screen.
     pub fn shown(&self) -> &DayStore {
         self.history.as_ref().map_or(&self.live, |h| &h.store)
+    }
+
+    /// Takes the index's newest summaries (cheap: the days are shared); true when new.
+    pub fn refresh_index(&mut self) -> bool {
+        let Some(h) = &self.index else { return false };
+        if h.version() == self.days.1 {
+            return false;
+        }
+        self.days = h.index();
+        true
     }
 
     /// The alerts of the day on screen.

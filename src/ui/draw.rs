@@ -75,13 +75,14 @@ pub fn draw(app: &mut App, f: &mut Frame) {
 fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let live = app.live_day();
+    let tailed = app.opts.live.then_some(live);
     let sinks = matches!(app.view.overlay, Overlay::Sinks).then(|| app.sinks());
     let (data, view) = (&app.data, &mut app.view);
     match &mut view.overlay {
         Overlay::None => {}
         Overlay::Help(scroll) => panes::help::draw(scroll, &app.keys, theme, f, area),
         Overlay::Sinks => panes::sinks::draw(sinks.as_deref().unwrap_or_default(), theme, f, area),
-        Overlay::Days(p) => panes::days::draw(p, live, data.shown().day(), theme, f, area),
+        Overlay::Days(p) => panes::days::draw(p, tailed, data.shown().day(), theme, f, area),
         Overlay::Malformed(nav) => panes::malformed::draw(nav, data.shown().malformed(), theme, f, area),
         // Docked under the panes (above).
         Overlay::Rules(_) => {}

@@ -6,6 +6,7 @@
 //! the terminal, the tailer and a 1 s clock; `terminal.rs` gets the terminal back on every way
 //! out. The UI never touches files: what it needs from outside comes through `run::Io`.
 
+mod across;
 mod app;
 mod cache;
 mod catch;

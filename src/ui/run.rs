@@ -168,6 +168,7 @@ where
             },
             _ = clock.tick() => {
                 app.set_lake(io.lake());
+                app.tick();
                 if let Some(change) = io.rules_changed() {
                     match change {
                         Ok(rules) => {

@@ -8,7 +8,7 @@ use super::keymap::Action;
 use super::lists;
 use super::nav::{ListNav, Move};
 use super::overlay::Overlay;
-use super::panes::days::DayPicker;
+use super::panes::days::{DayPicker, DaySummary};
 use super::panes::rules::Outcome;
 use super::panes::symbol_view::SymbolView;
 use super::view::{ListPane, Pane, QuoteOrder, WINDOWS};
@@ -142,9 +142,42 @@ impl App {
                     v.overlay = Overlay::None;
                     Taken::Yes(None)
                 }
+                KeyCode::Char(c @ ('[' | ']')) if plain => {
+                    sv.across.step(c == ']');
+                    v.across_span = sv.across.span;
+                    let (index, version) = (&self.data.days.0, self.data.days.1);
+                    sv.gather(index, version, self.data.shown().day());
+                    Taken::Yes(None)
+                }
+                KeyCode::Tab if plain => {
+                    sv.across.focused = !sv.across.focused;
+                    Taken::Yes(None)
+                }
+                // Enter on a day: that day, at this symbol.
+                KeyCode::Enter if sv.across.focused => {
+                    let Some(line) = sv.across.selected().cloned() else { return Taken::Yes(None) };
+                    if line.shown {
+                        return Taken::Yes(None);
+                    }
+                    let symbol = sv.day.symbol.clone();
+                    v.overlay = Overlay::None;
+                    if line.day == self.data.live.day() && self.opts.live {
+                        self.show_live();
+                        self.open_symbol(&symbol);
+                        return Taken::Yes(None);
+                    }
+                    self.open_after = Some(symbol);
+                    self.status.loading = Some(line.day);
+                    Taken::Yes(Some(Effect::OpenDay(line.day)))
+                }
                 _ if nav_key && plain => {
-                    let len = sv.day.rows.len();
-                    move_nav(&mut sv.nav, key.code, len, 20);
+                    if sv.across.focused {
+                        let len = sv.across.lines.len();
+                        move_nav(&mut sv.across.nav, key.code, len, 10);
+                    } else {
+                        let len = sv.day.rows.len();
+                        move_nav(&mut sv.nav, key.code, len, 20);
+                    }
                     Taken::Yes(None)
                 }
                 _ => Taken::Pass,
@@ -197,7 +230,25 @@ impl App {
 
     pub fn open_day_picker(&mut self, days: Vec<Day>) {
         let current = self.store().day();
-        self.view.overlay = Overlay::Days(DayPicker::new(days, current));
+        self.data.refresh_index();
+        let data = &self.data;
+        // The days on hand from their stores (the live one is still growing), the rest from
+        // the index.
+        let on_hand = |store: &crate::store::DayStore, alerts: usize| {
+            store.stats().ok().map(|s| (store.day(), DaySummary::of(&s, Some(alerts))))
+        };
+        let live = on_hand(&data.live, data.alerts_total);
+        let shown = data.history.as_ref().and_then(|h| on_hand(&h.store, h.alerts.len()));
+        let summary = |d: Day| {
+            [&live, &shown]
+                .into_iter()
+                .flatten()
+                .find(|(day, _)| *day == d)
+                .map(|(_, s)| s.clone())
+                .or_else(|| data.days.0.get(d).map(|s| DaySummary::of(&s.stats, None)))
+        };
+        let picker = DayPicker::new(days, current, summary);
+        self.view.overlay = Overlay::Days(picker);
     }
 
     fn filter_key(&mut self, key: KeyEvent) {
@@ -336,8 +387,11 @@ impl App {
         }
     }
 
-    fn open_symbol(&mut self, symbol: &str) {
-        let view = SymbolView::new(self.data.shown(), symbol);
+    pub(super) fn open_symbol(&mut self, symbol: &str) {
+        let mut view = SymbolView::new(self.data.shown(), symbol);
+        view.across.span = self.view.across_span;
+        self.data.refresh_index();
+        view.gather(&self.data.days.0, self.data.days.1, self.data.shown().day());
         self.view.overlay = Overlay::Symbol(Box::new(view));
     }
 

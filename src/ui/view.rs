@@ -130,6 +130,8 @@ pub struct View {
     pub caches: Caches,
     /// The threshold editor's counts for its selected rule.
     pub catch: Option<Catch>,
+    /// How many earlier days a symbol's view lists (`[` `]`).
+    pub across_span: usize,
 }
 
 impl Default for View {
@@ -148,6 +150,7 @@ impl Default for View {
             overlay: Overlay::None,
             caches: Caches::default(),
             catch: None,
+            across_span: super::across::DEFAULT_SPAN,
         }
     }
 }

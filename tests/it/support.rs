@@ -17,6 +17,8 @@ pub fn ki2(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_ki2"))
         .args(args)
         .env("KI2_CONFIG_DIR", "/nonexistent-ki2-config")
+        // Indexes of the tests' archives go to the build's scratch folder, not the user's.
+        .env("KI2_DATA_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/data"))
         .output()
         .unwrap();
     (

@@ -402,7 +402,7 @@ fn d_opens_an_earlier_day_whole_with_its_alerts_and_goes_back_live() {
     let mut io = archive_io(dir.path(), &dir.path().join("rules.toml"));
     press(&mut app, &mut io, KeyCode::Char('d'));
     let s = screen(&mut app, 160, 48);
-    assert!(s.contains("2025-07-15  live") && s.contains("2025-07-14"), "{s}");
+    assert!(s.contains("2025-07-15 live") && s.contains("2025-07-14"), "{s}");
     press(&mut app, &mut io, KeyCode::Down);
     press(&mut app, &mut io, KeyCode::Enter);
     let s = screen(&mut app, 160, 48);
@@ -607,7 +607,10 @@ fn the_selected_alerts_history_shows_even_at_80_columns() {
     // An earlier day where SPY traded bigger: the 4947-quote alert ranks its dollars second.
     write(dir.path(), "Data/20250711_hft1.csv", "SPY,0,100000,10,1,1,99000000,\n");
     let archive = ki2::archive::Archive::discover(dir.path()).unwrap();
-    let enricher = ki2::alerts::Enricher::from_archive(&archive, ColumnOrder::default());
+    let enricher = ki2::history::enricher(
+        &archive,
+        ki2::history::builder(dir.path(), &dir.path().join(".data"), ColumnOrder::default()),
+    );
     let evaluator = Evaluator::new(RuleSet::defaults()).with_enricher(enricher);
     let mut app = App::from_day(day_data(dir.path()), options(Theme::mono()), evaluator).unwrap();
     key(&mut app, KeyCode::BackTab);
@@ -740,4 +743,82 @@ fn live_alerts_while_an_earlier_day_is_shown_get_a_badge_until_the_live_day_is_b
     app.show_live();
     let s = screen(&mut app, 160, 48);
     assert!(!s.contains("live alerts") && s.contains("HOT2"), "{s}");
+}
+
+/// The day of `write_day` with three earlier days indexed; the App has the index.
+fn app_with_history() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    write_day(dir.path());
+    write(dir.path(), "Data/20250709_hft1.csv", "SPY,0,93000,100,1,1,1000,\nSPY,0,100000,2100,1,1,3000,\n");
+    write(dir.path(), "Data/20250710_hft1.csv", "QQQ,0,93000,50,1,1,10,\n");
+    write(
+        dir.path(),
+        "Data/20250711_hft1.csv",
+        "SPY,0,94500,300,1,1,2000000,\nSPY,0,110000,700,1,1,500,\nSPY,0,155900,3100,1,1,,\n",
+    );
+    write(dir.path(), "Data_Burst/20250711.csv", "94500,3,1,0,98,437,1,1,0,2\n");
+    write(dir.path(), "Data_Burst_Symbols/Burst_20250711_094500.csv", "Symbol,NumTrades,NumQuotes,BBO\nSPY,42,300,1\n");
+    let archive = ki2::archive::Archive::discover(dir.path()).unwrap();
+    let builder = ki2::history::builder(dir.path(), &dir.path().join(".data"), ColumnOrder::default());
+    let handle = ki2::history::spawn(builder, ki2::history::closed_days(&archive, Day::parse_compact(DATE).unwrap()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !handle.progress().finished && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(handle.progress().done, 3, "{:?}", handle.progress());
+    let mut app = app_over(dir.path(), Theme::mono()).with_history(handle);
+    app.tick();
+    (dir, app)
+}
+
+#[test]
+fn a_symbol_across_days_lists_each_indexed_day_and_opens_one_at_that_symbol() {
+    let (dir, mut app) = app_with_history();
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("SPY · 2025-07-14 · Esc back") && s.contains("last 20 days"), "{s}");
+    // Newest first: today so far (2 rows), then the three indexed days; July 10 had no SPY.
+    let lines: Vec<&str> =
+        s.lines().map(|l| l.trim_start_matches(['"', '│'])).filter(|l| l.starts_with("2025-07-")).collect();
+    let days: Vec<&str> = lines.iter().filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(days, ["2025-07-14", "2025-07-11", "2025-07-10", "2025-07-09"], "{s}");
+    let line = |d: &str| {
+        lines.iter().find(|l| l.contains(d)).map(|l| l.split_whitespace().skip(1).take(6).collect::<Vec<_>>().join(" "))
+    };
+    assert_eq!(line("2025-07-11").as_deref(), Some("3 3,100 2.00M 1 09:45:00 15:59:00"), "{s}");
+    assert_eq!(line("2025-07-10").as_deref(), Some("- - - ││\""), "{s}");
+    assert_eq!(line("2025-07-09").as_deref(), Some("2 2,100 4000 0 09:30:00 10:00:00"), "{s}");
+    insta::assert_snapshot!("symbol_across_days_160x48", s);
+    insta::assert_snapshot!("symbol_across_days_80x24", screen(&mut app, 80, 24));
+    // `[`: fewer days (5), still all three; `]` twice: 20 again, then 40.
+    key(&mut app, KeyCode::Char('['));
+    assert!(screen(&mut app, 160, 48).contains("last 10 days"));
+    key(&mut app, KeyCode::Char(']'));
+    key(&mut app, KeyCode::Char(']'));
+    assert!(screen(&mut app, 160, 48).contains("last 40 days"));
+    // Enter on July 11: that day, at SPY.
+    key(&mut app, KeyCode::Down);
+    let mut io = archive_io(dir.path(), &dir.path().join("rules.toml"));
+    press(&mut app, &mut io, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("SPY · 2025-07-11 · Esc back") && s.contains("first 09:45:00  last 15:59:00  rows 3"), "{s}");
+}
+
+#[test]
+fn the_day_picker_shows_each_days_summary_from_the_index() {
+    let (dir, mut app) = app_with_history();
+    let mut io = archive_io(dir.path(), &dir.path().join("rules.toml"));
+    press(&mut app, &mut io, KeyCode::Char('d'));
+    let s = screen(&mut app, 160, 48);
+    let line = |d: &str| {
+        let l = s.lines().find(|l| l.contains(&format!("│ {d}")))?;
+        let at = l.find(d)?;
+        Some(l[at..].split_whitespace().skip(1).take_while(|w| !w.starts_with('│')).collect::<Vec<_>>().join(" "))
+    };
+    // The day on screen: from its store, with its alerts by today's rules.
+    assert_eq!(line("2025-07-14").as_deref(), Some("shown 7 3 2/1 4,947 SPY 8"), "{s}");
+    assert_eq!(line("2025-07-11").as_deref(), Some("3 1 1/0 3,100 SPY -"), "{s}");
+    assert_eq!(line("2025-07-10").as_deref(), Some("1 0 0/0 50 QQQ -"), "{s}");
+    insta::assert_snapshot!("day_picker_80x24", screen(&mut app, 80, 24));
 }

@@ -1,4 +1,5 @@
-//! `d`: the days of the archive, newest first; Enter opens one (history) or goes back live.
+//! `d`: the days of the archive, newest first, each with its summary (from the day index, or
+//! the store for a day on hand); Enter opens one (history) or goes back live.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,24 +8,55 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::centered;
 use crate::archive::Day;
+use crate::store::DayStats;
 use crate::ui::nav::ListNav;
+use crate::ui::text;
 use crate::ui::theme::Theme;
+
+/// A day's line: what `ki2 stats` says of it, and its alerts by today's rules when known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DaySummary {
+    pub rows: u64,
+    pub bursts: u64,
+    pub buy: u64,
+    pub sell: u64,
+    pub max_quotes: Option<u32>,
+    pub max_symbol: Option<String>,
+    pub alerts: Option<usize>,
+}
+
+impl DaySummary {
+    pub fn of(s: &DayStats, alerts: Option<usize>) -> DaySummary {
+        DaySummary {
+            rows: s.hft1_rows,
+            bursts: s.bursts,
+            buy: s.buy_bursts,
+            sell: s.sell_bursts,
+            max_quotes: s.max_quotes,
+            max_symbol: s.max_quotes_symbol.clone(),
+            alerts,
+        }
+    }
+}
 
 pub struct DayPicker {
     /// Oldest first (the list's positions); shown newest first.
     pub days: Vec<Day>,
+    /// By position; None while the day is not indexed yet.
+    pub summaries: Vec<Option<DaySummary>>,
     pub nav: ListNav,
 }
 
 impl DayPicker {
-    pub fn new(mut days: Vec<Day>, current: Day) -> DayPicker {
+    pub fn new(mut days: Vec<Day>, current: Day, summary: impl Fn(Day) -> Option<DaySummary>) -> DayPicker {
         days.sort();
         days.dedup();
         let mut nav = ListNav::default();
         if let Some(p) = days.iter().position(|d| *d == current) {
             nav.select(p);
         }
-        DayPicker { days, nav }
+        let summaries = days.iter().map(|d| summary(*d)).collect();
+        DayPicker { days, summaries, nav }
     }
 
     pub fn selected(&self) -> Option<Day> {
@@ -32,31 +64,59 @@ impl DayPicker {
     }
 }
 
-pub fn draw(p: &mut DayPicker, live: Day, shown: Day, theme: Theme, f: &mut Frame, area: Rect) {
-    let h = (p.days.len() as u16 + 2).clamp(3, area.height.saturating_sub(2).max(3));
-    let r = centered(area, 40, h);
+fn line(d: Day, s: Option<&DaySummary>, live: Option<Day>, shown: Day, width: usize) -> String {
+    let mark = if Some(d) == live {
+        "live"
+    } else if d == shown {
+        "shown"
+    } else {
+        ""
+    };
+    let mut out = format!(" {d} {mark:<5}");
+    match s {
+        Some(s) => {
+            let max = match (s.max_quotes, &s.max_symbol) {
+                (Some(m), Some(sym)) => format!("{} {}", text::thousands(u64::from(m)), text::symbol(sym)),
+                _ => "-".to_owned(),
+            };
+            let alerts = s.alerts.map_or_else(|| "-".to_owned(), |a| text::thousands(a as u64));
+            out.push_str(&format!(
+                " {:>9} {:>5} {:>4}/{:<4} {:<14} {:>6}",
+                text::thousands(s.rows),
+                s.bursts,
+                s.buy,
+                s.sell,
+                max,
+                alerts
+            ));
+        }
+        None => out.push_str("  (indexing…)"),
+    }
+    out.chars().take(width).collect()
+}
+
+/// `live`: the tailed day, when there is one.
+pub fn draw(p: &mut DayPicker, live: Option<Day>, shown: Day, theme: Theme, f: &mut Frame, area: Rect) {
+    let h = (p.days.len() as u16 + 3).clamp(4, area.height.saturating_sub(2).max(4));
+    let r = centered(area, 76, h);
     f.render_widget(Clear, r);
-    let rows = usize::from(h.saturating_sub(2));
+    let width = usize::from(r.width.saturating_sub(2));
+    let rows = usize::from(h.saturating_sub(3));
     let (positions, sel) = p.nav.show(p.days.len(), rows);
-    let lines: Vec<Line> = positions
-        .into_iter()
-        .filter_map(|pos| {
-            let d = *p.days.get(pos)?;
-            let mut label = format!(" {d}");
-            if d == live {
-                label.push_str("  live");
-            }
-            if d == shown {
-                label.push_str("  (shown)");
-            }
-            let line = Line::from(label);
-            Some(if Some(pos) == sel { line.style(theme.selected(true)) } else { line })
-        })
-        .collect();
+    let head = format!(
+        " {:<10} {:<5} {:>9} {:>5} {:>4}/{:<4} {:<14} {:>6}",
+        "Day", "", "Rows", "Burst", "Buy", "Sell", "Max quotes", "Alerts"
+    );
+    let mut lines = vec![Line::styled(head.chars().take(width).collect::<String>(), theme.dim())];
+    lines.extend(positions.into_iter().filter_map(|pos| {
+        let d = *p.days.get(pos)?;
+        let l = Line::from(line(d, p.summaries.get(pos).and_then(Option::as_ref), live, shown, width));
+        Some(if Some(pos) == sel { l.style(theme.selected(true)) } else { l })
+    }));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
         .title(" Days · Enter opens, Esc closes ");
-    let body = if lines.is_empty() { vec![Line::from(" no days found")] } else { lines };
+    let body = if p.days.is_empty() { vec![Line::from(" no days found")] } else { lines };
     f.render_widget(Paragraph::new(body).block(block), r);
 }

@@ -106,6 +106,15 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
         spans
             .push(Span::styled(text::clean(line, 60).into_owned(), if *trouble { theme.error() } else { theme.dim() }));
     }
+    if let Some(line) = &app.status.history {
+        spans.push(sep());
+        spans.push(Span::styled(line.clone(), theme.dim()));
+    }
+    let waiting = app.data.alerting.waiting_for_history();
+    if waiting > 0 {
+        spans.push(sep());
+        spans.push(Span::styled(format!("{} alerts wait for history", text::thousands(waiting as u64)), theme.dim()));
+    }
     if let Some((word, trouble)) = super::sinks::word(&app.sinks()) {
         spans.push(sep());
         spans.push(Span::styled(word, if trouble { theme.error() } else { theme.dim() }));

@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Sparkline};
 use super::{Col, TableRow, col, table};
 use crate::archive::Day;
 use crate::store::{DayStore, QuoteView, SymbolDay};
+use crate::ui::across::{Across, DEFAULT_SPAN};
 use crate::ui::nav::ListNav;
 use crate::ui::text;
 use crate::ui::theme::Theme;
@@ -25,6 +26,8 @@ pub struct SymbolView {
     pub version: u64,
     pub at: Instant,
     pub nav: ListNav,
+    /// Its earlier days.
+    pub across: Across,
 }
 
 impl SymbolView {
@@ -36,6 +39,14 @@ impl SymbolView {
             version: store.version(),
             at: Instant::now(),
             nav: ListNav::default(),
+            across: Across::new(DEFAULT_SPAN),
+        }
+    }
+
+    /// Takes the earlier days afresh when the index has grown (or the span changed).
+    pub fn gather(&mut self, index: &crate::history::Index, version: u64, shown: Day) {
+        if self.across.version != version {
+            self.across.gather(index, version, shown, &self.day, &self.quotes);
         }
     }
 
@@ -50,6 +61,7 @@ impl SymbolView {
             }
             self.version = store.version();
             self.at = Instant::now();
+            self.across.set_today(store.day(), &self.day, &self.quotes);
         }
     }
 }
@@ -74,8 +86,15 @@ pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rec
         .title(Line::styled(format!(" {name} · {day} · Esc back "), theme.title(true)));
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let [facts, spark, rows_area] =
-        Layout::vertical([Constraint::Length(3), Constraint::Length(3), Constraint::Min(0)]).areas(inner);
+    let across_h = (v.across.lines.len() as u16 + 2).clamp(4, (inner.height * 2 / 5).max(4));
+    let [across, facts, spark, rows_area] = Layout::vertical([
+        Constraint::Length(across_h),
+        Constraint::Length(3),
+        Constraint::Length(2),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    draw_across(&mut v.across, theme, f, across);
     let when = |t: Option<crate::archive::SecondOfDay>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
     let bursts = if d.bursts.is_empty() {
         "no burst hit it".to_owned()
@@ -124,6 +143,7 @@ pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rec
     f.render_widget(Sparkline::default().data(data).style(theme.s2()), spark);
     let h = usize::from(rows_area.height.saturating_sub(1));
     let (positions, sel) = v.nav.show(d.rows.len(), h);
+    let focused = !v.across.focused;
     let body = positions
         .iter()
         .filter_map(|&pos| Some((v.quotes.get(pos)?, pos)))
@@ -138,9 +158,56 @@ pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rec
                     (text::money(q.dollars), dflt),
                     (text::money(q.trade_size), dflt),
                 ],
-                style: if Some(pos) == sel { theme.selected(true) } else { Default::default() },
+                style: if Some(pos) == sel { theme.selected(focused) } else { Default::default() },
             }
         })
         .collect();
     table(f, rows_area, Block::default(), &COLS, body, theme);
+}
+
+const DAY_COLS: [Col; 7] = [
+    col("Day", 10, false, 9),
+    col("Rows", 8, true, 8),
+    col("Max", 6, true, 7),
+    col("$", 8, true, 6),
+    col("Bursts", 6, true, 5),
+    col("First", 8, false, 4),
+    col("Last", 8, false, 3),
+];
+
+/// The symbol's days, newest first, with a sparkline of its rows per day (oldest on the left).
+fn draw_across(a: &mut Across, theme: Theme, f: &mut Frame, area: Rect) {
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let label = format!(" last {} days · [ ] fewer/more · Tab · Enter opens ", a.span);
+    let w = (label.chars().count() as u16).min(head.width);
+    let [l, s] = Layout::horizontal([Constraint::Length(w), Constraint::Min(0)]).areas(head);
+    f.render_widget(Paragraph::new(Line::styled(label, theme.dim())), l);
+    let rows: Vec<u64> = a.lines.iter().map(|d| u64::from(d.rows)).collect();
+    let tail = rows.len().saturating_sub(usize::from(s.width));
+    f.render_widget(Sparkline::default().data(rows[tail..].to_vec()).style(theme.s2()), s);
+    let when = |t: Option<crate::archive::SecondOfDay>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
+    let h = usize::from(body.height.saturating_sub(1));
+    let (positions, sel) = a.nav.show(a.lines.len(), h);
+    let lines = positions
+        .iter()
+        .filter_map(|&pos| Some((a.lines.get(pos)?, pos)))
+        .map(|(d, pos)| {
+            let dflt = Default::default();
+            let day = d.day.to_string();
+            let none = d.rows == 0 && d.bursts == 0;
+            TableRow {
+                cells: vec![
+                    (day, dflt),
+                    (if none { "-".to_owned() } else { text::thousands(u64::from(d.rows)) }, dflt),
+                    (if none { String::new() } else { text::thousands(u64::from(d.max_quotes)) }, dflt),
+                    (if none { String::new() } else { text::money(Some(d.dollars)) }, dflt),
+                    (if none { String::new() } else { d.bursts.to_string() }, dflt),
+                    (when(d.first), dflt),
+                    (when(d.last), dflt),
+                ],
+                style: if Some(pos) == sel { theme.selected(a.focused) } else { Default::default() },
+            }
+        })
+        .collect();
+    table(f, body, Block::default(), &DAY_COLS, lines, theme);
 }

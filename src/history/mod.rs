@@ -1,0 +1,140 @@
+//! History at scale: every closed day summarised once into an index in the data folder
+//! (`file`), built in the background (`spawn`) while the live day is on screen, and read by
+//! enrichment, `ki2 stats`, the day picker and the symbol-across-days view instead of the old
+//! CSV files.
+
+mod build;
+mod file;
+mod index;
+mod past;
+mod summary;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub use build::{Builder, Got};
+pub use file::folder;
+pub use index::{Index, SymbolOnDay};
+pub use past::IndexPast;
+pub use summary::{DaySummary, SymbolSummary, TOP};
+
+use crate::alerts::Enricher;
+use crate::archive::{Archive, ColumnOrder, Day, DayFiles};
+
+/// The builder of an archive's indexes in `data_dir`.
+pub fn builder(root: &Path, data_dir: &Path, columns: ColumnOrder) -> Arc<Builder> {
+    Arc::new(Builder::new(file::folder(data_dir, root), columns))
+}
+
+/// An enricher whose earlier days come from the index (built as needed, on its thread).
+pub fn enricher(archive: &Archive, builder: Arc<Builder>) -> Enricher {
+    Enricher::new(Arc::new(IndexPast::new(archive, builder)))
+}
+
+/// How far the background indexer has got.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub finished: bool,
+    /// Indexes found unreadable and rebuilt, indexes that could not be saved.
+    pub warnings: Vec<String>,
+}
+
+impl Progress {
+    /// For the status line while it works: `history 12/250 days`.
+    pub fn line(&self) -> Option<String> {
+        (!self.finished).then(|| format!("history {}/{} days", self.done, self.total))
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    index: Arc<Index>,
+    version: u64,
+    progress: Progress,
+}
+
+/// The background indexer: summaries appear in `index()` as they are ready, newest day first.
+/// Dropping the handle stops it after the day it is on.
+pub struct HistoryHandle {
+    shared: Arc<Mutex<Shared>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl HistoryHandle {
+    pub fn index(&self) -> (Arc<Index>, u64) {
+        let s = self.lock();
+        (s.index.clone(), s.version)
+    }
+
+    pub fn version(&self) -> u64 {
+        self.lock().version
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.lock().progress.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Drop for HistoryHandle {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Indexes `days` (the archive's days but the live one) on a thread of its own.
+pub fn spawn(builder: Arc<Builder>, mut days: Vec<DayFiles>) -> HistoryHandle {
+    days.sort_by_key(|f| std::cmp::Reverse(f.day));
+    let shared = Arc::new(Mutex::new(Shared {
+        progress: Progress { total: days.len(), ..Progress::default() },
+        ..Shared::default()
+    }));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (s, halt) = (shared.clone(), stop.clone());
+    let run = move || {
+        for files in days {
+            if halt.load(Ordering::Relaxed) {
+                return;
+            }
+            let got = builder.get(&files, false);
+            let mut sh = s.lock().unwrap_or_else(|p| p.into_inner());
+            match got {
+                Ok(got) => {
+                    Arc::make_mut(&mut sh.index).insert(got.summary);
+                    sh.progress.warnings.extend(got.warning);
+                }
+                Err(e) => sh.progress.warnings.push(format!("cannot index {}: {e:#}", files.day)),
+            }
+            sh.progress.done += 1;
+            sh.version += 1;
+        }
+        let mut sh = s.lock().unwrap_or_else(|p| p.into_inner());
+        sh.progress.finished = true;
+        sh.version += 1;
+    };
+    if let Err(e) = std::thread::Builder::new().name("ki2-index".into()).spawn(run) {
+        let mut sh = shared.lock().unwrap_or_else(|p| p.into_inner());
+        sh.progress.warnings.push(format!("cannot index the history: {e}"));
+        sh.progress.finished = true;
+    }
+    HistoryHandle { shared, stop }
+}
+
+/// The closed days of an archive as the indexer takes them: all but `live`.
+pub fn closed_days(archive: &Archive, live: Day) -> Vec<DayFiles> {
+    archive.days.values().filter(|f| f.day != live).cloned().collect()
+}
+
+/// Where `ki2` keeps its indexes (for messages).
+pub fn describe(data_dir: &Path, root: &Path) -> PathBuf {
+    file::folder(data_dir, root)
+}
+
+#[cfg(test)]
+mod tests;

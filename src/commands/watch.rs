@@ -27,7 +27,7 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     };
     let store = DayStore::new(day).map_err(|e| anyhow::anyhow!("cannot set up the store: {e}"))?;
     // History is indexed in the background; nothing here waits for it.
-    let builder = crate::history::builder(&root, &crate::config::data_dir(), config.columns);
+    let builder = crate::history::held_builder(&root, &crate::config::data_dir(), config.columns);
     let evaluator = Evaluator::new(rules).with_enricher(crate::history::enricher(&archive, builder.clone()));
     let history = crate::history::spawn(builder, crate::history::closed_days(&archive, day));
     let opts = TailOptions {

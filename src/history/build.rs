@@ -3,7 +3,8 @@
 //! background indexer and the alert history never read the same day twice.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 use anyhow::Result;
 
@@ -15,7 +16,12 @@ pub struct Builder {
     dir: PathBuf,
     columns: ColumnOrder,
     one_at_a_time: Mutex<()>,
+    /// Closed while the live day is being read, so that indexing does not take the cores the
+    /// live day's first read needs (`open` lets it go; it also goes by itself after `HOLD_AT_MOST`).
+    gate: (Mutex<bool>, Condvar),
 }
+
+const HOLD_AT_MOST: Duration = Duration::from_secs(10);
 
 /// A summary and what was wrong with the index it replaced, if anything worth saying.
 pub struct Got {
@@ -29,7 +35,26 @@ pub struct Got {
 impl Builder {
     /// `dir`: this archive's index folder (`file::folder`).
     pub fn new(dir: PathBuf, columns: ColumnOrder) -> Builder {
-        Builder { dir, columns, one_at_a_time: Mutex::new(()) }
+        Builder { dir, columns, one_at_a_time: Mutex::new(()), gate: (Mutex::new(true), Condvar::new()) }
+    }
+
+    /// Builds wait until `open` (or a few seconds): the live day is read first.
+    pub fn hold(self) -> Builder {
+        *self.gate.0.lock().unwrap_or_else(|p| p.into_inner()) = false;
+        self
+    }
+
+    pub fn open(&self) {
+        *self.gate.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.gate.1.notify_all();
+    }
+
+    fn wait_for_gate(&self) {
+        let open = self.gate.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (mut open, _) =
+            self.gate.1.wait_timeout_while(open, HOLD_AT_MOST, |open| !*open).unwrap_or_else(|p| p.into_inner());
+        // Not waited for again: a live day that never finishes reading does not stall history.
+        *open = true;
     }
 
     pub fn dir(&self) -> &Path {
@@ -49,6 +74,12 @@ impl Builder {
                 Some(w)
             }
         };
+        // Reading an index is cheap enough to do while the live day loads; building is not.
+        self.wait_for_gate();
+        self.build(files, sources, warning)
+    }
+
+    fn build(&self, files: &DayFiles, sources: Vec<file::Source>, warning: Option<String>) -> Result<Got> {
         let data = crate::archive::read_day(files, self.columns);
         let errors = data.errors.clone();
         for e in &errors {

@@ -27,6 +27,11 @@ pub fn builder(root: &Path, data_dir: &Path, columns: ColumnOrder) -> Arc<Builde
     Arc::new(Builder::new(file::folder(data_dir, root), columns))
 }
 
+/// The same, holding builds back until `HistoryHandle::begin` (the TUI: the live day first).
+pub fn held_builder(root: &Path, data_dir: &Path, columns: ColumnOrder) -> Arc<Builder> {
+    Arc::new(Builder::new(file::folder(data_dir, root), columns).hold())
+}
+
 /// An enricher whose earlier days come from the index (built as needed, on its thread).
 pub fn enricher(archive: &Archive, builder: Arc<Builder>) -> Enricher {
     Enricher::new(Arc::new(IndexPast::new(archive, builder)))
@@ -61,12 +66,18 @@ struct Shared {
 pub struct HistoryHandle {
     shared: Arc<Mutex<Shared>>,
     stop: Arc<AtomicBool>,
+    builder: Arc<Builder>,
 }
 
 impl HistoryHandle {
     pub fn index(&self) -> (Arc<Index>, u64) {
         let s = self.lock();
         (s.index.clone(), s.version)
+    }
+
+    /// The live day is read: building may take the cores now.
+    pub fn begin(&self) {
+        self.builder.open();
     }
 
     pub fn version(&self) -> u64 {
@@ -96,13 +107,13 @@ pub fn spawn(builder: Arc<Builder>, mut days: Vec<DayFiles>) -> HistoryHandle {
         ..Shared::default()
     }));
     let stop = Arc::new(AtomicBool::new(false));
-    let (s, halt) = (shared.clone(), stop.clone());
+    let (s, halt, b) = (shared.clone(), stop.clone(), builder.clone());
     let run = move || {
         for files in days {
             if halt.load(Ordering::Relaxed) {
                 return;
             }
-            let got = builder.get(&files, false);
+            let got = b.get(&files, false);
             let mut sh = s.lock().unwrap_or_else(|p| p.into_inner());
             match got {
                 Ok(got) => {
@@ -123,7 +134,7 @@ pub fn spawn(builder: Arc<Builder>, mut days: Vec<DayFiles>) -> HistoryHandle {
         sh.progress.warnings.push(format!("cannot index the history: {e}"));
         sh.progress.finished = true;
     }
-    HistoryHandle { shared, stop }
+    HistoryHandle { shared, stop, builder }
 }
 
 /// The closed days of an archive as the indexer takes them: all but `live`.

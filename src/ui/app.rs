@@ -329,6 +329,9 @@ impl App {
             TailEvent::CaughtUp { day } => {
                 if day == self.data.live.day() {
                     self.status.caught_up = true;
+                    if let Some(h) = &self.data.index {
+                        h.begin();
+                    }
                 }
             }
             TailEvent::DayChanged { from, to } => match DayStore::new(to) {

@@ -753,3 +753,57 @@ fn watch_with_a_lake_writes_the_live_day_as_parquet_and_says_so() {
         .collect();
     assert!(!parts.is_empty(), "no Parquet part in the lake");
 }
+
+#[test]
+fn keys_are_answered_while_the_history_is_indexed_and_the_picker_fills_in() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = simulated_day(dir.path());
+    // Earlier days whose index the first start builds (a debug build takes a while for each).
+    for (i, d) in
+        ["20250702", "20250703", "20250707", "20250708", "20250709", "20250710", "20250711"].iter().enumerate()
+    {
+        let out = Command::new(ki2())
+            .args(["simulate", "--instant", "--seed", &(20 + i).to_string(), "--date", d, "--root"])
+            .arg(&root)
+            .env("KI2_CONFIG_DIR", dir.path().join("config"))
+            .env("KI2_DATA_DIR", dir.path().join("data"))
+            .env_remove("KI2_ROOT")
+            .output()
+            .expect("run ki2 simulate");
+        assert!(out.status.success(), "ki2 simulate: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let t = Tmux::start(160, 48, dir.path(), &[]);
+    t.command(&watch_line(&root));
+    let s = t.wait_tui("the live day while the history is indexed", |s| loaded(s) && s.contains("history "));
+    assert!(s.contains("/7 days"), "{}", frame(&s));
+    // Asked while indexing: the help opens at once, and the indexer is still at it.
+    t.type_text("?");
+    let s = t.wait_tui("the help", |s| s.contains("Keys"));
+    assert!(
+        s.contains("history ") || t.screen().contains("history "),
+        "the history was built before the key:\n{}",
+        frame(&s)
+    );
+    t.key("Escape");
+    // The day picker lists every day; those not indexed yet say so, and fill in.
+    t.type_text("d");
+    let s = t.wait_tui("the day picker", |s| s.contains("Days · Enter opens"));
+    assert!(s.contains("2025-07-02"), "{}", frame(&s));
+    t.key("Escape");
+    let s = t.wait_until("the history indexed", Duration::from_secs(120), true, |s| !s.contains("history "));
+    t.type_text("d");
+    let s2 = t.wait_tui("the day picker", |s| s.contains("Days · Enter opens"));
+    assert!(!s2.contains("indexing"), "{}\n{}", frame(&s), frame(&s2));
+    let line = s2.lines().find(|l| l.contains("2025-07-11")).unwrap_or_default().to_owned();
+    assert!(line.split_whitespace().any(|w| w.contains(',') && w.len() >= 7), "a row count: {line}");
+    t.key("Escape");
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0);
+    // The indexes are in the data folder for the next start.
+    let index = dir.path().join("data").join("index");
+    let files = fs::read_dir(&index).unwrap().flatten().flat_map(|d| fs::read_dir(d.path()).unwrap().flatten()).count();
+    assert_eq!(files, 14, "a Parquet file and its JSON per closed day");
+}

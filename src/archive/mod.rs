@@ -7,6 +7,7 @@ pub mod columns;
 pub mod day;
 pub mod fields;
 pub mod fingerprint;
+pub mod fold;
 pub mod hft1;
 pub mod kind;
 pub mod layout;

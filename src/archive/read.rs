@@ -145,15 +145,7 @@ pub fn read_file(path: &Path, kind: Kind, burst: Option<SecondOfDay>, columns: C
 /// Reads bytes `start..end` (to the end of the file without `end`); also returns the number of
 /// the line that would come next.
 fn read_part(path: &Path, mut parser: FileParser, start: u64, end: Option<u64>) -> io::Result<(FileRead, u64)> {
-    // Checked before opening: opening a FIFO blocks until a writer comes, and a device such
-    // as /dev/zero never ends.
-    let meta = std::fs::metadata(path)?;
-    if meta.is_dir() {
-        return Err(io::Error::other("is a folder, not a file"));
-    }
-    if !meta.is_file() {
-        return Err(io::Error::other("not a regular file"));
-    }
+    check_regular(path)?;
     let file = File::open(path)?;
     let mut file = io::BufReader::with_capacity(0, file);
     io::Seek::seek(&mut file, io::SeekFrom::Start(start))?;
@@ -179,8 +171,21 @@ fn read_part(path: &Path, mut parser: FileParser, start: u64, end: Option<u64>) 
     Ok((FileRead { rows, malformed, partial: feed.pending_len(), bytes }, parser.next_line()))
 }
 
+/// Checked before opening: opening a FIFO blocks until a writer comes, and a device such as
+/// /dev/zero never ends.
+pub(super) fn check_regular(path: &Path) -> io::Result<()> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(io::Error::other("is a folder, not a file"));
+    }
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    Ok(())
+}
+
 /// Below this, splitting a file across threads costs more than it saves.
-const PARALLEL_MIN: u64 = 8 << 20;
+pub(super) const PARALLEL_MIN: u64 = 8 << 20;
 
 /// Reads a large file in as many parts as there are cores, cut just after a line ending, and
 /// joins the rows in file order (line numbers of malformed rows as in the whole file).
@@ -241,7 +246,7 @@ pub fn read_file_parallel(path: &Path, kind: Kind, columns: ColumnOrder) -> io::
 }
 
 /// The offset just after the first `\n` at or after `pos`, if one comes within a line's length.
-fn line_start_after(path: &Path, pos: u64) -> io::Result<Option<u64>> {
+pub(super) fn line_start_after(path: &Path, pos: u64) -> io::Result<Option<u64>> {
     let mut f = File::open(path)?;
     io::Seek::seek(&mut f, io::SeekFrom::Start(pos))?;
     let mut buf = vec![0u8; MAX_LINE + 2];

@@ -1,32 +1,83 @@
-//! The days summarised so far, in memory, and what the views ask of them.
+//! The days summarised so far, in memory, and what the views ask of them. Kept compact — a
+//! symbol number and a few figures per symbol per day, the names once — so that a year of
+//! days costs tens of megabytes, not hundreds.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use super::summary::{DaySummary, SymbolSummary};
-use crate::archive::Day;
+use super::summary::DaySummary;
+use crate::archive::{Day, SecondOfDay};
+use crate::store::DayStats;
 
-/// Day summaries without their largest dollar figures (only enrichment reads those, from
-/// disk): a few hundred bytes per symbol per day.
+/// A symbol's figures on one day, as the cross-day view shows them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Facts {
+    pub rows: u32,
+    pub max_quotes: u32,
+    /// Bursts whose symbol file names it.
+    pub bursts: u32,
+    first: u32,
+    last: u32,
+    pub dollars: f64,
+}
+
+const NO_TIME: u32 = u32::MAX;
+
+impl Facts {
+    pub fn first(&self) -> Option<SecondOfDay> {
+        (self.first != NO_TIME).then(|| SecondOfDay::from_secs(self.first)).flatten()
+    }
+
+    pub fn last(&self) -> Option<SecondOfDay> {
+        (self.last != NO_TIME).then(|| SecondOfDay::from_secs(self.last)).flatten()
+    }
+}
+
+#[derive(Debug)]
+struct CompactDay {
+    stats: DayStats,
+    /// Symbol numbers, ascending, and their figures in the same order.
+    ids: Vec<u32>,
+    facts: Vec<Facts>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    days: BTreeMap<Day, Arc<DaySummary>>,
+    names: HashMap<Box<str>, u32>,
+    days: BTreeMap<Day, Arc<CompactDay>>,
 }
 
 /// A symbol on one day of the cross-day view: `None` when the day is indexed but the symbol
 /// had nothing that day.
-pub type SymbolOnDay<'a> = (Day, Option<&'a SymbolSummary>);
+pub type SymbolOnDay = (Day, Option<Facts>);
 
 impl Index {
-    pub fn insert(&mut self, mut summary: DaySummary) {
-        for s in &mut summary.symbols {
-            s.top = Vec::new();
-        }
-        self.days.insert(summary.day, Arc::new(summary));
+    pub fn insert(&mut self, summary: DaySummary) {
+        let mut pairs: Vec<(u32, Facts)> = summary
+            .symbols
+            .iter()
+            .map(|s| {
+                let next = self.names.len() as u32;
+                let id = *self.names.entry(s.symbol.as_str().into()).or_insert(next);
+                let facts = Facts {
+                    rows: s.rows,
+                    max_quotes: s.max_quotes,
+                    bursts: s.bursts.len() as u32,
+                    first: s.first.map_or(NO_TIME, SecondOfDay::secs),
+                    last: s.last.map_or(NO_TIME, SecondOfDay::secs),
+                    dollars: s.dollars,
+                };
+                (id, facts)
+            })
+            .collect();
+        pairs.sort_by_key(|(id, _)| *id);
+        let (ids, facts) = pairs.into_iter().unzip();
+        self.days.insert(summary.day, Arc::new(CompactDay { stats: summary.stats, ids, facts }));
     }
 
-    pub fn get(&self, day: Day) -> Option<&DaySummary> {
-        self.days.get(&day).map(|d| d.as_ref())
+    /// What `ki2 stats` says of an indexed day.
+    pub fn stats(&self, day: Day) -> Option<&DayStats> {
+        self.days.get(&day).map(|d| &d.stats)
     }
 
     pub fn len(&self) -> usize {
@@ -38,7 +89,16 @@ impl Index {
     }
 
     /// The symbol on the last `n` indexed days before `before`, newest first.
-    pub fn symbol_days(&self, symbol: &str, before: Day, n: usize) -> Vec<SymbolOnDay<'_>> {
-        self.days.range(..before).rev().take(n).map(|(d, s)| (*d, s.symbol(symbol))).collect()
+    pub fn symbol_days(&self, symbol: &str, before: Day, n: usize) -> Vec<SymbolOnDay> {
+        let id = self.names.get(symbol).copied();
+        self.days
+            .range(..before)
+            .rev()
+            .take(n)
+            .map(|(d, c)| {
+                let facts = id.and_then(|id| c.ids.binary_search(&id).ok()).map(|i| c.facts[i]);
+                (*d, facts)
+            })
+            .collect()
     }
 }

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 pub use build::{Builder, Got};
 pub use file::folder;
-pub use index::{Index, SymbolOnDay};
+pub use index::{Facts, Index, SymbolOnDay};
 pub use past::IndexPast;
 pub use summary::{DaySummary, SymbolSummary, TOP};
 

@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::archive::{Day, DayData, SecondOfDay};
+use crate::archive::fold::{SPLIT_FROM, fold_file};
+use crate::archive::{ColumnOrder, Day, DayFiles, FileError, Kind, Rows, SecondOfDay, read_day};
 use crate::store::{DayStats, DayStore};
 
 /// How many of a symbol's largest dollar figures a day keeps: ranks up to this are exact
@@ -62,40 +63,121 @@ impl DaySummary {
     }
 }
 
-/// Summarises a day read whole. The hft1 rows are folded here and dropped before the store
-/// that counts the rest is built, so the day is never held twice.
-pub fn summarize(mut data: DayData) -> anyhow::Result<DaySummary> {
-    let day = data.day;
-    let quotes = std::mem::take(&mut data.quotes);
-    let mut by_symbol: HashMap<&str, (SymbolSummary, Vec<f64>)> = HashMap::new();
-    let mut max: Option<(u32, usize)> = None;
-    let mut null_dollars = 0u64;
-    for (i, r) in quotes.rows().enumerate() {
-        let (s, dollars) = by_symbol.entry(r.symbol).or_insert_with(|| (SymbolSummary::new(r.symbol), Vec::new()));
-        s.rows += 1;
-        s.first = Some(s.first.map_or(r.time, |t| t.min(r.time)));
-        s.last = Some(s.last.map_or(r.time, |t| t.max(r.time)));
-        s.max_quotes = s.max_quotes.max(r.num_quotes);
-        s.sum_quotes += u64::from(r.num_quotes);
-        s.trades += u64::from(r.num_trades);
-        match r.dollars {
-            Some(d) => {
-                s.dollars += d;
-                s.dollars_n += 1;
-                dollars.push(d);
+/// hft1 rows folded, per part of the file.
+#[derive(Default)]
+struct Acc {
+    symbols: HashMap<String, (SymbolSummary, Vec<f64>)>,
+    /// The first row with the most quotes, in file order (as `ki2 stats` says).
+    max: Option<(u32, String)>,
+    null_dollars: u64,
+    rows: u64,
+}
+
+impl Acc {
+    fn add(&mut self, rows: &Rows) {
+        let Rows::Quotes(q) = rows else { return };
+        for r in q.rows() {
+            self.rows += 1;
+            if self.max.as_ref().is_none_or(|(m, _)| r.num_quotes > *m) {
+                self.max = Some((r.num_quotes, r.symbol.to_owned()));
             }
-            None => null_dollars += 1,
-        }
-        // The first row with the most quotes, in file order (as `ki2 stats` says).
-        if max.is_none_or(|(m, _)| r.num_quotes > m) {
-            max = Some((r.num_quotes, i));
+            let (s, dollars) = match self.symbols.get_mut(r.symbol) {
+                Some(e) => e,
+                None => self
+                    .symbols
+                    .entry(r.symbol.to_owned())
+                    .or_insert_with(|| (SymbolSummary::new(r.symbol), Vec::new())),
+            };
+            s.rows += 1;
+            s.first = Some(s.first.map_or(r.time, |t| t.min(r.time)));
+            s.last = Some(s.last.map_or(r.time, |t| t.max(r.time)));
+            s.max_quotes = s.max_quotes.max(r.num_quotes);
+            s.sum_quotes += u64::from(r.num_quotes);
+            s.trades += u64::from(r.num_trades);
+            match r.dollars {
+                Some(d) => {
+                    s.dollars += d;
+                    s.dollars_n += 1;
+                    dollars.push(d);
+                    // Only the largest are kept: trimmed now and then, not held whole.
+                    if dollars.len() >= 4 * TOP {
+                        let top = largest(dollars, TOP);
+                        *dollars = top;
+                    }
+                }
+                None => self.null_dollars += 1,
+            }
         }
     }
-    let mut symbols: HashMap<String, SymbolSummary> = by_symbol
+
+    /// Adds a later part of the file.
+    fn merge(&mut self, later: Acc) {
+        self.rows += later.rows;
+        self.null_dollars += later.null_dollars;
+        if let Some((m, sym)) = later.max
+            && self.max.as_ref().is_none_or(|(mine, _)| m > *mine)
+        {
+            self.max = Some((m, sym));
+        }
+        for (name, (s, dollars)) in later.symbols {
+            match self.symbols.get_mut(&name) {
+                None => {
+                    self.symbols.insert(name, (s, dollars));
+                }
+                Some((mine, mine_dollars)) => {
+                    mine.rows += s.rows;
+                    mine.first = [mine.first, s.first].into_iter().flatten().min();
+                    mine.last = [mine.last, s.last].into_iter().flatten().max();
+                    mine.max_quotes = mine.max_quotes.max(s.max_quotes);
+                    mine.sum_quotes += s.sum_quotes;
+                    mine.trades += s.trades;
+                    mine.dollars += s.dollars;
+                    mine.dollars_n += s.dollars_n;
+                    mine_dollars.extend(dollars);
+                }
+            }
+        }
+    }
+}
+
+/// Summarises a day from its files. The hft1 file (nearly all of a day) is folded as it is
+/// read, a chunk at a time on every core, so a heavy day is never held whole; the other files
+/// are read as the store reads them and counted by it. Files that could not be read are
+/// returned with the summary of the rest.
+pub fn summarize(files: &DayFiles, columns: ColumnOrder) -> anyhow::Result<(DaySummary, Vec<FileError>)> {
+    summarize_split(files, columns, SPLIT_FROM)
+}
+
+/// As `summarize`, the hft1 file read in parts from `split_from` bytes (tests split small ones).
+pub fn summarize_split(
+    files: &DayFiles,
+    columns: ColumnOrder,
+    split_from: u64,
+) -> anyhow::Result<(DaySummary, Vec<FileError>)> {
+    let day = files.day;
+    let mut errors = Vec::new();
+    let mut acc = Acc::default();
+    let mut hft1_malformed = 0u64;
+    if let Some(path) = &files.quotes {
+        match fold_file(path, Kind::Quotes, columns, split_from, Acc::default, Acc::add) {
+            Ok(folded) => {
+                hft1_malformed = folded.malformed.len() as u64;
+                for part in folded.parts {
+                    acc.merge(part);
+                }
+            }
+            Err(e) => errors.push(FileError { path: path.clone(), message: e.to_string() }),
+        }
+    }
+    let rest = DayFiles { quotes: None, ..files.clone() };
+    let data = read_day(&rest, columns);
+    errors.extend(data.errors.iter().cloned());
+    let mut symbols: HashMap<String, SymbolSummary> = acc
+        .symbols
         .into_iter()
         .map(|(name, (mut s, mut dollars))| {
             s.top = largest(&mut dollars, TOP);
-            (name.to_owned(), s)
+            (name, s)
         })
         .collect();
     for (t, hits) in &data.symbols {
@@ -104,18 +186,16 @@ pub fn summarize(mut data: DayData) -> anyhow::Result<DaySummary> {
             s.bursts.push((*t, h.num_trades));
         }
     }
-    let max_quotes = max.map(|(m, i)| (m, quotes.symbol.get(i).to_owned()));
-    let hft1_rows = quotes.len() as u64;
-    drop(quotes);
     let store = DayStore::from_day(data).map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
     let mut stats = store.stats().map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
-    stats.hft1_rows = hft1_rows;
-    stats.null_dollars = null_dollars;
-    stats.max_quotes = max_quotes.as_ref().map(|(m, _)| *m);
-    stats.max_quotes_symbol = max_quotes.map(|(_, s)| s);
+    stats.hft1_rows = acc.rows;
+    stats.null_dollars = acc.null_dollars;
+    stats.malformed += hft1_malformed;
+    stats.max_quotes = acc.max.as_ref().map(|(m, _)| *m);
+    stats.max_quotes_symbol = acc.max.map(|(_, s)| s);
     let mut symbols: Vec<SymbolSummary> = symbols.into_values().collect();
     symbols.sort_by(|a, b| a.symbol.cmp(&b.symbol));
-    Ok(DaySummary { day, stats, symbols })
+    Ok((DaySummary { day, stats, symbols }, errors))
 }
 
 /// The `k` largest values, largest first.

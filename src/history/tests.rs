@@ -30,8 +30,17 @@ fn archive_of(days: &[&str]) -> anyhow::Result<(tempfile::TempDir, Archive)> {
 fn a_summary_says_what_the_store_says() -> anyhow::Result<()> {
     let (_dir, archive) = archive_of(&["20250711"])?;
     let files = archive.files(day("20250711"));
+    // A malformed line in the middle of the hft1 file, counted as the store counts it.
+    let hft1 = files.quotes.clone().ok_or_else(|| anyhow::anyhow!("no hft1"))?;
+    let text = std::fs::read(&hft1)?;
+    let mid = text.len() / 2 + text[text.len() / 2..].iter().position(|b| *b == b'\n').unwrap_or(0) + 1;
+    std::fs::write(&hft1, [&text[..mid], b"NOT,A,ROW\r\n", &text[mid..]].concat())?;
     let store = crate::store::DayStore::from_day(read_day(&files, ColumnOrder::default()))?;
-    let summary = summary::summarize(read_day(&files, ColumnOrder::default()))?;
+    let (summary, errors) = summary::summarize(&files, ColumnOrder::default())?;
+    assert!(errors.is_empty());
+    // Read in parts on several threads and merged: the same.
+    let (split, _) = summary::summarize_split(&files, ColumnOrder::default(), 0)?;
+    assert_eq!(split, summary);
     assert_eq!(summary.stats, store.stats()?);
     let rows: u64 = summary.symbols.iter().map(|s| u64::from(s.rows)).sum();
     assert_eq!(rows, summary.stats.hft1_rows);

@@ -62,9 +62,9 @@ impl Across {
                     rows: s.rows,
                     max_quotes: s.max_quotes,
                     dollars: s.dollars,
-                    bursts: s.bursts.len(),
-                    first: s.first,
-                    last: s.last,
+                    bursts: s.bursts as usize,
+                    first: s.first(),
+                    last: s.last(),
                 },
                 None => DayLine {
                     day,

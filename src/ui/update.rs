@@ -245,7 +245,7 @@ impl App {
                 .flatten()
                 .find(|(day, _)| *day == d)
                 .map(|(_, s)| s.clone())
-                .or_else(|| data.days.0.get(d).map(|s| DaySummary::of(&s.stats, None)))
+                .or_else(|| data.days.0.stats(d).map(|s| DaySummary::of(s, None)))
         };
         let picker = DayPicker::new(days, current, summary);
         self.view.overlay = Overlay::Days(picker);

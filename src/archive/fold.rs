@@ -1,0 +1,121 @@
+//! Reading a large file to fold its rows into something small (a day's summary), a chunk at a
+//! time on as many threads as there are cores: the rows are never all held at once.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::columns::ColumnOrder;
+use super::kind::Kind;
+use super::malformed::Malformed;
+use super::read::{Feed, PARALLEL_MIN, check_regular, line_start_after};
+use super::rows::{FileParser, Rows};
+
+/// Rows are handed over in batches of about this many.
+const BATCH: usize = 16_384;
+const CHUNK: usize = 256 << 10;
+
+/// What folding a file gave: one accumulator per part, in file order, and the malformed rows.
+pub struct Folded<A> {
+    pub parts: Vec<A>,
+    pub malformed: Vec<Malformed>,
+}
+
+/// Files at least this large are read in parts, one per core.
+pub const SPLIT_FROM: u64 = PARALLEL_MIN;
+
+/// Folds every row of `path` into accumulators made by `init`, one per part of the file read
+/// on its own thread (files from `split_from` bytes); `each` sees the rows of its part in
+/// file order.
+pub fn fold_file<A: Send>(
+    path: &Path,
+    kind: Kind,
+    columns: ColumnOrder,
+    split_from: u64,
+    init: impl Fn() -> A + Sync,
+    each: impl Fn(&mut A, &Rows) + Sync,
+) -> io::Result<Folded<A>> {
+    check_regular(path)?;
+    let size = std::fs::metadata(path)?.len();
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(2, 4) as u64;
+    let mut cuts = vec![0u64];
+    if size >= split_from && kind != Kind::BurstSymbols {
+        for k in 1..parts {
+            if let Some(cut) = line_start_after(path, size * k / parts)?
+                && cut > *cuts.last().unwrap_or(&0)
+                && cut < size
+            {
+                cuts.push(cut);
+            }
+        }
+    }
+    let ranges: Vec<(u64, Option<u64>)> =
+        cuts.iter().enumerate().map(|(i, &start)| (start, cuts.get(i + 1).copied())).collect();
+    let (init, each) = (&init, &each);
+    let results: Vec<io::Result<(A, Vec<Malformed>, u64)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, end))| {
+                let parser = FileParser::new(Arc::from(path), kind, None, columns);
+                let parser = if i == 0 { parser } else { parser.starting_at(2) };
+                s.spawn(move || fold_part(path, parser, start, end, init(), each))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("reader thread panicked"))))
+            .collect()
+    });
+    let mut out = Folded { parts: Vec::new(), malformed: Vec::new() };
+    let mut lines_before = 0u64;
+    for (i, r) in results.into_iter().enumerate() {
+        let (acc, mut malformed, next_line) = r?;
+        let first = if i == 0 { 1 } else { 2 };
+        for m in &mut malformed {
+            m.line += lines_before + 1 - first;
+        }
+        lines_before += next_line - first;
+        out.parts.push(acc);
+        out.malformed.extend(malformed);
+    }
+    Ok(out)
+}
+
+fn fold_part<A>(
+    path: &Path,
+    mut parser: FileParser,
+    start: u64,
+    end: Option<u64>,
+    mut acc: A,
+    each: &(impl Fn(&mut A, &Rows) + Sync),
+) -> io::Result<(A, Vec<Malformed>, u64)> {
+    let mut file = File::open(path)?;
+    io::Seek::seek(&mut file, io::SeekFrom::Start(start))?;
+    let mut reader: Box<dyn Read> = match end {
+        Some(end) => Box::new(file.take(end - start)),
+        None => Box::new(file),
+    };
+    let mut feed = Feed::default();
+    let mut rows = parser.empty_rows();
+    let mut malformed = Vec::new();
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        feed.push(&mut parser, &buf[..n], &mut rows, &mut malformed);
+        if rows.len() >= BATCH {
+            each(&mut acc, &rows);
+            rows = parser.empty_rows();
+        }
+    }
+    if !rows.is_empty() {
+        each(&mut acc, &rows);
+    }
+    Ok((acc, malformed, parser.next_line()))
+}

@@ -10,12 +10,12 @@ use anyhow::{Context, Result, anyhow};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::summary::{DaySummary, SymbolSummary};
+use super::summary::{DaySummary, QuoteValues, SymbolSummary};
 use crate::archive::{Day, DayFiles, SecondOfDay};
 use crate::store::DayStats;
 
 /// Bumped when what an index holds changes: older files are rebuilt, never misread.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// One source file as the index saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +52,7 @@ struct Sidecar {
     symbols: usize,
     sources: Vec<Source>,
     stats: DayStats,
+    values: QuoteValues,
 }
 
 /// Where an archive's indexes go: one folder per archive root, named by a fingerprint of the
@@ -103,7 +104,7 @@ pub fn load(dir: &Path, day: Day, now: &[Source], with_top: bool) -> Result<DayS
             side.symbols
         )));
     }
-    Ok(DaySummary { day, stats: side.stats, symbols })
+    Ok(DaySummary { day, stats: side.stats, symbols, values: side.values })
 }
 
 /// Writes the index of a day whose sources were `sources` when it was read.
@@ -118,6 +119,7 @@ pub fn save(dir: &Path, summary: &DaySummary, sources: Vec<Source>) -> Result<()
         symbols: summary.symbols.len(),
         sources,
         stats: summary.stats.clone(),
+        values: summary.values.clone(),
     };
     let text = serde_json::to_vec(&side)?;
     write_atomic(&json, |f| std::io::Write::write_all(f, &text).map_err(Into::into))

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use super::summary::DaySummary;
+use super::summary::{DaySummary, QuoteValues};
+use crate::alerts::Op;
 use crate::archive::{Day, SecondOfDay};
 use crate::store::DayStats;
 
@@ -23,6 +24,9 @@ pub struct Facts {
 
 const NO_TIME: u32 = u32::MAX;
 
+/// Days whose value counts are kept in memory.
+const VALUES_FOR: usize = 30;
+
 impl Facts {
     pub fn first(&self) -> Option<SecondOfDay> {
         (self.first != NO_TIME).then(|| SecondOfDay::from_secs(self.first)).flatten()
@@ -33,9 +37,11 @@ impl Facts {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct CompactDay {
     stats: DayStats,
+    /// Kept for the newest `VALUES_FOR` days only (the threshold editor looks back a few).
+    values: Option<QuoteValues>,
     /// Symbol numbers, ascending, and their figures in the same order.
     ids: Vec<u32>,
     facts: Vec<Facts>,
@@ -72,7 +78,31 @@ impl Index {
             .collect();
         pairs.sort_by_key(|(id, _)| *id);
         let (ids, facts) = pairs.into_iter().unzip();
-        self.days.insert(summary.day, Arc::new(CompactDay { stats: summary.stats, ids, facts }));
+        let values = Some(summary.values);
+        self.days.insert(summary.day, Arc::new(CompactDay { stats: summary.stats, values, ids, facts }));
+        // Indexing goes newest first, so this is seldom more than the one day past the cap.
+        if let Some((&old, _)) = self.days.iter().rev().nth(VALUES_FOR)
+            && let Some(d) = self.days.get_mut(&old)
+            && d.values.is_some()
+        {
+            Arc::make_mut(d).values = None;
+        }
+    }
+
+    /// How many hft1 rows `field op t` catches on each of the last `n` indexed days before
+    /// `before`, newest first (None for a day whose counts are not kept, or a field without).
+    pub fn catches(&self, field: &str, op: Op, t: f64, before: Day, n: usize) -> Vec<(Day, Option<usize>)> {
+        self.days
+            .range(..before)
+            .rev()
+            .take(n)
+            .map(|(d, c)| {
+                let caught = c.values.as_ref().and_then(|v| v.field(field)).map(|pairs| {
+                    pairs.iter().filter(|(v, _)| op.holds(f64::from(*v).total_cmp(&t))).map(|(_, n)| *n as usize).sum()
+                });
+                (*d, caught)
+            })
+            .collect()
     }
 
     /// What `ki2 stats` says of an indexed day.

@@ -55,6 +55,33 @@ pub struct DaySummary {
     pub stats: DayStats,
     /// Sorted by symbol.
     pub symbols: Vec<SymbolSummary>,
+    pub values: QuoteValues,
+}
+
+/// How many hft1 rows had each value of the count fields: what a threshold on them catches
+/// that day, exactly (a few thousand distinct values even on a heavy day).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct QuoteValues {
+    pub num_quotes: Vec<(u32, u32)>,
+    pub num_trades: Vec<(u32, u32)>,
+    pub bbo: Vec<(u32, u32)>,
+}
+
+impl QuoteValues {
+    pub fn field(&self, name: &str) -> Option<&[(u32, u32)]> {
+        match name {
+            "num_quotes" => Some(&self.num_quotes),
+            "num_trades" => Some(&self.num_trades),
+            "bbo" => Some(&self.bbo),
+            _ => None,
+        }
+    }
+}
+
+fn sorted(m: HashMap<u32, u32>) -> Vec<(u32, u32)> {
+    let mut v: Vec<(u32, u32)> = m.into_iter().collect();
+    v.sort_unstable();
+    v
 }
 
 impl DaySummary {
@@ -71,6 +98,9 @@ struct Acc {
     max: Option<(u32, String)>,
     null_dollars: u64,
     rows: u64,
+    num_quotes: HashMap<u32, u32>,
+    num_trades: HashMap<u32, u32>,
+    bbo: HashMap<u32, u32>,
 }
 
 impl Acc {
@@ -78,6 +108,9 @@ impl Acc {
         let Rows::Quotes(q) = rows else { return };
         for r in q.rows() {
             self.rows += 1;
+            *self.num_quotes.entry(r.num_quotes).or_default() += 1;
+            *self.num_trades.entry(r.num_trades).or_default() += 1;
+            *self.bbo.entry(r.bbo).or_default() += 1;
             if self.max.as_ref().is_none_or(|(m, _)| r.num_quotes > *m) {
                 self.max = Some((r.num_quotes, r.symbol.to_owned()));
             }
@@ -114,6 +147,15 @@ impl Acc {
     fn merge(&mut self, later: Acc) {
         self.rows += later.rows;
         self.null_dollars += later.null_dollars;
+        for (mine, theirs) in [
+            (&mut self.num_quotes, later.num_quotes),
+            (&mut self.num_trades, later.num_trades),
+            (&mut self.bbo, later.bbo),
+        ] {
+            for (v, n) in theirs {
+                *mine.entry(v).or_default() += n;
+            }
+        }
         if let Some((m, sym)) = later.max
             && self.max.as_ref().is_none_or(|(mine, _)| m > *mine)
         {
@@ -172,6 +214,11 @@ pub fn summarize_split(
     let rest = DayFiles { quotes: None, ..files.clone() };
     let data = read_day(&rest, columns);
     errors.extend(data.errors.iter().cloned());
+    let values = QuoteValues {
+        num_quotes: sorted(std::mem::take(&mut acc.num_quotes)),
+        num_trades: sorted(std::mem::take(&mut acc.num_trades)),
+        bbo: sorted(std::mem::take(&mut acc.bbo)),
+    };
     let mut symbols: HashMap<String, SymbolSummary> = acc
         .symbols
         .into_iter()
@@ -195,7 +242,7 @@ pub fn summarize_split(
     stats.max_quotes_symbol = acc.max.map(|(_, s)| s);
     let mut symbols: Vec<SymbolSummary> = symbols.into_values().collect();
     symbols.sort_by(|a, b| a.symbol.cmp(&b.symbol));
-    Ok((DaySummary { day, stats, symbols }, errors))
+    Ok((DaySummary { day, stats, symbols, values }, errors))
 }
 
 /// The `k` largest values, largest first.

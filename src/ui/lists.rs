@@ -7,8 +7,8 @@ use super::catch::{Catch, Histogram};
 use super::data::Data;
 use super::overlay::Overlay;
 use super::view::{Extents, ListPane, QuoteOrder, View};
-use crate::alerts::{Alert, Op, Value};
-use crate::archive::{BurstRow, SecondOfDay, SeriesRow, SymbolHit};
+use crate::alerts::{Alert, Op, Source, Value};
+use crate::archive::{BurstRow, Day, SecondOfDay, SeriesRow, SymbolHit};
 use crate::store::queries::Series;
 use crate::store::{ProgramPoint, QuoteView, SymbolsState};
 
@@ -231,7 +231,13 @@ pub struct CatchView {
     pub histogram: Histogram,
     pub op: Op,
     pub value: Value,
+    /// What the value catches on the last indexed days, newest first (hft1 count fields of a
+    /// rule on every symbol; None for a day not counted).
+    pub days: Vec<(Day, Option<usize>)>,
 }
+
+/// Earlier days the threshold editor counts.
+const CATCH_DAYS: usize = 5;
 
 /// Buckets of the editor's distribution.
 pub const BUCKETS: usize = 40;
@@ -261,6 +267,12 @@ fn catch(data: &Data, view: &mut View) -> Option<CatchView> {
         histogram: c.histogram(rule.value),
         op: rule.op,
         value: rule.value,
+        days: match (rule.source, rule.value) {
+            (Source::Quotes, Value::Count(t)) if rule.symbols.is_empty() => {
+                data.days.0.catches(rule.field.name(), rule.op, t as f64, store.day(), CATCH_DAYS)
+            }
+            _ => Vec::new(),
+        },
     })
 }
 

@@ -822,3 +822,20 @@ fn the_day_picker_shows_each_days_summary_from_the_index() {
     assert_eq!(line("2025-07-10").as_deref(), Some("1 0 0/0 50 QQQ -"), "{s}");
     insta::assert_snapshot!("day_picker_80x24", screen(&mut app, 80, 24));
 }
+
+#[test]
+fn the_threshold_editor_counts_what_a_value_catches_on_each_indexed_day() {
+    let (_dir, mut app) = app_with_history();
+    key(&mut app, KeyCode::Char('t'));
+    let days = |app: &mut App| {
+        let s = screen(app, 160, 48);
+        s.lines().find_map(|l| l.find("earlier days: ").map(|at| l[at..].trim_end_matches([' ', '"', '│']).to_owned()))
+    };
+    // count ≥ 2000: July 11 has 3100, July 10 nothing, July 9 2100.
+    assert_eq!(days(&mut app).as_deref(), Some("earlier days: 07-11 1 · 07-10 0 · 07-09 1"));
+    // 500 typed: July 11's 700 counts too; July 9's 100 stays under.
+    keys(&mut app, "500");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.rules().rules()[0].value.to_string(), "500");
+    assert_eq!(days(&mut app).as_deref(), Some("earlier days: 07-11 2 · 07-10 0 · 07-09 1"));
+}

@@ -500,6 +500,17 @@ fn draw_catch(c: &CatchView, theme: Theme, f: &mut Frame, area: Rect) {
             Span::styled(format!(" {}…{}", num(h.lo), num(h.hi)), theme.dim()),
         ]));
     }
+    if !c.days.is_empty() && area.height as usize > lines.len() {
+        let days: Vec<String> = c
+            .days
+            .iter()
+            .map(|(d, n)| {
+                let md = d.to_string().get(5..).unwrap_or_default().to_owned();
+                format!("{md} {}", n.map_or_else(|| "-".to_owned(), |n| text::thousands(n as u64)))
+            })
+            .collect();
+        lines.push(Line::from(vec![Span::styled("earlier days: ", theme.dim()), Span::raw(days.join(" · "))]));
+    }
     f.render_widget(Paragraph::new(lines), area);
 }
 

@@ -253,10 +253,13 @@ impl App {
         if let Some(r) = self.data.alerting.poll() {
             self.raised(r);
         }
-        if self.data.refresh_index()
-            && let Overlay::Symbol(v) = &mut self.view.overlay
-        {
-            v.gather(&self.data.days.0, self.data.days.1, self.data.shown().day());
+        if self.data.refresh_index() {
+            match &mut self.view.overlay {
+                Overlay::Symbol(v) => v.gather(&self.data.days.0, self.data.days.1, self.data.shown().day()),
+                // Days indexed while the picker is open fill in.
+                Overlay::Days(p) => p.fill(&self.data.days.0),
+                _ => {}
+            }
         }
         if self.data.index.is_some() {
             let progress = self.data.index.as_ref().map(crate::history::HistoryHandle::progress).unwrap_or_default();

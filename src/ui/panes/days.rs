@@ -59,6 +59,15 @@ impl DayPicker {
         DayPicker { days, summaries, nav }
     }
 
+    /// Fills in the days indexed since it opened.
+    pub fn fill(&mut self, index: &crate::history::Index) {
+        for (d, s) in self.days.iter().zip(&mut self.summaries) {
+            if s.is_none() {
+                *s = index.stats(*d).map(|st| DaySummary::of(st, None));
+            }
+        }
+    }
+
     pub fn selected(&self) -> Option<Day> {
         self.days.get(self.nav.selected(self.days.len())?).copied()
     }

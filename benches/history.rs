@@ -2,6 +2,7 @@
 //!
 //!     cargo bench --bench history            # writes 20 heavy days to /tmp/ki2-history-bench once
 //!     KI2_BENCH_HISTORY=DIR KI2_BENCH_DAYS=N cargo bench --bench history
+//!     KI2_BENCH_HISTORY=/tmp/mixed KI2_BENCH_NORMAL_DAYS=250 cargo bench --bench history  # + 250 normal days before
 //!
 //! Prints: the first index build of a heavy day; indexing every closed day; `ki2 stats --date
 //! all` over the indexed days (the binary, as a user runs it); launch → live day read with the
@@ -23,10 +24,11 @@ fn main() {
     let root =
         std::env::var_os("KI2_BENCH_HISTORY").map_or_else(|| PathBuf::from("/tmp/ki2-history-bench"), PathBuf::from);
     let days: usize = std::env::var("KI2_BENCH_DAYS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
-    let archive = ensure(&root, days);
+    let normal: usize = std::env::var("KI2_BENCH_NORMAL_DAYS").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let archive = ensure(&root, days, normal);
     let live = *archive.days.keys().next_back().expect("days");
     let closed = ki2::history::closed_days(&archive, live);
-    println!("history: {} heavy days under {} ({} closed)", archive.days.len(), root.display(), closed.len());
+    println!("history: {days} heavy and {normal} normal days under {} ({} closed)", root.display(), closed.len());
 
     // 1. The first build of one heavy day's index.
     let mut builds = Vec::new();

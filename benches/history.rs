@@ -126,18 +126,19 @@ fn main() {
     );
 }
 
-/// Writes `days` heavy weekdays ending 2025-07-14 unless they are there.
-fn ensure(root: &Path, days: usize) -> Archive {
+/// Writes `days` heavy weekdays ending 2025-07-14, and `normal` normal ones before them, unless
+/// they are there.
+fn ensure(root: &Path, days: usize, normal: usize) -> Archive {
     if let Ok(a) = Archive::discover(root)
-        && a.days.len() >= days
+        && a.days.len() >= days + normal
     {
         return a;
     }
     let mut d = Day::parse_compact("20250714").expect("day");
     let t = Instant::now();
-    for _ in 0..days {
-        write_day(&SimOptions { root: root.to_path_buf(), day: d, seed: 1, profile: Profile::Heavy })
-            .expect("simulate");
+    for i in 0..days + normal {
+        let profile = if i < days { Profile::Heavy } else { Profile::Normal };
+        write_day(&SimOptions { root: root.to_path_buf(), day: d, seed: 1 + i as u64, profile }).expect("simulate");
         loop {
             d = d.pred().expect("day");
             if !matches!(chrono::Datelike::weekday(&d.date()), chrono::Weekday::Sat | chrono::Weekday::Sun) {
@@ -145,7 +146,7 @@ fn ensure(root: &Path, days: usize) -> Archive {
             }
         }
     }
-    println!("wrote {days} heavy days in {:.0} s", t.elapsed().as_secs_f64());
+    println!("wrote {days} heavy and {normal} normal days in {:.0} s", t.elapsed().as_secs_f64());
     Archive::discover(root).expect("archive")
 }
 

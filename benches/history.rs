@@ -46,14 +46,14 @@ fn main() {
     let data = tempfile::tempdir().expect("tempdir");
     let b = ki2::history::builder(&root, data.path(), ColumnOrder::default());
     let t = Instant::now();
-    let h = ki2::history::spawn(b.clone(), closed.clone());
+    let h = ki2::history::spawn(b.clone(), root.clone(), closed.clone());
     while !h.progress().finished {
         std::thread::sleep(Duration::from_millis(5));
     }
     let all = t.elapsed().as_secs_f64();
     println!("  indexing {} closed days: {all:.2} s ({:.3} s a day)", closed.len(), all / closed.len() as f64);
     let t = Instant::now();
-    let again = ki2::history::spawn(b, closed.clone());
+    let again = ki2::history::spawn(b, root.clone(), closed.clone());
     while !again.progress().finished {
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -159,7 +159,7 @@ fn launch(root: &Path, data_dir: &Path) {
     let builder = ki2::history::held_builder(root, data_dir, ColumnOrder::default());
     let mut enricher = ki2::history::enricher(&archive, builder.clone());
     enricher.prefetch(live);
-    let history = ki2::history::spawn(builder, ki2::history::closed_days(&archive, live));
+    let history = ki2::history::spawn(builder, root.to_path_buf(), ki2::history::closed_days(&archive, live));
     let opts = ki2::tail::TailOptions {
         root: root.to_path_buf(),
         day: live,

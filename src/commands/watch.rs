@@ -29,7 +29,7 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     // History is indexed in the background; nothing here waits for it.
     let builder = crate::history::held_builder(&root, &crate::config::data_dir(), config.columns);
     let evaluator = Evaluator::new(rules).with_enricher(crate::history::enricher(&archive, builder.clone()));
-    let history = crate::history::spawn(builder, crate::history::closed_days(&archive, day));
+    let history = crate::history::spawn(builder, root.clone(), crate::history::closed_days(&archive, day));
     let opts = TailOptions {
         root: root.clone(),
         day,

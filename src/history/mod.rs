@@ -67,12 +67,19 @@ pub struct HistoryHandle {
     shared: Arc<Mutex<Shared>>,
     stop: Arc<AtomicBool>,
     builder: Arc<Builder>,
+    more: std::sync::mpsc::Sender<Day>,
 }
 
 impl HistoryHandle {
     pub fn index(&self) -> (Arc<Index>, u64) {
         let s = self.lock();
         (s.index.clone(), s.version)
+    }
+
+    /// A day that has just closed (the tailer moved on from it): indexed after the others.
+    pub fn add(&self, day: Day) {
+        self.lock().progress.total += 1;
+        let _ = self.more.send(day);
     }
 
     /// The live day is read: building may take the cores now.
@@ -99,8 +106,9 @@ impl Drop for HistoryHandle {
     }
 }
 
-/// Indexes `days` (the archive's days but the live one) on a thread of its own.
-pub fn spawn(builder: Arc<Builder>, mut days: Vec<DayFiles>) -> HistoryHandle {
+/// Indexes `days` (the archive's days but the live one) on a thread of its own, then the days
+/// `add`ed, listed from `root` when they come.
+pub fn spawn(builder: Arc<Builder>, root: PathBuf, mut days: Vec<DayFiles>) -> HistoryHandle {
     days.sort_by_key(|f| std::cmp::Reverse(f.day));
     let shared = Arc::new(Mutex::new(Shared {
         progress: Progress { total: days.len(), ..Progress::default() },
@@ -108,10 +116,33 @@ pub fn spawn(builder: Arc<Builder>, mut days: Vec<DayFiles>) -> HistoryHandle {
     }));
     let stop = Arc::new(AtomicBool::new(false));
     let (s, halt, b) = (shared.clone(), stop.clone(), builder.clone());
+    let (more, added) = std::sync::mpsc::channel::<Day>();
+    let later = move || {
+        // Until the handle is dropped (the sender with it).
+        added.into_iter().filter_map(move |day| match Archive::discover_day(&root, day) {
+            Ok(a) => Some(a.files(day)),
+            Err(e) => {
+                tracing::warn!("cannot index {day}: {e}");
+                None
+            }
+        })
+    };
     let run = move || {
-        for files in days {
+        let mut finished = false;
+        for files in days.into_iter().map(Some).chain(std::iter::once(None)).chain(later().map(Some)) {
+            let Some(files) = files else {
+                // The days at start are done; `add`ed ones may follow.
+                let mut sh = s.lock().unwrap_or_else(|p| p.into_inner());
+                sh.progress.finished = true;
+                sh.version += 1;
+                finished = true;
+                continue;
+            };
             if halt.load(Ordering::Relaxed) {
                 return;
+            }
+            if finished {
+                s.lock().unwrap_or_else(|p| p.into_inner()).progress.finished = false;
             }
             let got = b.get(&files, false);
             let mut sh = s.lock().unwrap_or_else(|p| p.into_inner());
@@ -123,18 +154,16 @@ pub fn spawn(builder: Arc<Builder>, mut days: Vec<DayFiles>) -> HistoryHandle {
                 Err(e) => sh.progress.warnings.push(format!("cannot index {}: {e:#}", files.day)),
             }
             sh.progress.done += 1;
+            sh.progress.finished = finished;
             sh.version += 1;
         }
-        let mut sh = s.lock().unwrap_or_else(|p| p.into_inner());
-        sh.progress.finished = true;
-        sh.version += 1;
     };
     if let Err(e) = std::thread::Builder::new().name("ki2-index".into()).spawn(run) {
         let mut sh = shared.lock().unwrap_or_else(|p| p.into_inner());
         sh.progress.warnings.push(format!("cannot index the history: {e}"));
         sh.progress.finished = true;
     }
-    HistoryHandle { shared, stop, builder }
+    HistoryHandle { shared, stop, builder, more }
 }
 
 /// The closed days of an archive as the indexer takes them: all but `live`.

@@ -175,3 +175,27 @@ fn enrichment_from_the_index_is_what_reading_every_file_gives() -> anyhow::Resul
     assert!(exact > 0 && outside > 0, "{exact} ranked exactly, {outside} outside the top");
     Ok(())
 }
+
+#[test]
+fn a_day_that_closes_while_watching_is_indexed_after_the_others() -> anyhow::Result<()> {
+    let (dir, archive) = archive_of(&["20250710", "20250711"])?;
+    let data = tempfile::tempdir()?;
+    let b = builder(dir.path(), data.path(), ColumnOrder::default());
+    // Watching July 11 at start: July 10 is the one closed day.
+    let h = spawn(b, dir.path().to_path_buf(), closed_days(&archive, day("20250711")));
+    let wait = |n: usize| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !(h.progress().finished && h.index().0.len() == n) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+    wait(1);
+    assert_eq!(h.index().0.len(), 1);
+    // The tailer moved on from July 11.
+    h.add(day("20250711"));
+    wait(2);
+    let (index, _) = h.index();
+    assert!(index.stats(day("20250711")).is_some_and(|s| s.hft1_rows > 0));
+    assert_eq!((h.progress().done, h.progress().total), (2, 2));
+    Ok(())
+}

@@ -345,6 +345,10 @@ impl App {
                         self.view.new_day();
                     }
                     self.say(format!("{from} ended: following {to} (d opens {from} again)"));
+                    // The day that ended is a closed day now: into the index with the others.
+                    if let Some(h) = &self.data.index {
+                        h.add(from);
+                    }
                 }
                 Err(e) => self.complain(format!("cannot start {to}: {e}")),
             },

@@ -760,7 +760,11 @@ fn app_with_history() -> (tempfile::TempDir, App) {
     write(dir.path(), "Data_Burst_Symbols/Burst_20250711_094500.csv", "Symbol,NumTrades,NumQuotes,BBO\nSPY,42,300,1\n");
     let archive = ki2::archive::Archive::discover(dir.path()).unwrap();
     let builder = ki2::history::builder(dir.path(), &dir.path().join(".data"), ColumnOrder::default());
-    let handle = ki2::history::spawn(builder, ki2::history::closed_days(&archive, Day::parse_compact(DATE).unwrap()));
+    let handle = ki2::history::spawn(
+        builder,
+        dir.path().to_path_buf(),
+        ki2::history::closed_days(&archive, Day::parse_compact(DATE).unwrap()),
+    );
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !handle.progress().finished && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(5));

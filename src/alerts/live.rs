@@ -184,8 +184,12 @@ impl LiveAlerts {
 
     /// Delivers what is queued for up to `timeout`, then stops the sinks.
     pub fn close(&mut self, timeout: std::time::Duration) {
-        // Alerts still waiting for history are not lost by quitting: finished and handed over.
-        let _ = self.release(true);
+        // Quitting does not wait for history: alerts still waiting for it were never handed to
+        // a sink, so no checkpoint is past their rows, and the next start raises them again.
+        let _ = self.release(false);
+        if !self.waiting.is_empty() {
+            tracing::info!("{} alerts waited for history at exit: the next start raises them", self.waiting.len());
+        }
         self.delivery.close(timeout);
     }
 }

@@ -806,4 +806,12 @@ fn keys_are_answered_while_the_history_is_indexed_and_the_picker_fills_in() {
     let index = dir.path().join("data").join("index");
     let files = fs::read_dir(&index).unwrap().flatten().flat_map(|d| fs::read_dir(d.path()).unwrap().flatten()).count();
     assert_eq!(files, 14, "a Parquet file and its JSON per closed day");
+    // Without the index again, `q` while it is built (and alerts wait for it) quits at once.
+    fs::remove_dir_all(&index).unwrap();
+    t.command(&watch_line(&root));
+    t.wait_tui("the live day while the history is indexed", |s| loaded(s) && s.contains("history "));
+    let asked = Instant::now();
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(asked.elapsed() < Duration::from_secs(3), "q took {:?} while history was indexed", asked.elapsed());
 }

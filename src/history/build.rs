@@ -80,14 +80,23 @@ impl Builder {
     }
 
     fn build(&self, files: &DayFiles, sources: Vec<file::Source>, warning: Option<String>) -> Result<Got> {
+        let started = std::time::Instant::now();
         let (summary, errors) = summary::summarize(files, self.columns)?;
+        let summarized = started.elapsed();
         for e in &errors {
             tracing::warn!("indexing {}: {e}", files.day);
         }
         if !errors.is_empty() {
             return Ok(Got { summary, warning, errors });
         }
-        let warning = match file::save(&self.dir, &summary, sources) {
+        let saved = file::save(&self.dir, &summary, sources);
+        tracing::debug!(
+            "indexed {}: {} ms ({} ms reading and summing, the rest saving)",
+            files.day,
+            started.elapsed().as_millis(),
+            summarized.as_millis()
+        );
+        let warning = match saved {
             Ok(()) => warning,
             Err(e) => {
                 // Still usable this time; the next start builds it again.

@@ -78,29 +78,62 @@ impl QuoteValues {
     }
 }
 
-fn sorted(m: HashMap<u32, u32>) -> Vec<(u32, u32)> {
-    let mut v: Vec<(u32, u32)> = m.into_iter().collect();
-    v.sort_unstable();
-    v
-}
-
 impl DaySummary {
     pub fn symbol(&self, name: &str) -> Option<&SymbolSummary> {
         self.symbols.binary_search_by(|s| s.symbol.as_str().cmp(name)).ok().map(|i| &self.symbols[i])
     }
 }
 
+/// How many rows had each value: counted in place below `DENSE`, hashed above.
+struct Counts {
+    dense: Vec<u32>,
+    sparse: foldhash::HashMap<u32, u32>,
+}
+
+const DENSE: usize = 1 << 14;
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts { dense: vec![0; DENSE], sparse: foldhash::HashMap::default() }
+    }
+}
+
+impl Counts {
+    fn add(&mut self, v: u32, n: u32) {
+        match self.dense.get_mut(v as usize) {
+            Some(c) => *c += n,
+            None => *self.sparse.entry(v).or_default() += n,
+        }
+    }
+
+    fn merge(&mut self, other: Counts) {
+        for (v, n) in other.pairs() {
+            self.add(v, n);
+        }
+    }
+
+    /// Ascending by value.
+    fn pairs(self) -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> =
+            self.dense.iter().enumerate().filter(|(_, n)| **n > 0).map(|(v, n)| (v as u32, *n)).collect();
+        let mut high: Vec<(u32, u32)> = self.sparse.into_iter().collect();
+        high.sort_unstable();
+        v.extend(high);
+        v
+    }
+}
+
 /// hft1 rows folded, per part of the file.
 #[derive(Default)]
 struct Acc {
-    symbols: HashMap<String, (SymbolSummary, Vec<f64>)>,
+    symbols: foldhash::HashMap<String, (SymbolSummary, Vec<f64>)>,
     /// The first row with the most quotes, in file order (as `ki2 stats` says).
     max: Option<(u32, String)>,
     null_dollars: u64,
     rows: u64,
-    num_quotes: HashMap<u32, u32>,
-    num_trades: HashMap<u32, u32>,
-    bbo: HashMap<u32, u32>,
+    num_quotes: Counts,
+    num_trades: Counts,
+    bbo: Counts,
 }
 
 impl Acc {
@@ -108,9 +141,9 @@ impl Acc {
         let Rows::Quotes(q) = rows else { return };
         for r in q.rows() {
             self.rows += 1;
-            *self.num_quotes.entry(r.num_quotes).or_default() += 1;
-            *self.num_trades.entry(r.num_trades).or_default() += 1;
-            *self.bbo.entry(r.bbo).or_default() += 1;
+            self.num_quotes.add(r.num_quotes, 1);
+            self.num_trades.add(r.num_trades, 1);
+            self.bbo.add(r.bbo, 1);
             if self.max.as_ref().is_none_or(|(m, _)| r.num_quotes > *m) {
                 self.max = Some((r.num_quotes, r.symbol.to_owned()));
             }
@@ -147,15 +180,9 @@ impl Acc {
     fn merge(&mut self, later: Acc) {
         self.rows += later.rows;
         self.null_dollars += later.null_dollars;
-        for (mine, theirs) in [
-            (&mut self.num_quotes, later.num_quotes),
-            (&mut self.num_trades, later.num_trades),
-            (&mut self.bbo, later.bbo),
-        ] {
-            for (v, n) in theirs {
-                *mine.entry(v).or_default() += n;
-            }
-        }
+        self.num_quotes.merge(later.num_quotes);
+        self.num_trades.merge(later.num_trades);
+        self.bbo.merge(later.bbo);
         if let Some((m, sym)) = later.max
             && self.max.as_ref().is_none_or(|(mine, _)| m > *mine)
         {
@@ -215,9 +242,9 @@ pub fn summarize_split(
     let data = read_day(&rest, columns);
     errors.extend(data.errors.iter().cloned());
     let values = QuoteValues {
-        num_quotes: sorted(std::mem::take(&mut acc.num_quotes)),
-        num_trades: sorted(std::mem::take(&mut acc.num_trades)),
-        bbo: sorted(std::mem::take(&mut acc.bbo)),
+        num_quotes: std::mem::take(&mut acc.num_quotes).pairs(),
+        num_trades: std::mem::take(&mut acc.num_trades).pairs(),
+        bbo: std::mem::take(&mut acc.bbo).pairs(),
     };
     let mut symbols: HashMap<String, SymbolSummary> = acc
         .symbols

@@ -13,3 +13,4 @@ mod support;
 mod tail;
 mod tui_tmux;
 mod ui;
+mod ui_columns;

@@ -418,7 +418,7 @@ pub fn toml_error(text: &str, err: &toml::de::Error) -> String {
 }
 
 /// `line L, column C` of a byte offset.
-fn line_col(text: &str, at: usize) -> String {
+pub fn line_col(text: &str, at: usize) -> String {
     let before = &text[..at.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;

@@ -17,3 +17,4 @@ pub mod sim;
 pub mod store;
 pub mod tail;
 pub mod ui;
+pub mod view_file;

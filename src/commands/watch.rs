@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::store::DayStore;
 use crate::tail::{self, TailOptions};
 use crate::ui::{self, App, AppOptions, Pacing, Theme};
+use crate::view_file::ViewFile;
 
 pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let spec = super::date_spec(&args.date)?;
@@ -48,15 +49,17 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         let file = config.source.as_ref().map_or_else(|| "config.toml".to_owned(), |p| p.display().to_string());
         anyhow::anyhow!("config file {file}: {e}")
     })?;
+    let view_path = ViewFile::path_in(&crate::config::config_dir());
     let mut app = App::new(store, app_opts, evaluator)
         .with_delivery(delivery)
         .with_history(history)
         .with_keys(keys)
-        .with_clipboard(config.clipboard);
+        .with_clipboard(config.clipboard)
+        .with_saved_view(ViewFile::load(&view_path));
     if let Some(w) = warnings.first() {
         app.complain(w.clone());
     }
-    let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path);
+    let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path);
     // `[lake] dir`: the live day as Parquet too, on threads of its own.
     if let Some(dir) = &config.lake.dir {
         let opts = crate::lake::LakeOptions {
@@ -90,14 +93,16 @@ pub struct ArchiveIo {
     columns: ColumnOrder,
     rules_path: PathBuf,
     rules_stamp: Option<(SystemTime, u64)>,
+    /// view.toml: the list panes' sort and columns.
+    view_path: PathBuf,
     /// The live Parquet lake, when `[lake] dir` is set (dropping it writes what is pending).
     pub lake: Option<crate::lake::LakeHandle>,
 }
 
 impl ArchiveIo {
-    pub fn new(root: PathBuf, columns: ColumnOrder, rules_path: PathBuf) -> ArchiveIo {
+    pub fn new(root: PathBuf, columns: ColumnOrder, rules_path: PathBuf, view_path: PathBuf) -> ArchiveIo {
         let rules_stamp = stamp(&rules_path);
-        ArchiveIo { root, columns, rules_path, rules_stamp, lake: None }
+        ArchiveIo { root, columns, rules_path, rules_stamp, view_path, lake: None }
     }
 }
 
@@ -131,6 +136,11 @@ impl ui::Io for ArchiveIo {
         rules.save_atomic(&self.rules_path)?;
         self.rules_stamp = stamp(&self.rules_path);
         Ok(self.rules_path.clone())
+    }
+
+    fn save_view(&mut self, view: &ViewFile) -> Result<PathBuf> {
+        view.save_atomic(&self.view_path)?;
+        Ok(self.view_path.clone())
     }
 
     fn lake(&mut self) -> Option<(String, bool)> {

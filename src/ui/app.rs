@@ -8,7 +8,9 @@ use crate::alerts::{Alert, Delivery, Evaluator, LiveAlerts, RuleSet, SinkStatus}
 use crate::archive::{Day, DayData, SecondOfDay};
 use crate::store::DayStore;
 use crate::tail::{TailEvent, TailMode};
+use crate::view_file::{ViewError, ViewFile};
 
+use super::columns::Columns;
 use super::data::{Data, HistoryDay};
 use super::keymap::Keymap;
 use super::lists;
@@ -145,6 +147,28 @@ impl App {
     /// Keys as config.toml's `[keys]` binds them.
     pub fn with_keys(mut self, keys: Keymap) -> App {
         self.keys = keys;
+        self
+    }
+
+    /// The list panes' sort and columns as view.toml kept them. A file that cannot be used is
+    /// named with its line in the status line and (with its folder) in the log, and the
+    /// defaults stay.
+    pub fn with_saved_view(mut self, saved: Result<Option<ViewFile>, ViewError>) -> App {
+        let checked = saved.and_then(|f| {
+            let Some(f) = f else { return Ok(None) };
+            let path = f.origin.clone().unwrap_or_else(|| crate::view_file::FILE.into());
+            Columns::from_file(&f).map(Some).map_err(|message| ViewError { path, message })
+        });
+        match checked {
+            Ok(Some(c)) => self.view.columns = c,
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!("{e}: ignored, the default columns are shown");
+                let name =
+                    e.path.file_name().map_or_else(|| e.path.display().to_string(), |n| n.to_string_lossy().into());
+                self.complain(format!("{name} ignored (default columns): {}", e.message));
+            }
+        }
         self
     }
 
@@ -323,6 +347,11 @@ impl App {
             }
             TailEvent::Reset { day, kind, burst } => {
                 if day == self.data.live.day() {
+                    // Row numbers of the rewritten file mean other rows now: the filter and
+                    // sort caches start over (on the live day only, it is the one read again).
+                    if self.data.history.is_none() {
+                        self.view.caches = Default::default();
+                    }
                     if let Err(e) = self.data.live.clear(kind, burst) {
                         self.complain(format!("cannot drop rows of {kind}: {e}"));
                     }

@@ -1,35 +1,89 @@
-//! Answers that cost more than the rows shown (a filter over the day, the day's top counts, a
-//! burst's symbols), kept until the store's version says the data changed, and extended with
-//! the new rows rather than recomputed where they can be. Keeps drawing
-//! O(rows shown) on a day of a million rows.
+//! Answers that cost more than the rows shown (a filter over the day, the day sorted by a
+//! column, a burst's symbols), kept until the data changes, and extended with the new rows
+//! rather than recomputed where they can be. Keeps drawing O(rows shown) on a day of a million
+//! rows.
 
-use std::time::{Duration, Instant};
+use std::cmp::Ordering;
 
+use super::columns::Sort;
+use super::order::{SortKey, order};
+use super::sorted::{Entry, SortedRuns};
 use crate::archive::SecondOfDay;
-use crate::store::queries::SymbolFilter;
-use crate::store::{DayStore, QuoteView, SymbolsState};
-
-/// The day's largest quote counts kept for the by-count order.
-pub const TOP_N: usize = 500;
-/// Recomputing the top counts scans the day: at most this often while rows flow.
-const TOP_EVERY: Duration = Duration::from_secs(1);
+use crate::store::queries::{QuoteField, QuoteRows, SymbolFilter};
+use crate::store::{DayStore, SymbolsState};
 
 #[derive(Default)]
 pub struct Caches {
     quote_filter: Option<QuoteFilter>,
-    top: Option<Top>,
+    time_order: Option<TimeOrder>,
+    quote_sort: Option<QuoteSort>,
     bursts: Option<(u64, SymbolFilter, Vec<usize>)>,
+    bursts_order: Option<SmallOrder>,
+    alerts_order: Option<SmallOrder>,
     hits: Option<(u64, SecondOfDay, SymbolsState)>,
 }
 
-/// The day's largest counts: row numbers kept current from the rows appended since, and the
-/// rows themselves, ready to draw.
-struct Top {
-    version: u64,
-    at: Instant,
+/// Whether the day's hft1 rows were written in time order, as far as they have been looked at.
+struct TimeOrder {
     scanned: usize,
-    rows: Vec<usize>,
-    views: Vec<QuoteView>,
+    last: u64,
+    ordered: bool,
+}
+
+/// hft1 rows (below `covered`, those the filter matches) in the order of a column.
+struct QuoteSort {
+    field: QuoteField,
+    desc: bool,
+    filter: Option<SymbolFilter>,
+    covered: usize,
+    runs: SortedRuns,
+}
+
+/// A short list in the order of a column: the list it was sorted from, and its order.
+pub struct SmallOrder {
+    stamp: u64,
+    sort: Sort,
+    base: Vec<usize>,
+    order: Vec<usize>,
+}
+
+/// How hft1 rows compare under a sort: by their keys (reversed for largest first, nulls last
+/// either way), then by value where keys cannot tell, then earlier rows first.
+#[derive(Clone, Copy)]
+pub struct QuoteOrder<'a> {
+    pub store: &'a DayStore,
+    pub field: QuoteField,
+    pub desc: bool,
+}
+
+impl QuoteOrder<'_> {
+    pub fn cmp(&self, a: &Entry, b: &Entry) -> Ordering {
+        a.0.cmp(&b.0)
+            .then_with(|| {
+                if a.0 == u64::MAX {
+                    return Ordering::Equal;
+                }
+                let key = if self.desc { u64::MAX - a.0 } else { a.0 };
+                let tie = self.store.quote_key_tie(self.field, key, a.1, b.1);
+                if self.desc { tie.reverse() } else { tie }
+            })
+            .then(a.1.cmp(&b.1))
+    }
+
+    /// The entries of these rows: keys flipped for largest first, so that the order is always
+    /// ascending; a null is `u64::MAX` (keys are below it), last.
+    pub fn entries(&self, rows: QuoteRows<'_>) -> Vec<Entry> {
+        let keys = self.store.quote_sort_keys(self.field, rows.clone());
+        let key = |k: Option<u64>| match k {
+            None => u64::MAX,
+            Some(k) if self.desc => u64::MAX - k,
+            Some(k) => k,
+        };
+        match rows {
+            QuoteRows::Range(r) => r.zip(keys).map(|(row, k)| (key(k), row)).collect(),
+            QuoteRows::At(rows) => rows.iter().zip(keys).map(|(&row, k)| (key(k), row)).collect(),
+        }
+    }
 }
 
 /// hft1 rows matching the filter, extended with each new batch rather than recomputed.
@@ -56,21 +110,66 @@ impl Caches {
         &c.rows[..end]
     }
 
-    /// The day's largest counts, most first.
-    pub fn top_quotes(&mut self, store: &DayStore, version: u64) -> &[QuoteView] {
-        let fresh = self.top.as_ref().is_some_and(|t| t.version == version || t.at.elapsed() < TOP_EVERY);
-        if !fresh {
-            let len = store.quotes_len();
-            // Rows replaced (a rewritten file): start over.
-            let (carry, from) = match self.top.take() {
-                Some(t) if t.scanned <= len => (t.rows, t.scanned),
-                _ => (Vec::new(), 0),
-            };
-            let rows = store.top_quote_rows(TOP_N, &carry, from);
-            let views = store.quotes_at(rows.iter().copied());
-            self.top = Some(Top { version, at: Instant::now(), scanned: len, rows, views });
+    /// Whether every hft1 row so far came in time order (then the rows' own order is the order
+    /// by time, and sorting by time costs nothing). O(new rows).
+    pub fn quotes_in_time_order(&mut self, store: &DayStore) -> bool {
+        let len = store.quotes_len();
+        if self.time_order.as_ref().is_none_or(|t| t.scanned > len) {
+            self.time_order = Some(TimeOrder { scanned: 0, last: 0, ordered: true });
         }
-        self.top.as_ref().map_or(&[], |t| t.views.as_slice())
+        let Some(t) = self.time_order.as_mut() else { return true };
+        // Time keys grow with the row number for as long as the time does not go back. A
+        // chunk at a time: the day's million keys are never held at once.
+        while t.scanned < len && t.ordered {
+            let to = len.min(t.scanned + (1 << 16));
+            for k in store.quote_sort_keys(QuoteField::Time, QuoteRows::Range(t.scanned..to)).into_iter().flatten() {
+                t.ordered &= k > t.last;
+                t.last = k;
+            }
+            t.scanned = to;
+        }
+        t.scanned = len;
+        t.ordered
+    }
+
+    /// hft1 rows below `upto` that the filter matches (all without one), in the order of
+    /// `by`: built once (O(n log n)), then extended by the rows that come (O(new rows) and,
+    /// now and then, O(n)).
+    pub fn sorted_quotes(&mut self, by: QuoteOrder<'_>, filter: Option<&SymbolFilter>, upto: usize) -> &SortedRuns {
+        let store = by.store;
+        let len = store.quotes_len();
+        let upto = upto.min(len);
+        let fresh = self.quote_sort.as_ref().is_some_and(|s| {
+            s.field == by.field && s.desc == by.desc && s.filter.as_ref() == filter && s.covered <= upto
+        });
+        if !fresh {
+            self.quote_sort = None;
+        }
+        let covered = self.quote_sort.as_ref().map_or(0, |s| s.covered);
+        let new = match filter {
+            None => by.entries(QuoteRows::Range(covered..upto)),
+            Some(f) => {
+                let rows = self.filtered_quotes(store, f, upto);
+                let from = rows.partition_point(|&i| i < covered);
+                by.entries(QuoteRows::At(&rows[from..]))
+            }
+        };
+        let cmp = |a: &Entry, b: &Entry| by.cmp(a, b);
+        let s = match self.quote_sort.take() {
+            Some(mut s) => {
+                s.runs.extend(new, &cmp);
+                s
+            }
+            None => QuoteSort {
+                field: by.field,
+                desc: by.desc,
+                filter: filter.cloned(),
+                covered: 0,
+                runs: SortedRuns::new(new, &cmp),
+            },
+        };
+        let s = self.quote_sort.insert(QuoteSort { covered: upto, ..s });
+        &s.runs
     }
 
     /// Bursts (by number) that hit a matching symbol.
@@ -97,4 +196,47 @@ impl Caches {
             None => &SymbolsState::Pending,
         }
     }
+
+    /// Bursts in the order of a column: `base` (burst numbers listed, oldest first) sorted.
+    pub fn bursts_order(
+        &mut self,
+        stamp: u64,
+        sort: Sort,
+        base: Vec<usize>,
+        arrival: bool,
+        keys: impl FnOnce(&[usize]) -> Vec<Option<SortKey>>,
+    ) -> &[usize] {
+        small_order(&mut self.bursts_order, stamp, sort, base, arrival, keys)
+    }
+
+    /// Alerts in the order of a column: `base` (places in the log, oldest first) sorted.
+    pub fn alerts_order(
+        &mut self,
+        stamp: u64,
+        sort: Sort,
+        base: Vec<usize>,
+        arrival: bool,
+        keys: impl FnOnce(&[usize]) -> Vec<Option<SortKey>>,
+    ) -> &[usize] {
+        small_order(&mut self.alerts_order, stamp, sort, base, arrival, keys)
+    }
+}
+
+/// `base`'s items in the order of a column, top first; sorted again only when the list, the
+/// sort or `stamp` (what else the keys depend on) changed.
+fn small_order(
+    slot: &mut Option<SmallOrder>,
+    stamp: u64,
+    sort: Sort,
+    base: Vec<usize>,
+    arrival: bool,
+    keys: impl FnOnce(&[usize]) -> Vec<Option<SortKey>>,
+) -> &[usize] {
+    let fresh = slot.as_ref().is_some_and(|o| o.stamp == stamp && o.sort == sort && o.base == base);
+    if !fresh {
+        let places = order(&keys(&base), sort, arrival);
+        let order = places.into_iter().filter_map(|p| base.get(p).copied()).collect();
+        *slot = Some(SmallOrder { stamp, sort, base, order });
+    }
+    slot.as_ref().map_or(&[], |o| o.order.as_slice())
 }

@@ -4,12 +4,15 @@
 
 use base64::Engine;
 
+use super::columns::{self, BURST_CU};
 use super::data::Data;
 use super::lists;
 use super::view::{ListPane, View};
 
-/// CSV text for the focused pane: its selected row (`all`: the rows it shows), with a header.
-/// None when the pane lists nothing. Also says what it holds, for the status line.
+/// CSV text for the focused pane: its selected row (`all`: the rows it shows), with a header,
+/// in the pane's order and with its columns: a hidden one is not copied (a column only cut by
+/// the terminal's width is). None when the pane lists nothing. Also says what it holds, for
+/// the status line.
 pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> {
     let pane = view.focus.list()?;
     let len = lists::len(data, view, pane);
@@ -21,42 +24,66 @@ pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> 
     } else {
         vec![state.nav.selected(len)?]
     };
-    let (name, header, rows): (&str, &str, Vec<Vec<String>>) = match pane {
+    let s = |v: &dyn ToString| vec![v.to_string()];
+    // Per row: the fields that say what the row is, then one group per column of the pane
+    // (`columns::of`), in its order; the header likewise.
+    let (header, rows): (Vec<&[&str]>, Vec<Vec<Vec<String>>>) = match pane {
         ListPane::Quotes => (
-            "High Quote Counts",
-            "time,symbol,num_quotes,num_trades,bbo,dollars,trade_size",
+            vec![
+                &[],
+                &["time"],
+                &["symbol"],
+                &["num_quotes"],
+                &["num_trades"],
+                &["bbo"],
+                &["dollars"],
+                &["trade_size"],
+            ],
             lists::quotes_at(data, view, &positions)
                 .into_iter()
                 .map(|q| {
                     vec![
-                        q.time.to_string(),
-                        q.symbol,
-                        q.num_quotes.to_string(),
-                        q.num_trades.to_string(),
-                        q.bbo.to_string(),
-                        q.dollars.map(|d| d.to_string()).unwrap_or_default(),
-                        q.trade_size.map(|d| format!("{d:.2}")).unwrap_or_default(),
+                        vec![],
+                        s(&q.time),
+                        vec![q.symbol],
+                        s(&q.num_quotes),
+                        s(&q.num_trades),
+                        s(&q.bbo),
+                        vec![q.dollars.map(|d| d.to_string()).unwrap_or_default()],
+                        vec![q.trade_size.map(|d| format!("{d:.2}")).unwrap_or_default()],
                     ]
                 })
                 .collect(),
         ),
         ListPane::Bursts => (
-            "Burst Signals",
-            "time,grade,prog_type,background,s1,s2,ct,cb,cs,cu",
+            vec![
+                &[],
+                &["time"],
+                &["grade"],
+                &["prog_type"],
+                &["background"],
+                &["s1"],
+                &["s2"],
+                &["ct"],
+                &["cb"],
+                &["cs"],
+                &["cu"],
+            ],
             lists::bursts_at(data, view, &positions)
                 .into_iter()
                 .map(|(_, b)| {
                     vec![
-                        b.time.to_string(),
-                        b.grade.label().into(),
-                        b.prog_type.label().into(),
-                        b.background.label().into(),
-                        b.s1.to_string(),
-                        b.s2.to_string(),
-                        b.ct.to_string(),
-                        b.cb.to_string(),
-                        b.cs.to_string(),
-                        b.cu.unwrap_or_default(),
+                        vec![],
+                        s(&b.time),
+                        s(&b.grade.label()),
+                        s(&b.prog_type.label()),
+                        s(&b.background.label()),
+                        s(&b.s1),
+                        s(&b.s2),
+                        s(&b.ct),
+                        s(&b.cb),
+                        s(&b.cs),
+                        vec![b.cu.unwrap_or_default()],
                     ]
                 })
                 .collect(),
@@ -68,50 +95,60 @@ pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> 
             let rows = positions
                 .iter()
                 .filter_map(|&p| hits.get(p))
-                .map(|h| {
-                    vec![
-                        at.clone(),
-                        h.symbol.clone(),
-                        h.num_trades.to_string(),
-                        h.num_quotes.to_string(),
-                        h.bbo.to_string(),
-                    ]
-                })
+                .map(|h| vec![vec![at.clone()], vec![h.symbol.clone()], s(&h.num_trades), s(&h.num_quotes), s(&h.bbo)])
                 .collect();
-            ("Syms Hit At", "burst_time,symbol,num_trades,num_quotes,bbo", rows)
+            (vec![&["burst_time"], &["symbol"], &["num_trades"], &["num_quotes"], &["bbo"]], rows)
         }
         ListPane::Alerts => {
-            let log = data.shown_alerts();
             let shown = lists::alerts_at(data, view, &positions);
+            let log = data.shown_alerts();
             let rows = shown
                 .into_iter()
                 .filter_map(|i| log.get(i))
                 .map(|a| {
                     vec![
-                        a.id(),
-                        a.timestamp(),
-                        a.rule.clone(),
-                        a.symbol.clone().unwrap_or_default(),
-                        a.field.name().into(),
-                        a.value.to_string(),
-                        format!("{}{}", a.op.symbol(), a.threshold),
+                        vec![a.id()],
+                        vec![a.timestamp()],
+                        vec![a.rule.clone()],
+                        vec![a.symbol.clone().unwrap_or_default()],
+                        // The value with the field it is of.
+                        vec![a.field.name().into(), a.value.to_string()],
+                        vec![format!("{}{}", a.op.symbol(), a.threshold)],
+                        vec![a.enrichment.as_ref().map(|e| e.describe()).unwrap_or_default()],
                     ]
                 })
                 .collect();
-            ("Alerts", "id,time,rule,symbol,field,value,threshold", rows)
+            (
+                vec![&["id"], &["time"], &["rule"], &["symbol"], &["field", "value"], &["threshold"], &["seen_before"]],
+                rows,
+            )
         }
     };
     if rows.is_empty() {
         return None;
     }
-    // Oldest first, as a spreadsheet reads them.
-    let mut text = format!("{header}\n");
-    for r in rows.iter().rev() {
-        let fields: Vec<String> = r.iter().map(|f| field(f)).collect();
-        text.push_str(&fields.join(","));
-        text.push('\n');
+    let choice = view.columns[pane];
+    let cu = data.shown().has_cu();
+    // Group 0 is always copied; group i + 1 is column i.
+    let copied = |g: usize| g == 0 || (choice.shown(g - 1) && !(pane == ListPane::Bursts && g - 1 == BURST_CU && !cu));
+    let line = |groups: Vec<Vec<String>>| -> String {
+        let fields: Vec<String> = groups
+            .into_iter()
+            .enumerate()
+            .filter(|(g, _)| copied(*g))
+            .flat_map(|(_, f)| f)
+            .map(|f| field(&f))
+            .collect();
+        fields.join(",") + "\n"
+    };
+    let n = rows.len();
+    let mut text = line(header.iter().map(|h| h.iter().map(|s| s.to_string()).collect()).collect());
+    // In the pane's order, top first: the sort chosen (`r` turns it round) is the copy's.
+    for r in rows {
+        text.push_str(&line(r));
     }
-    let what = if rows.len() == 1 { format!("1 row of {name}") } else { format!("{} rows of {name}", rows.len()) };
+    let name = columns::pane_title(pane);
+    let what = if n == 1 { format!("1 row of {name}") } else { format!("{n} rows of {name}") };
     Some((text, what))
 }
 

@@ -32,7 +32,6 @@ pub fn draw(app: &mut App, f: &mut Frame) {
     let [head, body, status] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     panes::status::header(app, f, head);
-    panes::status::status_line(app, f, status);
     // The threshold editor docks under the panes, which shrink but stay, so that what an edit
     // changes (highlights, alerts) shows as it is typed.
     let docked = matches!(app.view.overlay, Overlay::Rules(_));
@@ -60,6 +59,8 @@ pub fn draw(app: &mut App, f: &mut Frame) {
         app.view.lists[pane].height = panes::body_height(area);
     }
     let p = lists::prepare(&app.data, &mut app.view);
+    let alert = p.alerts.rows.iter().find(|(pos, _)| Some(*pos) == p.alerts.selected).map(|(_, a)| a);
+    panes::status::status_line(app, alert, f, status);
     panes::quotes::draw(app, &p.quotes, f, quotes);
     panes::bursts::draw(app, &p.bursts, p.has_cu, f, bursts);
     panes::symbols::draw(app, p.hits_at, &p.hits, f, symbols);
@@ -82,6 +83,7 @@ fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
         Overlay::None => {}
         Overlay::Help(scroll) => panes::help::draw(scroll, &app.keys, theme, f, area),
         Overlay::Sinks => panes::sinks::draw(sinks.as_deref().unwrap_or_default(), theme, f, area),
+        Overlay::Columns(ch) => panes::chooser::draw(ch, view.columns[ch.pane], theme, f, area),
         Overlay::Days(p) => panes::days::draw(p, tailed, data.shown().day(), theme, f, area),
         Overlay::Malformed(nav) => panes::malformed::draw(nav, data.shown().malformed(), theme, f, area),
         // Docked under the panes (above).

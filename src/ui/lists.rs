@@ -3,13 +3,16 @@
 //! Positions are places in a pane's list, 0 = oldest; the panes show them newest first.
 //! `prepare` gathers what one frame shows before anything is drawn: panes only paint it.
 
+use super::cache::QuoteOrder;
 use super::catch::{Catch, Histogram};
+use super::columns::{ALERTS, BURSTS};
 use super::data::Data;
+use super::order::{SortKey, alert_key, burst_key, hit_key, is_time, order};
 use super::overlay::Overlay;
-use super::view::{Extents, ListPane, QuoteOrder, View};
+use super::view::{Extents, ListPane, View};
 use crate::alerts::{Alert, Op, Source, Value};
 use crate::archive::{BurstRow, Day, SecondOfDay, SeriesRow, SymbolHit};
-use crate::store::queries::Series;
+use crate::store::queries::{QuoteField, QuoteRows, Series};
 use crate::store::{ProgramPoint, QuoteView, SymbolsState};
 
 /// What the panes show: the frozen lengths while paused, else everything.
@@ -33,7 +36,7 @@ pub fn extents_now(data: &Data) -> Extents {
 pub fn len(data: &Data, view: &mut View, pane: ListPane) -> usize {
     match pane {
         ListPane::Quotes => quotes_len(data, view),
-        ListPane::Bursts => burst_list(data, view).map_or_else(|| extents(data, view).bursts, |l| l.len()),
+        ListPane::Bursts => burst_list(data, view).len(),
         ListPane::Symbols => hits(data, view).1.map_or(0, |h| h.len()),
         ListPane::Alerts => alert_list(data, view).len(),
     }
@@ -45,48 +48,92 @@ pub fn selected_pos(data: &Data, view: &mut View, pane: ListPane) -> Option<usiz
     view.lists[pane].nav.selected(n)
 }
 
-// High Quote Counts: all of the day, the filtered rows, or the day's top counts.
+// High Quote Counts: all of the day, or the filtered rows, in the order of a column.
 
-fn quotes_len(data: &Data, view: &mut View) -> usize {
-    let shown = extents(data, view);
-    match (view.quote_order, view.matcher().cloned()) {
-        (QuoteOrder::Time, None) => shown.quotes,
-        (QuoteOrder::Time, Some(f)) => view.caches.filtered_quotes(data.shown(), &f, shown.quotes).len(),
-        (QuoteOrder::Count, _) => top(data, view).0.len(),
+/// The store's field of each High Quote Counts column (`columns::QUOTES`), in that order.
+pub const QUOTE_FIELDS: [QuoteField; 7] = [
+    QuoteField::Time,
+    QuoteField::Symbol,
+    QuoteField::NumQuotes,
+    QuoteField::NumTrades,
+    QuoteField::Bbo,
+    QuoteField::Dollars,
+    QuoteField::TradeSize,
+];
+
+/// How the pane lists its rows now.
+enum QuoteList {
+    /// The rows' own order (by time, when they came in time order): a position is a place in
+    /// the day's rows (or the filtered ones); `oldest_on_top` turns it round.
+    Natural {
+        oldest_on_top: bool,
+    },
+    Sorted {
+        field: QuoteField,
+        desc: bool,
+    },
+}
+
+fn quote_list(data: &Data, view: &mut View) -> QuoteList {
+    let sort = view.columns[ListPane::Quotes].sort;
+    let field = QUOTE_FIELDS.get(sort.col).copied().unwrap_or(QuoteField::Time);
+    if field == QuoteField::Time && view.caches.quotes_in_time_order(data.shown()) {
+        QuoteList::Natural { oldest_on_top: !sort.desc }
+    } else {
+        QuoteList::Sorted { field, desc: sort.desc }
     }
 }
 
-/// The day's largest counts that pass the filter, as places in the cached top list (most first).
-/// Positions run the other way (largest last), so that position order matches time order.
-fn top<'a>(data: &Data, view: &'a mut View) -> (Vec<usize>, &'a [QuoteView]) {
-    let shown = extents(data, view);
-    let matcher = view.matcher().cloned();
-    let top = view.caches.top_quotes(data.shown(), shown.version);
-    let keep = top
-        .iter()
-        .enumerate()
-        .filter(|(_, q)| matcher.as_ref().is_none_or(|f| f.matches(&q.symbol)))
-        .map(|(k, _)| k)
-        .rev()
-        .collect();
-    (keep, top)
+fn quotes_len(data: &Data, view: &mut View) -> usize {
+    let upto = extents(data, view).quotes;
+    let filter = view.matcher().cloned();
+    match quote_list(data, view) {
+        QuoteList::Natural { .. } => match &filter {
+            None => upto,
+            Some(f) => view.caches.filtered_quotes(data.shown(), f, upto).len(),
+        },
+        QuoteList::Sorted { field, desc } => {
+            let by = QuoteOrder { store: data.shown(), field, desc };
+            view.caches.sorted_quotes(by, filter.as_ref(), upto).len()
+        }
+    }
+}
+
+/// The day's row numbers at these positions of the pane's list.
+fn quote_rows(data: &Data, view: &mut View, positions: &[usize]) -> Vec<usize> {
+    let upto = extents(data, view).quotes;
+    let filter = view.matcher().cloned();
+    let len = quotes_len(data, view);
+    // Positions count from the bottom of the pane (0 = the last row shown), places in an order
+    // from its top.
+    let place = |p: usize| len.checked_sub(p + 1);
+    match quote_list(data, view) {
+        QuoteList::Natural { oldest_on_top } => {
+            let at = |p: usize| if oldest_on_top { place(p) } else { (p < len).then_some(p) };
+            match &filter {
+                None => positions.iter().filter_map(|&p| at(p)).collect(),
+                Some(f) => {
+                    let rows = view.caches.filtered_quotes(data.shown(), f, upto);
+                    positions.iter().filter_map(|&p| rows.get(at(p)?).copied()).collect()
+                }
+            }
+        }
+        QuoteList::Sorted { field, desc } => {
+            let places: Vec<usize> = positions.iter().filter_map(|&p| place(p)).collect();
+            let (Some(&first), Some(&last)) = (places.iter().min(), places.iter().max()) else { return Vec::new() };
+            let by = QuoteOrder { store: data.shown(), field, desc };
+            let runs = view.caches.sorted_quotes(by, filter.as_ref(), upto);
+            // One walk over the places shown (a frame's are consecutive).
+            let rows = runs.rows(first, last - first + 1, &|a, b| by.cmp(a, b));
+            places.iter().filter_map(|&k| rows.get(k - first).copied()).collect()
+        }
+    }
 }
 
 /// The quote rows at these positions.
 pub fn quotes_at(data: &Data, view: &mut View, positions: &[usize]) -> Vec<QuoteView> {
-    let shown = extents(data, view);
-    match (view.quote_order, view.matcher().cloned()) {
-        (QuoteOrder::Time, None) => data.shown().quotes_at(positions.iter().copied()),
-        (QuoteOrder::Time, Some(f)) => {
-            let rows = view.caches.filtered_quotes(data.shown(), &f, shown.quotes);
-            let idx: Vec<usize> = positions.iter().filter_map(|&p| rows.get(p).copied()).collect();
-            data.shown().quotes_at(idx)
-        }
-        (QuoteOrder::Count, _) => {
-            let (keep, top) = top(data, view);
-            positions.iter().filter_map(|&p| top.get(*keep.get(p)?).cloned()).collect()
-        }
-    }
+    let rows = quote_rows(data, view, positions);
+    data.shown().quotes_at(rows)
 }
 
 pub fn selected_quote(data: &Data, view: &mut View) -> Option<QuoteView> {
@@ -94,32 +141,70 @@ pub fn selected_quote(data: &Data, view: &mut View) -> Option<QuoteView> {
     quotes_at(data, view, &[pos]).pop()
 }
 
-/// Where hft1 row `row` of the day is in the pane's list by time (None: filtered out).
+/// Where hft1 row `row` of the day is in the pane's list (None: filtered out, or not shown).
 pub fn quote_position(data: &Data, view: &mut View, row: usize) -> Option<usize> {
-    let shown = extents(data, view);
-    match view.matcher().cloned() {
-        Some(f) => view.caches.filtered_quotes(data.shown(), &f, shown.quotes).iter().position(|&i| i == row),
-        None => Some(row),
+    let upto = extents(data, view).quotes;
+    if row >= upto {
+        return None;
+    }
+    let filter = view.matcher().cloned();
+    let len = quotes_len(data, view);
+    match quote_list(data, view) {
+        QuoteList::Natural { oldest_on_top } => {
+            let at = match &filter {
+                None => row,
+                Some(f) => view.caches.filtered_quotes(data.shown(), f, upto).binary_search(&row).ok()?,
+            };
+            if oldest_on_top { len.checked_sub(at + 1) } else { Some(at) }
+        }
+        QuoteList::Sorted { field, desc } => {
+            let store = data.shown();
+            if let Some(f) = &filter {
+                store.quote_at(row).filter(|q| f.matches(&q.symbol))?;
+            }
+            let by = QuoteOrder { store, field, desc };
+            let entry = *by.entries(QuoteRows::At(&[row])).first()?;
+            let place = view.caches.sorted_quotes(by, filter.as_ref(), upto).place(&entry, &|a, b| by.cmp(a, b));
+            len.checked_sub(place + 1)
+        }
     }
 }
 
-// Burst Signals: burst numbers listed, oldest first: all, or those that hit the filtered symbol.
+// Burst Signals: burst numbers listed — all, or those that hit the filtered symbol — in the
+// order of a column.
 
-fn burst_list(data: &Data, view: &mut View) -> Option<Vec<usize>> {
+/// The bursts listed, by position (the bottom of the pane first).
+fn burst_list(data: &Data, view: &mut View) -> Vec<usize> {
     let shown = extents(data, view);
-    let f = view.matcher()?.clone();
-    let hits = view.caches.bursts_hitting(data.shown(), &f, shown.version);
-    Some(hits.iter().copied().filter(|&i| i < shown.bursts).collect())
+    let base: Vec<usize> = match view.matcher().cloned() {
+        Some(f) => {
+            let hits = view.caches.bursts_hitting(data.shown(), &f, shown.version);
+            hits.iter().copied().filter(|&i| i < shown.bursts).collect()
+        }
+        None => (0..shown.bursts.min(data.shown().bursts_len())).collect(),
+    };
+    let sort = view.columns[ListPane::Bursts].sort;
+    let arrival = BURSTS.get(sort.col).is_some_and(|c| is_time(c.name));
+    let store = data.shown();
+    let keys = |base: &[usize]| -> Vec<Option<SortKey>> {
+        base.iter().map(|&i| store.burst_at(i).and_then(|b| burst_key(&b, sort.col))).collect()
+    };
+    let top_first = view.caches.bursts_order(day_stamp(data), sort, base, arrival, keys);
+    top_first.iter().rev().copied().collect()
+}
+
+/// What the short lists' orders depend on besides the list: the day (a burst number means
+/// another burst on another day).
+fn day_stamp(data: &Data) -> u64 {
+    use chrono::Datelike;
+    data.shown().day().date().num_days_from_ce() as u64
 }
 
 /// The bursts at these positions, with their numbers in the day.
 pub fn bursts_at(data: &Data, view: &mut View, positions: &[usize]) -> Vec<(usize, BurstRow)> {
-    let idx: Vec<usize> = match burst_list(data, view) {
-        Some(l) => positions.iter().filter_map(|&p| l.get(p).copied()).collect(),
-        None => positions.to_vec(),
-    };
+    let l = burst_list(data, view);
     let store = data.shown();
-    idx.into_iter().filter_map(|i| Some((i, store.burst_at(i)?))).collect()
+    positions.iter().filter_map(|&p| l.get(p).copied()).filter_map(|i| Some((i, store.burst_at(i)?))).collect()
 }
 
 pub fn selected_burst(data: &Data, view: &mut View) -> Option<(usize, BurstRow)> {
@@ -132,11 +217,7 @@ pub fn selected_burst(data: &Data, view: &mut View) -> Option<(usize, BurstRow)>
 pub fn burst_position(data: &Data, view: &mut View, time: SecondOfDay) -> Option<(usize, Option<usize>)> {
     let store = data.shown();
     let i = (0..store.bursts_len()).rev().find(|&i| store.burst_at(i).is_some_and(|b| b.time == time))?;
-    let pos = match burst_list(data, view) {
-        Some(l) => l.iter().position(|&x| x == i),
-        None => Some(i),
-    };
-    Some((i, pos))
+    Some((i, burst_list(data, view).iter().position(|&x| x == i)))
 }
 
 // Syms Hit At: the selected burst's symbols (filtered), least trades first so that the list's
@@ -148,10 +229,14 @@ pub fn hits(data: &Data, view: &mut View) -> Hits {
     let Some((_, burst)) = selected_burst(data, view) else { return (None, Ok(Vec::new())) };
     let shown = extents(data, view);
     let matcher = view.matcher().cloned();
+    let sort = view.columns[ListPane::Symbols].sort;
     match view.caches.hits(data.shown(), burst.time, shown.version) {
         SymbolsState::Present(h) => {
-            let mut v: Vec<SymbolHit> =
-                h.iter().filter(|s| matcher.as_ref().is_none_or(|f| f.matches(&s.symbol))).cloned().collect();
+            // A few dozen: sorted here, from the Burst Monitor's order (most trades first).
+            let listed: Vec<&SymbolHit> =
+                h.iter().filter(|s| matcher.as_ref().is_none_or(|f| f.matches(&s.symbol))).collect();
+            let keys: Vec<_> = listed.iter().map(|s| hit_key(s, sort.col)).collect();
+            let mut v: Vec<SymbolHit> = order(&keys, sort, false).into_iter().map(|i| listed[i].clone()).collect();
             v.reverse();
             (Some(burst.time), Ok(v))
         }
@@ -170,24 +255,34 @@ pub fn hit_position(data: &Data, view: &mut View, symbol: &str) -> Option<usize>
     hits(data, view).1.ok()?.iter().position(|h| h.symbol == symbol)
 }
 
-// Alerts: places in the log of the alerts listed (filtered by symbol), oldest first.
+// Alerts: places in the log of the alerts listed (filtered by symbol), in the order of a column.
 
-fn alert_list(data: &Data, view: &View) -> Vec<usize> {
+/// By position (the bottom of the pane first).
+fn alert_list(data: &Data, view: &mut View) -> Vec<usize> {
     let alerts = data.shown_alerts();
     let end = extents(data, view).alerts.min(alerts.len());
-    match view.matcher() {
+    let base: Vec<usize> = match view.matcher() {
         None => (0..end).collect(),
         Some(f) => (0..end).filter(|&i| alerts[i].symbol.as_deref().is_some_and(|s| f.matches(s))).collect(),
-    }
+    };
+    let sort = view.columns[ListPane::Alerts].sort;
+    let arrival = ALERTS.get(sort.col).is_some_and(|c| is_time(c.name));
+    // The live log drops its oldest alerts past MAX_ALERTS: the same places then hold others.
+    let stamp = if data.history.is_some() { u64::MAX } else { data.alerts_total as u64 };
+    let keys = |base: &[usize]| -> Vec<Option<SortKey>> {
+        base.iter().map(|&i| alerts.get(i).and_then(|a| alert_key(a, sort.col))).collect()
+    };
+    let top_first = view.caches.alerts_order(stamp, sort, base, arrival, keys);
+    top_first.iter().rev().copied().collect()
 }
 
 /// Places in the log of the alerts at these positions.
-pub fn alerts_at(data: &Data, view: &View, positions: &[usize]) -> Vec<usize> {
+pub fn alerts_at(data: &Data, view: &mut View, positions: &[usize]) -> Vec<usize> {
     let l = alert_list(data, view);
     positions.iter().filter_map(|&p| l.get(p).copied()).collect()
 }
 
-pub fn selected_alert<'a>(data: &'a Data, view: &View) -> Option<&'a Alert> {
+pub fn selected_alert<'a>(data: &'a Data, view: &mut View) -> Option<&'a Alert> {
     let l = alert_list(data, view);
     let pos = view.lists[ListPane::Alerts].nav.selected(l.len())?;
     data.shown_alerts().get(*l.get(pos)?)

@@ -1,6 +1,7 @@
 //! The TUI. `app.rs` holds the state: `data.rs` (the days and alerts) and `view.rs` (focus, one
-//! list state per pane, the filter, the overlay, the caches); `update.rs` turns keys into
-//! changes; `lists.rs` says what each list pane lists, for the keys and the screen alike;
+//! list state per pane, each one's sort and columns — `columns.rs` — the filter, the overlay, the
+//! caches); `update.rs` turns keys into changes (`column_keys.rs` the sort and column keys); `lists.rs` says what each list pane lists, for the keys and the screen alike, in the
+//! order of a column (`order.rs` for the short lists, `sorted.rs` for hft1's million rows);
 //! `draw.rs` lays out the panes, gathers what they show (`lists::prepare`) and has them paint it
 //! (one file each in `panes/`, none of which queries the store); `run.rs` is the event loop over
 //! the terminal, the tailer and a 1 s clock; `terminal.rs` gets the terminal back on every way
@@ -10,16 +11,20 @@ mod across;
 mod app;
 mod cache;
 mod catch;
+mod column_keys;
+mod columns;
 mod copy;
 mod data;
 mod draw;
 mod keymap;
 mod lists;
 mod nav;
+mod order;
 mod overlay;
 mod panes;
 mod run;
 mod scale;
+mod sorted;
 mod terminal;
 mod text;
 mod theme;

@@ -1,6 +1,7 @@
 //! What can sit over the panes: one at a time, `Esc` closes it.
 
 use super::nav::ListNav;
+use super::panes::chooser::Chooser;
 use super::panes::days::DayPicker;
 use super::panes::rules::RulesEditor;
 use super::panes::symbol_view::SymbolView;
@@ -15,4 +16,6 @@ pub enum Overlay {
     Symbol(Box<SymbolView>),
     /// Where alerts go, and how that goes.
     Sinks,
+    /// The columns of a list pane, to show or hide.
+    Columns(Chooser),
 }

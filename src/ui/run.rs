@@ -21,6 +21,7 @@ use crate::alerts::RuleSet;
 use crate::archive::{Day, DayData};
 use crate::platform::ShutdownSignals;
 use crate::tail::TailEvent;
+use crate::view_file::ViewFile;
 
 /// What the TUI asks of the world outside it (files, the archive, alert sinks).
 pub trait Io {
@@ -32,6 +33,8 @@ pub trait Io {
     fn save_rules(&mut self, rules: &RuleSet) -> Result<PathBuf>;
     /// The rules file, when it changed on disk since the last call: new rules, or why not.
     fn rules_changed(&mut self) -> Option<Result<RuleSet, String>>;
+    /// Writes the list panes' sort and columns (view.toml); returns where.
+    fn save_view(&mut self, view: &ViewFile) -> Result<PathBuf>;
     /// The Parquet lake's state for the status line (and whether it is in trouble), if one runs.
     fn lake(&mut self) -> Option<(String, bool)> {
         None
@@ -215,5 +218,10 @@ pub fn apply(effect: Effect, app: &mut App, io: &mut dyn Io) {
             Ok(path) => app.rules_saved(&path),
             Err(e) => app.complain(format!("rules not saved: {e:#} (they stay in effect)")),
         },
+        Effect::SaveView(view) => {
+            if let Err(e) = io.save_view(&view) {
+                app.complain(format!("column choice not saved: {e:#} (it stays in effect)"));
+            }
+        }
     }
 }

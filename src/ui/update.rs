@@ -11,10 +11,11 @@ use super::overlay::Overlay;
 use super::panes::days::{DayPicker, DaySummary};
 use super::panes::rules::Outcome;
 use super::panes::symbol_view::SymbolView;
-use super::view::{ListPane, Pane, QuoteOrder, WINDOWS};
+use super::view::{ListPane, Pane, WINDOWS};
 use crate::alerts::{RuleSet, Source};
 use crate::archive::Day;
 use crate::store::queries::SymbolFilter;
+use crate::view_file::ViewFile;
 
 /// Work for the event loop.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,10 +24,12 @@ pub enum Effect {
     ListDays,
     OpenDay(Day),
     SaveRules(RuleSet),
+    /// The list panes' sort and columns changed: write them to view.toml.
+    SaveView(ViewFile),
 }
 
 /// What an overlay did with a key.
-enum Taken {
+pub(super) enum Taken {
     /// Used it; this is what follows.
     Yes(Option<Effect>),
     /// Not one of its keys: the main screen's keymap decides.
@@ -118,6 +121,7 @@ impl App {
                 }
                 _ => Taken::Pass,
             },
+            Overlay::Columns(_) => self.chooser_key(key),
             Overlay::Sinks => match key.code {
                 KeyCode::Esc | KeyCode::Char('o') if plain => {
                     v.overlay = Overlay::None;
@@ -309,14 +313,8 @@ impl App {
                     self.status.unseen = 0;
                 }
             }
-            Action::SortQuotes => {
-                v.quote_order = match v.quote_order {
-                    QuoteOrder::Time => QuoteOrder::Count,
-                    QuoteOrder::Count => QuoteOrder::Time,
-                };
-                v.lists[ListPane::Quotes].nav = ListNav::default();
-                v.focus = Pane::Quotes;
-            }
+            Action::SortQuotes | Action::SortNext | Action::SortPrev | Action::SortReverse => return self.sort(action),
+            Action::Columns => self.open_columns(),
             Action::Net => v.net = !v.net,
             Action::Scale | Action::ScaleUp | Action::ScaleDown => {
                 let scale = match v.focus {
@@ -409,7 +407,7 @@ impl App {
     /// Enter on an alert: select the row that raised it, in its pane, clearing a filter that
     /// would hide it.
     fn drill_to_alert(&mut self) {
-        let Some(a) = lists::selected_alert(&self.data, &self.view).cloned() else { return };
+        let Some(a) = lists::selected_alert(&self.data, &mut self.view).cloned() else { return };
         let (data, view) = (&self.data, &mut self.view);
         match a.source {
             Source::Quotes => {
@@ -423,7 +421,6 @@ impl App {
                     self.complain("that row is not in the day shown");
                     return;
                 };
-                view.quote_order = QuoteOrder::Time;
                 if view.matcher().is_some_and(|f| !f.matches(sym)) {
                     view.set_filter(String::new());
                 }
@@ -436,10 +433,14 @@ impl App {
                     self.complain("that burst is not in the day shown");
                     return;
                 };
-                let pos = pos.unwrap_or_else(|| {
-                    view.set_filter(String::new());
-                    i
-                });
+                let pos = match pos {
+                    Some(p) => p,
+                    None => {
+                        // The filter hides it: without the filter, it is listed.
+                        view.set_filter(String::new());
+                        lists::burst_position(data, view, a.time).and_then(|(_, p)| p).unwrap_or(i)
+                    }
+                };
                 view.lists[ListPane::Bursts].nav.select(pos);
                 view.lists[ListPane::Symbols].nav = ListNav::default();
                 if a.source == Source::BurstSymbols {

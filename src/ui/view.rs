@@ -1,8 +1,9 @@
-//! How the TUI shows the data: focus, one list state per list pane, the filter, the pause, the
-//! charts' settings, the overlay and the caches. Nothing here owns rows; `data.rs` does.
+//! How the TUI shows the data: focus, one list state per list pane, each one's sort and
+//! columns, the filter, the pause, the charts' settings, the overlay and the caches. Nothing here owns rows; `data.rs` does.
 
 use super::cache::Caches;
 use super::catch::Catch;
+use super::columns::Columns;
 use super::nav::ListNav;
 use super::overlay::Overlay;
 use super::scale::Scale;
@@ -78,15 +79,6 @@ impl std::ops::IndexMut<ListPane> for Lists {
     }
 }
 
-/// How the High Quote Counts pane orders its rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuoteOrder {
-    /// Newest first, as the Burst Monitor shows them.
-    Time,
-    /// The day's largest counts first.
-    Count,
-}
-
 /// How far each list goes on screen: everything while live, the lengths when `p` was pressed
 /// while paused. Rows are only ever appended, so these prefixes are exactly the frozen screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +104,8 @@ pub const WINDOWS: [u32; 7] = [60, 120, 300, 600, 1800, 3600, 4 * 3600];
 pub struct View {
     pub focus: Pane,
     pub lists: Lists,
-    pub quote_order: QuoteOrder,
+    /// Each list pane's sort and hidden columns (`view.toml`).
+    pub columns: Columns,
     /// The filter in effect (`/`), if any.
     pub filter: Option<Filter>,
     /// `/` was pressed and the filter is being typed.
@@ -139,7 +132,7 @@ impl Default for View {
         View {
             focus: Pane::Quotes,
             lists: Lists::default(),
-            quote_order: QuoteOrder::Time,
+            columns: Columns::default(),
             filter: None,
             typing: false,
             frozen: None,

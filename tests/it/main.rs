@@ -12,4 +12,6 @@ mod sinks_support;
 mod support;
 mod tail;
 mod tui_tmux;
+mod tui_tmux_resize;
 mod ui;
+mod ui_columns;

@@ -10,16 +10,16 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-const DATE: &str = "20250714";
+pub(crate) const DATE: &str = "20250714";
 const DAY: &str = "2025-07-14";
 /// How long anything the user waits for may take (debug build, busy CI machine).
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 /// Between keys: `Esc` followed at once by another key reads as Alt+key.
 const KEY_PAUSE: Duration = Duration::from_millis(300);
-const TITLES: [&str; 6] =
+pub(crate) const TITLES: [&str; 6] =
     ["High Quote Counts", "Burst Signals", "Syms Hit At", "Buy Progs vs Sell Progs", "S2 / S1", "Alerts"];
 
-fn tmux_available() -> bool {
+pub(crate) fn tmux_available() -> bool {
     let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
     if !found {
         if std::env::var("KI2_REQUIRE_TMUX").is_ok_and(|v| v == "1") {
@@ -32,7 +32,7 @@ fn tmux_available() -> bool {
 
 /// One tmux server with one session running `sh`; killed (and its socket removed) when
 /// dropped, whatever happened.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
     /// The socket file, once the server runs (tmux leaves it behind after `kill-server`).
     socket_path: Option<PathBuf>,
@@ -41,7 +41,7 @@ struct Tmux {
 
 impl Tmux {
     /// A shell in a `width`×`height` terminal, with ki2's config and data in `home` and `env` added.
-    fn start(width: u16, height: u16, home: &Path, env: &[(&str, &Path)]) -> Tmux {
+    pub(crate) fn start(width: u16, height: u16, home: &Path, env: &[(&str, &Path)]) -> Tmux {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let socket = format!("ki2-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
         let mut tmux = Tmux { socket, socket_path: None, width: usize::from(width) };
@@ -82,19 +82,19 @@ impl Tmux {
         tmux
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux").args(["-f", "/dev/null", "-L", &self.socket]).args(args).output().expect("cannot run tmux")
     }
 
     /// One key by tmux name (`Tab`, `Enter`, `Escape`), then a pause.
-    fn key(&self, name: &str) {
+    pub(crate) fn key(&self, name: &str) {
         let out = self.run(&["send-keys", "-t", "ki2", name]);
         assert!(out.status.success(), "send-keys {name}: {}", String::from_utf8_lossy(&out.stderr));
         std::thread::sleep(KEY_PAUSE);
     }
 
     /// Characters typed one at a time.
-    fn type_text(&self, text: &str) {
+    pub(crate) fn type_text(&self, text: &str) {
         for c in text.chars() {
             let out = self.run(&["send-keys", "-t", "ki2", "-l", &c.to_string()]);
             assert!(out.status.success(), "send-keys {c}: {}", String::from_utf8_lossy(&out.stderr));
@@ -103,14 +103,14 @@ impl Tmux {
     }
 
     /// A whole command line for the shell (it is not read key by key, so sent at once).
-    fn command(&self, line: &str) {
+    pub(crate) fn command(&self, line: &str) {
         let out = self.run(&["send-keys", "-t", "ki2", "-l", line]);
         assert!(out.status.success(), "send-keys: {}", String::from_utf8_lossy(&out.stderr));
         self.key("Enter");
     }
 
     /// What the terminal shows now.
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         self.capture(&["capture-pane", "-p", "-t", "ki2"])
     }
 
@@ -126,16 +126,22 @@ impl Tmux {
     }
 
     /// Polls the screen until `ok` holds; fails with the last screen after `WAIT`.
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         self.wait_until(what, WAIT, false, ok)
     }
 
     /// As `wait_for`, but fails at once if the program has already exited (an `EXIT=` line).
-    fn wait_tui(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_tui(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         self.wait_until(what, WAIT, true, ok)
     }
 
-    fn wait_until(&self, what: &str, timeout: Duration, exit_fails: bool, ok: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_until(
+        &self,
+        what: &str,
+        timeout: Duration,
+        exit_fails: bool,
+        ok: impl Fn(&str) -> bool,
+    ) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
@@ -153,7 +159,7 @@ impl Tmux {
     }
 
     /// Waits for the `EXIT=n` line the shell prints after ki2, and returns n.
-    fn wait_exit(&self) -> i32 {
+    pub(crate) fn wait_exit(&self) -> i32 {
         let s = self.wait_for("ki2 to exit (an EXIT= line)", |s| exit_code(s).is_some());
         exit_code(&s).unwrap()
     }
@@ -161,7 +167,7 @@ impl Tmux {
     /// After ki2 exited: the alternate screen is gone, `stty -a` (run right after ki2 on the same
     /// command line, before the shell could repair anything) shows canonical mode and echo, and
     /// the shell reads a line typed to it.
-    fn assert_sane(&self) {
+    pub(crate) fn assert_sane(&self) {
         let s = self.wait_for("the output of stty -a", |s| s.lines().any(|l| l.trim() == "STTY-DONE"));
         for title in TITLES {
             assert!(!s.contains(title), "the TUI is still on the screen after exit:\n{}", frame(&s));
@@ -191,12 +197,12 @@ impl Drop for Tmux {
 }
 
 /// The code of the `EXIT=n` line (a line of its own, not the echoed command).
-fn exit_code(screen: &str) -> Option<i32> {
+pub(crate) fn exit_code(screen: &str) -> Option<i32> {
     screen.lines().find_map(|l| l.trim().strip_prefix("EXIT=")?.parse().ok())
 }
 
 /// A screen in a frame, for failure messages.
-fn frame(screen: &str) -> String {
+pub(crate) fn frame(screen: &str) -> String {
     let mut out = String::from("+--------\n");
     for l in screen.lines() {
         out.push('|');
@@ -208,16 +214,16 @@ fn frame(screen: &str) -> String {
 }
 
 /// Shell quoting for paths.
-fn q(p: &Path) -> String {
+pub(crate) fn q(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
 }
 
-fn ki2() -> &'static str {
+pub(crate) fn ki2() -> &'static str {
     env!("CARGO_BIN_EXE_ki2")
 }
 
 /// A simulated day (seed 7) written at once under `dir/archive`.
-fn simulated_day(dir: &Path) -> PathBuf {
+pub(crate) fn simulated_day(dir: &Path) -> PathBuf {
     let root = dir.join("archive");
     let out = Command::new(ki2())
         .args(["simulate", "--instant", "--seed", "7", "--date", DATE, "--root"])
@@ -290,7 +296,7 @@ fn starts_with_time(s: &str) -> bool {
     b.len() >= 8 && [0, 1, 3, 4, 6, 7].iter().all(|&i| b[i].is_ascii_digit()) && b[2] == b':' && b[5] == b':'
 }
 
-fn header(screen: &str) -> &str {
+pub(crate) fn header(screen: &str) -> &str {
     screen.lines().next().unwrap_or("")
 }
 
@@ -301,17 +307,17 @@ fn header_time(screen: &str) -> Option<String> {
     h.get(at..at + 8).filter(|t| starts_with_time(t)).map(str::to_owned)
 }
 
-fn shows_every_pane(screen: &str, titles: &[&str]) -> bool {
+pub(crate) fn shows_every_pane(screen: &str, titles: &[&str]) -> bool {
     titles.iter().all(|t| screen.contains(t))
 }
 
 /// The day is read: the header says LIVE and Burst Signals lists bursts.
-fn loaded(screen: &str) -> bool {
+pub(crate) fn loaded(screen: &str) -> bool {
     header(screen).contains("LIVE") && pane(screen, "Burst Sig").get(1).is_some_and(|r| starts_with_time(r))
 }
 
 /// The pid of the `ki2 watch` running on `root` (found in /proc: no procps needed).
-fn ki2_pid(root: &Path) -> String {
+pub(crate) fn ki2_pid(root: &Path) -> String {
     let want = root.display().to_string();
     let pids: Vec<String> = fs::read_dir("/proc")
         .unwrap()
@@ -330,13 +336,13 @@ fn ki2_pid(root: &Path) -> String {
 }
 
 /// `kill -SIG pid` through the shell's builtin.
-fn signal(pid: &str, sig: &str) {
+pub(crate) fn signal(pid: &str, sig: &str) {
     let status = Command::new("sh").args(["-c", &format!("kill -{sig} {pid}")]).status().expect("run sh");
     assert!(status.success(), "kill -{sig} {pid}");
 }
 
 /// `ki2 watch` on the day, with `EXIT=$?` and `stty -a` after it on the same command line.
-fn watch_line(root: &Path) -> String {
+pub(crate) fn watch_line(root: &Path) -> String {
     format!("{} watch --root {} --date {DATE}; echo EXIT=$?; stty -a; echo STTY-DONE", ki2(), q(root))
 }
 

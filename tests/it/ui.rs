@@ -14,9 +14,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
-const DATE: &str = "20250714";
+pub(crate) const DATE: &str = "20250714";
 
-fn write(root: &Path, rel: &str, text: &str) {
+pub(crate) fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     fs::create_dir_all(p.parent().unwrap()).unwrap();
     fs::write(&p, text.replace('\n', "\r\n")).unwrap();
@@ -24,7 +24,7 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 /// A small day with every kind of file: quote counts (two over the 2000 bar), S1/S2 each
 /// second, three bursts (one with CU), symbols for two of them, and one malformed line.
-fn write_day(root: &Path) {
+pub(crate) fn write_day(root: &Path) {
     write(
         root,
         "Data/20250714_hft1.csv",
@@ -59,47 +59,47 @@ fn write_day(root: &Path) {
     );
 }
 
-fn day_data(root: &Path) -> DayData {
+pub(crate) fn day_data(root: &Path) -> DayData {
     let archive = ki2::archive::Archive::discover(root).unwrap();
     let day = Day::parse_compact(DATE).unwrap();
     read_day(&archive.files(day), ColumnOrder::default())
 }
 
-fn app_over(root: &Path, theme: Theme) -> App {
+pub(crate) fn app_over(root: &Path, theme: Theme) -> App {
     App::from_day(day_data(root), options(theme), Evaluator::new(RuleSet::defaults())).unwrap()
 }
 
-fn options(theme: Theme) -> AppOptions {
+pub(crate) fn options(theme: Theme) -> AppOptions {
     AppOptions { root_label: "/archive".into(), theme, bell: false, live: false }
 }
 
 /// The TUI over the day, read whole (history: no clock in the status line).
-fn app_with(theme: Theme) -> (tempfile::TempDir, App) {
+pub(crate) fn app_with(theme: Theme) -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
     write_day(dir.path());
     let app = app_over(dir.path(), theme);
     (dir, app)
 }
 
-fn app() -> (tempfile::TempDir, App) {
+pub(crate) fn app() -> (tempfile::TempDir, App) {
     app_with(Theme::mono())
 }
 
-fn terminal(w: u16, h: u16) -> Terminal<TestBackend> {
+pub(crate) fn terminal(w: u16, h: u16) -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(w, h)).unwrap()
 }
 
-fn screen(app: &mut App, w: u16, h: u16) -> String {
+pub(crate) fn screen(app: &mut App, w: u16, h: u16) -> String {
     let mut t = terminal(w, h);
     t.draw(|f| app.render(f)).unwrap();
     t.backend().to_string()
 }
 
-fn key(app: &mut App, code: KeyCode) {
+pub(crate) fn key(app: &mut App, code: KeyCode) {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
 
-fn keys(app: &mut App, text: &str) {
+pub(crate) fn keys(app: &mut App, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
     }
@@ -283,7 +283,7 @@ fn no_color_means_no_colour_and_colour_means_the_16_named_ones() {
     }
 }
 
-fn quote(symbol: &str, hhmmss: u32, n: u32) -> Rows {
+pub(crate) fn quote(symbol: &str, hhmmss: u32, n: u32) -> Rows {
     let mut q = Quotes::default();
     q.push(QuoteRow {
         time: SecondOfDay::from_hhmmss(hhmmss).unwrap(),
@@ -345,11 +345,13 @@ fn small_terminals_get_a_message_not_garbage() {
     assert!(s.contains("needs at least"), "{s}");
 }
 
-fn archive_io(root: &Path, rules: &Path) -> ki2::commands::watch::ArchiveIo {
-    ki2::commands::watch::ArchiveIo::new(root.to_path_buf(), ColumnOrder::default(), rules.to_path_buf())
+pub(crate) fn archive_io(root: &Path, rules: &Path) -> ki2::commands::watch::ArchiveIo {
+    // view.toml beside the rules: a test's folder, never the user's.
+    let view = rules.with_file_name("view.toml");
+    ki2::commands::watch::ArchiveIo::new(root.to_path_buf(), ColumnOrder::default(), rules.to_path_buf(), view)
 }
 
-fn press(app: &mut App, io: &mut dyn ki2::ui::Io, code: KeyCode) {
+pub(crate) fn press(app: &mut App, io: &mut dyn ki2::ui::Io, code: KeyCode) {
     if let Some(effect) = app.on_key(KeyEvent::new(code, KeyModifiers::NONE)) {
         ki2::ui::apply(effect, app, io);
     }
@@ -502,7 +504,7 @@ mod any_keys {
         KeyCode::Backspace,
         KeyCode::Delete,
     ];
-    const CHARS: &str = "/fpsnzb+-=[]?tmdxa 0123456789.SPYqjkhlgG*";
+    const CHARS: &str = "/fpsnzb+-=[]?tmdxa 0123456789.SPYqjkhlgG*<>rc";
 
     fn data() -> DayData {
         static DATA: OnceLock<(tempfile::TempDir, DayData)> = OnceLock::new();
@@ -631,7 +633,7 @@ fn s_lists_the_days_largest_counts_first_and_the_filter_applies() {
     };
     key(&mut app, KeyCode::Char('s'));
     let s = screen(&mut app, 160, 48);
-    assert!(s.contains("High Quote Counts · largest"), "{s}");
+    assert!(s.contains("Count↓") && !s.contains("Time↓    Symbol"), "the header marks the sort:\n{s}");
     assert_eq!(rows(&s)[..3], ["SPY        4947", "QQQ        2247", "BRK.B      1500"], "{s}");
     key(&mut app, KeyCode::Char('/'));
     keys(&mut app, "SPY");
@@ -708,7 +710,7 @@ fn ctrl_letters_do_nothing_their_letter_does() {
     let ctrl = |app: &mut App, c: char| app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
     assert_eq!(ctrl(&mut app, 'd'), None, "Ctrl-D is not d (the day picker)");
     ctrl(&mut app, 's');
-    assert!(!screen(&mut app, 160, 48).contains("High Quote Counts · largest"), "Ctrl-S sorted by count");
+    assert!(!screen(&mut app, 160, 48).contains("Count↓"), "Ctrl-S sorted by count");
     // On Buy Progs vs Sell Progs, where z switches SmartScale to a hard max.
     for _ in 0..3 {
         key(&mut app, KeyCode::Tab);
@@ -719,7 +721,7 @@ fn ctrl_letters_do_nothing_their_letter_does() {
     key(&mut app, KeyCode::Char('z'));
     assert!(screen(&mut app, 160, 48).contains("net +1 max "), "z sets a hard max");
     key(&mut app, KeyCode::Char('s'));
-    assert!(screen(&mut app, 160, 48).contains("High Quote Counts · largest"));
+    assert!(screen(&mut app, 160, 48).contains("Count↓"));
     assert!(
         app.on_key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)).is_some(),
         "d still opens the day picker"

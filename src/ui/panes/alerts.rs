@@ -4,21 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{Col, TableRow, badge, col, pane_block, table};
+use super::{ListTable, TableRow, badge, list_table};
 use crate::alerts::Alert;
 use crate::ui::app::App;
+use crate::ui::columns::ALERTS;
 use crate::ui::lists::Shown;
 use crate::ui::text;
-use crate::ui::view::Pane;
-
-const COLS: [Col; 6] = [
-    col("Time", 8, false, 9),
-    col("Rule", 14, false, 6),
-    col("Symbol", 7, false, 8),
-    col("Value", 7, true, 7),
-    col("Thresh", 9, true, 3),
-    col("Seen before", 40, false, 1),
-];
+use crate::ui::view::{ListPane, Pane};
 
 pub fn draw(app: &App, shown: &Shown<Alert>, f: &mut Frame, area: Rect) {
     let theme = app.theme();
@@ -53,5 +45,7 @@ pub fn draw(app: &App, shown: &Shown<Alert>, f: &mut Frame, area: Rect) {
     };
     let bell = if app.opts.bell { "bell " } else { "no bell " };
     let badges = Line::from(vec![Span::raw(total), badge(bell.into(), app.opts.bell, theme)]);
-    table(f, area, pane_block(Line::from(" Alerts "), badges, focused, theme, area.width), &COLS, body, theme);
+    let choice = app.view.columns[ListPane::Alerts];
+    let t = ListTable { title: Line::from(" Alerts "), badges, focused, cols: &ALERTS, choice, absent: &|_| false };
+    list_table(f, area, t, body, theme);
 }

@@ -4,25 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{Col, TableRow, badge, col, pane_block, table};
+use super::{ListTable, TableRow, badge, list_table};
 use crate::archive::BurstRow;
 use crate::ui::app::App;
+use crate::ui::columns::{BURST_CU, BURSTS};
 use crate::ui::lists::Shown;
 use crate::ui::text;
 use crate::ui::view::{ListPane, Pane};
-
-const COLS: [Col; 10] = [
-    col("Time", 8, false, 9),
-    col("Grade", 5, false, 8),
-    col("ProgType", 8, false, 8),
-    col("Bckgrnd", 7, false, 3),
-    col("S1", 4, true, 7),
-    col("S2", 4, true, 4),
-    col("CT", 4, true, 5),
-    col("CB", 4, true, 6),
-    col("CS", 4, true, 6),
-    col("CU", 4, true, 2),
-];
 
 pub fn draw(app: &App, shown: &Shown<BurstRow>, cu: bool, f: &mut Frame, area: Rect) {
     let theme = app.theme();
@@ -56,10 +44,12 @@ pub fn draw(app: &App, shown: &Shown<BurstRow>, cu: bool, f: &mut Frame, area: R
             TableRow { cells, style }
         })
         .collect();
-    let cols: &[Col] = if cu { &COLS } else { &COLS[..9] };
     let badges = Line::from(vec![
         Span::raw(format!(" {} ", text::thousands(shown.len as u64))),
         badge("autosnap ".into(), app.view.lists[ListPane::Bursts].nav.follow, theme),
     ]);
-    table(f, area, pane_block(Line::from(" Burst Signals "), badges, focused, theme, area.width), cols, body, theme);
+    let choice = app.view.columns[ListPane::Bursts];
+    let absent = |i: usize| i == BURST_CU && !cu;
+    let t = ListTable { title: Line::from(" Burst Signals "), badges, focused, cols: &BURSTS, choice, absent: &absent };
+    list_table(f, area, t, body, theme);
 }

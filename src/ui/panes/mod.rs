@@ -1,8 +1,10 @@
 //! One file per pane or overlay. Table panes share `Col` and `table`: columns are dropped,
-//! least needed first, until the rest fit the pane's width (80 columns up to wide screens).
+//! least needed first, until the rest fit the pane's width (80 columns up to wide screens); the
+//! list panes' `list_table` first leaves out the columns the user hid and marks the sort.
 
 pub mod alerts;
 pub mod bursts;
+pub mod chooser;
 pub mod days;
 pub mod help;
 pub mod malformed;
@@ -21,6 +23,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
+use super::columns::{Column, PaneColumns};
 use super::theme::Theme;
 
 #[derive(Debug, Clone, Copy)]
@@ -72,13 +75,27 @@ pub fn pane_block<'a>(title: Line<'a>, badges: Line<'a>, focused: bool, theme: T
 
 /// Draws rows (already cut to the visible ones) under a header, in the columns that fit.
 pub fn table(f: &mut Frame, area: Rect, block: Block, cols: &[Col], rows: Vec<TableRow>, theme: Theme) {
+    let titles = cols.iter().map(|c| c.title.to_owned()).collect();
+    table_with(f, area, block, cols, titles, rows, theme);
+}
+
+fn table_with(
+    f: &mut Frame,
+    area: Rect,
+    block: Block,
+    cols: &[Col],
+    titles: Vec<String>,
+    rows: Vec<TableRow>,
+    theme: Theme,
+) {
     let inner = block.inner(area);
     let keep = fit(cols, inner.width);
     let cell = |text: String, c: &Col| {
         let line = Line::from(text);
         Cell::from(if c.right { line.alignment(Alignment::Right) } else { line })
     };
-    let header = Row::new(keep.iter().map(|&i| cell(cols[i].title.to_owned(), &cols[i]))).style(theme.header());
+    let header = Row::new(keep.iter().map(|&i| cell(titles.get(i).cloned().unwrap_or_default(), &cols[i])))
+        .style(theme.header());
     let body = rows.into_iter().map(|r| {
         let mut cells = r.cells;
         Row::new(keep.iter().map(|&i| {
@@ -89,6 +106,55 @@ pub fn table(f: &mut Frame, area: Rect, block: Block, cols: &[Col], rows: Vec<Ta
     });
     let widths: Vec<Constraint> = keep.iter().map(|&i| Constraint::Length(cols[i].width)).collect();
     f.render_widget(Table::new(body, widths).header(header).block(block).column_spacing(1), area);
+}
+
+/// A list pane's frame and table: the columns the user shows (`choice`) that the file has
+/// (not `absent`) and that fit, the sort column's title with its arrow — or, when that column is
+/// not drawn, the sort in the title.
+pub struct ListTable<'a> {
+    pub title: Line<'a>,
+    pub badges: Line<'a>,
+    pub focused: bool,
+    pub cols: &'a [Column],
+    pub choice: PaneColumns,
+    pub absent: &'a dyn Fn(usize) -> bool,
+}
+
+pub fn list_table(f: &mut Frame, area: Rect, t: ListTable, rows: Vec<TableRow>, theme: Theme) {
+    let shown: Vec<usize> = (0..t.cols.len()).filter(|&i| t.choice.shown(i) && !(t.absent)(i)).collect();
+    let sub: Vec<Col> = shown.iter().map(|&i| t.cols[i].col).collect();
+    let kept: Vec<usize> = fit(&sub, area.width.saturating_sub(2)).into_iter().map(|k| shown[k]).collect();
+    let sort = t.choice.sort;
+    let mut title = t.title;
+    if !kept.contains(&sort.col)
+        && let Some(c) = t.cols.get(sort.col)
+    {
+        title.push_span(Span::raw(format!("· {}{} ", c.col.title, sort.arrow())));
+    }
+    let block = pane_block(title, t.badges, t.focused, theme, area.width);
+    let cols: Vec<Col> = kept.iter().map(|&i| t.cols[i].col).collect();
+    let titles = kept
+        .iter()
+        .map(|&i| {
+            let c = &t.cols[i].col;
+            if i == sort.col { with_arrow(c.title, c.width, sort.arrow()) } else { c.title.to_owned() }
+        })
+        .collect();
+    let rows = rows
+        .into_iter()
+        .map(|mut r| TableRow {
+            cells: kept.iter().map(|&i| r.cells.get_mut(i).map(std::mem::take).unwrap_or_default()).collect(),
+            style: r.style,
+        })
+        .collect();
+    table_with(f, area, block, &cols, titles, rows, theme);
+}
+
+/// `Count↓`; a title as wide as its column gives up its last letter for the arrow.
+fn with_arrow(title: &str, width: u16, arrow: &str) -> String {
+    let room = usize::from(width).saturating_sub(1);
+    let cut: String = title.chars().take(room).collect();
+    format!("{cut}{arrow}")
 }
 
 /// Rows of data a table pane of this outer height shows (borders and header taken off).
@@ -118,5 +184,12 @@ mod tests {
         assert_eq!(fit(&cols, 40), vec![0, 1, 2, 3]);
         assert_eq!(fit(&cols, 21), vec![0, 1, 3]);
         assert_eq!(fit(&cols, 15), vec![0, 1]);
+    }
+
+    #[test]
+    fn the_sort_arrow_takes_the_last_letter_of_a_full_width_title() {
+        assert_eq!(with_arrow("Count", 6, "↓"), "Count↓");
+        assert_eq!(with_arrow("Trades", 6, "↑"), "Trade↑");
+        assert_eq!(with_arrow("Seen before", 40, "↓"), "Seen before↓");
     }
 }

@@ -1,25 +1,16 @@
-//! High Quote Counts: hft1 rows (quote stuffing), newest first or largest first (`s`).
+//! High Quote Counts: hft1 rows (quote stuffing), newest first or in the order of a column.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{Col, TableRow, badge, col, pane_block, table};
+use super::{ListTable, TableRow, badge, list_table};
 use crate::store::QuoteView;
 use crate::ui::app::App;
+use crate::ui::columns::QUOTES;
 use crate::ui::lists::Shown;
 use crate::ui::text;
-use crate::ui::view::{ListPane, Pane, QuoteOrder};
-
-const COLS: [Col; 7] = [
-    col("Time", 8, false, 9),
-    col("Symbol", 8, false, 9),
-    col("Count", 6, true, 8),
-    col("Trades", 6, true, 6),
-    col("BBO", 5, true, 5),
-    col("$", 7, true, 4),
-    col("Size", 6, true, 3),
-];
+use crate::ui::view::{ListPane, Pane};
 
 pub fn draw(app: &App, shown: &Shown<QuoteView>, f: &mut Frame, area: Rect) {
     let theme = app.theme();
@@ -51,14 +42,12 @@ pub fn draw(app: &App, shown: &Shown<QuoteView>, f: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    let order = match app.view.quote_order {
-        QuoteOrder::Time => "",
-        QuoteOrder::Count => " · largest",
-    };
-    let title = Line::from(format!(" High Quote Counts{order} "));
+    let title = Line::from(" High Quote Counts ");
     let badges = Line::from(vec![
         Span::raw(format!(" {} ", text::thousands(shown.len as u64))),
         badge("autosnap ".into(), app.view.lists[ListPane::Quotes].nav.follow, theme),
     ]);
-    table(f, area, pane_block(title, badges, focused, theme, area.width), &COLS, body, theme);
+    let choice = app.view.columns[ListPane::Quotes];
+    let t = ListTable { title, badges, focused, cols: &QUOTES, choice, absent: &|_| false };
+    list_table(f, area, t, body, theme);
 }

@@ -9,9 +9,9 @@ use ratatui::style::Color;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::alerts::Alert;
 use crate::tail::TailMode;
 use crate::ui::app::App;
-use crate::ui::lists;
 use crate::ui::text;
 use crate::ui::view::Pane;
 
@@ -55,7 +55,8 @@ pub fn header(app: &App, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
+/// `alert`: the alert selected in the Alerts pane, if one is.
+pub fn status_line(app: &App, alert: Option<&Alert>, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let sep = || Span::styled(" │ ", theme.dim());
     if app.view.typing {
@@ -68,7 +69,7 @@ pub fn status_line(app: &App, f: &mut Frame, area: Rect) {
     }
     // The selected alert's history: on a narrow screen its column in the pane is the first to go.
     if app.view.focus == Pane::Alerts
-        && let Some(a) = lists::selected_alert(&app.data, &app.view)
+        && let Some(a) = alert
         && let Some(e) = &a.enrichment
     {
         let sym = a.symbol.as_deref().map(text::symbol).unwrap_or_default();

@@ -1,21 +1,19 @@
 //! Syms Hit At HH:MM:SS: the symbols the selected burst hit (its `Burst_*.csv`), most trades
-//! first, or why there are none yet.
+//! first (or in the order of a column), or why there are none yet.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Col, TableRow, col, pane_block, table};
+use super::{ListTable, TableRow, list_table, pane_block};
 use crate::archive::{SecondOfDay, SymbolHit};
 use crate::store::SymbolsState;
 use crate::ui::app::App;
+use crate::ui::columns::SYMBOLS;
 use crate::ui::lists::Shown;
 use crate::ui::text;
-use crate::ui::view::Pane;
-
-const COLS: [Col; 4] =
-    [col("Symbol", 8, false, 9), col("NT", 5, true, 8), col("NQ", 6, true, 7), col("BBO", 5, true, 6)];
+use crate::ui::view::{ListPane, Pane};
 
 pub fn draw(
     app: &App,
@@ -72,5 +70,7 @@ pub fn draw(
         })
         .collect();
     let badges = Line::from(Span::raw(format!(" {n} ")));
-    table(f, area, pane_block(Line::from(title), badges, focused, theme, area.width), &COLS, body, theme);
+    let choice = app.view.columns[ListPane::Symbols];
+    let t = ListTable { title: Line::from(title), badges, focused, cols: &SYMBOLS, choice, absent: &|_| false };
+    list_table(f, area, t, body, theme);
 }

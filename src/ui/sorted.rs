@@ -3,8 +3,9 @@
 //! two entries tie under (the row number settles equal keys), so the order is exact and stable.
 //!
 //! Two sorted runs: the day as it was sorted (`main`) and what came since (`tail`). A batch of
-//! new rows is merged into the short `tail` (O(tail)); `tail` is merged into `main` only when it
-//! has grown to an eighth of it (O(day), every ~25 s of a 5,000 rows/s day of a million rows).
+//! new rows is merged into the short `tail` (O(tail) at most, in place); `tail` is merged into
+//! `main` only when it has grown to an eighth of it (O(day), every ~25 s of a 5,000 rows/s day of
+//! a million rows).
 //! The rows a frame shows are found by a binary search across both runs, then a walk:
 //! O(log day + rows shown), however deep the list is scrolled.
 
@@ -55,10 +56,10 @@ impl SortedRuns {
             return;
         }
         batch.sort_unstable_by(cmp);
-        self.tail = merge(&self.tail, &batch, cmp);
+        merge_into(&mut self.tail, &batch, cmp);
         if self.tail.len() > MIN_TAIL.max(self.main.len() / 8) {
-            self.main = merge(&self.main, &self.tail, cmp);
-            self.tail.clear();
+            let tail = std::mem::take(&mut self.tail);
+            merge_into(&mut self.main, &tail, cmp);
         }
     }
 
@@ -148,21 +149,22 @@ fn radix_by_key(mut v: Vec<Entry>) -> Vec<Entry> {
     v
 }
 
-fn merge(a: &[Entry], b: &[Entry], cmp: &impl Fn(&Entry, &Entry) -> Ordering) -> Vec<Entry> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if cmp(&a[i], &b[j]) == Ordering::Less {
-            out.push(a[i]);
-            i += 1;
+/// Merges sorted `b` into sorted `a`, in place from the back: only what sorts after `b`'s first
+/// entry moves, and no new run is allocated (a fresh megabyte-sized one each frame cost its
+/// page faults).
+fn merge_into(a: &mut Vec<Entry>, b: &[Entry], cmp: &impl Fn(&Entry, &Entry) -> Ordering) {
+    let (mut i, mut j) = (a.len(), b.len());
+    a.resize(i + j, (0, 0));
+    while j > 0 {
+        let k = i + j - 1;
+        if i > 0 && cmp(&a[i - 1], &b[j - 1]) == Ordering::Greater {
+            a[k] = a[i - 1];
+            i -= 1;
         } else {
-            out.push(b[j]);
-            j += 1;
+            a[k] = b[j - 1];
+            j -= 1;
         }
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Frame render time at 160×48 with the heavy day loaded (issue 7: one full frame ≤ 5 ms), for
-//! the default screen, a symbol filter, the by-count order and the symbol view; the first frame
+//! the default screen, a symbol filter, the day sorted by a column (count, trades, symbol; scrolled
+//! deep too) and the symbol view; the first frame
 //! of each (cold caches) and the key that got there are timed separately. Then live frames (rows
 //! appended between frames, as the tailer delivers them) with the terminal bytes each costs.
 //!
@@ -71,13 +72,18 @@ fn main() {
     case("filter /S* (prefix)", &mut app, &mut term, n, &[vec![key(KeyCode::Esc)], keys("/S*\n")].concat());
     case("sorted by count (s)", &mut app, &mut term, n, &[key(KeyCode::Esc), key(KeyCode::Char('s'))]);
     case("sorted by count + /SPY", &mut app, &mut term, n, &keys("/SPY\n"));
-    // Back to the default order, no filter: Enter on the newest row.
+    // Any column: the whole day sorted by it, the filter too; Trades has many ties.
+    case("sorted by trades + /SPY (>)", &mut app, &mut term, n, &keys(">"));
+    case("sorted by trades (Esc: no filter)", &mut app, &mut term, n, &[key(KeyCode::Esc)]);
+    case("sorted by trades, scrolled 200k down", &mut app, &mut term, n, &vec![key(KeyCode::PageDown); 5000]);
+    case("sorted by symbol (< <)", &mut app, &mut term, n, &keys("<<"));
+    // Back to the default order (s: by count, s: newest first), no filter: Enter on the newest row.
     case(
         "symbol view (Enter on newest row)",
         &mut app,
         &mut term,
         n,
-        &[key(KeyCode::Esc), key(KeyCode::Char('s')), key(KeyCode::Enter)],
+        &[keys("ss"), vec![key(KeyCode::Enter)]].concat(),
     );
     // The busiest symbol: its day has the most rows.
     case(
@@ -105,7 +111,9 @@ fn main() {
         "case", "rows/frm", "ingest p50/p99/max ms >5ms", "draw p50/p99/max ms", "bytes/frame p50/max"
     );
     let live_day = Day::parse_compact(DATE).expect("date");
-    let mut clock = 16 * 3600 + 1;
+    // After the day's last row: new rows are the newest, on top of the default (time) order,
+    // as on a live day. (Rows at an earlier time take their place in the day's order instead.)
+    let mut clock = app.store().last_time().map_or(16 * 3600, |t| t.secs()) + 1;
     let mut seq = 0u64;
     // Paced cases sleep between frames as the event loop does (100 ms), so that the caches that
     // refresh at most once a second (top counts, the symbol view) do refresh: 30 frames, 3 s.
@@ -117,12 +125,10 @@ fn main() {
         ("live filter /ZQ* (marker prefix)", 500, None, keys("/ZQ*\n")),
         ("live sorted by count", 500, None, vec![key(KeyCode::Esc), key(KeyCode::Char('s'))]),
         ("live sorted by count, paced 100 ms", 500, paced, vec![]),
-        (
-            "live symbol view S001, paced 100 ms",
-            500,
-            paced,
-            [vec![key(KeyCode::Char('s'))], keys("/S001\n"), vec![key(KeyCode::Enter)]].concat(),
-        ),
+        ("live sorted by trades", 500, None, keys(">")),
+        ("live sorted by trades, paced 100 ms", 500, paced, vec![]),
+        // s: by count, s: newest first.
+        ("live symbol view S001, paced 100 ms", 500, paced, [keys("ss/S001\n"), vec![key(KeyCode::Enter)]].concat()),
     ] {
         let n = if pace.is_some() { 30 } else { n };
         for k in &setup {

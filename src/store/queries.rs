@@ -365,6 +365,33 @@ impl DayStore {
         }
     }
 
+    /// Whether the hft1 rows from `from` on come in time order — none earlier than the one
+    /// before, the first none earlier than `after` (the time of row `from - 1`) — and the last
+    /// one's time, to go on from. O(rows looked at), a plain scan: a day read whole is checked
+    /// in about a millisecond.
+    pub fn quotes_in_time_order(&self, from: usize, after: Option<SecondOfDay>) -> (bool, Option<SecondOfDay>) {
+        let Some(c) = logged(self.quote_cols().map(Some), "quotes_in_time_order") else { return (true, after) };
+        let len = c.time.len();
+        if from >= len {
+            return (true, after);
+        }
+        let mut prev = after.map_or(i64::MIN, |t| c.base + i64::from(t.secs()) * 1000);
+        let mut ordered = true;
+        let mut see = |ms: i64| {
+            ordered &= ms >= prev;
+            prev = ms;
+        };
+        // The values themselves where no time is null (always): the Option-per-row iterator
+        // costs 4–5 ms on a million rows, this under one.
+        let rows = c.time.slice(from as i64, len - from);
+        if rows.null_count() == 0 {
+            rows.downcast_iter().for_each(|arr| arr.values().iter().for_each(|&ms| see(ms)));
+        } else {
+            rows.iter().flatten().for_each(see);
+        }
+        (ordered, (prev != i64::MIN).then(|| sod(prev, c.base)).or(after))
+    }
+
     /// Two rows whose `quote_sort_keys` are equal (`key`), in the order of their values: only
     /// symbols of 8 bytes or more can differ behind an equal key.
     pub fn quote_key_tie(&self, field: QuoteField, key: u64, a: usize, b: usize) -> std::cmp::Ordering {

@@ -26,7 +26,8 @@ pub struct Caches {
 /// Whether the day's hft1 rows were written in time order, as far as they have been looked at.
 struct TimeOrder {
     scanned: usize,
-    last: u64,
+    /// The time of the last row looked at.
+    last: Option<SecondOfDay>,
     ordered: bool,
 }
 
@@ -57,6 +58,7 @@ pub struct QuoteOrder<'a> {
 }
 
 impl QuoteOrder<'_> {
+    /// By key, then (symbols only: see `DayStore::quote_key_tie`) by value, then by row.
     pub fn cmp(&self, a: &Entry, b: &Entry) -> Ordering {
         a.0.cmp(&b.0)
             .then_with(|| {
@@ -115,18 +117,12 @@ impl Caches {
     pub fn quotes_in_time_order(&mut self, store: &DayStore) -> bool {
         let len = store.quotes_len();
         if self.time_order.as_ref().is_none_or(|t| t.scanned > len) {
-            self.time_order = Some(TimeOrder { scanned: 0, last: 0, ordered: true });
+            self.time_order = Some(TimeOrder { scanned: 0, last: None, ordered: true });
         }
         let Some(t) = self.time_order.as_mut() else { return true };
-        // Time keys grow with the row number for as long as the time does not go back. A
-        // chunk at a time: the day's million keys are never held at once.
-        while t.scanned < len && t.ordered {
-            let to = len.min(t.scanned + (1 << 16));
-            for k in store.quote_sort_keys(QuoteField::Time, QuoteRows::Range(t.scanned..to)).into_iter().flatten() {
-                t.ordered &= k > t.last;
-                t.last = k;
-            }
-            t.scanned = to;
+        if t.scanned < len && t.ordered {
+            let (ordered, last) = store.quotes_in_time_order(t.scanned, t.last);
+            (t.ordered, t.last) = (ordered, last);
         }
         t.scanned = len;
         t.ordered
@@ -165,7 +161,7 @@ impl Caches {
                 desc: by.desc,
                 filter: filter.cloned(),
                 covered: 0,
-                runs: SortedRuns::new(new, &cmp),
+                runs: SortedRuns::new(new, by.field == QuoteField::Symbol, &cmp),
             },
         };
         let s = self.quote_sort.insert(QuoteSort { covered: upto, ..s });

@@ -3,8 +3,9 @@
 //! two entries tie under (the row number settles equal keys), so the order is exact and stable.
 //!
 //! Two sorted runs: the day as it was sorted (`main`) and what came since (`tail`). A batch of
-//! new rows is merged into the short `tail` (O(tail)); `tail` is merged into `main` only when it
-//! has grown to an eighth of it (O(day), every ~25 s of a 5,000 rows/s day of a million rows).
+//! new rows is merged into the short `tail` (O(tail) at most, in place); `tail` is merged into
+//! `main` only when it has grown to an eighth of it (O(day), every ~25 s of a 5,000 rows/s day of
+//! a million rows).
 //! The rows a frame shows are found by a binary search across both runs, then a walk:
 //! O(log day + rows shown), however deep the list is scrolled.
 
@@ -24,15 +25,16 @@ pub struct SortedRuns {
 
 impl SortedRuns {
     /// Entries of distinct rows, in row order, sorted. `cmp` must order by key first and by
-    /// row last (what comes between settles equal keys by value). A stable radix sort by key
-    /// gives key-then-row order at a few passes over the entries — a comparison sort of a
-    /// million takes 140 ms here, this 10–40 ms — and the runs of equal keys that `cmp` orders
-    /// otherwise (long symbols) are sorted again with it.
-    pub fn new(entries: Vec<Entry>, cmp: &impl Fn(&Entry, &Entry) -> Ordering) -> SortedRuns {
+    /// row last; `ties` says that something between settles some equal keys by value (long
+    /// symbols). A stable radix sort by key gives key-then-row order at a few passes over the
+    /// entries — the first frame sorted by count took 140 ms with a comparison sort of the million,
+    /// 44 ms with this (trades 21 ms, symbols, six passes, 58 ms) — and with
+    /// `ties`, the runs of equal keys that `cmp` orders otherwise are sorted again with it.
+    pub fn new(entries: Vec<Entry>, ties: bool, cmp: &impl Fn(&Entry, &Entry) -> Ordering) -> SortedRuns {
         debug_assert!(entries.windows(2).all(|w| w[0].1 < w[1].1), "entries in row order");
         let mut main = radix_by_key(entries);
         let mut start = 0;
-        while start < main.len() {
+        while ties && start < main.len() {
             let key = main[start].0;
             let end = start + main[start..].iter().take_while(|e| e.0 == key).count();
             let run = &mut main[start..end];
@@ -54,10 +56,10 @@ impl SortedRuns {
             return;
         }
         batch.sort_unstable_by(cmp);
-        self.tail = merge(&self.tail, &batch, cmp);
+        merge_into(&mut self.tail, &batch, cmp);
         if self.tail.len() > MIN_TAIL.max(self.main.len() / 8) {
-            self.main = merge(&self.main, &self.tail, cmp);
-            self.tail.clear();
+            let tail = std::mem::take(&mut self.tail);
+            merge_into(&mut self.main, &tail, cmp);
         }
     }
 
@@ -112,20 +114,24 @@ impl SortedRuns {
     }
 }
 
-/// Entries by key, equal keys in the order given: LSD radix, a byte at a time, skipping the
-/// bytes no two keys differ in (counts differ in two or three of the eight).
+/// Bits of the key sorted by in one pass: 2,048 counters stay in the cache, and a count's 17
+/// or so varying bits take two passes.
+const DIGIT: u32 = 11;
+
+/// Entries by key, equal keys in the order given: LSD radix, `DIGIT` bits at a time, skipping
+/// the digits no two keys differ in.
 fn radix_by_key(mut v: Vec<Entry>) -> Vec<Entry> {
     let (or, and) = v.iter().fold((0u64, u64::MAX), |(o, a), e| (o | e.0, a & e.0));
     let differ = or ^ and;
+    let mask = (1u64 << DIGIT) - 1;
     let mut out = vec![(0u64, 0usize); v.len()];
-    for byte in 0..8 {
-        let shift = byte * 8;
-        if (differ >> shift) & 0xFF == 0 {
+    for shift in (0..64).step_by(DIGIT as usize) {
+        if (differ >> shift) & mask == 0 {
             continue;
         }
-        let mut starts = [0usize; 256];
+        let mut starts = vec![0usize; 1 << DIGIT];
         for e in &v {
-            starts[((e.0 >> shift) & 0xFF) as usize] += 1;
+            starts[((e.0 >> shift) & mask) as usize] += 1;
         }
         let mut at = 0;
         for s in starts.iter_mut() {
@@ -134,7 +140,7 @@ fn radix_by_key(mut v: Vec<Entry>) -> Vec<Entry> {
             at += n;
         }
         for e in &v {
-            let d = ((e.0 >> shift) & 0xFF) as usize;
+            let d = ((e.0 >> shift) & mask) as usize;
             out[starts[d]] = *e;
             starts[d] += 1;
         }
@@ -143,21 +149,22 @@ fn radix_by_key(mut v: Vec<Entry>) -> Vec<Entry> {
     v
 }
 
-fn merge(a: &[Entry], b: &[Entry], cmp: &impl Fn(&Entry, &Entry) -> Ordering) -> Vec<Entry> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if cmp(&a[i], &b[j]) == Ordering::Less {
-            out.push(a[i]);
-            i += 1;
+/// Merges sorted `b` into sorted `a`, in place from the back: only what sorts after `b`'s first
+/// entry moves, and no new run is allocated (a fresh megabyte-sized one each frame cost its
+/// page faults).
+fn merge_into(a: &mut Vec<Entry>, b: &[Entry], cmp: &impl Fn(&Entry, &Entry) -> Ordering) {
+    let (mut i, mut j) = (a.len(), b.len());
+    a.resize(i + j, (0, 0));
+    while j > 0 {
+        let k = i + j - 1;
+        if i > 0 && cmp(&a[i - 1], &b[j - 1]) == Ordering::Greater {
+            a[k] = a[i - 1];
+            i -= 1;
         } else {
-            out.push(b[j]);
-            j += 1;
+            a[k] = b[j - 1];
+            j -= 1;
         }
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 #[cfg(test)]
@@ -174,18 +181,18 @@ mod tests {
         let entries: Vec<Entry> = (0..20_000).map(|r| (key(r), r)).collect();
         let mut want = entries.clone();
         want.sort_by(cmp);
-        assert_eq!(SortedRuns::new(entries.clone(), &cmp).main, want);
+        assert_eq!(SortedRuns::new(entries.clone(), false, &cmp).main, want);
         // Equal keys ordered by something other than the row (as long symbols are): even rows first.
         let odd_last = |a: &Entry, b: &Entry| a.0.cmp(&b.0).then((a.1 % 2).cmp(&(b.1 % 2))).then(a.1.cmp(&b.1));
         let mut want = entries.clone();
         want.sort_by(odd_last);
-        assert_eq!(SortedRuns::new(entries, &odd_last).main, want);
+        assert_eq!(SortedRuns::new(entries, true, &odd_last).main, want);
     }
 
     #[test]
     fn every_window_and_place_is_that_of_a_full_sort_as_rows_arrive() {
         let key = |r: usize| (r as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) % 97;
-        let mut runs = SortedRuns::new((0..5000).map(|r| (key(r), r)).collect(), &cmp);
+        let mut runs = SortedRuns::new((0..5000).map(|r| (key(r), r)).collect(), false, &cmp);
         let mut all: Vec<Entry> = (0..5000).map(|r| (key(r), r)).collect();
         // Batches of 700 push the tail past MIN_TAIL and into main along the way.
         for batch in 0..10 {

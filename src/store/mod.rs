@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod export;
 pub mod frames;
+mod heap;
 pub mod queries;
 pub mod stats;
 pub mod values;
@@ -169,9 +170,9 @@ impl DayStore {
         self.version += 1;
     }
 
-    /// Heap bytes held by the frames (for the store-growth benchmark).
+    /// Heap bytes held by the frames' buffers (for the store-growth and memory benchmarks).
     pub fn estimated_bytes(&self) -> usize {
-        [&self.quotes, &self.s1, &self.s2, &self.bursts, &self.symbols].iter().map(|f| f.estimated_size()).sum()
+        [&self.quotes, &self.s1, &self.s2, &self.bursts, &self.symbols].iter().map(|f| heap::heap_bytes(f)).sum()
     }
 }
 

@@ -3,14 +3,14 @@
 //! and then, and a chunk that is long enough is never copied again.
 //!
 //! Until issue 13 the store made the whole frame contiguous every 64th append instead. For the
-//! heavy day that copied ~52 MB of hft1 columns each time, old and new copies alive together,
-//! and glibc's malloc raises its mmap threshold to the largest block freed (up to 32 MB): after
-//! the first few copies the day-sized buffers were carved from the heap, and every copy left a
-//! day-sized hole there that free() does not hand back. `cargo bench --bench memory` measured
-//! 113 → 197 MB RSS in the first 5 s at 5,000 rows/s, 80–110 MB of it memory malloc held free
-//! (mallinfo), while the store grew by ~1 MB; with `MALLOC_MMAP_THRESHOLD_` pinned the same run
-//! stayed within 3 MB of the store's growth. Here no append copies more than the short tail,
-//! under `2 × SEALED_ROWS` rows, and memory malloc holds free stays at ~13 MB.
+//! heavy day that copied ~52 MB of hft1 columns each time, each column's two copies alive at
+//! once, and glibc's malloc raises its mmap threshold to the largest block freed (up to 32 MB):
+//! after the first few copies the day-sized buffers were carved from the heap, and every copy
+//! left day-sized holes there that free() does not hand back. `cargo bench --bench memory`
+//! measured 113 → 197 MB RSS in the first 5 s at 5,000 rows/s, 80–125 MB of it memory malloc
+//! held free (mallinfo), while the store grew by ~1 MB; with `MALLOC_MMAP_THRESHOLD_` pinned the
+//! same run stayed within 3 MB of the store's growth. Here no append copies more than the short
+//! tail, under `2 × SEALED_ROWS` rows, and malloc holds 8–19 MB free over 10 minutes.
 
 use polars::prelude::*;
 

@@ -170,7 +170,7 @@ fn main() {
     }
     let added = app.store().quotes_len() - shown;
     println!(
-        "store growth over the {added} rows appended live: {:.1} bytes per hft1 row (estimated size of the frames); \
+        "store growth over the {added} rows appended live: {:.1} bytes per hft1 row (heap bytes of the frames); \
          process RSS {rss0:.0} -> {:.0} MB",
         (app.store().estimated_bytes() - bytes0) as f64 / added.max(1) as f64,
         common::proc_status_mb("VmRSS:")

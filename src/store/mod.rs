@@ -1,9 +1,11 @@
 //! The loaded day in polars DataFrames, one per file kind, and the queries everyone else asks.
 //! Nobody outside this module reaches into the frames.
 
+mod chunks;
 pub mod clock;
 pub mod export;
 pub mod frames;
+mod heap;
 pub mod queries;
 pub mod stats;
 pub mod values;
@@ -17,10 +19,6 @@ use clock::MarketClock;
 
 pub use queries::{ProgramPoint, QuoteView, SymbolDay, SymbolsState};
 pub use stats::DayStats;
-
-/// Appends add chunks; past this many, a frame is made contiguous again so that row lookups
-/// stay cheap (amortised: with 4 appends a second, once every ~16 s).
-const MAX_CHUNKS: usize = 64;
 
 pub struct DayStore {
     day: Day,
@@ -108,23 +106,23 @@ impl DayStore {
         let day = self.day;
         match rows {
             Rows::Quotes(q) => {
-                push(&mut self.quotes, frames::quotes(day, q.clone())?)?;
+                chunks::push(&mut self.quotes, frames::quotes(day, q.clone())?)?;
                 self.clock.saw(Kind::Quotes, q.time.iter().copied());
             }
             Rows::S2(v) => {
-                push(&mut self.s2, frames::series(day, v)?)?;
+                chunks::push(&mut self.s2, frames::series(day, v)?)?;
                 self.clock.saw(Kind::S2, v.iter().map(|r| r.time));
             }
             Rows::S1(v) => {
-                push(&mut self.s1, frames::series(day, v)?)?;
+                chunks::push(&mut self.s1, frames::series(day, v)?)?;
                 self.clock.saw(Kind::S1, v.iter().map(|r| r.time));
             }
             Rows::Bursts(v) => {
-                push(&mut self.bursts, frames::bursts(day, v)?)?;
+                chunks::push(&mut self.bursts, frames::bursts(day, v)?)?;
                 self.clock.saw(Kind::Bursts, v.iter().map(|r| r.time));
             }
             Rows::BurstSymbols { burst, hits } => {
-                push(&mut self.symbols, frames::burst_symbols(day, *burst, hits)?)?;
+                chunks::push(&mut self.symbols, frames::burst_symbols(day, *burst, hits)?)?;
                 self.symbol_files.insert(*burst);
             }
         }
@@ -169,16 +167,8 @@ impl DayStore {
         self.version += 1;
     }
 
-    /// Heap bytes held by the frames (for the store-growth benchmark).
+    /// Heap bytes held by the frames' buffers (for the store-growth and memory benchmarks).
     pub fn estimated_bytes(&self) -> usize {
-        [&self.quotes, &self.s1, &self.s2, &self.bursts, &self.symbols].iter().map(|f| f.estimated_size()).sum()
+        [&self.quotes, &self.s1, &self.s2, &self.bursts, &self.symbols].iter().map(|f| heap::heap_bytes(f)).sum()
     }
-}
-
-fn push(frame: &mut DataFrame, batch: DataFrame) -> PolarsResult<()> {
-    frame.vstack_mut_owned(batch)?;
-    if frame.first_col_n_chunks() > MAX_CHUNKS {
-        frame.rechunk_mut();
-    }
-    Ok(())
 }

@@ -12,7 +12,7 @@
 //! appends hft1 rows through one open handle in ~20 ms slices (random symbols, counts under the
 //! alert bar except one row in 5,000, which raises an alert).
 //!
-//! Printed every KI2_BENCH_EVERY s (default 30): RSS, the store's estimated bytes, RSS minus the
+//! Printed every KI2_BENCH_EVERY s (default 30): RSS, the store's heap bytes, RSS minus the
 //! store, and on glibc what malloc holds in use and free. At the end: RSS at LIVE, its maximum,
 //! and the margin over the store's growth.
 mod common;

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod export;
 pub mod frames;
 pub mod queries;
+pub mod sort_keys;
 pub mod stats;
 pub mod values;
 

@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod archive;
+pub mod atomic_file;
 pub mod cli;
 pub mod commands;
 pub mod config;

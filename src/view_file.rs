@@ -3,10 +3,9 @@
 //! at the next start. This module knows the file (TOML, where each value was written, atomic
 //! saves), not the panes: the UI checks the names against its columns.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::Result;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -134,21 +133,7 @@ impl ViewFile {
     /// Writes the file through a temporary file in the same folder and a rename: on disk it is
     /// always the old choice or the new one, never half of each.
     pub fn save_atomic(&self, path: &Path) -> Result<()> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".view-")
-            .suffix(".toml.tmp")
-            .tempfile_in(&dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        tmp.write_all(self.to_toml().as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("cannot write {}", tmp.path().display()))?;
-        tmp.persist(path).map_err(|e| anyhow!("cannot replace {}: {}", path.display(), e.error))?;
-        Ok(())
+        crate::atomic_file::write(path, &self.to_toml(), "view")
     }
 }
 
@@ -198,7 +183,7 @@ mod tests {
         let file = ViewFile { panes: vec![pane("bursts", "s1", true, &["cu"])], origin: None };
         file.save_atomic(&path)?;
         file.save_atomic(&path)?;
-        let back = ViewFile::load(&path).map_err(|e| anyhow!("{e}"))?.ok_or_else(|| anyhow!("gone"))?;
+        let back = ViewFile::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?.ok_or_else(|| anyhow::anyhow!("gone"))?;
         assert_eq!(back.panes[0].hidden[0].value, "cu");
         assert_eq!(back.origin.as_deref(), Some(path.as_path()));
         assert_eq!(std::fs::read_dir(dir.path().join("cfg"))?.count(), 1);

@@ -1,7 +1,6 @@
 //! Rules files: where a command's rules come from, and saving without losing the old file
 //! when something fails.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
@@ -60,21 +59,7 @@ impl RuleSet {
             }),
             Err(_) => fresh,
         };
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".rules-")
-            .suffix(".toml.tmp")
-            .tempfile_in(&dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        tmp.write_all(text.as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("cannot write {}", tmp.path().display()))?;
-        tmp.persist(path).map_err(|e| anyhow!("cannot replace {}: {}", path.display(), e.error))?;
-        Ok(())
+        crate::atomic_file::write(path, &text, "rules")
     }
 }
 

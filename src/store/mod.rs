@@ -7,6 +7,7 @@ pub mod export;
 pub mod frames;
 mod heap;
 pub mod queries;
+pub mod sort_keys;
 pub mod stats;
 pub mod values;
 

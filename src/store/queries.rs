@@ -19,7 +19,7 @@ pub enum Series {
 /// A query's answer, or — when polars failed, which means the store's frames are not what the
 /// queries expect (a bug) — nothing, said once in the log; in debug builds (the tests) a panic,
 /// so that the bug is not hidden behind an empty pane.
-fn logged<T: Default>(r: PolarsResult<T>, query: &'static str) -> T {
+pub(super) fn logged<T: Default>(r: PolarsResult<T>, query: &'static str) -> T {
     match r {
         Ok(v) => v,
         Err(e) => {
@@ -130,63 +130,18 @@ impl SymbolFilter {
     }
 }
 
-/// What a list of hft1 rows can be ordered by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum QuoteField {
-    Time,
-    Symbol,
-    NumQuotes,
-    NumTrades,
-    Bbo,
-    Dollars,
-    TradeSize,
+pub(super) struct QuoteCols<'a> {
+    pub(super) time: &'a Int64Chunked,
+    pub(super) symbol: &'a StringChunked,
+    pub(super) num_quotes: &'a UInt32Chunked,
+    pub(super) bbo: &'a UInt32Chunked,
+    pub(super) num_trades: &'a UInt32Chunked,
+    pub(super) dollars: &'a Float64Chunked,
+    pub(super) trade_size: &'a Float64Chunked,
+    pub(super) base: i64,
 }
 
-/// hft1 rows asked about: a run of row numbers, or these rows.
-#[derive(Debug, Clone)]
-pub enum QuoteRows<'a> {
-    Range(std::ops::Range<usize>),
-    At(&'a [usize]),
-}
-
-/// A second of the day and a row number as one key: by time, then as written.
-fn time_key(t: SecondOfDay, row: usize) -> u64 {
-    ((u64::from(t.secs()) << 40) | (row as u64 & ((1 << 40) - 1))) + 1
-}
-
-/// An f64 as a key that orders as the number does (-0 = 0; NaN is no number: None).
-fn float_key(v: f64) -> Option<u64> {
-    if v.is_nan() {
-        return None;
-    }
-    let bits = if v == 0.0 { 0.0f64.to_bits() } else { v.to_bits() };
-    // Positive numbers above all negative ones; negative ones in reverse of their bits.
-    Some(if bits >> 63 == 0 { bits | 1 << 63 } else { !bits })
-}
-
-/// The first 7 bytes of a symbol, then its length (at most 253): shorter symbols first among
-/// those sharing the bytes, as in byte order.
-fn symbol_key(s: &str) -> u64 {
-    let b = s.as_bytes();
-    let mut k = 0u64;
-    for i in 0..7 {
-        k = (k << 8) | u64::from(b.get(i).copied().unwrap_or(0));
-    }
-    ((k << 8) | b.len().min(253) as u64) + 1
-}
-
-struct QuoteCols<'a> {
-    time: &'a Int64Chunked,
-    symbol: &'a StringChunked,
-    num_quotes: &'a UInt32Chunked,
-    bbo: &'a UInt32Chunked,
-    num_trades: &'a UInt32Chunked,
-    dollars: &'a Float64Chunked,
-    trade_size: &'a Float64Chunked,
-    base: i64,
-}
-
-fn sod(ms: i64, base: i64) -> SecondOfDay {
+pub(super) fn sod(ms: i64, base: i64) -> SecondOfDay {
     SecondOfDay::from_secs(((ms - base) / 1000).clamp(0, 86_399) as u32).unwrap_or_default()
 }
 
@@ -214,7 +169,7 @@ impl<'a> QuoteCols<'a> {
 }
 
 impl DayStore {
-    fn quote_cols(&self) -> PolarsResult<QuoteCols<'_>> {
+    pub(super) fn quote_cols(&self) -> PolarsResult<QuoteCols<'_>> {
         let q = &self.quotes;
         Ok(QuoteCols {
             time: q.column(TIME)?.datetime()?.physical(),
@@ -310,97 +265,6 @@ impl DayStore {
         let mut best: Vec<(u32, Reverse<usize>)> = heap.into_iter().map(|Reverse(x)| x).collect();
         best.sort_by(|a, b| b.cmp(a));
         best.into_iter().map(|(_, Reverse(i))| i).collect()
-    }
-
-    /// Sort keys of hft1 rows for `field`, one per row of `rows` (None: null, or past the end).
-    /// A key orders as its value does and lies in 1..u64::MAX, so that a caller can reverse
-    /// the order (`u64::MAX - k`) and keep nulls apart. Time keys carry the row number too:
-    /// rows of one second order as they were written, and no two rows tie. A symbol is keyed
-    /// by its first 7 bytes and its length; `quote_key_tie` settles two equal keys of symbols
-    /// 8 bytes or longer (rare: a symbol is a handful of letters).
-    pub fn quote_sort_keys(&self, field: QuoteField, rows: QuoteRows<'_>) -> Vec<Option<u64>> {
-        let Some(c) = logged(self.quote_cols().map(Some), "quote_sort_keys") else { return Vec::new() };
-        let len = c.time.len();
-        // A contiguous run is read chunk by chunk; row by row, each `get` finds its chunk.
-        fn keys<T: PolarsNumericType>(
-            ca: &ChunkedArray<T>,
-            rows: QuoteRows<'_>,
-            len: usize,
-            key: impl Fn(usize, T::Native) -> Option<u64>,
-        ) -> Vec<Option<u64>> {
-            match rows {
-                QuoteRows::Range(r) => {
-                    let (from, to) = (r.start.min(len), r.end.min(len));
-                    let mut out = Vec::with_capacity(r.len());
-                    out.extend(ca.slice(from as i64, to - from).iter().enumerate().map(|(k, v)| key(from + k, v?)));
-                    out.resize(r.len(), None);
-                    out
-                }
-                QuoteRows::At(rows) => rows.iter().map(|&i| if i < len { key(i, ca.get(i)?) } else { None }).collect(),
-            }
-        }
-        let count = |_: usize, v: u32| Some(u64::from(v) + 1);
-        match field {
-            QuoteField::Time => keys(c.time, rows, len, |i, ms| Some(time_key(sod(ms, c.base), i))),
-            QuoteField::NumQuotes => keys(c.num_quotes, rows, len, count),
-            QuoteField::NumTrades => keys(c.num_trades, rows, len, count),
-            QuoteField::Bbo => keys(c.bbo, rows, len, count),
-            QuoteField::Dollars => keys(c.dollars, rows, len, |_, v| float_key(v)),
-            QuoteField::TradeSize => keys(c.trade_size, rows, len, |_, v| float_key(v)),
-            QuoteField::Symbol => {
-                let key = |s: Option<&str>| s.map(symbol_key);
-                match rows {
-                    QuoteRows::Range(r) => {
-                        let (from, to) = (r.start.min(len), r.end.min(len));
-                        let mut out: Vec<Option<u64>> =
-                            c.symbol.slice(from as i64, to - from).iter().map(key).collect();
-                        out.resize(r.len(), None);
-                        out
-                    }
-                    QuoteRows::At(rows) => {
-                        rows.iter().map(|&i| if i < len { key(c.symbol.get(i)) } else { None }).collect()
-                    }
-                }
-            }
-        }
-    }
-
-    /// Whether the hft1 rows from `from` on come in time order — none earlier than the one
-    /// before, the first none earlier than `after` (the time of row `from - 1`) — and the last
-    /// one's time, to go on from. O(rows looked at), a plain scan: a day read whole is checked
-    /// in about a millisecond.
-    pub fn quotes_in_time_order(&self, from: usize, after: Option<SecondOfDay>) -> (bool, Option<SecondOfDay>) {
-        let Some(c) = logged(self.quote_cols().map(Some), "quotes_in_time_order") else { return (true, after) };
-        let len = c.time.len();
-        if from >= len {
-            return (true, after);
-        }
-        let mut prev = after.map_or(i64::MIN, |t| c.base + i64::from(t.secs()) * 1000);
-        let mut ordered = true;
-        let mut see = |ms: i64| {
-            ordered &= ms >= prev;
-            prev = ms;
-        };
-        // The values themselves where no time is null (always): the Option-per-row iterator
-        // costs 4–5 ms on a million rows, this under one.
-        let rows = c.time.slice(from as i64, len - from);
-        if rows.null_count() == 0 {
-            rows.downcast_iter().for_each(|arr| arr.values().iter().for_each(|&ms| see(ms)));
-        } else {
-            rows.iter().flatten().for_each(see);
-        }
-        (ordered, (prev != i64::MIN).then(|| sod(prev, c.base)).or(after))
-    }
-
-    /// Two rows whose `quote_sort_keys` are equal (`key`), in the order of their values: only
-    /// symbols of 8 bytes or more can differ behind an equal key.
-    pub fn quote_key_tie(&self, field: QuoteField, key: u64, a: usize, b: usize) -> std::cmp::Ordering {
-        if field != QuoteField::Symbol || (key - 1) & 0xFF < 8 {
-            return std::cmp::Ordering::Equal;
-        }
-        let Ok(sym) = self.quotes.column("symbol").and_then(|c| c.str()) else { return std::cmp::Ordering::Equal };
-        let get = |i: usize| if i < sym.len() { sym.get(i) } else { None };
-        get(a).cmp(&get(b))
     }
 
     pub fn bursts_len(&self) -> usize {
@@ -583,28 +447,5 @@ impl DayStore {
                 sym.iter().zip(t.iter()).filter_map(|(s, t)| (filter.matches(s?)).then_some(sod(t?, base))).collect();
             day.bursts.dedup();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_order_as_their_values_do() {
-        let nums = [f64::NEG_INFINITY, -1e9, -1.5, -0.0, 0.0, 1e-300, 2.5, 1e12, f64::INFINITY];
-        let keys: Vec<u64> = nums.iter().map(|&v| float_key(v).unwrap_or(0)).collect();
-        assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
-        assert_eq!(float_key(-0.0), float_key(0.0));
-        assert_eq!(float_key(f64::NAN), None);
-        assert!(keys.iter().all(|&k| k > 0 && k < u64::MAX));
-        let syms = ["", "A", "A\0", "AB", "BF/B", "BRK.B", "LONGSYM", "LONGSYMB", "LONGSYMBOL", "Z"];
-        let keys: Vec<u64> = syms.iter().map(|s| symbol_key(s)).collect();
-        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
-        assert!(keys.iter().all(|&k| k > 0 && k < u64::MAX));
-        // Of two long symbols with the same 7 bytes and length, the key cannot tell.
-        assert_eq!(symbol_key("LONGSYMA"), symbol_key("LONGSYMB"));
-        let t = |s: u32, row| time_key(SecondOfDay::from_secs(s).unwrap_or_default(), row);
-        assert!(t(34_200, 9) < t(34_201, 0) && t(34_200, 1) < t(34_200, 2));
     }
 }

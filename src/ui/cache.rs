@@ -9,7 +9,8 @@ use super::columns::Sort;
 use super::order::{SortKey, order};
 use super::sorted::{Entry, SortedRuns};
 use crate::archive::SecondOfDay;
-use crate::store::queries::{QuoteField, QuoteRows, SymbolFilter};
+use crate::store::queries::SymbolFilter;
+use crate::store::sort_keys::{QuoteField, QuoteRows};
 use crate::store::{DayStore, SymbolsState};
 
 #[derive(Default)]
@@ -193,46 +194,35 @@ impl Caches {
         }
     }
 
-    /// Bursts in the order of a column: `base` (burst numbers listed, oldest first) sorted.
-    pub fn bursts_order(
+    /// A short list in the order of a column: `base` (burst numbers, or places in the alert
+    /// log, oldest first) sorted, top first; sorted again only when the list, the sort or
+    /// `stamp` (what else the keys depend on) changed.
+    pub fn short_order(
         &mut self,
+        list: ShortList,
         stamp: u64,
         sort: Sort,
         base: Vec<usize>,
         arrival: bool,
         keys: impl FnOnce(&[usize]) -> Vec<Option<SortKey>>,
     ) -> &[usize] {
-        small_order(&mut self.bursts_order, stamp, sort, base, arrival, keys)
-    }
-
-    /// Alerts in the order of a column: `base` (places in the log, oldest first) sorted.
-    pub fn alerts_order(
-        &mut self,
-        stamp: u64,
-        sort: Sort,
-        base: Vec<usize>,
-        arrival: bool,
-        keys: impl FnOnce(&[usize]) -> Vec<Option<SortKey>>,
-    ) -> &[usize] {
-        small_order(&mut self.alerts_order, stamp, sort, base, arrival, keys)
+        let slot = match list {
+            ShortList::Bursts => &mut self.bursts_order,
+            ShortList::Alerts => &mut self.alerts_order,
+        };
+        let fresh = slot.as_ref().is_some_and(|o| o.stamp == stamp && o.sort == sort && o.base == base);
+        if !fresh {
+            let places = order(&keys(&base), sort, arrival);
+            let order = places.into_iter().filter_map(|p| base.get(p).copied()).collect();
+            *slot = Some(SmallOrder { stamp, sort, base, order });
+        }
+        slot.as_ref().map_or(&[], |o| o.order.as_slice())
     }
 }
 
-/// `base`'s items in the order of a column, top first; sorted again only when the list, the
-/// sort or `stamp` (what else the keys depend on) changed.
-fn small_order(
-    slot: &mut Option<SmallOrder>,
-    stamp: u64,
-    sort: Sort,
-    base: Vec<usize>,
-    arrival: bool,
-    keys: impl FnOnce(&[usize]) -> Vec<Option<SortKey>>,
-) -> &[usize] {
-    let fresh = slot.as_ref().is_some_and(|o| o.stamp == stamp && o.sort == sort && o.base == base);
-    if !fresh {
-        let places = order(&keys(&base), sort, arrival);
-        let order = places.into_iter().filter_map(|p| base.get(p).copied()).collect();
-        *slot = Some(SmallOrder { stamp, sort, base, order });
-    }
-    slot.as_ref().map_or(&[], |o| o.order.as_slice())
+/// The short lists sorted whole.
+#[derive(Debug, Clone, Copy)]
+pub enum ShortList {
+    Bursts,
+    Alerts,
 }

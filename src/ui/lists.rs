@@ -3,7 +3,7 @@
 //! Positions are places in a pane's list, 0 = oldest; the panes show them newest first.
 //! `prepare` gathers what one frame shows before anything is drawn: panes only paint it.
 
-use super::cache::QuoteOrder;
+use super::cache::{QuoteOrder, ShortList};
 use super::catch::{Catch, Histogram};
 use super::columns::{ALERTS, BURSTS};
 use super::data::Data;
@@ -12,7 +12,8 @@ use super::overlay::Overlay;
 use super::view::{Extents, ListPane, View};
 use crate::alerts::{Alert, Op, Source, Value};
 use crate::archive::{BurstRow, Day, SecondOfDay, SeriesRow, SymbolHit};
-use crate::store::queries::{QuoteField, QuoteRows, Series};
+use crate::store::queries::Series;
+use crate::store::sort_keys::{QuoteField, QuoteRows};
 use crate::store::{ProgramPoint, QuoteView, SymbolsState};
 
 /// What the panes show: the frozen lengths while paused, else everything.
@@ -189,7 +190,7 @@ fn burst_list(data: &Data, view: &mut View) -> Vec<usize> {
     let keys = |base: &[usize]| -> Vec<Option<SortKey>> {
         base.iter().map(|&i| store.burst_at(i).and_then(|b| burst_key(&b, sort.col))).collect()
     };
-    let top_first = view.caches.bursts_order(day_stamp(data), sort, base, arrival, keys);
+    let top_first = view.caches.short_order(ShortList::Bursts, day_stamp(data), sort, base, arrival, keys);
     top_first.iter().rev().copied().collect()
 }
 
@@ -272,7 +273,7 @@ fn alert_list(data: &Data, view: &mut View) -> Vec<usize> {
     let keys = |base: &[usize]| -> Vec<Option<SortKey>> {
         base.iter().map(|&i| alerts.get(i).and_then(|a| alert_key(a, sort.col))).collect()
     };
-    let top_first = view.caches.alerts_order(stamp, sort, base, arrival, keys);
+    let top_first = view.caches.short_order(ShortList::Alerts, stamp, sort, base, arrival, keys);
     top_first.iter().rev().copied().collect()
 }
 

@@ -504,7 +504,7 @@ mod any_keys {
         KeyCode::Backspace,
         KeyCode::Delete,
     ];
-    const CHARS: &str = "/fpsnzb+-=[]?tmdxa 0123456789.SPYqjkhlgG*<>rc";
+    const CHARS: &str = "/fpsnzb+-=[]?tmdxa 0123456789.SPYqjkhlgG*<>rC";
 
     fn data() -> DayData {
         static DATA: OnceLock<(tempfile::TempDir, DayData)> = OnceLock::new();

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::columns::ColumnOrder;
 use super::kind::Kind;
 use super::malformed::Malformed;
-use super::read::{Feed, PARALLEL_MIN, check_regular, line_start_after};
+use super::read::{Feed, PARALLEL_MIN, check_regular, line_ranges};
 use super::rows::{FileParser, Rows};
 
 /// Rows are handed over in batches of about this many.
@@ -39,19 +39,8 @@ pub fn fold_file<A: Send>(
     check_regular(path)?;
     let size = std::fs::metadata(path)?.len();
     let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(2, 4) as u64;
-    let mut cuts = vec![0u64];
-    if size >= split_from && kind != Kind::BurstSymbols {
-        for k in 1..parts {
-            if let Some(cut) = line_start_after(path, size * k / parts)?
-                && cut > *cuts.last().unwrap_or(&0)
-                && cut < size
-            {
-                cuts.push(cut);
-            }
-        }
-    }
-    let ranges: Vec<(u64, Option<u64>)> =
-        cuts.iter().enumerate().map(|(i, &start)| (start, cuts.get(i + 1).copied())).collect();
+    let split = size >= split_from && kind != Kind::BurstSymbols;
+    let ranges = if split { line_ranges(path, size, parts)? } else { vec![(0, None)] };
     let (init, each) = (&init, &each);
     let results: Vec<io::Result<(A, Vec<Malformed>, u64)>> = std::thread::scope(|s| {
         let handles: Vec<_> = ranges

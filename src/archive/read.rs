@@ -195,17 +195,7 @@ pub fn read_file_parallel(path: &Path, kind: Kind, columns: ColumnOrder) -> io::
     if size < PARALLEL_MIN || parts < 2 || kind == Kind::BurstSymbols {
         return read_file(path, kind, None, columns);
     }
-    let mut cuts = vec![0u64];
-    for k in 1..parts {
-        if let Some(cut) = line_start_after(path, size * k / parts)?
-            && cut > *cuts.last().unwrap_or(&0)
-            && cut < size
-        {
-            cuts.push(cut);
-        }
-    }
-    let ranges: Vec<(u64, Option<u64>)> =
-        cuts.iter().enumerate().map(|(i, &start)| (start, cuts.get(i + 1).copied())).collect();
+    let ranges = line_ranges(path, size, parts)?;
     let results: Vec<io::Result<(FileRead, u64)>> = std::thread::scope(|s| {
         let handles: Vec<_> = ranges
             .iter()
@@ -243,6 +233,21 @@ pub fn read_file_parallel(path: &Path, kind: Kind, columns: ColumnOrder) -> io::
         }
     }
     whole.ok_or_else(|| io::Error::other("nothing read"))
+}
+
+/// `size` bytes of `path` cut into `parts` byte ranges (`end` None for the last), each cut just
+/// after a line ending: what one thread each reads.
+pub(super) fn line_ranges(path: &Path, size: u64, parts: u64) -> io::Result<Vec<(u64, Option<u64>)>> {
+    let mut cuts = vec![0u64];
+    for k in 1..parts {
+        if let Some(cut) = line_start_after(path, size * k / parts)?
+            && cut > *cuts.last().unwrap_or(&0)
+            && cut < size
+        {
+            cuts.push(cut);
+        }
+    }
+    Ok(cuts.iter().enumerate().map(|(i, &start)| (start, cuts.get(i + 1).copied())).collect())
 }
 
 /// The offset just after the first `\n` at or after `pos`, if one comes within a line's length.

@@ -171,10 +171,5 @@ pub fn closed_days(archive: &Archive, live: Day) -> Vec<DayFiles> {
     archive.days.values().filter(|f| f.day != live).cloned().collect()
 }
 
-/// Where `ki2` keeps its indexes (for messages).
-pub fn describe(data_dir: &Path, root: &Path) -> PathBuf {
-    file::folder(data_dir, root)
-}
-
 #[cfg(test)]
 mod tests;

@@ -33,7 +33,8 @@ pub struct Enrichment {
 struct Today {
     symbol: String,
     dollars: Option<f64>,
-    above: usize,
+    /// Today's figures greater than this one; None when more than today keeps are.
+    above: Option<usize>,
     count: usize,
 }
 
@@ -95,16 +96,18 @@ pub fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
-/// Today's per-symbol facts, from the rows seen so far.
+/// Today's per-symbol facts, from the rows seen so far. Of the dollar figures only the largest
+/// are kept, as the index keeps them for earlier days: a row's rank is exact whenever it is
+/// within them, and the memory stays put however many rows the day appends.
 #[derive(Debug, Default)]
 struct SymbolStats {
     first: HashMap<String, SecondOfDay>,
-    dollars: HashMap<String, Ranked>,
+    dollars: HashMap<String, Largest>,
 }
 
 impl SymbolStats {
-    fn count_above(&self, symbol: &str, x: f64) -> (usize, usize) {
-        self.dollars.get(symbol).map_or((0, 0), |v| (v.count_above(x), v.len()))
+    fn count_above(&self, symbol: &str, x: f64) -> (Option<usize>, usize) {
+        self.dollars.get(symbol).map_or((Some(0), 0), |v| (v.count_above(x), v.count()))
     }
 }
 
@@ -139,6 +142,21 @@ impl Largest {
         self.values.drain(..drop);
     }
 
+    /// Takes note of one more figure, keeping it only while it is among the `keep` largest.
+    pub fn push(&mut self, x: f64) {
+        self.count += 1;
+        if self.values.len() >= self.keep {
+            match self.values.first() {
+                Some(lowest) if x > *lowest => {
+                    self.values.remove(0);
+                }
+                _ => return,
+            }
+        }
+        let at = self.values.partition_point(|d| *d <= x);
+        self.values.insert(at, x);
+    }
+
     pub fn count(&self) -> usize {
         self.count
     }
@@ -159,59 +177,6 @@ pub trait PastSource: Send + Sync {
     fn past(&self, day: Day, days: usize) -> PastDays;
     /// How many largest figures per symbol it keeps (ranks up to it are exact).
     fn keeps(&self) -> usize;
-}
-
-/// Values kept for rank queries while they keep arriving: a sorted run plus a short unsorted
-/// tail merged in when it fills. A sorted insert per row would cost a memmove of the whole
-/// run each time — quadratic for SPY's ~25,000 rows on a heavy day.
-#[derive(Debug, Default)]
-struct Ranked {
-    sorted: Vec<f64>,
-    tail: Vec<f64>,
-}
-
-impl Ranked {
-    const TAIL: usize = 256;
-
-    fn push(&mut self, x: f64) {
-        self.tail.push(x);
-        if self.tail.len() >= Self::TAIL {
-            self.settle();
-        }
-    }
-
-    /// Merges the tail into the sorted run.
-    fn settle(&mut self) {
-        if self.tail.is_empty() {
-            return;
-        }
-        self.tail.sort_by(f64::total_cmp);
-        let run = std::mem::take(&mut self.sorted);
-        let mut merged = Vec::with_capacity(run.len() + self.tail.len());
-        let (mut i, mut j) = (0, 0);
-        while i < run.len() && j < self.tail.len() {
-            if run[i] <= self.tail[j] {
-                merged.push(run[i]);
-                i += 1;
-            } else {
-                merged.push(self.tail[j]);
-                j += 1;
-            }
-        }
-        merged.extend_from_slice(&run[i..]);
-        merged.extend_from_slice(&self.tail[j..]);
-        self.sorted = merged;
-        self.tail.clear();
-    }
-
-    fn len(&self) -> usize {
-        self.sorted.len() + self.tail.len()
-    }
-
-    /// How many values are strictly greater than `x`.
-    fn count_above(&self, x: f64) -> usize {
-        self.sorted.len() - self.sorted.partition_point(|d| *d <= x) + self.tail.iter().filter(|d| **d > x).count()
-    }
 }
 
 /// Builds enrichments: today's facts from the rows it is shown, earlier days' from a
@@ -292,6 +257,7 @@ impl Enricher {
             self.today = Some(day);
             self.today_stats = SymbolStats::default();
         }
+        let keep = self.source.keeps();
         let stats = &mut self.today_stats;
         match stats.first.get_mut(row.symbol) {
             Some(t) => *t = (*t).min(row.time),
@@ -302,7 +268,7 @@ impl Enricher {
         if let Some(d) = row.dollars {
             match stats.dollars.get_mut(row.symbol) {
                 Some(v) => v.push(d),
-                None => stats.dollars.entry(row.symbol.to_owned()).or_default().push(d),
+                None => stats.dollars.entry(row.symbol.to_owned()).or_insert_with(|| Largest::new(keep)).push(d),
             }
         }
     }
@@ -314,8 +280,8 @@ impl Enricher {
         let today = (self.today == Some(day)).then_some(&self.today_stats);
         let (above, count) = match (today, row.dollars) {
             (Some(t), Some(d)) => t.count_above(row.symbol, d),
-            (Some(t), None) => (0, t.dollars.get(row.symbol).map_or(0, Ranked::len)),
-            (None, _) => (0, 0),
+            (Some(t), None) => (Some(0), t.dollars.get(row.symbol).map_or(0, Largest::count)),
+            (None, _) => (Some(0), 0),
         };
         let mut e = Enrichment {
             day,
@@ -359,10 +325,12 @@ impl Enricher {
             Some(d) => past.map_or(Some(0), |p| p.count_above(d)),
             None => Some(0),
         };
-        (e.dollars_rank, e.dollars_outside_top) = match (t.dollars, above_before) {
-            (None, _) => (None, None),
-            (Some(_), Some(above)) => (Some(above + t.above + 1), None),
-            (Some(_), None) => (None, Some(self.source.keeps() + t.above)),
+        let keeps = self.source.keeps();
+        (e.dollars_rank, e.dollars_outside_top) = match (t.dollars, above_before, t.above) {
+            (None, _, _) => (None, None),
+            (Some(_), Some(before), Some(today)) => (Some(before + today + 1), None),
+            // At least this many are larger: all that a part which stopped counting keeps.
+            (Some(_), before, today) => (None, Some(before.unwrap_or(keeps).saturating_add(today.unwrap_or(keeps)))),
         };
         e.last_seen_day = last_seen_day;
         e.days_ago = last_seen_day.map(|d| e.day.days_since(d));
@@ -461,22 +429,34 @@ mod tests {
 }
 
 #[cfg(test)]
-mod ranked_tests {
-    use super::Ranked;
+mod largest_tests {
+    use super::Largest;
 
     #[test]
-    fn ranks_match_a_plain_count_across_merges() {
-        let mut r = Ranked::default();
+    fn figures_pushed_one_by_one_rank_exactly_within_the_kept_ones() {
+        let mut kept = Largest::new(64);
         let mut all = Vec::new();
         let mut x: u64 = 7;
-        for _ in 0..1000 {
+        let (mut exact, mut outside) = (0, 0);
+        for _ in 0..5000 {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let v = (x >> 40) as f64;
-            r.push(v);
+            let v = ((x >> 40) % 10_000) as f64;
+            kept.push(v);
             all.push(v);
-            let probe = ((x >> 20) % (1 << 24)) as f64;
-            assert_eq!(r.count_above(probe), all.iter().filter(|d| **d > probe).count());
+            let probe = ((x >> 20) % 10_000) as f64;
+            let above = all.iter().filter(|d| **d > probe).count();
+            match kept.count_above(probe) {
+                Some(n) => {
+                    assert_eq!(n, above);
+                    exact += 1;
+                }
+                None => {
+                    assert!(above >= 64, "{probe}: {above} above, yet not ranked");
+                    outside += 1;
+                }
+            }
         }
-        assert_eq!(r.len(), 1000);
+        assert_eq!(kept.count(), 5000);
+        assert!(exact > 0 && outside > 0, "{exact} {outside}");
     }
 }

@@ -46,12 +46,33 @@ impl DayStore {
         Ok(out)
     }
 
+    /// hft1 in the layout the files and the lake have (`frames::quotes`): times, symbols and
+    /// trade sizes written out. Made when asked: a heavy day's is ~50 MB for a moment.
+    pub fn quotes_as_in_files(&self) -> PolarsResult<DataFrame> {
+        let c = self.quote_cols()?;
+        let mut q = crate::archive::Quotes::default();
+        let rows = c.time.iter().zip(c.symbol.iter()).zip(c.num_quotes.iter()).zip(c.bbo.iter());
+        for ((((t, id), nq), b), (nt, d)) in rows.zip(c.num_trades.iter().zip(c.dollars.iter())) {
+            let (Some(t), Some(s), Some(nq), Some(b), Some(nt)) = (t, id.and_then(|id| c.names.name(id)), nq, b, nt)
+            else {
+                continue;
+            };
+            q.time.push(super::queries::second(t));
+            q.symbol.push(s);
+            q.num_quotes.push(nq);
+            q.bbo.push(b);
+            q.num_trades.push(nt);
+            q.dollars.push(d);
+        }
+        super::frames::quotes(self.day, q)
+    }
+
     /// Writes the day under `out`; kinds without rows are skipped.
     pub fn export_parquet(&self, out: &Path) -> Result<Exported> {
         let mut result = Exported { files: Vec::new(), rows: 0 };
         let date = format!("date={}", self.day);
         let frames: [(&str, DataFrame); 5] = [
-            ("hft1", self.quotes.clone()),
+            ("hft1", self.quotes_as_in_files()?),
             ("hft2", self.s2.clone()),
             ("hft3", self.s1.clone()),
             ("bursts", self.bursts_with_symbols()?),

@@ -22,7 +22,7 @@ fn u32s(name: &str, v: Vec<u32>) -> Column {
     UInt32Chunked::from_vec(name.into(), v).into_column()
 }
 
-/// hft1: time, symbol, num_quotes, bbo, num_trades, dollars (null when empty), trade_size.
+/// hft1 as files and the lake have it: time, symbol, num_quotes, bbo, num_trades, dollars (null when empty), trade_size.
 /// Takes the batch by value: its columns move into the frame without a copy.
 pub fn quotes(day: Day, q: Quotes) -> PolarsResult<DataFrame> {
     let trade_size = q.dollars.iter().zip(&q.num_trades).map(|(d, n)| crate::archive::hft1::trade_size(*d, *n));
@@ -38,6 +38,24 @@ pub fn quotes(day: Day, q: Quotes) -> PolarsResult<DataFrame> {
             u32s("num_trades", q.num_trades),
             Float64Chunked::from_iter_options("dollars".into(), q.dollars.into_iter()).into_column(),
             trade_size,
+        ],
+    )
+}
+
+/// hft1 as the store keeps it: time (second of day), symbol (its number in `names`),
+/// num_quotes, bbo, num_trades, dollars (null when empty). Trade size is worked out when asked.
+pub fn compact_quotes(q: &Quotes, names: &mut super::names::SymbolNames) -> PolarsResult<DataFrame> {
+    let secs: Vec<u32> = q.time.iter().map(|t| t.secs()).collect();
+    let ids: Vec<u32> = q.symbol.iter().map(|s| names.id(s)).collect();
+    DataFrame::new(
+        q.len(),
+        vec![
+            u32s(TIME, secs),
+            u32s("symbol", ids),
+            u32s("num_quotes", q.num_quotes.clone()),
+            u32s("bbo", q.bbo.clone()),
+            u32s("num_trades", q.num_trades.clone()),
+            Float64Chunked::from_iter_options("dollars".into(), q.dollars.iter().copied()).into_column(),
         ],
     )
 }

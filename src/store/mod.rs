@@ -6,6 +6,7 @@ pub mod clock;
 pub mod export;
 pub mod frames;
 mod heap;
+mod names;
 pub mod queries;
 pub mod sort_keys;
 pub mod stats;
@@ -17,13 +18,16 @@ use polars::prelude::*;
 
 use crate::archive::{Day, DayData, FileError, Kind, Malformed, Rows, SecondOfDay};
 use clock::MarketClock;
+use names::SymbolNames;
 
 pub use queries::{ProgramPoint, QuoteView, SymbolDay, SymbolsState};
 pub use stats::DayStats;
 
 pub struct DayStore {
     day: Day,
+    /// hft1 in the compact layout of `frames::compact_quotes`; symbols by number in `names`.
     quotes: DataFrame,
+    names: SymbolNames,
     s2: DataFrame,
     s1: DataFrame,
     bursts: DataFrame,
@@ -40,7 +44,8 @@ impl DayStore {
     pub fn new(day: Day) -> PolarsResult<DayStore> {
         Ok(DayStore {
             day,
-            quotes: frames::quotes(day, Default::default())?,
+            quotes: frames::compact_quotes(&Default::default(), &mut SymbolNames::default())?,
+            names: SymbolNames::default(),
             s2: frames::series(day, &[])?,
             s1: frames::series(day, &[])?,
             bursts: frames::bursts(day, &[])?,
@@ -61,7 +66,7 @@ impl DayStore {
         store.clock.saw(Kind::S1, data.s1.iter().map(|r| r.time));
         store.clock.saw(Kind::S2, data.s2.iter().map(|r| r.time));
         store.clock.saw(Kind::Bursts, data.bursts.iter().map(|r| r.time));
-        store.quotes = frames::quotes(data.day, data.quotes)?;
+        store.quotes = frames::compact_quotes(&data.quotes, &mut store.names)?;
         store.s2 = frames::series(data.day, &data.s2)?;
         store.s1 = frames::series(data.day, &data.s1)?;
         store.bursts = frames::bursts(data.day, &data.bursts)?;
@@ -107,7 +112,7 @@ impl DayStore {
         let day = self.day;
         match rows {
             Rows::Quotes(q) => {
-                chunks::push(&mut self.quotes, frames::quotes(day, q.clone())?)?;
+                chunks::push(&mut self.quotes, frames::compact_quotes(q, &mut self.names)?)?;
                 self.clock.saw(Kind::Quotes, q.time.iter().copied());
             }
             Rows::S2(v) => {
@@ -135,7 +140,8 @@ impl DayStore {
     pub fn clear(&mut self, kind: Kind, burst: Option<SecondOfDay>) -> PolarsResult<()> {
         let day = self.day;
         match kind {
-            Kind::Quotes => self.quotes = frames::quotes(day, Default::default())?,
+            // The symbol numbers stay: the rows sent again mostly name the same symbols.
+            Kind::Quotes => self.quotes = frames::compact_quotes(&Default::default(), &mut self.names)?,
             Kind::S2 => self.s2 = frames::series(day, &[])?,
             Kind::S1 => self.s1 = frames::series(day, &[])?,
             Kind::Bursts => self.bursts = frames::bursts(day, &[])?,
@@ -170,6 +176,11 @@ impl DayStore {
 
     /// Heap bytes held by the frames' buffers (for the store-growth and memory benchmarks).
     pub fn estimated_bytes(&self) -> usize {
-        [&self.quotes, &self.s1, &self.s2, &self.bursts, &self.symbols].iter().map(|f| heap::heap_bytes(f)).sum()
+        let frames: usize =
+            [&self.quotes, &self.s1, &self.s2, &self.bursts, &self.symbols].iter().map(|f| heap::heap_bytes(f)).sum();
+        frames + self.names.heap_bytes()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -131,18 +131,24 @@ impl SymbolFilter {
 }
 
 pub(super) struct QuoteCols<'a> {
-    pub(super) time: &'a Int64Chunked,
-    pub(super) symbol: &'a StringChunked,
+    /// Second of the day.
+    pub(super) time: &'a UInt32Chunked,
+    /// Symbol numbers: `names` has the symbols.
+    pub(super) symbol: &'a UInt32Chunked,
+    pub(super) names: &'a super::names::SymbolNames,
     pub(super) num_quotes: &'a UInt32Chunked,
     pub(super) bbo: &'a UInt32Chunked,
     pub(super) num_trades: &'a UInt32Chunked,
     pub(super) dollars: &'a Float64Chunked,
-    pub(super) trade_size: &'a Float64Chunked,
-    pub(super) base: i64,
 }
 
 pub(super) fn sod(ms: i64, base: i64) -> SecondOfDay {
     SecondOfDay::from_secs(((ms - base) / 1000).clamp(0, 86_399) as u32).unwrap_or_default()
+}
+
+/// A second of the day as the compact hft1 frame keeps it.
+pub(super) fn second(secs: u32) -> SecondOfDay {
+    SecondOfDay::from_secs(secs.min(86_399)).unwrap_or_default()
 }
 
 fn times(df: &DataFrame, name: &str) -> PolarsResult<Int64Chunked> {
@@ -155,16 +161,24 @@ impl<'a> QuoteCols<'a> {
         if i >= self.time.len() {
             return None;
         }
+        let (dollars, num_trades) = (self.dollars.get(i), self.num_trades.get(i)?);
         Some(QuoteView {
             index: i,
-            time: sod(self.time.get(i)?, self.base),
-            symbol: self.symbol.get(i)?.to_owned(),
+            time: second(self.time.get(i)?),
+            symbol: self.symbol_of(i)?.to_owned(),
             num_quotes: self.num_quotes.get(i)?,
             bbo: self.bbo.get(i)?,
-            num_trades: self.num_trades.get(i)?,
-            dollars: self.dollars.get(i),
-            trade_size: self.trade_size.get(i),
+            num_trades,
+            dollars,
+            trade_size: crate::archive::hft1::trade_size(dollars, num_trades),
         })
+    }
+
+    pub(super) fn symbol_of(&self, i: usize) -> Option<&'a str> {
+        if i >= self.symbol.len() {
+            return None;
+        }
+        self.names.name(self.symbol.get(i)?)
     }
 }
 
@@ -172,14 +186,13 @@ impl DayStore {
     pub(super) fn quote_cols(&self) -> PolarsResult<QuoteCols<'_>> {
         let q = &self.quotes;
         Ok(QuoteCols {
-            time: q.column(TIME)?.datetime()?.physical(),
-            symbol: q.column("symbol")?.str()?,
+            time: q.column(TIME)?.u32()?,
+            symbol: q.column("symbol")?.u32()?,
+            names: &self.names,
             num_quotes: q.column("num_quotes")?.u32()?,
             bbo: q.column("bbo")?.u32()?,
             num_trades: q.column("num_trades")?.u32()?,
             dollars: q.column("dollars")?.f64()?,
-            trade_size: q.column("trade_size")?.f64()?,
-            base: day_start_ms(self.day),
         })
     }
 
@@ -210,15 +223,17 @@ impl DayStore {
     /// Row numbers (from `from` on) whose symbol matches: O(new rows) when called with the
     /// previous length, so a filter follows a live day cheaply.
     pub fn matching_quotes(&self, filter: &SymbolFilter, from: usize) -> Vec<usize> {
-        let Ok(sym) = self.quotes.column("symbol").and_then(|c| c.str()) else { return Vec::new() };
-        let len = sym.len();
+        let Some(c) = logged(self.quote_cols().map(Some), "matching_quotes") else { return Vec::new() };
+        let len = c.symbol.len();
         if from >= len {
             return Vec::new();
         }
-        sym.slice(from as i64, len - from)
+        let matches = c.names.table(|s| filter.matches(s));
+        c.symbol
+            .slice(from as i64, len - from)
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.is_some_and(|s| filter.matches(s)))
+            .filter(|(_, id)| id.is_some_and(|id| matches.get(id as usize).copied().unwrap_or(false)))
             .map(|(i, _)| from + i)
             .collect()
     }
@@ -422,10 +437,10 @@ impl DayStore {
         day.scanned = len;
         // Columns read directly: no owned row (and its symbol string) per match.
         if let Ok(c) = self.quote_cols() {
-            let time = |i: usize| c.time.get(i).map(|ms| sod(ms, c.base));
+            let time = |i: usize| c.time.get(i).map(second);
             if day.first.is_none() {
                 day.first = new.first().and_then(|&i| time(i));
-                if let Some(name) = new.first().and_then(|&i| c.symbol.get(i)) {
+                if let Some(name) = new.first().and_then(|&i| c.symbol_of(i)) {
                     day.symbol = name.to_owned();
                 }
             }

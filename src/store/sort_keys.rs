@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use super::DayStore;
-use super::queries::{logged, sod};
+use super::queries::{logged, second};
 use crate::archive::SecondOfDay;
 
 /// What a list of hft1 rows can be ordered by.
@@ -28,8 +28,8 @@ pub enum QuoteRows<'a> {
 }
 
 /// A second of the day and a row number as one key: by time, then as written.
-fn time_key(t: SecondOfDay, row: usize) -> u64 {
-    ((u64::from(t.secs()) << 40) | (row as u64 & ((1 << 40) - 1))) + 1
+fn time_key(secs: u32, row: usize) -> u64 {
+    ((u64::from(secs) << 40) | (row as u64 & ((1 << 40) - 1))) + 1
 }
 
 /// An f64 as a key that orders as the number does (-0 = 0; NaN is no number: None).
@@ -83,26 +83,32 @@ impl DayStore {
         }
         let count = |_: usize, v: u32| Some(u64::from(v) + 1);
         match field {
-            QuoteField::Time => keys(c.time, rows, len, |i, ms| Some(time_key(sod(ms, c.base), i))),
+            QuoteField::Time => keys(c.time, rows, len, |i, secs| Some(time_key(secs, i))),
             QuoteField::NumQuotes => keys(c.num_quotes, rows, len, count),
             QuoteField::NumTrades => keys(c.num_trades, rows, len, count),
             QuoteField::Bbo => keys(c.bbo, rows, len, count),
             QuoteField::Dollars => keys(c.dollars, rows, len, |_, v| float_key(v)),
-            QuoteField::TradeSize => keys(c.trade_size, rows, len, |_, v| float_key(v)),
-            QuoteField::Symbol => {
-                let key = |s: Option<&str>| s.map(symbol_key);
+            // Not kept: worked out from the row's dollars and trades, as the pane shows it.
+            QuoteField::TradeSize => {
+                let size = |n: Option<u32>, d: Option<f64>| crate::archive::hft1::trade_size(d, n?).and_then(float_key);
                 match rows {
                     QuoteRows::Range(r) => {
                         let (from, to) = (r.start.min(len), r.end.min(len));
-                        let mut out: Vec<Option<u64>> =
-                            c.symbol.slice(from as i64, to - from).iter().map(key).collect();
+                        let (n, d) =
+                            (c.num_trades.slice(from as i64, to - from), c.dollars.slice(from as i64, to - from));
+                        let mut out: Vec<Option<u64>> = n.iter().zip(d.iter()).map(|(n, d)| size(n, d)).collect();
                         out.resize(r.len(), None);
                         out
                     }
-                    QuoteRows::At(rows) => {
-                        rows.iter().map(|&i| if i < len { key(c.symbol.get(i)) } else { None }).collect()
-                    }
+                    QuoteRows::At(rows) => rows
+                        .iter()
+                        .map(|&i| if i < len { size(c.num_trades.get(i), c.dollars.get(i)) } else { None })
+                        .collect(),
                 }
+            }
+            QuoteField::Symbol => {
+                let table = c.names.table(symbol_key);
+                keys(c.symbol, rows, len, |_, id| table.get(id as usize).copied())
             }
         }
     }
@@ -117,21 +123,21 @@ impl DayStore {
         if from >= len {
             return (true, after);
         }
-        let mut prev = after.map_or(i64::MIN, |t| c.base + i64::from(t.secs()) * 1000);
+        let mut prev = after.map_or(-1, |t| i64::from(t.secs()));
         let mut ordered = true;
-        let mut see = |ms: i64| {
-            ordered &= ms >= prev;
-            prev = ms;
+        let mut see = |secs: u32| {
+            ordered &= i64::from(secs) >= prev;
+            prev = i64::from(secs);
         };
         // The values themselves where no time is null (always): the Option-per-row iterator
         // costs 4–5 ms on a million rows, this under one.
         let rows = c.time.slice(from as i64, len - from);
         if rows.null_count() == 0 {
-            rows.downcast_iter().for_each(|arr| arr.values().iter().for_each(|&ms| see(ms)));
+            rows.downcast_iter().for_each(|arr| arr.values().iter().for_each(|&secs| see(secs)));
         } else {
             rows.iter().flatten().for_each(see);
         }
-        (ordered, (prev != i64::MIN).then(|| sod(prev, c.base)).or(after))
+        (ordered, u32::try_from(prev).ok().map(second).or(after))
     }
 
     /// Two rows whose `quote_sort_keys` are equal (`key`), in the order of their values: only
@@ -140,9 +146,8 @@ impl DayStore {
         if field != QuoteField::Symbol || (key - 1) & 0xFF < 8 {
             return std::cmp::Ordering::Equal;
         }
-        let Ok(sym) = self.quotes.column("symbol").and_then(|c| c.str()) else { return std::cmp::Ordering::Equal };
-        let get = |i: usize| if i < sym.len() { sym.get(i) } else { None };
-        get(a).cmp(&get(b))
+        let Ok(c) = self.quote_cols() else { return std::cmp::Ordering::Equal };
+        c.symbol_of(a).cmp(&c.symbol_of(b))
     }
 }
 
@@ -164,7 +169,7 @@ mod tests {
         assert!(keys.iter().all(|&k| k > 0 && k < u64::MAX));
         // Of two long symbols with the same 7 bytes and length, the key cannot tell.
         assert_eq!(symbol_key("LONGSYMA"), symbol_key("LONGSYMB"));
-        let t = |s: u32, row| time_key(SecondOfDay::from_secs(s).unwrap_or_default(), row);
+        let t = |s: u32, row| time_key(s, row);
         assert!(t(34_200, 9) < t(34_201, 0) && t(34_200, 1) < t(34_200, 2));
     }
 }

@@ -39,7 +39,7 @@ impl DayStore {
         let first_max = nq.max().and_then(|m| nq.iter().position(|v| v == Some(m)));
         let (max_quotes, max_quotes_symbol) = match first_max {
             // The first row with the most quotes, in file order.
-            Some(i) => (nq.get(i), self.quotes.column("symbol")?.str()?.get(i).map(str::to_owned)),
+            Some(i) => (nq.get(i), self.quote_cols()?.symbol_of(i).map(str::to_owned)),
             None => (None, None),
         };
         let last = self.bursts_len().checked_sub(1).and_then(|i| self.burst_at(i));

@@ -27,7 +27,7 @@ impl DayStore {
         label: &dyn Fn(&str) -> Option<f64>,
     ) -> PolarsResult<FieldValues> {
         let (df, time) = match kind {
-            Kind::Quotes => (&self.quotes, TIME),
+            Kind::Quotes => return self.quote_field_values(column, watch),
             Kind::S1 => (&self.s1, TIME),
             Kind::S2 => (&self.s2, TIME),
             Kind::Bursts => (&self.bursts, TIME),
@@ -52,6 +52,32 @@ impl DayStore {
         let (mut v, mut t) = (Vec::new(), Vec::new());
         for ((value, sec), sym) in values.into_iter().zip(secs).zip(symbols.iter()) {
             if keep(sym) {
+                v.push(value);
+                t.push(sec);
+            }
+        }
+        Ok(FieldValues { values: v, secs: t })
+    }
+
+    /// The same for hft1, whose frame is compact: seconds, symbol numbers, no trade size.
+    fn quote_field_values(&self, column: &str, watch: Option<&[String]>) -> PolarsResult<FieldValues> {
+        let c = self.quote_cols()?;
+        let values: Vec<Option<f64>> = match column {
+            "trade_size" => c
+                .num_trades
+                .iter()
+                .zip(c.dollars.iter())
+                .map(|(n, d)| crate::archive::hft1::trade_size(d, n?))
+                .collect(),
+            "symbol" => polars_bail!(ColumnNotFound: "symbol is not a number"),
+            _ => self.quotes.column(column)?.cast(&DataType::Float64)?.f64()?.iter().collect(),
+        };
+        let secs: Vec<u32> = c.time.iter().map(|t| t.unwrap_or(0)).collect();
+        let Some(watch) = watch.filter(|w| !w.is_empty()) else { return Ok(FieldValues { values, secs }) };
+        let keep = c.names.table(|s| watch.iter().any(|w| w.eq_ignore_ascii_case(s)));
+        let (mut v, mut t) = (Vec::new(), Vec::new());
+        for ((value, sec), id) in values.into_iter().zip(secs).zip(c.symbol.iter()) {
+            if id.is_some_and(|id| keep.get(id as usize).copied().unwrap_or(false)) {
                 v.push(value);
                 t.push(sec);
             }

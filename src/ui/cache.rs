@@ -61,16 +61,17 @@ pub struct QuoteOrder<'a> {
 impl QuoteOrder<'_> {
     /// By key, then (symbols only: see `DayStore::quote_key_tie`) by value, then by row.
     pub fn cmp(&self, a: &Entry, b: &Entry) -> Ordering {
-        a.0.cmp(&b.0)
+        a.key()
+            .cmp(&b.key())
             .then_with(|| {
-                if a.0 == u64::MAX {
+                if a.key() == u64::MAX {
                     return Ordering::Equal;
                 }
-                let key = if self.desc { u64::MAX - a.0 } else { a.0 };
-                let tie = self.store.quote_key_tie(self.field, key, a.1, b.1);
+                let key = if self.desc { u64::MAX - a.key() } else { a.key() };
+                let tie = self.store.quote_key_tie(self.field, key, a.row(), b.row());
                 if self.desc { tie.reverse() } else { tie }
             })
-            .then(a.1.cmp(&b.1))
+            .then(a.row().cmp(&b.row()))
     }
 
     /// The entries of these rows: keys flipped for largest first, so that the order is always
@@ -83,8 +84,8 @@ impl QuoteOrder<'_> {
             Some(k) => k,
         };
         match rows {
-            QuoteRows::Range(r) => r.zip(keys).map(|(row, k)| (key(k), row)).collect(),
-            QuoteRows::At(rows) => rows.iter().zip(keys).map(|(&row, k)| (key(k), row)).collect(),
+            QuoteRows::Range(r) => r.zip(keys).map(|(row, k)| Entry::new(key(k), row)).collect(),
+            QuoteRows::At(rows) => rows.iter().zip(keys).map(|(&row, k)| Entry::new(key(k), row)).collect(),
         }
     }
 }

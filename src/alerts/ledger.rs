@@ -24,10 +24,51 @@ const SEED: u64 = 0;
 
 #[derive(Debug, Default)]
 struct FileRows {
-    /// `chains[i]`: the fingerprint of rows 0..=i.
-    chains: Vec<u64>,
+    /// `chains.get(i)`: the fingerprint of rows 0..=i.
+    chains: Chains,
     /// After a rewrite: the rows held before it, while the rows sent again still match them.
-    before: Option<Vec<u64>>,
+    before: Option<Chains>,
+}
+
+/// A file's running fingerprints, in blocks of a fixed size: a Vec that doubles would hold up
+/// to twice the rows' 8 bytes (an hft1 file grows to millions of rows) and copy them as it grows.
+#[derive(Debug, Default)]
+struct Chains {
+    blocks: Vec<Vec<u64>>,
+    len: usize,
+}
+
+impl Chains {
+    const BLOCK: usize = 64 * 1024;
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, i: usize) -> Option<&u64> {
+        self.blocks.get(i / Self::BLOCK)?.get(i % Self::BLOCK)
+    }
+
+    fn last(&self) -> Option<u64> {
+        self.len.checked_sub(1).and_then(|i| self.get(i).copied())
+    }
+
+    fn push(&mut self, c: u64) {
+        match self.blocks.last_mut() {
+            Some(b) if b.len() < Self::BLOCK => b.push(c),
+            _ => {
+                // The first block grows as a Vec does (most files are short), to exactly BLOCK.
+                let mut b = if self.blocks.is_empty() { Vec::new() } else { Vec::with_capacity(Self::BLOCK) };
+                b.push(c);
+                self.blocks.push(b);
+            }
+        }
+        self.len += 1;
+    }
+
+    fn clear(&mut self) {
+        *self = Chains::default();
+    }
 }
 
 /// Where a batch of rows stands in its file.
@@ -64,7 +105,7 @@ impl Ledger {
         let mut repeats = 0;
         for fp in row_fingerprints(rows) {
             let i = f.chains.len();
-            let c = chain(f.chains.last().copied().unwrap_or(SEED), fp);
+            let c = chain(f.chains.last().unwrap_or(SEED), fp);
             match &f.before {
                 Some(b) if b.get(i) == Some(&c) => repeats += 1,
                 // Different from here on, or longer than before: every further row is new.
@@ -91,7 +132,7 @@ impl Ledger {
         let mut v: Vec<_> = self
             .files
             .iter()
-            .filter_map(|(k, f)| Some((*k, Mark { rows: f.chains.len() as u64, chain: *f.chains.last()? })))
+            .filter_map(|(k, f)| Some((*k, Mark { rows: f.chains.len() as u64, chain: f.chains.last()? })))
             .collect();
         v.sort_by_key(|(k, _)| *k);
         v
@@ -148,6 +189,17 @@ mod tests {
         assert_eq!(l.admit(F, &s1(&[1])).repeats, 1);
         l.reset(F);
         assert_eq!(l.admit(F, &s1(&[1, 2, 3, 5])).repeats, 3);
+    }
+
+    #[test]
+    fn chains_read_back_across_blocks() {
+        let mut c = Chains::default();
+        let n = 2 * Chains::BLOCK + 5;
+        (0..n as u64).for_each(|i| c.push(i * 3));
+        assert_eq!((c.len(), c.last()), (n, Some((n as u64 - 1) * 3)));
+        assert_eq!(c.get(Chains::BLOCK).copied(), Some(Chains::BLOCK as u64 * 3));
+        assert_eq!(c.get(n), None);
+        assert!(c.blocks.iter().all(|b| b.capacity() == Chains::BLOCK));
     }
 
     #[test]

@@ -59,9 +59,12 @@ impl Data {
     /// old ones went.
     pub fn log_alerts(&mut self, alerts: Vec<Alert>) -> usize {
         self.alerts_total += alerts.len();
-        self.alerts.extend(alerts);
+        // A heavy day's open raises tens of thousands at once: only the newest are taken in,
+        // so that the log never holds (or keeps the capacity of) more than it shows.
+        let skipped = alerts.len().saturating_sub(MAX_ALERTS);
+        self.alerts.extend(alerts.into_iter().skip(skipped));
         let excess = self.alerts.len().saturating_sub(MAX_ALERTS);
         self.alerts.drain(..excess);
-        excess
+        skipped + excess
     }
 }

@@ -253,6 +253,10 @@ pub const EDITOR_KEYS: &[KeyHelp] = &[
     k("q", "quit (asks first while edits are unsaved)"),
 ];
 
+/// Keys of a symbol's view (Enter on a symbol): taken there, the rest reach the screen.
+pub const SYMBOL_VIEW_KEYS: &[KeyHelp] =
+    &[k("[ ]  Tab  Enter", "fewer / more days (5…250) · days ↔ rows · Enter opens a day")];
+
 /// The bindings in effect: the table's, with `[keys]` from config.toml on top.
 #[derive(Debug, Clone)]
 pub struct Keymap {

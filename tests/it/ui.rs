@@ -126,10 +126,11 @@ fn help_lists_every_key_at_both_sizes() {
     let (_d, mut app) = app();
     key(&mut app, KeyCode::Char('?'));
     let big = screen(&mut app, 160, 48);
-    for k in ["Tab", "Enter", "Esc", "/", "autosnap", "pause", "threshold", "pick a day", "quit"] {
+    for k in ["Tab", "Enter", "Esc", "/", "autosnap", "pause", "threshold", "pick a day", "fewer / more days", "quit"] {
         assert!(big.contains(k), "help lacks {k}:\n{big}");
     }
     insta::assert_snapshot!("help_160x48", big);
+    assert!(!big.contains("for more"), "the whole help fits 160×48:\n{big}");
     let small = screen(&mut app, 80, 24);
     assert!(small.contains("j/↓ for more"), "{small}");
     insta::assert_snapshot!("help_80x24", small);

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::centered;
-use crate::ui::keymap::{Keymap, SECTIONS, TABLE};
+use crate::ui::keymap::{Keymap, SECTIONS, SYMBOL_VIEW_KEYS, TABLE};
 use crate::ui::theme::Theme;
 
 /// Scrolls (`j`/`k`) when the terminal is too low for the whole list.
@@ -19,6 +19,11 @@ pub fn draw(scroll: &mut u16, keys: &Keymap, theme: Theme, f: &mut Frame, area: 
             let k = if k.is_empty() { "(unbound)".to_owned() } else { k };
             lines.push(Line::from(vec![Span::styled(format!("  {k:<16}"), theme.key()), Span::raw(e.does)]));
         }
+    }
+    // Its own keys: `[` `]` mean fewer / more days there, not the S2 / S1 window.
+    lines.push(Line::styled("A symbol across days (Enter on a symbol)", theme.header()));
+    for k in SYMBOL_VIEW_KEYS {
+        lines.push(Line::from(vec![Span::styled(format!("  {:<16}", k.keys), theme.key()), Span::raw(k.does)]));
     }
     lines.push(Line::styled("Esc or ? closes this help", theme.dim()));
     let total = lines.len() as u16;

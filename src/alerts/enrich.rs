@@ -106,8 +106,11 @@ struct SymbolStats {
 }
 
 impl SymbolStats {
-    fn count_above(&self, symbol: &str, x: f64) -> (Option<usize>, usize) {
-        self.dollars.get(symbol).map_or((Some(0), 0), |v| (v.count_above(x), v.count()))
+    fn count_above(&mut self, symbol: &str, x: f64) -> (Option<usize>, usize) {
+        self.dollars.get_mut(symbol).map_or((Some(0), 0), |v| {
+            v.settle();
+            (v.count_above(x), v.count())
+        })
     }
 }
 
@@ -124,37 +127,50 @@ pub struct PastDays {
 pub struct Largest {
     /// Ascending.
     values: Vec<f64>,
+    /// Taken in since the last `settle`, in any order.
+    pending: Vec<f64>,
     count: usize,
     keep: usize,
 }
 
 impl Largest {
+    /// Figures taken in before they are sorted in: a sorted insert per row touches (and, cold,
+    /// misses) the symbol's whole run; an append touches one line.
+    const PENDING: usize = 32;
+
     pub fn new(keep: usize) -> Largest {
-        Largest { values: Vec::new(), count: 0, keep }
+        Largest { values: Vec::new(), pending: Vec::new(), count: 0, keep }
     }
 
     /// Adds a day's figures: its largest (any order, at most `keep` taken) and how many it had.
     pub fn add(&mut self, largest: &[f64], count: usize) {
         self.count += count;
-        self.values.extend_from_slice(largest);
-        self.values.sort_by(f64::total_cmp);
-        let drop = self.values.len().saturating_sub(self.keep);
-        self.values.drain(..drop);
+        self.pending.extend_from_slice(largest);
+        self.settle();
     }
 
     /// Takes note of one more figure, keeping it only while it is among the `keep` largest.
     pub fn push(&mut self, x: f64) {
         self.count += 1;
-        if self.values.len() >= self.keep {
-            match self.values.first() {
-                Some(lowest) if x > *lowest => {
-                    self.values.remove(0);
-                }
-                _ => return,
-            }
+        if self.values.len() >= self.keep && self.values.first().is_some_and(|lowest| x <= *lowest) {
+            return;
         }
-        let at = self.values.partition_point(|d| *d <= x);
-        self.values.insert(at, x);
+        self.pending.push(x);
+        if self.pending.len() >= Self::PENDING {
+            self.settle();
+        }
+    }
+
+    /// Sorts the pending figures in and drops what is no longer among the `keep` largest.
+    fn settle(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.values.append(&mut self.pending);
+        // Two sorted runs, mostly: the sort finds and merges them.
+        self.values.sort_by(f64::total_cmp);
+        let drop = self.values.len().saturating_sub(self.keep);
+        self.values.drain(..drop);
     }
 
     pub fn count(&self) -> usize {
@@ -162,8 +178,9 @@ impl Largest {
     }
 
     /// How many figures are strictly greater than `x`; None when more than the kept ones are
-    /// (then `x` is not among the `keep` largest).
+    /// (then `x` is not among the `keep` largest). Of a settled `Largest` (`add` leaves it so).
     fn count_above(&self, x: f64) -> Option<usize> {
+        debug_assert!(self.pending.is_empty(), "count_above before settle");
         let above = self.values.len() - self.values.partition_point(|d| *d <= x);
         let complete = self.values.len() == self.count;
         let within = self.values.first().is_some_and(|lowest| x >= *lowest);
@@ -277,12 +294,12 @@ impl Enricher {
     /// days are gathered first if need be; with `wait(false)` an enrichment whose earlier days
     /// are not at hand yet comes back pending, for `complete` to finish.
     pub fn enrich(&mut self, day: Day, row: &QuoteRow) -> Enrichment {
-        let today = (self.today == Some(day)).then_some(&self.today_stats);
-        let (above, count) = match (today, row.dollars) {
+        let (above, count) = match ((self.today == Some(day)).then_some(&mut self.today_stats), row.dollars) {
             (Some(t), Some(d)) => t.count_above(row.symbol, d),
             (Some(t), None) => (Some(0), t.dollars.get(row.symbol).map_or(0, Largest::count)),
             (None, _) => (Some(0), 0),
         };
+        let today = (self.today == Some(day)).then_some(&self.today_stats);
         let mut e = Enrichment {
             day,
             first_seen_today: today.and_then(|t| t.first.get(row.symbol).copied()).unwrap_or(row.time),
@@ -438,11 +455,16 @@ mod largest_tests {
         let mut all = Vec::new();
         let mut x: u64 = 7;
         let (mut exact, mut outside) = (0, 0);
-        for _ in 0..5000 {
+        for i in 0..5000 {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let v = ((x >> 40) % 10_000) as f64;
             kept.push(v);
             all.push(v);
+            // Asked now and then, as alerts ask: figures pend in between (and settle when many).
+            if i % 13 != 0 {
+                continue;
+            }
+            kept.settle();
             let probe = ((x >> 20) % 10_000) as f64;
             let above = all.iter().filter(|d| **d > probe).count();
             match kept.count_above(probe) {

@@ -153,6 +153,8 @@ fn ensure(root: &Path, days: usize, normal: usize) -> Archive {
 /// In a process of its own: what `ki2 watch --date latest` does before its first frame and
 /// until history is ready, timed, with RSS sampled every 20 ms.
 fn launch(root: &Path, data_dir: &Path) {
+    // As `ki2`'s main does.
+    ki2::platform::allocator::limit_arenas();
     let start = Instant::now();
     let archive = Archive::discover(root).expect("archive");
     let live = *archive.days.keys().next_back().expect("days");

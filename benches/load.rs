@@ -10,6 +10,8 @@ use ki2::archive::{Archive, DateSpec, read_day};
 use ki2::store::DayStore;
 
 fn main() {
+    // As `ki2`'s main does.
+    ki2::platform::allocator::limit_arenas();
     let Some(root) = std::env::var_os("KI2_BENCH_ROOT") else {
         eprintln!("set KI2_BENCH_ROOT to an archive (see the comment at the top of benches/load.rs); skipping");
         return;

@@ -44,6 +44,8 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
 }
 
 fn main() -> Result<()> {
+    // As `ki2`'s main does.
+    ki2::platform::allocator::limit_arenas();
     let seconds: f64 = env_or("KI2_BENCH_SECONDS", 600.0);
     let rate: u64 = env_or("KI2_BENCH_RATE", 5_000);
     let every: f64 = env_or("KI2_BENCH_EVERY", 30.0);

@@ -31,6 +31,8 @@ const H: u16 = 48;
 const DATE: &str = "20250714";
 
 fn main() {
+    // As `ki2`'s main does.
+    ki2::platform::allocator::limit_arenas();
     let n: usize = std::env::var("KI2_BENCH_FRAMES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
     let day = Day::parse_compact(DATE).expect("date");
     let _tmp;

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    ki2::platform::allocator::limit_arenas();
     let cli = ki2::cli::Cli::parse();
     ki2::logging::init();
     tracing::info!("ki2 {} started: {}", env!("CARGO_PKG_VERSION"), std::env::args().collect::<Vec<_>>().join(" "));

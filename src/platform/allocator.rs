@@ -4,9 +4,12 @@
 //! 209 MB, 160 MB with two arenas, and indexing went faster too (0.16 → 0.12 s a day; see
 //! benches/FIGURES.md). Elsewhere (musl, Windows) there is nothing to set.
 
-/// Caps malloc's arenas; called first thing in `main`, before any thread starts.
+/// Caps malloc's arenas; called first thing in `main`, before any thread starts. A user who
+/// sets `MALLOC_ARENA_MAX` keeps their own choice.
 pub fn limit_arenas() {
-    imp::limit_arenas();
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        imp::limit_arenas();
+    }
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -238,50 +238,6 @@ impl DayStore {
             .collect()
     }
 
-    /// The `n` rows with the most quotes, most first, earlier first among equals
-    /// (O(rows in the day): call when the data changes, not per frame).
-    pub fn top_quotes(&self, n: usize) -> Vec<QuoteView> {
-        self.quotes_at(self.top_quote_rows(n, &[], 0))
-    }
-
-    /// Row numbers of the `n` largest counts among the rows `carry` and the rows from `from` on,
-    /// most first, earlier first among equals. Rows are only appended, so with the previous
-    /// answer as `carry` and the length it covered as `from`, the day's top stays current at
-    /// O(new rows).
-    pub fn top_quote_rows(&self, n: usize, carry: &[usize], from: usize) -> Vec<usize> {
-        use std::cmp::Reverse;
-        use std::collections::BinaryHeap;
-        let Ok(nq) = self.quotes.column("num_quotes").and_then(|c| c.u32()) else { return Vec::new() };
-        // A min-heap of the best n seen so far: (count, earlier-is-better).
-        let mut heap: BinaryHeap<Reverse<(u32, Reverse<usize>)>> = BinaryHeap::with_capacity(n + 1);
-        let mut offer = |i: usize, v: u32| {
-            // Full, and no better than the worst kept (later rows lose ties): most rows stop here.
-            if heap.len() >= n && heap.peek().is_some_and(|Reverse((min, _))| v <= *min) {
-                return;
-            }
-            heap.push(Reverse((v, Reverse(i))));
-            if heap.len() > n {
-                heap.pop();
-            }
-        };
-        let len = nq.len();
-        for &i in carry.iter().filter(|&&i| i < from.min(len)) {
-            if let Some(v) = nq.get(i) {
-                offer(i, v);
-            }
-        }
-        if from < len {
-            for (k, v) in nq.slice(from as i64, len - from).iter().enumerate() {
-                if let Some(v) = v {
-                    offer(from + k, v);
-                }
-            }
-        }
-        let mut best: Vec<(u32, Reverse<usize>)> = heap.into_iter().map(|Reverse(x)| x).collect();
-        best.sort_by(|a, b| b.cmp(a));
-        best.into_iter().map(|(_, Reverse(i))| i).collect()
-    }
-
     pub fn bursts_len(&self) -> usize {
         self.bursts.height()
     }

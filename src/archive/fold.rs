@@ -58,14 +58,10 @@ pub fn fold_file<A: Send>(
             .collect()
     });
     let mut out = Folded { parts: Vec::new(), malformed: Vec::new() };
-    let mut lines_before = 0u64;
+    let mut lines = super::read::PartLines::default();
     for (i, r) in results.into_iter().enumerate() {
         let (acc, mut malformed, next_line) = r?;
-        let first = if i == 0 { 1 } else { 2 };
-        for m in &mut malformed {
-            m.line += lines_before + 1 - first;
-        }
-        lines_before += next_line - first;
+        lines.renumber(i, &mut malformed, next_line);
         out.parts.push(acc);
         out.malformed.extend(malformed);
     }

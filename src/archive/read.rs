@@ -212,14 +212,10 @@ pub fn read_file_parallel(path: &Path, kind: Kind, columns: ColumnOrder) -> io::
             .collect()
     });
     let mut whole: Option<FileRead> = None;
-    let mut lines_before = 0u64;
+    let mut lines = PartLines::default();
     for (i, result) in results.into_iter().enumerate() {
         let (mut part, next_line) = result?;
-        let first = if i == 0 { 1 } else { 2 };
-        for m in &mut part.malformed {
-            m.line += lines_before + 1 - first;
-        }
-        lines_before += next_line - first;
+        lines.renumber(i, &mut part.malformed, next_line);
         match whole.as_mut() {
             None => whole = Some(part),
             Some(w) => {
@@ -233,6 +229,24 @@ pub fn read_file_parallel(path: &Path, kind: Kind, columns: ColumnOrder) -> io::
         }
     }
     whole.ok_or_else(|| io::Error::other("nothing read"))
+}
+
+/// Line numbers of a file read in parts, each part's parser counting from its own first line
+/// (1 for the first part; 2 for the others, as after a header), made the file's.
+#[derive(Default)]
+pub(super) struct PartLines {
+    before: u64,
+}
+
+impl PartLines {
+    /// Renumbers part `i`'s malformed rows; `next_line` is where its parser stopped.
+    pub(super) fn renumber(&mut self, i: usize, malformed: &mut [super::malformed::Malformed], next_line: u64) {
+        let first = if i == 0 { 1 } else { 2 };
+        for m in malformed {
+            m.line += self.before + 1 - first;
+        }
+        self.before += next_line - first;
+    }
 }
 
 /// `size` bytes of `path` cut into `parts` byte ranges (`end` None for the last), each cut just

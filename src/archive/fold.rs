@@ -104,3 +104,33 @@ fn fold_part<A>(
     }
     Ok((acc, malformed, parser.next_line()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_rows_folded_in_parts_are_numbered_as_in_the_file() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("20250714_hft1.csv");
+        let mut text = String::new();
+        for i in 0..40_000u32 {
+            if i % 997 == 0 {
+                text.push_str("garbage line\r\n");
+            } else {
+                text.push_str(&format!("S{},0,93000,{},1,1,100,\r\n", i % 50, 2000 + i % 7));
+            }
+        }
+        std::fs::write(&path, &text)?;
+        let whole = super::super::read::read_file(&path, Kind::Quotes, None, ColumnOrder::default())?;
+        let rows = |_: &mut usize, r: &Rows| r.len();
+        let folded = fold_file(&path, Kind::Quotes, ColumnOrder::default(), 1, || 0usize, |n, r| *n += rows(n, r))?;
+        assert!(folded.parts.len() > 1, "read in parts");
+        assert_eq!(folded.parts.iter().sum::<usize>(), whole.rows.len());
+        let lines = |m: &[Malformed]| m.iter().map(|m| m.line).collect::<Vec<_>>();
+        assert_eq!(lines(&folded.malformed), lines(&whole.malformed));
+        let garbage: Vec<u64> = (0..40_000u64).filter(|i| i % 997 == 0).map(|i| i + 1).collect();
+        assert_eq!(lines(&folded.malformed), garbage);
+        Ok(())
+    }
+}

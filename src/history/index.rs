@@ -28,6 +28,9 @@ const NO_TIME: u32 = u32::MAX;
 const VALUES_FOR: usize = 30;
 
 impl Facts {
+    /// A symbol with nothing on a day.
+    pub const NONE: Facts = Facts { rows: 0, max_quotes: 0, bursts: 0, first: NO_TIME, last: NO_TIME, dollars: 0.0 };
+
     pub fn first(&self) -> Option<SecondOfDay> {
         (self.first != NO_TIME).then(|| SecondOfDay::from_secs(self.first)).flatten()
     }

@@ -2,7 +2,7 @@
 //! from the day index, today's from the store, gathered when opened and when the index grows.
 
 use crate::archive::{Day, SecondOfDay};
-use crate::history::Index;
+use crate::history::{Facts, Index};
 use crate::store::{QuoteView, SymbolDay};
 use crate::ui::nav::ListNav;
 
@@ -55,8 +55,9 @@ impl Across {
             .symbol_days(&today.symbol, shown, self.span)
             .into_iter()
             .rev()
-            .map(|(day, s)| match s {
-                Some(s) => DayLine {
+            .map(|(day, s)| {
+                let s = s.unwrap_or(Facts::NONE);
+                DayLine {
                     day,
                     shown: false,
                     rows: s.rows,
@@ -65,17 +66,7 @@ impl Across {
                     bursts: s.bursts as usize,
                     first: s.first(),
                     last: s.last(),
-                },
-                None => DayLine {
-                    day,
-                    shown: false,
-                    rows: 0,
-                    max_quotes: 0,
-                    dollars: 0.0,
-                    bursts: 0,
-                    first: None,
-                    last: None,
-                },
+                }
             })
             .collect();
         lines.push(today_line(shown, today, rows));

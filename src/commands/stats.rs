@@ -36,11 +36,11 @@ pub fn run(config: &Config, args: StatsArgs) -> Result<ExitCode> {
             let stats = store.stats().map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
             (stats, store.malformed().iter().map(ToString::to_string).collect(), store.errors().to_vec())
         } else {
-            let got = builder.get(&archive.files(day), false)?;
-            if let Some(w) = &got.warning {
+            let (stats, warning, errors) = builder.get_stats(&archive.files(day))?;
+            if let Some(w) = &warning {
                 eprintln!("ki2: warning: {w}");
             }
-            (got.summary.stats, Vec::new(), got.errors)
+            (stats, Vec::new(), errors)
         };
         if args.json {
             writeln!(out, "{}", serde_json::to_string(&stats)?)?;

@@ -10,7 +10,8 @@ use anyhow::Result;
 
 use super::file::{self, Unusable};
 use super::summary::{self, DaySummary};
-use crate::archive::{ColumnOrder, DayFiles};
+use crate::archive::{ColumnOrder, DayFiles, FileError};
+use crate::store::DayStats;
 
 pub struct Builder {
     dir: PathBuf,
@@ -77,6 +78,19 @@ impl Builder {
             }
         };
         self.build(files, sources, warning)
+    }
+
+    /// A day's stats (what `ki2 stats` prints): from the index's JSON alone when it is whole
+    /// and current, else the day is indexed as `get` would.
+    pub fn get_stats(&self, files: &DayFiles) -> Result<(DayStats, Option<String>, Vec<FileError>)> {
+        self.wait_for_gate();
+        let one = self.one_at_a_time.lock().unwrap_or_else(|p| p.into_inner());
+        if let Ok(stats) = file::load_stats(&self.dir, files.day, &file::sources(files)) {
+            return Ok((stats, None, Vec::new()));
+        }
+        drop(one);
+        let got = self.get(files, false)?;
+        Ok((got.summary.stats, got.warning, got.errors))
     }
 
     fn build(&self, files: &DayFiles, sources: Vec<file::Source>, warning: Option<String>) -> Result<Got> {

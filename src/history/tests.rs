@@ -81,6 +81,31 @@ fn the_index_is_built_once_reused_and_rebuilt_when_a_file_changes() -> anyhow::R
 }
 
 #[test]
+fn stats_come_from_the_json_alone_and_follow_a_changed_file() -> anyhow::Result<()> {
+    let (dir, archive) = archive_of(&["20250711"])?;
+    let data = tempfile::tempdir()?;
+    let b = builder(dir.path(), data.path(), ColumnOrder::default());
+    let d = day("20250711");
+    // No index yet: built, and the stats are the build's.
+    let (stats, warning, errors) = b.get_stats(&archive.files(d))?;
+    let built = b.get(&archive.files(d), false)?;
+    assert!(warning.is_none() && errors.is_empty());
+    assert_eq!(stats, built.summary.stats);
+    // The per-symbol Parquet is not read for stats: even unreadable, they come, unwarned.
+    std::fs::write(b.dir().join("20250711.parquet"), b"PAR1 not really")?;
+    let (again, warning, _) = b.get_stats(&archive.files(d))?;
+    assert_eq!((again, warning), (stats.clone(), None));
+    // A changed source file is still seen: the day is indexed again.
+    let hft1 = archive.files(d).quotes.ok_or_else(|| anyhow::anyhow!("no hft1"))?;
+    let mut f = std::fs::OpenOptions::new().append(true).open(&hft1)?;
+    std::io::Write::write_all(&mut f, b"ZZZZ,0,155959,2500,1,1,10,\r\n")?;
+    drop(f);
+    let (after, _, _) = b.get_stats(&archive.files(d))?;
+    assert_eq!(after.hft1_rows, stats.hft1_rows + 1);
+    Ok(())
+}
+
+#[test]
 fn a_corrupt_index_is_rebuilt_with_a_warning() -> anyhow::Result<()> {
     let (dir, archive) = archive_of(&["20250711"])?;
     let data = tempfile::tempdir()?;

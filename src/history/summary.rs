@@ -123,10 +123,51 @@ impl Counts {
     }
 }
 
+/// A symbol's figures while its rows are folded, and its dollar figures (trimmed to the largest).
+type Slot = (SymbolSummary, Vec<f64>);
+
+/// The symbols of a part, looked up once per row: a symbol of up to 7 bytes by its bytes packed
+/// in a u64 (hashed and compared as one number; the string-keyed map was an eighth of a build),
+/// longer ones by name. The slots themselves sit in a Vec, off the hash table.
+#[derive(Default)]
+struct Slots {
+    short: foldhash::HashMap<u64, u32>,
+    long: foldhash::HashMap<String, u32>,
+    slots: Vec<Slot>,
+}
+
+/// The symbol's length in the low byte, its bytes above: no two symbols of up to 7 bytes share it.
+fn packed(symbol: &str) -> Option<u64> {
+    let b = symbol.as_bytes();
+    (b.len() <= 7).then(|| b.iter().enumerate().fold(b.len() as u64, |k, (i, &c)| k | u64::from(c) << (8 * (i + 1))))
+}
+
+impl Slots {
+    fn slot(&mut self, symbol: &str) -> &mut Slot {
+        let slots = &mut self.slots;
+        let mut new = || {
+            slots.push((SymbolSummary::new(symbol), Vec::new()));
+            (slots.len() - 1) as u32
+        };
+        let i = match packed(symbol) {
+            Some(k) => *self.short.entry(k).or_insert_with(new),
+            None => match self.long.get(symbol) {
+                Some(&i) => i,
+                None => {
+                    let i = new();
+                    self.long.insert(symbol.to_owned(), i);
+                    i
+                }
+            },
+        };
+        &mut self.slots[i as usize]
+    }
+}
+
 /// hft1 rows folded, per part of the file.
 #[derive(Default)]
 struct Acc {
-    symbols: foldhash::HashMap<String, (SymbolSummary, Vec<f64>)>,
+    symbols: Slots,
     /// The first row with the most quotes, in file order (as `ki2 stats` says).
     max: Option<(u32, String)>,
     null_dollars: u64,
@@ -147,13 +188,7 @@ impl Acc {
             if self.max.as_ref().is_none_or(|(m, _)| r.num_quotes > *m) {
                 self.max = Some((r.num_quotes, r.symbol.to_owned()));
             }
-            let (s, dollars) = match self.symbols.get_mut(r.symbol) {
-                Some(e) => e,
-                None => self
-                    .symbols
-                    .entry(r.symbol.to_owned())
-                    .or_insert_with(|| (SymbolSummary::new(r.symbol), Vec::new())),
-            };
+            let (s, dollars) = self.symbols.slot(r.symbol);
             s.rows += 1;
             s.first = Some(s.first.map_or(r.time, |t| t.min(r.time)));
             s.last = Some(s.last.map_or(r.time, |t| t.max(r.time)));
@@ -188,23 +223,18 @@ impl Acc {
         {
             self.max = Some((m, sym));
         }
-        for (name, (s, dollars)) in later.symbols {
-            match self.symbols.get_mut(&name) {
-                None => {
-                    self.symbols.insert(name, (s, dollars));
-                }
-                Some((mine, mine_dollars)) => {
-                    mine.rows += s.rows;
-                    mine.first = [mine.first, s.first].into_iter().flatten().min();
-                    mine.last = [mine.last, s.last].into_iter().flatten().max();
-                    mine.max_quotes = mine.max_quotes.max(s.max_quotes);
-                    mine.sum_quotes += s.sum_quotes;
-                    mine.trades += s.trades;
-                    mine.dollars += s.dollars;
-                    mine.dollars_n += s.dollars_n;
-                    mine_dollars.extend(dollars);
-                }
-            }
+        for (s, dollars) in later.symbols.slots {
+            // A symbol new to this part merges into an empty slot.
+            let (mine, mine_dollars) = self.symbols.slot(&s.symbol);
+            mine.rows += s.rows;
+            mine.first = [mine.first, s.first].into_iter().flatten().min();
+            mine.last = [mine.last, s.last].into_iter().flatten().max();
+            mine.max_quotes = mine.max_quotes.max(s.max_quotes);
+            mine.sum_quotes += s.sum_quotes;
+            mine.trades += s.trades;
+            mine.dollars += s.dollars;
+            mine.dollars_n += s.dollars_n;
+            mine_dollars.extend(dollars);
         }
     }
 }
@@ -248,10 +278,11 @@ pub fn summarize_split(
     };
     let mut symbols: HashMap<String, SymbolSummary> = acc
         .symbols
+        .slots
         .into_iter()
-        .map(|(name, (mut s, mut dollars))| {
+        .map(|(mut s, mut dollars)| {
             s.top = largest(&mut dollars, TOP);
-            (name, s)
+            (s.symbol.clone(), s)
         })
         .collect();
     for (t, hits) in &data.symbols {

@@ -324,4 +324,20 @@ mod tests {
         let mut few = vec![2.0, 5.0, 1.0];
         assert_eq!(largest(&mut few, 10), [5.0, 2.0, 1.0]);
     }
+
+    #[test]
+    fn each_symbol_has_one_slot_short_or_long() {
+        let mut slots = Slots::default();
+        let names = ["A", "AB", "BA", "BRK.B", "SEVENCH", "EIGHTCHR", "EIGHTCHS", "A"];
+        for (i, n) in names.iter().enumerate() {
+            slots.slot(n).0.rows += i as u32 + 1;
+        }
+        assert_eq!(slots.slots.len(), 7);
+        let rows = |n: &str| slots.slots.iter().find(|s| s.0.symbol == n).map(|s| s.0.rows);
+        assert_eq!((rows("A"), rows("EIGHTCHR"), rows("EIGHTCHS")), (Some(1 + 8), Some(6), Some(7)));
+        assert_eq!((slots.short.len(), slots.long.len()), (5, 2));
+        assert_ne!(packed("AB"), packed("BA"));
+        assert_ne!(packed("A"), packed("A\0"));
+        assert_eq!(packed("EIGHTCHR"), None);
+    }
 }

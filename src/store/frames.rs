@@ -6,6 +6,8 @@ use polars::prelude::*;
 use crate::archive::{BurstRow, Day, Quotes, SecondOfDay, SeriesRow, SymbolHit};
 
 pub const TIME: &str = "time";
+/// The compact hft1 frame's symbol numbers (`compact_quotes`).
+pub const SYMBOL_ID: &str = "symbol_id";
 
 /// Milliseconds since the epoch of `day` at midnight.
 pub fn day_start_ms(day: Day) -> i64 {
@@ -42,7 +44,7 @@ pub fn quotes(day: Day, q: Quotes) -> PolarsResult<DataFrame> {
     )
 }
 
-/// hft1 as the store keeps it: time (second of day), symbol (its number in `names`),
+/// hft1 as the store keeps it: time (second of day), symbol_id (its number in `names`),
 /// num_quotes, bbo, num_trades, dollars (null when empty). Trade size is worked out when asked.
 pub fn compact_quotes(q: &Quotes, names: &mut super::names::SymbolNames) -> PolarsResult<DataFrame> {
     let secs: Vec<u32> = q.time.iter().map(|t| t.secs()).collect();
@@ -51,7 +53,7 @@ pub fn compact_quotes(q: &Quotes, names: &mut super::names::SymbolNames) -> Pola
         q.len(),
         vec![
             u32s(TIME, secs),
-            u32s("symbol", ids),
+            u32s(SYMBOL_ID, ids),
             u32s("num_quotes", q.num_quotes.clone()),
             u32s("bbo", q.bbo.clone()),
             u32s("num_trades", q.num_trades.clone()),

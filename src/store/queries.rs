@@ -187,7 +187,7 @@ impl DayStore {
         let q = &self.quotes;
         Ok(QuoteCols {
             time: q.column(TIME)?.u32()?,
-            symbol: q.column("symbol")?.u32()?,
+            symbol: q.column(super::frames::SYMBOL_ID)?.u32()?,
             names: &self.names,
             num_quotes: q.column("num_quotes")?.u32()?,
             bbo: q.column("bbo")?.u32()?,

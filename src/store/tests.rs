@@ -29,12 +29,7 @@ fn store() -> anyhow::Result<(DayStore, Quotes)> {
     for (from, n) in [(0, 40_000), (40_000, 300), (40_300, 1), (40_301, 2_000)] {
         let batch = rows(from, n);
         store.append(&Rows::Quotes(batch.clone()))?;
-        all.symbol.append(batch.symbol);
-        all.time.extend(batch.time);
-        all.num_quotes.extend(batch.num_quotes);
-        all.bbo.extend(batch.bbo);
-        all.num_trades.extend(batch.num_trades);
-        all.dollars.extend(batch.dollars);
+        all.append(batch);
     }
     Ok((store, all))
 }

@@ -47,16 +47,9 @@ impl DayStore {
             .map(|t| t.map_or(0, |ms| ((ms - base) / 1000).max(0) as u32))
             .collect();
         let Some(watch) = watch.filter(|w| !w.is_empty()) else { return Ok(FieldValues { values, secs }) };
-        let symbols = df.column("symbol")?.str()?;
-        let keep = |s: Option<&str>| s.is_some_and(|s| watch.iter().any(|w| w.eq_ignore_ascii_case(s)));
-        let (mut v, mut t) = (Vec::new(), Vec::new());
-        for ((value, sec), sym) in values.into_iter().zip(secs).zip(symbols.iter()) {
-            if keep(sym) {
-                v.push(value);
-                t.push(sec);
-            }
-        }
-        Ok(FieldValues { values: v, secs: t })
+        let watched = |s: &str| watch.iter().any(|w| w.eq_ignore_ascii_case(s));
+        let keep: Vec<bool> = df.column("symbol")?.str()?.iter().map(|s| s.is_some_and(watched)).collect();
+        Ok(FieldValues::of_rows(values, secs, &keep))
     }
 
     /// The same for hft1, whose frame is compact: seconds, symbol numbers, no trade size.
@@ -69,19 +62,25 @@ impl DayStore {
                 .zip(c.dollars.iter())
                 .map(|(n, d)| crate::archive::hft1::trade_size(d, n?))
                 .collect(),
-            "symbol" => polars_bail!(ColumnNotFound: "symbol is not a number"),
             _ => self.quotes.column(column)?.cast(&DataType::Float64)?.f64()?.iter().collect(),
         };
         let secs: Vec<u32> = c.time.iter().map(|t| t.unwrap_or(0)).collect();
         let Some(watch) = watch.filter(|w| !w.is_empty()) else { return Ok(FieldValues { values, secs }) };
-        let keep = c.names.table(|s| watch.iter().any(|w| w.eq_ignore_ascii_case(s)));
+        let watched = c.names.table(|s| watch.iter().any(|w| w.eq_ignore_ascii_case(s)));
+        let keep: Vec<bool> =
+            c.symbol.iter().map(|id| id.and_then(|id| watched.get(id as usize).copied()).unwrap_or(false)).collect();
+        Ok(FieldValues::of_rows(values, secs, &keep))
+    }
+}
+
+impl FieldValues {
+    /// The rows whose `keep` is true.
+    fn of_rows(values: Vec<Option<f64>>, secs: Vec<u32>, keep: &[bool]) -> FieldValues {
         let (mut v, mut t) = (Vec::new(), Vec::new());
-        for ((value, sec), id) in values.into_iter().zip(secs).zip(c.symbol.iter()) {
-            if id.is_some_and(|id| keep.get(id as usize).copied().unwrap_or(false)) {
-                v.push(value);
-                t.push(sec);
-            }
+        for ((value, sec), _) in values.into_iter().zip(secs).zip(keep).filter(|(_, k)| **k) {
+            v.push(value);
+            t.push(sec);
         }
-        Ok(FieldValues { values: v, secs: t })
+        FieldValues { values: v, secs: t }
     }
 }

@@ -96,22 +96,13 @@ pub fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
-/// Today's per-symbol facts, from the rows seen so far. Of the dollar figures only the largest
+/// Today's facts of a symbol, from the rows seen so far. Of the dollar figures only the largest
 /// are kept, as the index keeps them for earlier days: a row's rank is exact whenever it is
 /// within them, and the memory stays put however many rows the day appends.
-#[derive(Debug, Default)]
-struct SymbolStats {
-    first: HashMap<String, SecondOfDay>,
-    dollars: HashMap<String, Largest>,
-}
-
-impl SymbolStats {
-    fn count_above(&mut self, symbol: &str, x: f64) -> (Option<usize>, usize) {
-        self.dollars.get_mut(symbol).map_or((Some(0), 0), |v| {
-            v.settle();
-            (v.count_above(x), v.count())
-        })
-    }
+#[derive(Debug)]
+struct TodaySymbol {
+    first: SecondOfDay,
+    dollars: Largest,
 }
 
 /// What earlier days say about symbols, gathered by whoever keeps them (the day index): the
@@ -202,7 +193,8 @@ pub trait PastSource: Send + Sync {
 pub struct Enricher {
     source: std::sync::Arc<dyn PastSource>,
     today: Option<Day>,
-    today_stats: SymbolStats,
+    /// One entry per symbol: a row costs one lookup.
+    today_stats: HashMap<String, TodaySymbol>,
     history: History,
     wait: bool,
 }
@@ -226,7 +218,7 @@ impl Enricher {
     pub const MAX_DAYS: usize = 30;
 
     pub fn new(source: std::sync::Arc<dyn PastSource>) -> Enricher {
-        Enricher { source, today: None, today_stats: SymbolStats::default(), history: History::None, wait: true }
+        Enricher { source, today: None, today_stats: HashMap::new(), history: History::None, wait: true }
     }
 
     /// Starts gathering the history `day`'s alerts need on a thread of its own, so that whoever
@@ -272,37 +264,39 @@ impl Enricher {
     pub fn observe(&mut self, day: Day, row: &QuoteRow) {
         if self.today != Some(day) {
             self.today = Some(day);
-            self.today_stats = SymbolStats::default();
+            self.today_stats.clear();
         }
-        let keep = self.source.keeps();
-        let stats = &mut self.today_stats;
-        match stats.first.get_mut(row.symbol) {
-            Some(t) => *t = (*t).min(row.time),
-            None => {
-                stats.first.insert(row.symbol.to_owned(), row.time);
+        let seen = |t: &mut TodaySymbol| {
+            t.first = t.first.min(row.time);
+            if let Some(d) = row.dollars {
+                t.dollars.push(d);
             }
+        };
+        if let Some(t) = self.today_stats.get_mut(row.symbol) {
+            return seen(t);
         }
-        if let Some(d) = row.dollars {
-            match stats.dollars.get_mut(row.symbol) {
-                Some(v) => v.push(d),
-                None => stats.dollars.entry(row.symbol.to_owned()).or_insert_with(|| Largest::new(keep)).push(d),
-            }
-        }
+        let mut t = TodaySymbol { first: row.time, dollars: Largest::new(self.source.keeps()) };
+        seen(&mut t);
+        self.today_stats.insert(row.symbol.to_owned(), t);
     }
 
     /// The enrichment of a row already `observe`d. In waiting mode (the default) the earlier
     /// days are gathered first if need be; with `wait(false)` an enrichment whose earlier days
     /// are not at hand yet comes back pending, for `complete` to finish.
     pub fn enrich(&mut self, day: Day, row: &QuoteRow) -> Enrichment {
-        let (above, count) = match ((self.today == Some(day)).then_some(&mut self.today_stats), row.dollars) {
-            (Some(t), Some(d)) => t.count_above(row.symbol, d),
-            (Some(t), None) => (Some(0), t.dollars.get(row.symbol).map_or(0, Largest::count)),
+        let today = if self.today == Some(day) { self.today_stats.get_mut(row.symbol) } else { None };
+        let first_seen_today = today.as_ref().map_or(row.time, |t| t.first);
+        let (above, count) = match (today, row.dollars) {
+            (Some(t), Some(d)) => {
+                t.dollars.settle();
+                (t.dollars.count_above(d), t.dollars.count())
+            }
+            (Some(t), None) => (Some(0), t.dollars.count()),
             (None, _) => (Some(0), 0),
         };
-        let today = (self.today == Some(day)).then_some(&self.today_stats);
         let mut e = Enrichment {
             day,
-            first_seen_today: today.and_then(|t| t.first.get(row.symbol).copied()).unwrap_or(row.time),
+            first_seen_today,
             last_seen_day: None,
             days_ago: None,
             dollars_rank: None,

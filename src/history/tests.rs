@@ -26,6 +26,22 @@ fn archive_of(days: &[&str]) -> anyhow::Result<(tempfile::TempDir, Archive)> {
     Ok((dir, archive))
 }
 
+/// An archive of `days`, and a builder whose index folder is in a data folder of its own.
+fn indexed(days: &[&str]) -> anyhow::Result<(tempfile::TempDir, Archive, tempfile::TempDir, Arc<Builder>)> {
+    let (dir, archive) = archive_of(days)?;
+    let data = tempfile::tempdir()?;
+    let b = builder(dir.path(), data.path(), ColumnOrder::default());
+    Ok((dir, archive, data, b))
+}
+
+/// The writer adds an alerting row to a closed day's hft1 file after all.
+fn append_a_row(archive: &Archive, d: Day) -> anyhow::Result<()> {
+    let hft1 = archive.files(d).quotes.ok_or_else(|| anyhow::anyhow!("no hft1"))?;
+    let mut f = std::fs::OpenOptions::new().append(true).open(&hft1)?;
+    std::io::Write::write_all(&mut f, b"ZZZZ,0,155959,2500,1,1,10,\r\n")?;
+    Ok(())
+}
+
 #[test]
 fn a_summary_says_what_the_store_says() -> anyhow::Result<()> {
     let (_dir, archive) = archive_of(&["20250711"])?;
@@ -55,9 +71,7 @@ fn a_summary_says_what_the_store_says() -> anyhow::Result<()> {
 
 #[test]
 fn the_index_is_built_once_reused_and_rebuilt_when_a_file_changes() -> anyhow::Result<()> {
-    let (dir, archive) = archive_of(&["20250711"])?;
-    let data = tempfile::tempdir()?;
-    let b = builder(dir.path(), data.path(), ColumnOrder::default());
+    let (_dir, archive, _data, b) = indexed(&["20250711"])?;
     let d = day("20250711");
     let built = b.get(&archive.files(d), false)?;
     assert!(built.warning.is_none() && built.errors.is_empty());
@@ -69,10 +83,7 @@ fn the_index_is_built_once_reused_and_rebuilt_when_a_file_changes() -> anyhow::R
     assert_eq!(again.summary.stats, built.summary.stats);
     assert_eq!(again.summary.symbols, built.summary.symbols, "the index gives back what was built (tops included)");
     // The writer adds a row to the closed day after all.
-    let hft1 = archive.files(d).quotes.ok_or_else(|| anyhow::anyhow!("no hft1"))?;
-    let mut f = std::fs::OpenOptions::new().append(true).open(&hft1)?;
-    std::io::Write::write_all(&mut f, b"ZZZZ,0,155959,2500,1,1,10,\r\n")?;
-    drop(f);
+    append_a_row(&archive, d)?;
     let rebuilt = b.get(&archive.files(d), false)?;
     assert_eq!(rebuilt.summary.stats.hft1_rows, built.summary.stats.hft1_rows + 1);
     assert_eq!(rebuilt.summary.symbol("ZZZZ").map(|s| s.rows), Some(1));
@@ -82,9 +93,7 @@ fn the_index_is_built_once_reused_and_rebuilt_when_a_file_changes() -> anyhow::R
 
 #[test]
 fn stats_come_from_the_json_alone_and_follow_a_changed_file() -> anyhow::Result<()> {
-    let (dir, archive) = archive_of(&["20250711"])?;
-    let data = tempfile::tempdir()?;
-    let b = builder(dir.path(), data.path(), ColumnOrder::default());
+    let (_dir, archive, _data, b) = indexed(&["20250711"])?;
     let d = day("20250711");
     // No index yet: built, and the stats are the build's.
     let (stats, warning, errors) = b.get_stats(&archive.files(d))?;
@@ -96,10 +105,7 @@ fn stats_come_from_the_json_alone_and_follow_a_changed_file() -> anyhow::Result<
     let (again, warning, _) = b.get_stats(&archive.files(d))?;
     assert_eq!((again, warning), (stats.clone(), None));
     // A changed source file is still seen: the day is indexed again.
-    let hft1 = archive.files(d).quotes.ok_or_else(|| anyhow::anyhow!("no hft1"))?;
-    let mut f = std::fs::OpenOptions::new().append(true).open(&hft1)?;
-    std::io::Write::write_all(&mut f, b"ZZZZ,0,155959,2500,1,1,10,\r\n")?;
-    drop(f);
+    append_a_row(&archive, d)?;
     let (after, _, _) = b.get_stats(&archive.files(d))?;
     assert_eq!(after.hft1_rows, stats.hft1_rows + 1);
     Ok(())
@@ -107,9 +113,7 @@ fn stats_come_from_the_json_alone_and_follow_a_changed_file() -> anyhow::Result<
 
 #[test]
 fn a_corrupt_index_is_rebuilt_with_a_warning() -> anyhow::Result<()> {
-    let (dir, archive) = archive_of(&["20250711"])?;
-    let data = tempfile::tempdir()?;
-    let b = builder(dir.path(), data.path(), ColumnOrder::default());
+    let (_dir, archive, _data, b) = indexed(&["20250711"])?;
     let d = day("20250711");
     let built = b.get(&archive.files(d), false)?;
     let parquet = b.dir().join("20250711.parquet");
@@ -203,9 +207,7 @@ fn enrichment_from_the_index_is_what_reading_every_file_gives() -> anyhow::Resul
 
 #[test]
 fn a_day_that_closes_while_watching_is_indexed_after_the_others() -> anyhow::Result<()> {
-    let (dir, archive) = archive_of(&["20250710", "20250711"])?;
-    let data = tempfile::tempdir()?;
-    let b = builder(dir.path(), data.path(), ColumnOrder::default());
+    let (dir, archive, _data, b) = indexed(&["20250710", "20250711"])?;
     // Watching July 11 at start: July 10 is the one closed day.
     let h = spawn(b, dir.path().to_path_buf(), closed_days(&archive, day("20250711")));
     let wait = |n: usize| {

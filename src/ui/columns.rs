@@ -4,7 +4,7 @@
 //! every name against the columns here.
 
 use super::panes::{Col, col};
-use super::view::ListPane;
+use super::view::{ListPane, PerPane};
 use crate::view_file::{Located, PaneView, ViewFile};
 
 /// Which way a column sorts when it is first chosen, or that it does not sort.
@@ -166,25 +166,11 @@ impl PaneColumns {
 }
 
 /// One choice per list pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Columns([PaneColumns; 4]);
+pub type Columns = PerPane<PaneColumns>;
 
 impl Default for Columns {
     fn default() -> Self {
-        Columns(ListPane::ALL.map(PaneColumns::default_for))
-    }
-}
-
-impl std::ops::Index<ListPane> for Columns {
-    type Output = PaneColumns;
-    fn index(&self, p: ListPane) -> &PaneColumns {
-        &self.0[p as usize]
-    }
-}
-
-impl std::ops::IndexMut<ListPane> for Columns {
-    fn index_mut(&mut self, p: ListPane) -> &mut PaneColumns {
-        &mut self.0[p as usize]
+        PerPane::from_fn(PaneColumns::default_for)
     }
 }
 

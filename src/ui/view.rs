@@ -62,22 +62,31 @@ pub struct ListState {
     pub height: usize,
 }
 
-/// One `ListState` per list pane.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Lists([ListState; 4]);
+/// One of something per list pane, indexed by the pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerPane<T>(pub [T; 4]);
 
-impl std::ops::Index<ListPane> for Lists {
-    type Output = ListState;
-    fn index(&self, p: ListPane) -> &ListState {
+impl<T> PerPane<T> {
+    pub fn from_fn(f: impl FnMut(ListPane) -> T) -> PerPane<T> {
+        PerPane(ListPane::ALL.map(f))
+    }
+}
+
+impl<T> std::ops::Index<ListPane> for PerPane<T> {
+    type Output = T;
+    fn index(&self, p: ListPane) -> &T {
         &self.0[p as usize]
     }
 }
 
-impl std::ops::IndexMut<ListPane> for Lists {
-    fn index_mut(&mut self, p: ListPane) -> &mut ListState {
+impl<T> std::ops::IndexMut<ListPane> for PerPane<T> {
+    fn index_mut(&mut self, p: ListPane) -> &mut T {
         &mut self.0[p as usize]
     }
 }
+
+/// One `ListState` per list pane.
+pub type Lists = PerPane<ListState>;
 
 /// How far each list goes on screen: everything while live, the lengths when `p` was pressed
 /// while paused. Rows are only ever appended, so these prefixes are exactly the frozen screen.
@@ -131,7 +140,7 @@ impl Default for View {
     fn default() -> Self {
         View {
             focus: Pane::Quotes,
-            lists: Lists::default(),
+            lists: Lists::from_fn(|_| ListState::default()),
             columns: Columns::default(),
             filter: None,
             typing: false,

@@ -49,21 +49,14 @@ impl DayStore {
     /// hft1 in the layout the files and the lake have (`frames::quotes`): times, symbols and
     /// trade sizes written out. Made when asked: a heavy day's is ~50 MB for a moment.
     pub fn quotes_as_in_files(&self) -> PolarsResult<DataFrame> {
-        let c = self.quote_cols()?;
-        let mut q = crate::archive::Quotes::default();
-        let rows = c.time.iter().zip(c.symbol.iter()).zip(c.num_quotes.iter()).zip(c.bbo.iter());
-        for ((((t, id), nq), b), (nt, d)) in rows.zip(c.num_trades.iter().zip(c.dollars.iter())) {
-            let (Some(t), Some(s), Some(nq), Some(b), Some(nt)) = (t, id.and_then(|id| c.names.name(id)), nq, b, nt)
-            else {
-                continue;
-            };
-            q.time.push(super::queries::second(t));
-            q.symbol.push(s);
-            q.num_quotes.push(nq);
-            q.bbo.push(b);
-            q.num_trades.push(nt);
-            q.dollars.push(d);
-        }
+        let c = self.quote_cols();
+        let (mut q, all) = (crate::archive::Quotes::default(), 0..c.len());
+        c.time.each(all.clone(), |_, t| q.time.push(super::queries::second(t)));
+        c.symbol.each(all.clone(), |_, id| q.symbol.push(c.names.name(id).unwrap_or_default()));
+        c.num_quotes.each(all.clone(), |_, v| q.num_quotes.push(v));
+        c.bbo.each(all.clone(), |_, v| q.bbo.push(v));
+        c.num_trades.each(all.clone(), |_, v| q.num_trades.push(v));
+        c.dollars.each(all, |_, d| q.dollars.push(d));
         super::frames::quotes(self.day, q)
     }
 

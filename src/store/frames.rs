@@ -6,8 +6,6 @@ use polars::prelude::*;
 use crate::archive::{BurstRow, Day, Quotes, SecondOfDay, SeriesRow, SymbolHit};
 
 pub const TIME: &str = "time";
-/// The compact hft1 frame's symbol numbers (`compact_quotes`).
-pub const SYMBOL_ID: &str = "symbol_id";
 
 /// Milliseconds since the epoch of `day` at midnight.
 pub fn day_start_ms(day: Day) -> i64 {
@@ -40,24 +38,6 @@ pub fn quotes(day: Day, q: Quotes) -> PolarsResult<DataFrame> {
             u32s("num_trades", q.num_trades),
             Float64Chunked::from_iter_options("dollars".into(), q.dollars.into_iter()).into_column(),
             trade_size,
-        ],
-    )
-}
-
-/// hft1 as the store keeps it: time (second of day), symbol_id (its number in `names`),
-/// num_quotes, bbo, num_trades, dollars (null when empty). Trade size is worked out when asked.
-pub fn compact_quotes(q: &Quotes, names: &mut super::names::SymbolNames) -> PolarsResult<DataFrame> {
-    let secs: Vec<u32> = q.time.iter().map(|t| t.secs()).collect();
-    let ids: Vec<u32> = q.symbol.iter().map(|s| names.id(s)).collect();
-    DataFrame::new(
-        q.len(),
-        vec![
-            u32s(TIME, secs),
-            u32s(SYMBOL_ID, ids),
-            u32s("num_quotes", q.num_quotes.clone()),
-            u32s("bbo", q.bbo.clone()),
-            u32s("num_trades", q.num_trades.clone()),
-            Float64Chunked::from_iter_options("dollars".into(), q.dollars.iter().copied()).into_column(),
         ],
     )
 }

@@ -7,7 +7,9 @@ pub mod export;
 pub mod frames;
 mod heap;
 mod names;
+mod packed;
 pub mod queries;
+mod quote_table;
 pub mod sort_keys;
 pub mod stats;
 pub mod values;
@@ -19,14 +21,15 @@ use polars::prelude::*;
 use crate::archive::{Day, DayData, FileError, Kind, Malformed, Rows, SecondOfDay};
 use clock::MarketClock;
 use names::SymbolNames;
+use quote_table::QuoteTable;
 
 pub use queries::{ProgramPoint, QuoteView, SymbolDay, SymbolsState};
 pub use stats::DayStats;
 
 pub struct DayStore {
     day: Day,
-    /// hft1 in the compact layout of `frames::compact_quotes`; symbols by number in `names`.
-    quotes: DataFrame,
+    /// hft1 in packed columns; symbols by number in `names`.
+    quotes: QuoteTable,
     names: SymbolNames,
     s2: DataFrame,
     s1: DataFrame,
@@ -44,7 +47,7 @@ impl DayStore {
     pub fn new(day: Day) -> PolarsResult<DayStore> {
         Ok(DayStore {
             day,
-            quotes: frames::compact_quotes(&Default::default(), &mut SymbolNames::default())?,
+            quotes: QuoteTable::default(),
             names: SymbolNames::default(),
             s2: frames::series(day, &[])?,
             s1: frames::series(day, &[])?,
@@ -66,7 +69,7 @@ impl DayStore {
         store.clock.saw(Kind::S1, data.s1.iter().map(|r| r.time));
         store.clock.saw(Kind::S2, data.s2.iter().map(|r| r.time));
         store.clock.saw(Kind::Bursts, data.bursts.iter().map(|r| r.time));
-        store.quotes = frames::compact_quotes(&data.quotes, &mut store.names)?;
+        store.quotes.append(&data.quotes, &mut store.names);
         store.s2 = frames::series(data.day, &data.s2)?;
         store.s1 = frames::series(data.day, &data.s1)?;
         store.bursts = frames::bursts(data.day, &data.bursts)?;
@@ -112,7 +115,7 @@ impl DayStore {
         let day = self.day;
         match rows {
             Rows::Quotes(q) => {
-                chunks::push(&mut self.quotes, frames::compact_quotes(q, &mut self.names)?)?;
+                self.quotes.append(q, &mut self.names);
                 self.clock.saw(Kind::Quotes, q.time.iter().copied());
             }
             Rows::S2(v) => {
@@ -141,7 +144,7 @@ impl DayStore {
         let day = self.day;
         match kind {
             // The symbol numbers stay: the rows sent again mostly name the same symbols.
-            Kind::Quotes => self.quotes = frames::compact_quotes(&Default::default(), &mut self.names)?,
+            Kind::Quotes => self.quotes = QuoteTable::default(),
             Kind::S2 => self.s2 = frames::series(day, &[])?,
             Kind::S1 => self.s1 = frames::series(day, &[])?,
             Kind::Bursts => self.bursts = frames::bursts(day, &[])?,
@@ -176,9 +179,8 @@ impl DayStore {
 
     /// Heap bytes held by the frames' buffers (for the store-growth and memory benchmarks).
     pub fn estimated_bytes(&self) -> usize {
-        let frames: usize =
-            [&self.quotes, &self.s1, &self.s2, &self.bursts, &self.symbols].iter().map(|f| heap::heap_bytes(f)).sum();
-        frames + self.names.heap_bytes()
+        let frames: usize = [&self.s1, &self.s2, &self.bursts, &self.symbols].iter().map(|f| heap::heap_bytes(f)).sum();
+        frames + self.quotes.heap_bytes() + self.names.heap_bytes()
     }
 }
 

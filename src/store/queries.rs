@@ -130,16 +130,17 @@ impl SymbolFilter {
     }
 }
 
+/// The hft1 columns, and the names their symbol numbers stand for.
 pub(super) struct QuoteCols<'a> {
-    /// Second of the day.
-    pub(super) time: &'a UInt32Chunked,
-    /// Symbol numbers: `names` has the symbols.
-    pub(super) symbol: &'a UInt32Chunked,
+    pub(super) cols: &'a super::quote_table::QuoteTable,
     pub(super) names: &'a super::names::SymbolNames,
-    pub(super) num_quotes: &'a UInt32Chunked,
-    pub(super) bbo: &'a UInt32Chunked,
-    pub(super) num_trades: &'a UInt32Chunked,
-    pub(super) dollars: &'a Float64Chunked,
+}
+
+impl<'a> std::ops::Deref for QuoteCols<'a> {
+    type Target = super::quote_table::QuoteTable;
+    fn deref(&self) -> &Self::Target {
+        self.cols
+    }
 }
 
 pub(super) fn sod(ms: i64, base: i64) -> SecondOfDay {
@@ -157,11 +158,8 @@ fn times(df: &DataFrame, name: &str) -> PolarsResult<Int64Chunked> {
 
 impl<'a> QuoteCols<'a> {
     fn get(&self, i: usize) -> Option<QuoteView> {
-        // polars' `get` panics past the end; a row number can outlive a rewritten file.
-        if i >= self.time.len() {
-            return None;
-        }
-        let (dollars, num_trades) = (self.dollars.get(i), self.num_trades.get(i)?);
+        // None past the end: a row number can outlive a rewritten file.
+        let (dollars, num_trades) = (self.dollars.get(i)?, self.num_trades.get(i)?);
         Some(QuoteView {
             index: i,
             time: second(self.time.get(i)?),
@@ -175,42 +173,28 @@ impl<'a> QuoteCols<'a> {
     }
 
     pub(super) fn symbol_of(&self, i: usize) -> Option<&'a str> {
-        if i >= self.symbol.len() {
-            return None;
-        }
-        self.names.name(self.symbol.get(i)?)
+        self.names.name(self.cols.symbol.get(i)?)
     }
 }
 
 impl DayStore {
-    pub(super) fn quote_cols(&self) -> PolarsResult<QuoteCols<'_>> {
-        let q = &self.quotes;
-        Ok(QuoteCols {
-            time: q.column(TIME)?.u32()?,
-            symbol: q.column(super::frames::SYMBOL_ID)?.u32()?,
-            names: &self.names,
-            num_quotes: q.column("num_quotes")?.u32()?,
-            bbo: q.column("bbo")?.u32()?,
-            num_trades: q.column("num_trades")?.u32()?,
-            dollars: q.column("dollars")?.f64()?,
-        })
+    pub(super) fn quote_cols(&self) -> QuoteCols<'_> {
+        QuoteCols { cols: &self.quotes, names: &self.names }
     }
 
     pub fn quotes_len(&self) -> usize {
-        self.quotes.height()
+        self.quotes.len()
     }
 
     /// Row `i` of the day's hft1 rows.
     pub fn quote_at(&self, i: usize) -> Option<QuoteView> {
-        logged(self.quote_cols().map(Some), "quote_at")?.get(i)
+        self.quote_cols().get(i)
     }
 
     /// Rows `indices`, in that order.
     pub fn quotes_at(&self, indices: impl IntoIterator<Item = usize>) -> Vec<QuoteView> {
-        match logged(self.quote_cols().map(Some), "quotes_at") {
-            Some(c) => indices.into_iter().filter_map(|i| c.get(i)).collect(),
-            None => Vec::new(),
-        }
+        let c = self.quote_cols();
+        indices.into_iter().filter_map(|i| c.get(i)).collect()
     }
 
     /// The newest `n` rows, newest first, skipping the `skip` newest.
@@ -223,19 +207,15 @@ impl DayStore {
     /// Row numbers (from `from` on) whose symbol matches: O(new rows) when called with the
     /// previous length, so a filter follows a live day cheaply.
     pub fn matching_quotes(&self, filter: &SymbolFilter, from: usize) -> Vec<usize> {
-        let Some(c) = logged(self.quote_cols().map(Some), "matching_quotes") else { return Vec::new() };
-        let len = c.symbol.len();
-        if from >= len {
-            return Vec::new();
-        }
+        let c = self.quote_cols();
         let matches = c.names.table(|s| filter.matches(s));
-        c.symbol
-            .slice(from as i64, len - from)
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| id.is_some_and(|id| matches.get(id as usize).copied().unwrap_or(false)))
-            .map(|(i, _)| from + i)
-            .collect()
+        let mut rows = Vec::new();
+        c.symbol.each(from..c.len(), |i, id| {
+            if matches.get(id as usize).copied().unwrap_or(false) {
+                rows.push(i);
+            }
+        });
+        rows
     }
 
     pub fn bursts_len(&self) -> usize {
@@ -392,22 +372,21 @@ impl DayStore {
         let new = self.matching_quotes(&filter, day.scanned);
         day.scanned = len;
         // Columns read directly: no owned row (and its symbol string) per match.
-        if let Ok(c) = self.quote_cols() {
-            let time = |i: usize| c.time.get(i).map(second);
-            if day.first.is_none() {
-                day.first = new.first().and_then(|&i| time(i));
-                if let Some(name) = new.first().and_then(|&i| c.symbol_of(i)) {
-                    day.symbol = name.to_owned();
-                }
+        let c = self.quote_cols();
+        let time = |i: usize| c.time.get(i).map(second);
+        if day.first.is_none() {
+            day.first = new.first().and_then(|&i| time(i));
+            if let Some(name) = new.first().and_then(|&i| c.symbol_of(i)) {
+                day.symbol = name.to_owned();
             }
-            day.last = new.last().and_then(|&i| time(i)).or(day.last);
-            for &i in &new {
-                let q = c.num_quotes.get(i).unwrap_or(0);
-                day.quote_counts.push(q);
-                day.total_quotes += u64::from(q);
-                day.max_quotes = day.max_quotes.max(q);
-                day.total_trades += u64::from(c.num_trades.get(i).unwrap_or(0));
-            }
+        }
+        day.last = new.last().and_then(|&i| time(i)).or(day.last);
+        for &i in &new {
+            let q = c.num_quotes.get(i).unwrap_or(0);
+            day.quote_counts.push(q);
+            day.total_quotes += u64::from(q);
+            day.max_quotes = day.max_quotes.max(q);
+            day.total_trades += u64::from(c.num_trades.get(i).unwrap_or(0));
         }
         day.rows.extend(new);
         if let Ok(sym) = self.symbols.column("symbol").and_then(|c| c.str())

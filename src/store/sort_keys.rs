@@ -2,10 +2,9 @@
 //! High Quote Counts): each row's value as a u64 that orders as the value does, what settles two
 //! equal keys, and whether the day's rows came in time order.
 
-use polars::prelude::*;
-
 use super::DayStore;
-use super::queries::{logged, second};
+use super::packed::PackedU32;
+use super::queries::second;
 use crate::archive::SecondOfDay;
 
 /// What a list of hft1 rows can be ordered by.
@@ -61,54 +60,53 @@ impl DayStore {
     /// by its first 7 bytes and its length; `quote_key_tie` settles two equal keys of symbols
     /// 8 bytes or longer (rare: a symbol is a handful of letters).
     pub fn quote_sort_keys(&self, field: QuoteField, rows: QuoteRows<'_>) -> Vec<Option<u64>> {
-        let Some(c) = logged(self.quote_cols().map(Some), "quote_sort_keys") else { return Vec::new() };
-        let len = c.time.len();
+        let c = self.quote_cols();
         // A contiguous run is read chunk by chunk; row by row, each `get` finds its chunk.
-        fn keys<T: PolarsNumericType>(
-            ca: &ChunkedArray<T>,
+        fn keys(
             rows: QuoteRows<'_>,
-            len: usize,
-            key: impl Fn(usize, T::Native) -> Option<u64>,
+            each: impl FnOnce(std::ops::Range<usize>, &mut dyn FnMut(usize, Option<u64>)),
+            get: impl Fn(usize) -> Option<u64>,
         ) -> Vec<Option<u64>> {
             match rows {
                 QuoteRows::Range(r) => {
-                    let (from, to) = (r.start.min(len), r.end.min(len));
                     let mut out = Vec::with_capacity(r.len());
-                    out.extend(ca.slice(from as i64, to - from).iter().enumerate().map(|(k, v)| key(from + k, v?)));
+                    each(r.clone(), &mut |_, k| out.push(k));
                     out.resize(r.len(), None);
                     out
                 }
-                QuoteRows::At(rows) => rows.iter().map(|&i| if i < len { key(i, ca.get(i)?) } else { None }).collect(),
+                QuoteRows::At(rows) => rows.iter().map(|&i| get(i)).collect(),
             }
         }
-        let count = |_: usize, v: u32| Some(u64::from(v) + 1);
+        let count = |col: &PackedU32, rows| {
+            keys(rows, |r, f| col.each(r, |i, v| f(i, Some(u64::from(v) + 1))), |i| Some(u64::from(col.get(i)?) + 1))
+        };
         match field {
-            QuoteField::Time => keys(c.time, rows, len, |i, secs| Some(time_key(secs, i))),
-            QuoteField::NumQuotes => keys(c.num_quotes, rows, len, count),
-            QuoteField::NumTrades => keys(c.num_trades, rows, len, count),
-            QuoteField::Bbo => keys(c.bbo, rows, len, count),
-            QuoteField::Dollars => keys(c.dollars, rows, len, |_, v| float_key(v)),
+            QuoteField::Time => keys(
+                rows,
+                |r, f| c.time.each(r, |i, secs| f(i, Some(time_key(secs, i)))),
+                |i| Some(time_key(c.time.get(i)?, i)),
+            ),
+            QuoteField::NumQuotes => count(&c.num_quotes, rows),
+            QuoteField::NumTrades => count(&c.num_trades, rows),
+            QuoteField::Bbo => count(&c.bbo, rows),
+            QuoteField::Dollars => keys(
+                rows,
+                |r, f| c.dollars.each(r, |i, d| f(i, d.and_then(float_key))),
+                |i| c.dollars.get(i)?.and_then(float_key),
+            ),
             // Not kept: worked out from the row's dollars and trades, as the pane shows it.
             QuoteField::TradeSize => {
-                let size = |n: Option<u32>, d: Option<f64>| crate::archive::hft1::trade_size(d, n?).and_then(float_key);
-                match rows {
-                    QuoteRows::Range(r) => {
-                        let (from, to) = (r.start.min(len), r.end.min(len));
-                        let (n, d) =
-                            (c.num_trades.slice(from as i64, to - from), c.dollars.slice(from as i64, to - from));
-                        let mut out: Vec<Option<u64>> = n.iter().zip(d.iter()).map(|(n, d)| size(n, d)).collect();
-                        out.resize(r.len(), None);
-                        out
-                    }
-                    QuoteRows::At(rows) => rows
-                        .iter()
-                        .map(|&i| if i < len { size(c.num_trades.get(i), c.dollars.get(i)) } else { None })
-                        .collect(),
-                }
+                let size = |n: u32, d: Option<f64>| crate::archive::hft1::trade_size(d, n).and_then(float_key);
+                keys(
+                    rows,
+                    |r, f| c.each_trade(r, |i, n, d| f(i, size(n, d))),
+                    |i| size(c.num_trades.get(i)?, c.dollars.get(i)?),
+                )
             }
             QuoteField::Symbol => {
                 let table = c.names.table(symbol_key);
-                keys(c.symbol, rows, len, |_, id| table.get(id as usize).copied())
+                let key = |id: u32| table.get(id as usize).copied();
+                keys(rows, |r, f| c.symbol.each(r, |i, id| f(i, key(id))), |i| key(c.symbol.get(i)?))
             }
         }
     }
@@ -118,9 +116,8 @@ impl DayStore {
     /// one's time, to go on from. O(rows looked at), a plain scan: a day read whole is checked
     /// in about a millisecond.
     pub fn quotes_in_time_order(&self, from: usize, after: Option<SecondOfDay>) -> (bool, Option<SecondOfDay>) {
-        let Some(c) = logged(self.quote_cols().map(Some), "quotes_in_time_order") else { return (true, after) };
-        let len = c.time.len();
-        if from >= len {
+        let c = self.quote_cols();
+        if from >= c.len() {
             return (true, after);
         }
         let mut prev = after.map_or(-1, |t| i64::from(t.secs()));
@@ -129,14 +126,7 @@ impl DayStore {
             ordered &= i64::from(secs) >= prev;
             prev = i64::from(secs);
         };
-        // The values themselves where no time is null (always): the Option-per-row iterator
-        // costs 4–5 ms on a million rows, this under one.
-        let rows = c.time.slice(from as i64, len - from);
-        if rows.null_count() == 0 {
-            rows.downcast_iter().for_each(|arr| arr.values().iter().for_each(|&secs| see(secs)));
-        } else {
-            rows.iter().flatten().for_each(see);
-        }
+        c.time.each(from..c.len(), |_, secs| see(secs));
         (ordered, u32::try_from(prev).ok().map(second).or(after))
     }
 
@@ -146,7 +136,7 @@ impl DayStore {
         if field != QuoteField::Symbol || (key - 1) & 0xFF < 8 {
             return std::cmp::Ordering::Equal;
         }
-        let Ok(c) = self.quote_cols() else { return std::cmp::Ordering::Equal };
+        let c = self.quote_cols();
         c.symbol_of(a).cmp(&c.symbol_of(b))
     }
 }

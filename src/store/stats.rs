@@ -35,17 +35,19 @@ impl DayStore {
         let count = |col: &str, label: &str| -> PolarsResult<u64> {
             Ok(self.bursts.column(col)?.str()?.equal(label).sum().unwrap_or(0) as u64)
         };
-        let nq = self.quotes.column("num_quotes")?.u32()?;
-        let first_max = nq.max().and_then(|m| nq.iter().position(|v| v == Some(m)));
-        let (max_quotes, max_quotes_symbol) = match first_max {
-            // The first row with the most quotes, in file order.
-            Some(i) => (nq.get(i), self.quote_cols()?.symbol_of(i).map(str::to_owned)),
-            None => (None, None),
-        };
+        // The first row with the most quotes, in file order.
+        let mut first_max: Option<(usize, u32)> = None;
+        self.quotes.num_quotes.each(0..self.quotes.len(), |i, v| {
+            if first_max.is_none_or(|(_, m)| v > m) {
+                first_max = Some((i, v));
+            }
+        });
+        let max_quotes = first_max.map(|(_, m)| m);
+        let max_quotes_symbol = first_max.and_then(|(i, _)| self.quote_cols().symbol_of(i).map(str::to_owned));
         let last = self.bursts_len().checked_sub(1).and_then(|i| self.burst_at(i));
         Ok(DayStats {
             date: self.day.to_string(),
-            hft1_rows: self.quotes.height() as u64,
+            hft1_rows: self.quotes.len() as u64,
             hft2_rows: self.s2.height() as u64,
             hft3_rows: self.s1.height() as u64,
             bursts: self.bursts.height() as u64,
@@ -57,7 +59,7 @@ impl DayStore {
             symbol_files: self.symbol_files.len() as u64,
             symbol_rows: self.symbols.height() as u64,
             malformed: self.malformed.len() as u64,
-            null_dollars: self.quotes.column("dollars")?.null_count() as u64,
+            null_dollars: self.quotes.dollars.nulls() as u64,
             max_quotes,
             max_quotes_symbol,
             last_ct: last.as_ref().map(|b| b.ct),

@@ -1,4 +1,4 @@
-//! The compact hft1 frame answers as the rows it was given.
+//! The packed hft1 columns answer as the rows they were given.
 
 use super::DayStore;
 use super::sort_keys::{QuoteField, QuoteRows};
@@ -91,10 +91,21 @@ fn field_values_of_a_watched_symbol_and_of_trade_size() -> anyhow::Result<()> {
 }
 
 #[test]
-fn an_hft1_row_costs_the_store_under_30_bytes() -> anyhow::Result<()> {
-    let (store, all) = store()?;
-    let per_row = store.estimated_bytes() as f64 / all.len() as f64;
-    // 4 B each for time, symbol, quotes, BBO, trades; 8 B dollars and a validity bit.
-    assert!((28.0..30.0).contains(&per_row), "{per_row:.1} B a row");
+fn an_hft1_row_costs_the_store_15_bytes_once_its_chunk_is_sealed() -> anyhow::Result<()> {
+    let day = Day::parse_compact("20250714").ok_or_else(|| anyhow::anyhow!("day"))?;
+    let mut store = DayStore::new(day)?;
+    let chunk = super::packed::CHUNK;
+    // Times stay within the day (34,200 + n / 7 s).
+    let n = 20 * chunk;
+    for from in (0..n).step_by(5_000) {
+        store.append(&Rows::Quotes(rows(from, 5_000.min(n - from))))?;
+    }
+    assert_eq!(store.quotes_len(), n);
+    // A chunk of these rows spans 2,340 s (2 B), 6 symbols (1 B), counts up to 4,999 (2 B),
+    // BBO and trades under 5 (1 B each); 8 B of dollars. Then the symbol names, a few
+    // hundred bytes, and each column's list of chunks.
+    let per_row = store.estimated_bytes() as f64 / n as f64;
+    assert!((15.0..15.1).contains(&per_row), "{per_row:.2} B a row");
+    assert_eq!(store.quote_at(n - 1).map(|q| q.num_quotes), Some(((n - 1) * 37 % 5000) as u32));
     Ok(())
 }

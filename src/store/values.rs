@@ -54,21 +54,25 @@ impl DayStore {
 
     /// The same for hft1, whose frame is compact: seconds, symbol numbers, no trade size.
     fn quote_field_values(&self, column: &str, watch: Option<&[String]>) -> PolarsResult<FieldValues> {
-        let c = self.quote_cols()?;
-        let values: Vec<Option<f64>> = match column {
-            "trade_size" => c
-                .num_trades
-                .iter()
-                .zip(c.dollars.iter())
-                .map(|(n, d)| crate::archive::hft1::trade_size(d, n?))
-                .collect(),
-            _ => self.quotes.column(column)?.cast(&DataType::Float64)?.f64()?.iter().collect(),
-        };
-        let secs: Vec<u32> = c.time.iter().map(|t| t.unwrap_or(0)).collect();
+        let c = self.quote_cols();
+        let all = 0..c.len();
+        let mut values: Vec<Option<f64>> = Vec::with_capacity(all.len());
+        match column {
+            "trade_size" => {
+                c.each_trade(all.clone(), |_, n, d| values.push(crate::archive::hft1::trade_size(d, n)));
+            }
+            "dollars" => c.dollars.each(all.clone(), |_, d| values.push(d)),
+            _ => match c.count(column) {
+                Some(col) => col.each(all.clone(), |_, v| values.push(Some(f64::from(v)))),
+                None => polars_bail!(ColumnNotFound: "hft1 has no column {column}"),
+            },
+        }
+        let mut secs: Vec<u32> = Vec::with_capacity(all.len());
+        c.time.each(all.clone(), |_, t| secs.push(t));
         let Some(watch) = watch.filter(|w| !w.is_empty()) else { return Ok(FieldValues { values, secs }) };
         let watched = c.names.table(|s| watch.iter().any(|w| w.eq_ignore_ascii_case(s)));
-        let keep: Vec<bool> =
-            c.symbol.iter().map(|id| id.and_then(|id| watched.get(id as usize).copied()).unwrap_or(false)).collect();
+        let mut keep: Vec<bool> = Vec::with_capacity(all.len());
+        c.symbol.each(all, |_, id| keep.push(watched.get(id as usize).copied().unwrap_or(false)));
         Ok(FieldValues::of_rows(values, secs, &keep))
     }
 }

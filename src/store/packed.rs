@@ -123,11 +123,80 @@ impl PackedU32 {
     }
 }
 
+/// A sealed chunk of amounts. The files write dollars as whole numbers: a chunk of them is
+/// kept as its smallest amount plus each one's packed distance from it, exact below 2^53; a
+/// chunk with any other amount keeps the f64s.
+#[derive(Debug, Clone)]
+enum AmountChunk {
+    Whole {
+        base: u64,
+        offsets: Sealed,
+        /// A bit a row, set where it has no amount; empty when every row has one.
+        empty: Box<[u64]>,
+    },
+    /// NaN where a row has no amount.
+    Floats(Box<[f64]>),
+}
+
+/// The largest amount kept as a whole number: every integer up to it is an exact f64.
+const WHOLE_MAX: f64 = (1u64 << 53) as f64;
+
+impl AmountChunk {
+    fn new(values: Vec<f64>) -> AmountChunk {
+        let whole =
+            |v: f64| v.is_nan() || ((0.0..WHOLE_MAX).contains(&v) && (v as u64 as f64).to_bits() == v.to_bits());
+        let present = || values.iter().filter(|v| !v.is_nan()).map(|&v| v as u64);
+        let (min, max) = (present().min().unwrap_or(0), present().max().unwrap_or(0));
+        if !values.iter().all(|&v| whole(v)) || max - min > u64::from(u32::MAX) {
+            return AmountChunk::Floats(values.into_boxed_slice());
+        }
+        let offsets: Vec<u32> = values.iter().map(|&v| if v.is_nan() { 0 } else { (v as u64 - min) as u32 }).collect();
+        let mut empty = Vec::new();
+        if values.iter().any(|v| v.is_nan()) {
+            empty = vec![0u64; values.len().div_ceil(64)];
+            values.iter().enumerate().filter(|(_, v)| v.is_nan()).for_each(|(k, _)| empty[k / 64] |= 1 << (k % 64));
+        }
+        AmountChunk::Whole { base: min, offsets: Sealed::new(&offsets), empty: empty.into_boxed_slice() }
+    }
+
+    fn get(&self, k: usize) -> Option<Option<f64>> {
+        match self {
+            AmountChunk::Whole { base, offsets, empty } => {
+                let off = offsets.get(k)?;
+                let none = empty.get(k / 64).is_some_and(|w| w >> (k % 64) & 1 == 1);
+                Some((!none).then(|| (base + u64::from(off)) as f64))
+            }
+            AmountChunk::Floats(v) => v.get(k).map(|&v| (!v.is_nan()).then_some(v)),
+        }
+    }
+
+    fn each(&self, range: Range<usize>, first_row: usize, f: &mut impl FnMut(usize, Option<f64>)) {
+        match self {
+            AmountChunk::Whole { base, offsets, empty } => offsets.each(range, first_row, &mut |row, off| {
+                let k = row - first_row;
+                let none = empty.get(k / 64).is_some_and(|w| w >> (k % 64) & 1 == 1);
+                f(row, (!none).then(|| (base + u64::from(off)) as f64))
+            }),
+            AmountChunk::Floats(v) => {
+                v[range.clone()].iter().zip(range).for_each(|(&v, k)| f(first_row + k, (!v.is_nan()).then_some(v)))
+            }
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            AmountChunk::Whole { offsets, empty, .. } => offsets.heap_bytes() + 8 * empty.len(),
+            AmountChunk::Floats(v) => 8 * v.len(),
+        }
+    }
+}
+
 /// A column of optional amounts (hft1's dollars: finite and never negative, as the reader
-/// takes them), in the same chunks; an empty amount is kept as NaN, which no amount is.
+/// takes them), in the same chunks; the open chunk keeps an empty amount as NaN, which no
+/// amount is.
 #[derive(Debug, Clone, Default)]
 pub struct Amounts {
-    sealed: Vec<Box<[f64]>>,
+    sealed: Vec<AmountChunk>,
     open: Vec<f64>,
     nulls: usize,
 }
@@ -141,17 +210,16 @@ impl Amounts {
         self.nulls += usize::from(v.is_none());
         self.open.push(v.unwrap_or(f64::NAN));
         if self.open.len() == CHUNK {
-            self.sealed.push(std::mem::take(&mut self.open).into_boxed_slice());
+            self.sealed.push(AmountChunk::new(std::mem::take(&mut self.open)));
         }
     }
 
     /// Row `i`'s amount (`Some(None)`: the row has none).
     pub fn get(&self, i: usize) -> Option<Option<f64>> {
-        let v = match self.sealed.get(i / CHUNK) {
-            Some(c) => *c.get(i % CHUNK)?,
-            None => *self.open.get(i - self.sealed.len() * CHUNK)?,
-        };
-        Some((!v.is_nan()).then_some(v))
+        match self.sealed.get(i / CHUNK) {
+            Some(c) => c.get(i % CHUNK),
+            None => self.open.get(i - self.sealed.len() * CHUNK).map(|&v| (!v.is_nan()).then_some(v)),
+        }
     }
 
     pub fn each(&self, range: Range<usize>, mut f: impl FnMut(usize, Option<f64>)) {
@@ -161,8 +229,13 @@ impl Amounts {
             let (c, k) = (i / CHUNK, i % CHUNK);
             let first_row = c * CHUNK;
             let stop = (end - first_row).min(CHUNK);
-            let values = self.sealed.get(c).map_or(&self.open[..], |b| &b[..]);
-            values[k..stop].iter().zip(k..stop).for_each(|(&v, k)| f(first_row + k, (!v.is_nan()).then_some(v)));
+            match self.sealed.get(c) {
+                Some(chunk) => chunk.each(k..stop, first_row, &mut f),
+                None => self.open[k..stop]
+                    .iter()
+                    .zip(k..stop)
+                    .for_each(|(&v, k)| f(first_row + k, (!v.is_nan()).then_some(v))),
+            }
             i = first_row + stop;
         }
     }
@@ -173,8 +246,9 @@ impl Amounts {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        8 * (self.sealed.len() * CHUNK + self.open.capacity())
-            + self.sealed.capacity() * std::mem::size_of::<Box<[f64]>>()
+        self.sealed.iter().map(AmountChunk::heap_bytes).sum::<usize>()
+            + self.sealed.capacity() * std::mem::size_of::<AmountChunk>()
+            + self.open.capacity() * 8
     }
 }
 
@@ -228,6 +302,35 @@ mod tests {
             .collect()
     }
 
+    /// Amounts of every kind a chunk can hold: whole, with empty ones, with fractions, spread
+    /// wider than 4 bytes, past 2^53.
+    fn amount(i: usize, v: u32, seed: u64) -> Option<f64> {
+        match (i / 7_000 + seed as usize) % 5 {
+            0 => (v % 3 != 0).then_some(f64::from(v)),
+            1 => (v % 5 != 0).then_some(f64::from(v) * 0.25),
+            2 => Some(f64::from(v) * 1e4),
+            3 => Some(if v % 1_000 == 0 { 2f64.powi(60) } else { f64::from(v) }),
+            _ => Some(f64::from(v)),
+        }
+    }
+
+    #[test]
+    fn whole_amounts_are_kept_as_packed_offsets_and_others_as_they_are() {
+        let mut a = Amounts::default();
+        // Dollars as the files have them, some empty; then a chunk with one cent in it.
+        (0..CHUNK).for_each(|k| a.push((k % 10 != 0).then_some(1_000.0 + (k * 6_007 % 90_000) as f64)));
+        (0..CHUNK).for_each(|k| a.push(Some(if k == 5 { 0.5 } else { 64_284_132.0 })));
+        assert_eq!(
+            a.sealed.iter().map(AmountChunk::heap_bytes).collect::<Vec<_>>(),
+            [CHUNK * 4 + CHUNK / 8, CHUNK * 8]
+        );
+        assert_eq!(
+            (a.get(0), a.get(1), a.get(CHUNK + 5), a.get(CHUNK + 6)),
+            (Some(None), Some(Some(7_007.0)), Some(Some(0.5)), Some(Some(64_284_132.0)))
+        );
+        assert_eq!(a.nulls(), CHUNK.div_ceil(10));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
@@ -246,15 +349,19 @@ mod tests {
             for i in [0, from, from + n, values.len().saturating_sub(1), values.len()] {
                 prop_assert_eq!(p.get(i), values.get(i).copied());
             }
+            let amounts: Vec<Option<f64>> = values.iter().enumerate().map(|(i, &v)| amount(i, v, seed)).collect();
             let mut a = Amounts::default();
-            values.iter().for_each(|&v| a.push((v % 3 != 0).then_some(f64::from(v) * 0.25)));
+            amounts.iter().for_each(|&d| a.push(d));
+            prop_assert_eq!(a.len(), amounts.len());
+            let bits = |d: Option<f64>| d.map(f64::to_bits);
             let mut got = Vec::new();
-            a.each(from..from + n, |i, d| got.push((i, d)));
-            let want: Vec<(usize, Option<f64>)> =
-                values.iter().map(|&v| (v % 3 != 0).then_some(f64::from(v) * 0.25)).enumerate().skip(from).take(n).collect();
+            a.each(from..from + n, |i, d| got.push((i, bits(d))));
+            let want: Vec<(usize, Option<u64>)> = amounts.iter().map(|&d| bits(d)).enumerate().skip(from).take(n).collect();
             prop_assert_eq!(got, want);
-            prop_assert_eq!(a.nulls(), values.iter().filter(|&&v| v % 3 == 0).count());
-            prop_assert_eq!(a.get(from), values.get(from).map(|&v| (v % 3 != 0).then_some(f64::from(v) * 0.25)));
+            prop_assert_eq!(a.nulls(), amounts.iter().filter(|d| d.is_none()).count());
+            for i in [0, from, from + n, values.len().saturating_sub(1), values.len()] {
+                prop_assert_eq!(a.get(i).map(bits), amounts.get(i).map(|&d| bits(d)));
+            }
         }
     }
 }

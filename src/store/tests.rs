@@ -102,7 +102,7 @@ fn an_hft1_row_costs_the_store_15_bytes_once_its_chunk_is_sealed() -> anyhow::Re
     }
     assert_eq!(store.quotes_len(), n);
     // A chunk of these rows spans 2,340 s (2 B), 6 symbols (1 B), counts up to 4,999 (2 B),
-    // BBO and trades under 5 (1 B each); 8 B of dollars. Then the symbol names, a few
+    // BBO and trades under 5 (1 B each); 8 B of dollars (halves: kept as f64). Then the names, a few
     // hundred bytes, and each column's list of chunks.
     let per_row = store.estimated_bytes() as f64 / n as f64;
     assert!((15.0..15.1).contains(&per_row), "{per_row:.2} B a row");

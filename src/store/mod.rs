@@ -1,5 +1,7 @@
-//! The loaded day in polars DataFrames, one per file kind, and the queries everyone else asks.
-//! Nobody outside this module reaches into the frames.
+//! The loaded day, and the queries everyone else asks: hft1 in packed columns of its own
+//! (`packed`: a heavy day and hours of live rows are millions of rows, and polars' columns of
+//! one width cost twice as much), the other kinds, thousands of rows, in polars DataFrames.
+//! Nobody outside this module reaches into them.
 
 mod chunks;
 pub mod clock;

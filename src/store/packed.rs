@@ -87,9 +87,21 @@ impl PackedU32 {
     }
 
     pub fn push(&mut self, v: u32) {
-        self.open.push(v);
-        if self.open.len() == CHUNK {
-            self.sealed.push(Sealed::new(&std::mem::take(&mut self.open)));
+        self.extend([v]);
+    }
+
+    pub fn extend(&mut self, values: impl IntoIterator<Item = u32>) {
+        let mut values = values.into_iter().peekable();
+        while values.peek().is_some() {
+            if self.open.capacity() == 0 {
+                // Each open chunk is allocated once, at its full size: no doubling and copying.
+                self.open.reserve_exact(CHUNK);
+            }
+            let room = CHUNK - self.open.len();
+            self.open.extend(values.by_ref().take(room));
+            if self.open.len() == CHUNK {
+                self.sealed.push(Sealed::new(&std::mem::take(&mut self.open)));
+            }
         }
     }
 
@@ -207,10 +219,22 @@ impl Amounts {
     }
 
     pub fn push(&mut self, v: Option<f64>) {
-        self.nulls += usize::from(v.is_none());
-        self.open.push(v.unwrap_or(f64::NAN));
-        if self.open.len() == CHUNK {
-            self.sealed.push(AmountChunk::new(std::mem::take(&mut self.open)));
+        self.extend([v]);
+    }
+
+    pub fn extend(&mut self, values: impl IntoIterator<Item = Option<f64>>) {
+        let mut values = values.into_iter().peekable();
+        while values.peek().is_some() {
+            if self.open.capacity() == 0 {
+                self.open.reserve_exact(CHUNK);
+            }
+            let room = CHUNK - self.open.len();
+            let before = self.open.len();
+            self.open.extend(values.by_ref().take(room).map(|v| v.unwrap_or(f64::NAN)));
+            self.nulls += self.open[before..].iter().filter(|v| v.is_nan()).count();
+            if self.open.len() == CHUNK {
+                self.sealed.push(AmountChunk::new(std::mem::take(&mut self.open)));
+            }
         }
     }
 

@@ -23,14 +23,13 @@ impl QuoteTable {
     }
 
     pub fn append(&mut self, q: &Quotes, names: &mut SymbolNames) {
-        for r in q.rows() {
-            self.time.push(r.time.secs());
-            self.symbol.push(names.id(r.symbol));
-            self.num_quotes.push(r.num_quotes);
-            self.bbo.push(r.bbo);
-            self.num_trades.push(r.num_trades);
-            self.dollars.push(r.dollars);
-        }
+        // Column by column: each is one pass over the batch into its open chunk.
+        self.time.extend(q.time.iter().map(|t| t.secs()));
+        self.symbol.extend(q.symbol.iter().map(|s| names.id(s)));
+        self.num_quotes.extend(q.num_quotes.iter().copied());
+        self.bbo.extend(q.bbo.iter().copied());
+        self.num_trades.extend(q.num_trades.iter().copied());
+        self.dollars.extend(q.dollars.iter().copied());
     }
 
     /// A whole-number column by its name in the files.

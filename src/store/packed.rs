@@ -86,10 +86,6 @@ impl PackedU32 {
         self.sealed.len() * CHUNK + self.open.len()
     }
 
-    pub fn push(&mut self, v: u32) {
-        self.extend([v]);
-    }
-
     pub fn extend(&mut self, values: impl IntoIterator<Item = u32>) {
         let mut values = values.into_iter().peekable();
         while values.peek().is_some() {
@@ -218,10 +214,6 @@ impl Amounts {
         self.sealed.len() * CHUNK + self.open.len()
     }
 
-    pub fn push(&mut self, v: Option<f64>) {
-        self.extend([v]);
-    }
-
     pub fn extend(&mut self, values: impl IntoIterator<Item = Option<f64>>) {
         let mut values = values.into_iter().peekable();
         while values.peek().is_some() {
@@ -283,7 +275,7 @@ mod tests {
 
     fn packed(values: &[u32]) -> PackedU32 {
         let mut p = PackedU32::default();
-        values.iter().for_each(|&v| p.push(v));
+        values.chunks(3_001).for_each(|c| p.extend(c.iter().copied()));
         p
     }
 
@@ -330,10 +322,10 @@ mod tests {
     /// wider than 4 bytes, past 2^53.
     fn amount(i: usize, v: u32, seed: u64) -> Option<f64> {
         match (i / 7_000 + seed as usize) % 5 {
-            0 => (v % 3 != 0).then_some(f64::from(v)),
-            1 => (v % 5 != 0).then_some(f64::from(v) * 0.25),
+            0 => (!v.is_multiple_of(3)).then_some(f64::from(v)),
+            1 => (!v.is_multiple_of(5)).then_some(f64::from(v) * 0.25),
             2 => Some(f64::from(v) * 1e4),
-            3 => Some(if v % 1_000 == 0 { 2f64.powi(60) } else { f64::from(v) }),
+            3 => Some(if v.is_multiple_of(1_000) { 2f64.powi(60) } else { f64::from(v) }),
             _ => Some(f64::from(v)),
         }
     }
@@ -342,8 +334,8 @@ mod tests {
     fn whole_amounts_are_kept_as_packed_offsets_and_others_as_they_are() {
         let mut a = Amounts::default();
         // Dollars as the files have them, some empty; then a chunk with one cent in it.
-        (0..CHUNK).for_each(|k| a.push((k % 10 != 0).then_some(1_000.0 + (k * 6_007 % 90_000) as f64)));
-        (0..CHUNK).for_each(|k| a.push(Some(if k == 5 { 0.5 } else { 64_284_132.0 })));
+        a.extend((0..CHUNK).map(|k| (k % 10 != 0).then_some(1_000.0 + (k * 6_007 % 90_000) as f64)));
+        a.extend((0..CHUNK).map(|k| Some(if k == 5 { 0.5 } else { 64_284_132.0 })));
         assert_eq!(
             a.sealed.iter().map(AmountChunk::heap_bytes).collect::<Vec<_>>(),
             [CHUNK * 4 + CHUNK / 8, CHUNK * 8]
@@ -375,7 +367,7 @@ mod tests {
             }
             let amounts: Vec<Option<f64>> = values.iter().enumerate().map(|(i, &v)| amount(i, v, seed)).collect();
             let mut a = Amounts::default();
-            amounts.iter().for_each(|&d| a.push(d));
+            amounts.chunks(5_000).for_each(|c| a.extend(c.iter().copied()));
             prop_assert_eq!(a.len(), amounts.len());
             let bits = |d: Option<f64>| d.map(f64::to_bits);
             let mut got = Vec::new();

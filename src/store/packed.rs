@@ -7,8 +7,8 @@
 //! crate builds, and a column of one width would still pay for the widest value of the day.
 //!
 //! A row is found in O(1) (its chunk is `i / CHUNK`); sealed chunks are never copied again,
-//! and the open chunk grows by doubling up to `CHUNK` rows, so no buffer outgrows malloc's
-//! small blocks (see `chunks` for what day-sized reallocations cost).
+//! and each open chunk is allocated once at its full size: no buffer is ever reallocated as
+//! the day grows (see `chunks` for what day-sized reallocations cost).
 
 use std::ops::Range;
 

@@ -8,6 +8,7 @@ use std::time::UNIX_EPOCH;
 
 use anyhow::{Context, Result, anyhow};
 use polars::prelude::*;
+use polars_parquet::write::ZstdLevel;
 use serde::{Deserialize, Serialize};
 
 use super::summary::{DaySummary, QuoteValues, SymbolSummary};
@@ -122,7 +123,18 @@ pub fn save(dir: &Path, summary: &DaySummary, sources: Vec<Source>) -> Result<()
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let (parquet, json) = paths(dir, summary.day);
     let mut df = frame(&summary.symbols).map_err(|e| anyhow!("{}: {e}", summary.day))?;
-    write_atomic(&parquet, |f| ParquetWriter::new(f).finish(&mut df).map(|_| ()).map_err(|e| anyhow!("{e}")))?;
+    // zstd at level 1 and no column statistics (the index is read whole, never filtered): the
+    // write of a heavy day's 2,462 symbols took 32–57 ms with polars' defaults, now 25–30 ms,
+    // the file 3 % larger (LZ4: 20 ms, 62 % larger).
+    let writer = |f: &mut File| {
+        ParquetWriter::new(f)
+            .with_compression(ParquetCompression::Zstd(ZstdLevel::try_new(1).ok()))
+            .with_statistics(StatisticsOptions::empty())
+            .finish(&mut df)
+            .map(|_| ())
+            .map_err(|e| anyhow!("{e}"))
+    };
+    write_atomic(&parquet, writer)?;
     let side = Sidecar {
         version: VERSION,
         day: summary.day.to_string(),

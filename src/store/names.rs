@@ -1,7 +1,5 @@
-//! The day's hft1 symbols, each held once. A row keeps the symbol's number (4 B) where a
-//! string column would keep a 16-byte view: with the time as a u32 and trade size worked out
-//! when asked, an hft1 row costs the store 28 B instead of 52 (issue 13: a heavy day plus ten
-//! minutes at 5,000 rows/s is four million rows).
+//! The day's hft1 symbols, each held once. A row keeps the symbol's number (packed in 1–2 B,
+//! see `packed`) where a string column would keep a 16-byte view.
 
 /// Symbol numbers in the order first seen; a day has a few thousand.
 #[derive(Debug, Default, Clone)]

@@ -15,6 +15,33 @@ use std::ops::Range;
 /// Rows in a sealed chunk.
 pub const CHUNK: usize = 16 * 1024;
 
+/// The chunks that the rows of `range` (of `len` rows) fall in: each chunk's number, the
+/// offsets in it, and its first row.
+fn spans(range: Range<usize>, len: usize) -> impl Iterator<Item = (usize, Range<usize>, usize)> {
+    let end = range.end.min(len);
+    let mut i = range.start;
+    std::iter::from_fn(move || {
+        (i < end).then(|| {
+            let (c, k) = (i / CHUNK, i % CHUNK);
+            let first_row = c * CHUNK;
+            let stop = (end - first_row).min(CHUNK);
+            i = first_row + stop;
+            (c, k..stop, first_row)
+        })
+    })
+}
+
+/// Moves values into the open chunk, allocated once at its full size (no doubling, no copy),
+/// until it is full or they run out; the chunk when full, for the caller to seal.
+fn fill<T>(open: &mut Vec<T>, values: &mut impl Iterator<Item = T>) -> Option<Vec<T>> {
+    if open.capacity() == 0 {
+        open.reserve_exact(CHUNK);
+    }
+    let room = CHUNK - open.len();
+    open.extend(values.take(room));
+    (open.len() == CHUNK).then(|| std::mem::take(open))
+}
+
 #[derive(Debug, Clone)]
 enum Narrow {
     U8(Box<[u8]>),
@@ -43,25 +70,32 @@ impl Sealed {
     }
 
     fn get(&self, k: usize) -> Option<u32> {
+        fn at<T: Copy + Into<u32>>(v: &[T], k: usize) -> Option<u32> {
+            v.get(k).map(|&d| d.into())
+        }
         let d = match &self.values {
-            Narrow::U8(v) => u32::from(*v.get(k)?),
-            Narrow::U16(v) => u32::from(*v.get(k)?),
-            Narrow::U32(v) => *v.get(k)?,
+            Narrow::U8(v) => at(v, k),
+            Narrow::U16(v) => at(v, k),
+            Narrow::U32(v) => at(v, k),
         };
-        Some(self.base + d)
+        Some(self.base + d?)
     }
 
-    /// Calls `f` with the values at `range` (offsets in the chunk) and their offsets.
+    /// Calls `f(first_row + k, value)` for the offsets `k` of `range` in the chunk.
     fn each(&self, range: Range<usize>, first_row: usize, f: &mut impl FnMut(usize, u32)) {
-        let base = self.base;
+        fn run<T: Copy + Into<u32>>(
+            v: &[T],
+            range: Range<usize>,
+            row: usize,
+            base: u32,
+            f: &mut impl FnMut(usize, u32),
+        ) {
+            v[range.clone()].iter().zip(range).for_each(|(&d, k)| f(row + k, base + d.into()));
+        }
         match &self.values {
-            Narrow::U8(v) => {
-                v[range.clone()].iter().zip(range).for_each(|(&d, k)| f(first_row + k, base + u32::from(d)))
-            }
-            Narrow::U16(v) => {
-                v[range.clone()].iter().zip(range).for_each(|(&d, k)| f(first_row + k, base + u32::from(d)))
-            }
-            Narrow::U32(v) => v[range.clone()].iter().zip(range).for_each(|(&d, k)| f(first_row + k, base + d)),
+            Narrow::U8(v) => run(v, range, first_row, self.base, f),
+            Narrow::U16(v) => run(v, range, first_row, self.base, f),
+            Narrow::U32(v) => run(v, range, first_row, self.base, f),
         }
     }
 
@@ -89,14 +123,8 @@ impl PackedU32 {
     pub fn extend(&mut self, values: impl IntoIterator<Item = u32>) {
         let mut values = values.into_iter().peekable();
         while values.peek().is_some() {
-            if self.open.capacity() == 0 {
-                // Each open chunk is allocated once, at its full size: no doubling and copying.
-                self.open.reserve_exact(CHUNK);
-            }
-            let room = CHUNK - self.open.len();
-            self.open.extend(values.by_ref().take(room));
-            if self.open.len() == CHUNK {
-                self.sealed.push(Sealed::new(&std::mem::take(&mut self.open)));
+            if let Some(full) = fill(&mut self.open, &mut values) {
+                self.sealed.push(Sealed::new(&full));
             }
         }
     }
@@ -110,17 +138,11 @@ impl PackedU32 {
 
     /// Calls `f(row, value)` for the rows of `range` that exist, in order.
     pub fn each(&self, range: Range<usize>, mut f: impl FnMut(usize, u32)) {
-        let end = range.end.min(self.len());
-        let mut i = range.start;
-        while i < end {
-            let (c, k) = (i / CHUNK, i % CHUNK);
-            let first_row = c * CHUNK;
-            let stop = (end - first_row).min(CHUNK);
+        for (c, offsets, first_row) in spans(range, self.len()) {
             match self.sealed.get(c) {
-                Some(chunk) => chunk.each(k..stop, first_row, &mut f),
-                None => self.open[k..stop].iter().zip(k..stop).for_each(|(&v, k)| f(first_row + k, v)),
+                Some(chunk) => chunk.each(offsets, first_row, &mut f),
+                None => self.open[offsets.clone()].iter().zip(offsets).for_each(|(&v, k)| f(first_row + k, v)),
             }
-            i = first_row + stop;
         }
     }
 
@@ -206,7 +228,6 @@ impl AmountChunk {
 pub struct Amounts {
     sealed: Vec<AmountChunk>,
     open: Vec<f64>,
-    nulls: usize,
 }
 
 impl Amounts {
@@ -215,17 +236,10 @@ impl Amounts {
     }
 
     pub fn extend(&mut self, values: impl IntoIterator<Item = Option<f64>>) {
-        let mut values = values.into_iter().peekable();
+        let mut values = values.into_iter().map(|v| v.unwrap_or(f64::NAN)).peekable();
         while values.peek().is_some() {
-            if self.open.capacity() == 0 {
-                self.open.reserve_exact(CHUNK);
-            }
-            let room = CHUNK - self.open.len();
-            let before = self.open.len();
-            self.open.extend(values.by_ref().take(room).map(|v| v.unwrap_or(f64::NAN)));
-            self.nulls += self.open[before..].iter().filter(|v| v.is_nan()).count();
-            if self.open.len() == CHUNK {
-                self.sealed.push(AmountChunk::new(std::mem::take(&mut self.open)));
+            if let Some(full) = fill(&mut self.open, &mut values) {
+                self.sealed.push(AmountChunk::new(full));
             }
         }
     }
@@ -239,26 +253,28 @@ impl Amounts {
     }
 
     pub fn each(&self, range: Range<usize>, mut f: impl FnMut(usize, Option<f64>)) {
-        let end = range.end.min(self.len());
-        let mut i = range.start;
-        while i < end {
-            let (c, k) = (i / CHUNK, i % CHUNK);
-            let first_row = c * CHUNK;
-            let stop = (end - first_row).min(CHUNK);
+        for (c, offsets, first_row) in spans(range, self.len()) {
             match self.sealed.get(c) {
-                Some(chunk) => chunk.each(k..stop, first_row, &mut f),
-                None => self.open[k..stop]
+                Some(chunk) => chunk.each(offsets, first_row, &mut f),
+                None => self.open[offsets.clone()]
                     .iter()
-                    .zip(k..stop)
+                    .zip(offsets)
                     .for_each(|(&v, k)| f(first_row + k, (!v.is_nan()).then_some(v))),
             }
-            i = first_row + stop;
         }
     }
 
-    /// Rows without an amount.
+    /// Rows without an amount (O(chunks): a whole chunk's are its bits).
     pub fn nulls(&self) -> usize {
-        self.nulls
+        let sealed: usize = self
+            .sealed
+            .iter()
+            .map(|c| match c {
+                AmountChunk::Whole { empty, .. } => empty.iter().map(|w| w.count_ones() as usize).sum(),
+                AmountChunk::Floats(v) => v.iter().filter(|v| v.is_nan()).count(),
+            })
+            .sum();
+        sealed + self.open.iter().filter(|v| v.is_nan()).count()
     }
 
     pub fn heap_bytes(&self) -> usize {

@@ -147,7 +147,7 @@ pub(super) fn sod(ms: i64, base: i64) -> SecondOfDay {
     SecondOfDay::from_secs(((ms - base) / 1000).clamp(0, 86_399) as u32).unwrap_or_default()
 }
 
-/// A second of the day as the compact hft1 frame keeps it.
+/// A second of the day as hft1's packed `time` column keeps it.
 pub(super) fn second(secs: u32) -> SecondOfDay {
     SecondOfDay::from_secs(secs.min(86_399)).unwrap_or_default()
 }

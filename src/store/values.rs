@@ -52,7 +52,7 @@ impl DayStore {
         Ok(FieldValues::of_rows(values, secs, &keep))
     }
 
-    /// The same for hft1, whose frame is compact: seconds, symbol numbers, no trade size.
+    /// The same for hft1, kept in packed columns: seconds, symbol numbers, no trade size.
     fn quote_field_values(&self, column: &str, watch: Option<&[String]>) -> PolarsResult<FieldValues> {
         let c = self.quote_cols();
         let all = 0..c.len();

@@ -52,7 +52,15 @@ impl DayStore {
         let c = self.quote_cols();
         let (mut q, all) = (crate::archive::Quotes::default(), 0..c.len());
         c.time.each(all.clone(), |_, t| q.time.push(super::queries::second(t)));
-        c.symbol.each(all.clone(), |_, id| q.symbol.push(c.names.name(id).unwrap_or_default()));
+        let mut unnamed = None;
+        c.symbol.each(all.clone(), |i, id| match c.names.name(id) {
+            Some(s) => q.symbol.push(s),
+            None => unnamed = unnamed.or(Some(i)),
+        });
+        // Every number the store keeps was given by `names`: one without a name is a bug.
+        if let Some(i) = unnamed {
+            polars::prelude::polars_bail!(ComputeError: "hft1 row {i} has a symbol number with no name");
+        }
         c.num_quotes.each(all.clone(), |_, v| q.num_quotes.push(v));
         c.bbo.each(all.clone(), |_, v| q.bbo.push(v));
         c.num_trades.each(all.clone(), |_, v| q.num_trades.push(v));

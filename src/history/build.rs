@@ -68,7 +68,9 @@ impl Builder {
         self.wait_for_gate();
         let _one = self.one_at_a_time.lock().unwrap_or_else(|p| p.into_inner());
         let sources = file::sources(files);
-        let warning = match file::load(&self.dir, files.day, &sources, with_top) {
+        let columns = file::columns_key(self.columns);
+        let now = file::Current { sources: &sources, columns: &columns };
+        let warning = match file::load(&self.dir, files.day, &now, with_top) {
             Ok(summary) => return Ok(Got { summary, warning: None, errors: Vec::new() }),
             Err(Unusable::Missing | Unusable::Stale) => None,
             Err(Unusable::Corrupt(why)) => {
@@ -85,12 +87,35 @@ impl Builder {
     pub fn get_stats(&self, files: &DayFiles) -> Result<(DayStats, Option<String>, Vec<FileError>)> {
         self.wait_for_gate();
         let one = self.one_at_a_time.lock().unwrap_or_else(|p| p.into_inner());
-        if let Ok(stats) = file::load_stats(&self.dir, files.day, &file::sources(files)) {
+        let (sources, columns) = (file::sources(files), file::columns_key(self.columns));
+        if let Ok(stats) =
+            file::load_stats(&self.dir, files.day, &file::Current { sources: &sources, columns: &columns })
+        {
             return Ok((stats, None, Vec::new()));
         }
         drop(one);
         let got = self.get(files, false)?;
         Ok((got.summary.stats, got.warning, got.errors))
+    }
+
+    /// A closed day's summary with its burst rows (the analyses): from the index when it is
+    /// current, else the day is indexed as `get` would.
+    pub fn get_with_bursts(&self, files: &DayFiles) -> Result<Got> {
+        let mut got = self.get(files, false)?;
+        if got.summary.bursts.is_empty() && got.summary.stats.bursts > 0 {
+            let (sources, columns) = (file::sources(files), file::columns_key(self.columns));
+            let now = file::Current { sources: &sources, columns: &columns };
+            match file::load_bursts(&self.dir, files.day, &now) {
+                Ok(bursts) => got.summary.bursts = bursts,
+                Err(why) => {
+                    // Written with the rest, so only a damaged or raced index lacks it: read the day.
+                    tracing::warn!("bursts of {} not in its index ({why}): reading the day", files.day);
+                    let _one = self.one_at_a_time.lock().unwrap_or_else(|p| p.into_inner());
+                    return self.build(files, sources, Some(format!("index of {} rebuilt: {why}", files.day)));
+                }
+            }
+        }
+        Ok(got)
     }
 
     fn build(&self, files: &DayFiles, sources: Vec<file::Source>, warning: Option<String>) -> Result<Got> {
@@ -103,7 +128,7 @@ impl Builder {
         if !errors.is_empty() {
             return Ok(Got { summary, warning, errors });
         }
-        let saved = file::save(&self.dir, &summary, sources);
+        let saved = file::save(&self.dir, &summary, sources, file::columns_key(self.columns));
         tracing::debug!(
             "indexed {}: {} ms ({} ms reading and summing, the rest saving)",
             files.day,

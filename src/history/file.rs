@@ -1,6 +1,7 @@
 //! A day's index on disk, in the data folder: `index/<archive>/YYYYMMDD.parquet` (a row per
 //! symbol) and `YYYYMMDD.json` (the day's stats and the size and mtime of every source file).
-//! The JSON is written last: it is what says the Parquet beside it is whole and current.
+//! and `YYYYMMDD.bursts.json` (the day's burst rows, read only by the analyses).
+//! The JSON is written last: it is what says the files beside it are whole and current.
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -11,12 +12,13 @@ use polars::prelude::*;
 use polars_parquet::write::ZstdLevel;
 use serde::{Deserialize, Serialize};
 
-use super::summary::{DaySummary, QuoteValues, SymbolSummary};
-use crate::archive::{Day, DayFiles, SecondOfDay};
+use super::summary::{BurstFact, DaySummary, QuoteValues, SymbolSummary};
+use crate::archive::{ColumnOrder, Day, DayFiles, SecondOfDay};
 use crate::store::DayStats;
 
 /// Bumped when what an index holds changes: older files are rebuilt, never misread.
-const VERSION: u32 = 2;
+/// 3: sums of squares per symbol, the day's bursts, the column order it was read with.
+const VERSION: u32 = 3;
 
 /// One source file as the index saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +52,8 @@ pub fn sources(files: &DayFiles) -> Vec<Source> {
 struct Sidecar {
     version: u32,
     day: String,
+    /// The column order the files were read with: another order reads other figures.
+    columns: String,
     symbols: usize,
     sources: Vec<Source>,
     stats: DayStats,
@@ -79,9 +83,18 @@ fn paths(dir: &Path, day: Day) -> (PathBuf, PathBuf) {
     (dir.join(format!("{}.parquet", day.compact())), dir.join(format!("{}.json", day.compact())))
 }
 
+fn bursts_path(dir: &Path, day: Day) -> PathBuf {
+    dir.join(format!("{}.bursts.json", day.compact()))
+}
+
+/// How a column order is named in the sidecar (compared, never parsed).
+pub fn columns_key(columns: ColumnOrder) -> String {
+    format!("{columns:?}")
+}
+
 /// The index of `day` if it is whole and its sources are `now`. `with_top`: also the largest
 /// dollar figures (enrichment); without, that column is not read.
-pub fn load(dir: &Path, day: Day, now: &[Source], with_top: bool) -> Result<DaySummary, Unusable> {
+pub fn load(dir: &Path, day: Day, now: &Current, with_top: bool) -> Result<DaySummary, Unusable> {
     let side = sidecar(dir, day, now)?;
     let (parquet, _) = paths(dir, day);
     let symbols = read_symbols(&parquet, with_top).map_err(|e| Unusable::Corrupt(format!("{e:#}")))?;
@@ -93,17 +106,32 @@ pub fn load(dir: &Path, day: Day, now: &[Source], with_top: bool) -> Result<DayS
             side.symbols
         )));
     }
-    Ok(DaySummary { day, stats: side.stats, symbols, values: side.values })
+    Ok(DaySummary { day, stats: side.stats, symbols, values: side.values, bursts: Vec::new() })
+}
+
+/// The day's burst rows from a current index.
+pub fn load_bursts(dir: &Path, day: Day, now: &Current) -> Result<Vec<BurstFact>, Unusable> {
+    sidecar(dir, day, now)?;
+    let path = bursts_path(dir, day);
+    let text = fs::read(&path).map_err(|e| Unusable::Corrupt(format!("{}: {e}", path.display())))?;
+    serde_json::from_slice(&text).map_err(|e| Unusable::Corrupt(format!("{}: {e}", path.display())))
 }
 
 /// What `ki2 stats` says of `day`, from the JSON alone when the index is current: the
 /// per-symbol Parquet, most of an index's bytes, is not read (270 days: 1.5 s with it).
-pub fn load_stats(dir: &Path, day: Day, now: &[Source]) -> Result<DayStats, Unusable> {
+pub fn load_stats(dir: &Path, day: Day, now: &Current) -> Result<DayStats, Unusable> {
     sidecar(dir, day, now).map(|side| side.stats)
 }
 
-/// The index's JSON, if it is this version's, of `day`, and its sources are `now`.
-fn sidecar(dir: &Path, day: Day, now: &[Source]) -> Result<Sidecar, Unusable> {
+/// What a current index of a day was built from: its source files as they are now, and the
+/// column order they are read with.
+pub struct Current<'a> {
+    pub sources: &'a [Source],
+    pub columns: &'a str,
+}
+
+/// The index's JSON, if it is this version's, of `day`, and it was built from `now`.
+fn sidecar(dir: &Path, day: Day, now: &Current) -> Result<Sidecar, Unusable> {
     let (_, json) = paths(dir, day);
     let text = match fs::read_to_string(&json) {
         Ok(t) => t,
@@ -112,14 +140,18 @@ fn sidecar(dir: &Path, day: Day, now: &[Source]) -> Result<Sidecar, Unusable> {
     };
     let side: Sidecar =
         serde_json::from_str(&text).map_err(|e| Unusable::Corrupt(format!("{}: {e}", json.display())))?;
-    if side.version != VERSION || side.day != day.to_string() || side.sources != now {
+    if side.version != VERSION
+        || side.day != day.to_string()
+        || side.sources != now.sources
+        || side.columns != now.columns
+    {
         return Err(Unusable::Stale);
     }
     Ok(side)
 }
 
 /// Writes the index of a day whose sources were `sources` when it was read.
-pub fn save(dir: &Path, summary: &DaySummary, sources: Vec<Source>) -> Result<()> {
+pub fn save(dir: &Path, summary: &DaySummary, sources: Vec<Source>, columns: String) -> Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let (parquet, json) = paths(dir, summary.day);
     let mut df = frame(&summary.symbols).map_err(|e| anyhow!("{}: {e}", summary.day))?;
@@ -135,9 +167,12 @@ pub fn save(dir: &Path, summary: &DaySummary, sources: Vec<Source>) -> Result<()
             .map_err(|e| anyhow!("{e}"))
     };
     write_atomic(&parquet, writer)?;
+    let bursts = serde_json::to_vec(&summary.bursts)?;
+    write_atomic(&bursts_path(dir, summary.day), |f| std::io::Write::write_all(f, &bursts).map_err(Into::into))?;
     let side = Sidecar {
         version: VERSION,
         day: summary.day.to_string(),
+        columns,
         symbols: summary.symbols.len(),
         sources,
         stats: summary.stats.clone(),
@@ -179,6 +214,9 @@ fn frame(symbols: &[SymbolSummary]) -> PolarsResult<DataFrame> {
             Column::new("trades".into(), symbols.iter().map(|s| s.trades).collect::<Vec<_>>()),
             Column::new("dollars".into(), symbols.iter().map(|s| s.dollars).collect::<Vec<_>>()),
             Column::new("dollars_n".into(), symbols.iter().map(|s| s.dollars_n).collect::<Vec<_>>()),
+            Column::new("sq_quotes".into(), symbols.iter().map(|s| s.sq_quotes).collect::<Vec<_>>()),
+            Column::new("sq_trades".into(), symbols.iter().map(|s| s.sq_trades).collect::<Vec<_>>()),
+            Column::new("sq_dollars".into(), symbols.iter().map(|s| s.sq_dollars).collect::<Vec<_>>()),
             list_u32("burst_times", &|s| s.bursts.iter().map(|(t, _)| t.secs()).collect()),
             list_u32("burst_nt", &|s| s.bursts.iter().map(|(_, nt)| *nt).collect()),
             tops.into_series().with_name("top".into()).into_column(),
@@ -186,7 +224,7 @@ fn frame(symbols: &[SymbolSummary]) -> PolarsResult<DataFrame> {
     )
 }
 
-const COLUMNS: [&str; 11] = [
+const COLUMNS: [&str; 14] = [
     "symbol",
     "rows",
     "first",
@@ -196,6 +234,9 @@ const COLUMNS: [&str; 11] = [
     "trades",
     "dollars",
     "dollars_n",
+    "sq_quotes",
+    "sq_trades",
+    "sq_dollars",
     "burst_times",
     "burst_nt",
 ];
@@ -223,6 +264,9 @@ fn symbols_of(df: &DataFrame) -> PolarsResult<Vec<SymbolSummary>> {
     let trades = df.column("trades")?.u64()?;
     let dollars = df.column("dollars")?.f64()?;
     let dollars_n = df.column("dollars_n")?.u32()?;
+    let sq_quotes = df.column("sq_quotes")?.u64()?;
+    let sq_trades = df.column("sq_trades")?.u64()?;
+    let sq_dollars = df.column("sq_dollars")?.f64()?;
     let burst_times = df.column("burst_times")?.list()?;
     let burst_nt = df.column("burst_nt")?.list()?;
     let top = df.column("top").ok().map(|c| c.list().cloned()).transpose()?;
@@ -257,6 +301,9 @@ fn symbols_of(df: &DataFrame) -> PolarsResult<Vec<SymbolSummary>> {
             trades: trades.get(i).ok_or_else(missing)?,
             dollars: dollars.get(i).ok_or_else(missing)?,
             dollars_n: dollars_n.get(i).ok_or_else(missing)?,
+            sq_quotes: sq_quotes.get(i).ok_or_else(missing)?,
+            sq_trades: sq_trades.get(i).ok_or_else(missing)?,
+            sq_dollars: sq_dollars.get(i).ok_or_else(missing)?,
             bursts: times
                 .into_iter()
                 .zip(nts)

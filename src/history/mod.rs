@@ -17,7 +17,7 @@ pub use build::{Builder, Got};
 pub use file::folder;
 pub use index::{Facts, Index, SymbolOnDay};
 pub use past::IndexPast;
-pub use summary::{DaySummary, QuoteValues, SymbolSummary, TOP};
+pub use summary::{BurstFact, DaySummary, QuoteValues, SymbolSummary, TOP};
 
 use crate::alerts::Enricher;
 use crate::archive::{Archive, ColumnOrder, Day, DayFiles};

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use crate::archive::fold::{SPLIT_FROM, fold_file};
-use crate::archive::{ColumnOrder, Day, DayFiles, FileError, Kind, Rows, SecondOfDay, read_day};
+use crate::archive::{
+    Background, BurstRow, ColumnOrder, Day, DayFiles, FileError, Grade, Kind, ProgType, Rows, SecondOfDay, read_day,
+};
 use crate::store::{DayStats, DayStore};
 
 /// How many of a symbol's largest dollar figures a day keeps: ranks up to this are exact
@@ -24,6 +26,13 @@ pub struct SymbolSummary {
     pub dollars: f64,
     /// Rows with a dollar figure.
     pub dollars_n: u32,
+    /// Sums of squares of the rows' quote counts, trade counts and dollar figures: with the
+    /// sums above, each field's mean and spread over any run of days (per-symbol normals).
+    /// The counts' are exact; the dollars' depends on the order it was summed in (in the last
+    /// bits: a square of a dollar figure passes 2^53).
+    pub sq_quotes: u64,
+    pub sq_trades: u64,
+    pub sq_dollars: f64,
     /// The bursts whose symbol file names it, with its NT there, by burst time.
     pub bursts: Vec<(SecondOfDay, u32)>,
     /// Its largest dollar figures, largest first, at most `TOP` (not kept in memory for
@@ -43,6 +52,9 @@ impl SymbolSummary {
             trades: 0,
             dollars: 0.0,
             dollars_n: 0,
+            sq_quotes: 0,
+            sq_trades: 0,
+            sq_dollars: 0.0,
             bursts: Vec::new(),
             top: Vec::new(),
         }
@@ -56,6 +68,44 @@ pub struct DaySummary {
     /// Sorted by symbol.
     pub symbols: Vec<SymbolSummary>,
     pub values: QuoteValues,
+    /// The day's burst rows in file order (only `summarize` and `file::load_bursts` fill it:
+    /// the views that load an index for its symbols leave it empty).
+    pub bursts: Vec<BurstFact>,
+}
+
+/// A burst row as the index keeps it (the symbols it hit are in the symbols' `bursts`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BurstFact {
+    /// Seconds since midnight.
+    pub time: u32,
+    pub grade: Grade,
+    pub prog_type: ProgType,
+    pub background: Background,
+    pub s1: u32,
+    pub s2: u32,
+    pub ct: u32,
+    pub cb: u32,
+    pub cs: u32,
+}
+
+impl BurstFact {
+    pub fn of(b: &BurstRow) -> BurstFact {
+        BurstFact {
+            time: b.time.secs(),
+            grade: b.grade,
+            prog_type: b.prog_type,
+            background: b.background,
+            s1: b.s1,
+            s2: b.s2,
+            ct: b.ct,
+            cb: b.cb,
+            cs: b.cs,
+        }
+    }
+
+    pub fn second(&self) -> Option<SecondOfDay> {
+        SecondOfDay::from_secs(self.time)
+    }
 }
 
 /// How many hft1 rows had each value of the count fields: what a threshold on them catches
@@ -81,6 +131,18 @@ impl QuoteValues {
 impl DaySummary {
     pub fn symbol(&self, name: &str) -> Option<&SymbolSummary> {
         self.symbols.binary_search_by(|s| s.symbol.as_str().cmp(name)).ok().map(|i| &self.symbols[i])
+    }
+
+    /// Each burst second's symbol file as its symbols, sorted (a burst with no file has none).
+    pub fn burst_symbols(&self) -> std::collections::BTreeMap<SecondOfDay, Vec<&str>> {
+        let mut by: std::collections::BTreeMap<SecondOfDay, Vec<&str>> = std::collections::BTreeMap::new();
+        // `symbols` is sorted by name, so each burst's list comes out sorted too.
+        for s in &self.symbols {
+            for (t, _) in &s.bursts {
+                by.entry(*t).or_default().push(s.symbol.as_str());
+            }
+        }
+        by
     }
 }
 
@@ -195,10 +257,13 @@ impl Acc {
             s.max_quotes = s.max_quotes.max(r.num_quotes);
             s.sum_quotes += u64::from(r.num_quotes);
             s.trades += u64::from(r.num_trades);
+            s.sq_quotes += u64::from(r.num_quotes).pow(2);
+            s.sq_trades += u64::from(r.num_trades).pow(2);
             match r.dollars {
                 Some(d) => {
                     s.dollars += d;
                     s.dollars_n += 1;
+                    s.sq_dollars += d * d;
                     dollars.push(d);
                     // Only the largest are kept: trimmed now and then, not held whole.
                     if dollars.len() >= 4 * TOP {
@@ -234,6 +299,9 @@ impl Acc {
             mine.trades += s.trades;
             mine.dollars += s.dollars;
             mine.dollars_n += s.dollars_n;
+            mine.sq_quotes += s.sq_quotes;
+            mine.sq_trades += s.sq_trades;
+            mine.sq_dollars += s.sq_dollars;
             mine_dollars.extend(dollars);
         }
     }
@@ -291,6 +359,7 @@ pub fn summarize_split(
             s.bursts.push((*t, h.num_trades));
         }
     }
+    let bursts = data.bursts.iter().map(BurstFact::of).collect();
     let store = DayStore::from_day(data).map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
     let mut stats = store.stats().map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
     stats.hft1_rows = acc.rows;
@@ -300,7 +369,7 @@ pub fn summarize_split(
     stats.max_quotes_symbol = acc.max.map(|(_, s)| s);
     let mut symbols: Vec<SymbolSummary> = symbols.into_values().collect();
     symbols.sort_by(|a, b| a.symbol.cmp(&b.symbol));
-    Ok((DaySummary { day, stats, symbols, values }, errors))
+    Ok((DaySummary { day, stats, symbols, values, bursts }, errors))
 }
 
 /// The `k` largest values, largest first.

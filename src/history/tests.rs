@@ -55,7 +55,12 @@ fn a_summary_says_what_the_store_says() -> anyhow::Result<()> {
     let (summary, errors) = summary::summarize(&files, ColumnOrder::default())?;
     assert!(errors.is_empty());
     // Read in parts on several threads and merged: the same.
-    let (split, _) = summary::summarize_split(&files, ColumnOrder::default(), 0)?;
+    let (mut split, _) = summary::summarize_split(&files, ColumnOrder::default(), 0)?;
+    // The dollars' squares are summed in another order: equal to the last bits.
+    for (a, b) in split.symbols.iter_mut().zip(&summary.symbols) {
+        assert!((a.sq_dollars - b.sq_dollars).abs() <= 1e-12 * b.sq_dollars, "{}", a.symbol);
+        a.sq_dollars = b.sq_dollars;
+    }
     assert_eq!(split, summary);
     assert_eq!(summary.stats, store.stats()?);
     let rows: u64 = summary.symbols.iter().map(|s| u64::from(s.rows)).sum();
@@ -224,5 +229,71 @@ fn a_day_that_closes_while_watching_is_indexed_after_the_others() -> anyhow::Res
     let (index, _) = h.index();
     assert!(index.stats(day("20250711")).is_some_and(|s| s.hft1_rows > 0));
     assert_eq!((h.progress().done, h.progress().total), (2, 2));
+    Ok(())
+}
+
+#[test]
+fn the_index_keeps_each_symbols_squares_and_the_days_bursts_with_their_symbols() -> anyhow::Result<()> {
+    let (_dir, archive, _data, b) = indexed(&["20250711"])?;
+    let d = day("20250711");
+    let files = archive.files(d);
+    let data = read_day(&files, ColumnOrder::default());
+    let built = b.get_with_bursts(&files)?;
+    // Read back from the files just written, not the build's own copy.
+    let loaded = b.get_with_bursts(&files)?;
+    assert!(built.summary.bursts.len() > 10);
+    assert_eq!(loaded.summary.bursts, built.summary.bursts);
+    assert_eq!(loaded.summary.bursts.len(), data.bursts.len());
+    for (f, row) in loaded.summary.bursts.iter().zip(&data.bursts) {
+        assert_eq!(
+            (f.second(), f.prog_type, f.s1, f.cb, f.cs),
+            (Some(row.time), row.prog_type, row.s1, row.cb, row.cs)
+        );
+    }
+    // The squares, summed independently from the rows.
+    let mut sq: HashMap<&str, (u64, u64, f64)> = HashMap::new();
+    for r in data.quotes.rows() {
+        let e = sq.entry(r.symbol).or_default();
+        e.0 += u64::from(r.num_quotes).pow(2);
+        e.1 += u64::from(r.num_trades).pow(2);
+        e.2 += r.dollars.map_or(0.0, |d| d * d);
+    }
+    let spy = loaded.summary.symbol("SPY").ok_or_else(|| anyhow::anyhow!("no SPY"))?;
+    let want = sq["SPY"];
+    assert_eq!((spy.sq_quotes, spy.sq_trades), (want.0, want.1));
+    assert!((spy.sq_dollars - want.2).abs() <= 1e-12 * want.2);
+    // Every symbol file comes back as its burst's symbols.
+    let sets = loaded.summary.burst_symbols();
+    assert_eq!(sets.len(), data.symbols.len());
+    for (t, hits) in &data.symbols {
+        let mut names: Vec<&str> = hits.iter().map(|h| h.symbol.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(sets.get(t), Some(&names), "burst at {t}");
+    }
+    Ok(())
+}
+
+#[test]
+fn an_index_read_with_another_column_order_is_rebuilt() -> anyhow::Result<()> {
+    let (dir, archive, data, b) = indexed(&["20250711"])?;
+    let files = archive.files(day("20250711"));
+    b.get(&files, false)?;
+    let json = b.dir().join("20250711.json");
+    let stamp = std::fs::metadata(&json)?.modified()?;
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // The counters the other way round from the default.
+    let default = ColumnOrder::default().burst;
+    let (c8, c9) = if default.cb < default.cs { ("cs", "cb") } else { ("cb", "cs") };
+    let swapped = crate::archive::columns::ColumnNames {
+        hft1: None,
+        burst: Some(["time", "grade", "prog_type", "background", "s1", "s2", "ct", c8, c9].map(String::from).to_vec()),
+    }
+    .resolve()
+    .map_err(anyhow::Error::msg)?;
+    let other = builder(dir.path(), data.path(), swapped);
+    let got = other.get(&files, false)?;
+    assert_ne!(std::fs::metadata(&json)?.modified()?, stamp, "rebuilt for the other order");
+    assert_eq!(got.summary.stats.last_cb, read_day(&files, swapped).bursts.last().map(|r| r.cb));
     Ok(())
 }

@@ -61,7 +61,13 @@ fn main() -> Result<()> {
     let builder = ki2::history::builder(&root, &root.join(".data"), ColumnOrder::default());
     let evaluator = Evaluator::new(RuleSet::defaults()).with_enricher(ki2::history::enricher(&archive, builder));
     let store = DayStore::new(day).map_err(|e| anyhow::anyhow!("store: {e}"))?;
-    let opts = AppOptions { root_label: root.display().to_string(), theme: Theme::from_env(), bell: false, live: true };
+    let opts = AppOptions {
+        root_label: root.display().to_string(),
+        theme: Theme::from_env(),
+        bell: false,
+        live: true,
+        columns: Default::default(),
+    };
     let mut app = App::new(store, opts, evaluator);
     // Sorted, the pane keeps a 12-byte entry per row of the day.
     let sorted = std::env::var("KI2_BENCH_SORT").is_ok_and(|v| v == "count");

@@ -53,8 +53,13 @@ fn main() {
     let t = Instant::now();
     let archive = Archive::discover(&root).expect("archive");
     let data = read_day(&archive.files(day), ColumnOrder::default());
-    let opts =
-        || AppOptions { root_label: root.display().to_string(), theme: Theme::from_env(), bell: false, live: false };
+    let opts = || AppOptions {
+        root_label: root.display().to_string(),
+        theme: Theme::from_env(),
+        bell: false,
+        live: false,
+        columns: Default::default(),
+    };
     let mut app = App::from_day(data, opts(), Evaluator::new(RuleSet::defaults())).expect("app");
     println!(
         "loaded in {:.2} s: {} hft1 rows, {} bursts, {} alerts; {W}×{H}, {n} frames per case",

@@ -154,6 +154,17 @@ pub struct BurstRow {
     pub cu: Option<String>,
 }
 
+impl BurstRow {
+    /// CU as the Burst Monitor's screen shows it: as written when the file has it, else
+    /// CT − CB − CS (the bursts counted as neither buy nor sell).
+    pub fn cu_shown(&self) -> String {
+        match &self.cu {
+            Some(cu) => cu.clone(),
+            None => (i64::from(self.ct) - i64::from(self.cb) - i64::from(self.cs)).to_string(),
+        }
+    }
+}
+
 const MAX_FIELDS: usize = MAX_COLUMNS + 1;
 
 pub fn parse(line: &[u8], cols: &BurstColumns) -> Result<BurstRow, Reason> {
@@ -193,9 +204,11 @@ mod tests {
 
     #[test]
     fn nine_and_ten_fields() {
-        let r = p("155956,2,1,0,214,520,434,236,196").unwrap_or_else(|e| panic!("{e}"));
+        // Real files write the sell counter (CS) before the buy counter (CB).
+        let r = p("155956,2,1,0,214,520,434,196,236").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((r.grade, r.prog_type, r.background), (Grade::Mod, ProgType::Buy, Background::Port));
         assert_eq!((r.s1, r.s2, r.ct, r.cb, r.cs, r.cu.as_deref()), (214, 520, 434, 236, 196, None));
+        assert_eq!(r.cu_shown(), "2", "CU = CT - CB - CS when the file has none");
         let r = p("155956,3,0,1,214,520,434,236,196,2").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (r.grade, r.prog_type, r.background, r.cu.as_deref()),

@@ -24,6 +24,10 @@ impl Default for Hft1Columns {
 }
 
 /// Where each burst field sits in a line (0-based). `cu` is the optional last field.
+///
+/// Real files put the sell counter before the buy counter (`...,CT,CS,CB`): in the only real
+/// rows we have (`shared/reference/real-rows.md`, Data_Burst 2025-07-22) the 8th field rises
+/// with ProgType 0 (Sell) bursts and the 9th with ProgType 1 (Buy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BurstColumns {
     pub time: usize,
@@ -41,7 +45,7 @@ pub struct BurstColumns {
 }
 
 impl Default for BurstColumns {
-    /// `Time,Grade,ProgType,Bckgrnd,S1,S2,CT,CB,CS[,CU]`
+    /// `Time,Grade,ProgType,Bckgrnd,S1,S2,CT,CS,CB[,CU]`
     fn default() -> Self {
         BurstColumns {
             time: 0,
@@ -51,8 +55,8 @@ impl Default for BurstColumns {
             s1: 4,
             s2: 5,
             ct: 6,
-            cb: 7,
-            cs: 8,
+            cs: 7,
+            cb: 8,
             cu: 9,
             width: 9,
         }
@@ -166,7 +170,7 @@ mod tests {
     fn default_names_give_default_order() {
         let c = ColumnNames {
             hft1: names(&["symbol", "t1", "time", "num_quotes", "bbo", "num_trades", "dollars"]),
-            burst: names(&["time", "grade", "prog_type", "background", "s1", "s2", "ct", "cb", "cs", "cu"]),
+            burst: names(&["time", "grade", "prog_type", "background", "s1", "s2", "ct", "cs", "cb", "cu"]),
         };
         assert_eq!(c.resolve(), Ok(ColumnOrder::default()));
     }
@@ -175,11 +179,11 @@ mod tests {
     fn swapped_columns_move() {
         let c = ColumnNames {
             hft1: names(&["symbol", "skip", "time", "num_quotes", "num_trades", "bbo", "dollars"]),
-            burst: names(&["time", "grade", "prog_type", "background", "s1", "s2", "ct", "cs", "cb"]),
+            burst: names(&["time", "grade", "prog_type", "background", "s1", "s2", "ct", "cb", "cs"]),
         };
         let o = c.resolve().unwrap_or_default();
         assert_eq!((o.hft1.bbo, o.hft1.num_trades), (5, 4));
-        assert_eq!((o.burst.cb, o.burst.cs, o.burst.cu), (8, 7, 9));
+        assert_eq!((o.burst.cb, o.burst.cs, o.burst.cu), (7, 8, 9));
     }
 
     #[test]

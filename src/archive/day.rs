@@ -45,6 +45,12 @@ impl Day {
         Day::at(Utc::now(), market_zone())
     }
 
+    /// A day before today's market date: its files are complete (the Burst Monitor writes only
+    /// today's), whether or not it is the archive's newest.
+    pub fn is_closed(self) -> bool {
+        self < Day::today()
+    }
+
     /// The date in `zone` at the instant `now`.
     pub fn at(now: DateTime<Utc>, zone: Tz) -> Day {
         Day(now.with_timezone(&zone).date_naive())

@@ -77,6 +77,15 @@ pub enum Name {
     Other,
 }
 
+/// What a path's file name says, read in the folder it sits in.
+pub fn name_of(path: &std::path::Path) -> Name {
+    let part = |p: Option<&std::ffi::OsStr>| p.and_then(|s| s.to_str()).map(str::to_owned);
+    match (part(path.parent().and_then(|p| p.file_name())), part(path.file_name())) {
+        (Some(folder), Some(file)) => parse_name(&folder, &file),
+        _ => Name::Other,
+    }
+}
+
 /// Reads a file name found in `folder` (`Data`, `Data_Burst` or `Data_Burst_Symbols`).
 pub fn parse_name(folder: &str, file: &str) -> Name {
     let Some(stem) = strip_suffix_ci(file, ".csv") else { return Name::Other };

@@ -4,6 +4,7 @@
 pub mod burst;
 pub mod burst_symbols;
 pub mod columns;
+pub mod counters;
 pub mod day;
 pub mod fields;
 pub mod fingerprint;
@@ -22,6 +23,7 @@ pub mod time;
 pub use burst::{Background, BurstRow, Grade, ProgType};
 pub use burst_symbols::SymbolHit;
 pub use columns::ColumnOrder;
+pub use counters::{CounterCheck, CounterWalk};
 pub use day::{DateSpec, Day};
 pub use hft1::{QuoteRow, Quotes};
 pub use kind::Kind;

@@ -16,15 +16,21 @@ fn time() -> impl Strategy<Value = SecondOfDay> {
     (0u32..86_400).prop_map(|s| SecondOfDay::from_secs(s).unwrap_or_default())
 }
 
+/// A time as the files write it: unpadded (`93015`) or, as real Data_Burst files do, padded
+/// (`093015`): the same time either way.
+fn written(t: SecondOfDay, padded: bool) -> String {
+    if padded { format!("{:06}", t.hhmmss()) } else { t.hhmmss().to_string() }
+}
+
 fn symbol() -> impl Strategy<Value = String> {
     "[A-Z]{1,5}([./][A-Z]{1,2})?"
 }
 
 prop_compose! {
-    fn quote_line()(sym in symbol(), t in time(), nq in any::<u32>(), bbo in any::<u32>(), nt in any::<u32>(),
+    fn quote_line()(sym in symbol(), t in time(), padded: bool, nq in any::<u32>(), bbo in any::<u32>(), nt in any::<u32>(),
                     dollars in proptest::option::of(0u64..1u64 << 52)) -> (String, String, SecondOfDay, u32, u32, u32, Option<u64>) {
         let d = dollars.map_or(String::new(), |d| d.to_string());
-        (format!("{sym},0,{},{nq},{bbo},{nt},{d},", t.hhmmss()), sym, t, nq, bbo, nt, dollars)
+        (format!("{sym},0,{},{nq},{bbo},{nt},{d},", written(t, padded)), sym, t, nq, bbo, nt, dollars)
     }
 }
 
@@ -64,10 +70,11 @@ proptest! {
     }
 
     #[test]
-    fn burst_rows_round_trip(t in time(), g in 1u8..=3, pt in 0u8..3, bg in 0u8..=1, s1: u32, s2: u32, ct: u32, cb: u32, cs: u32,
+    fn burst_rows_round_trip(t in time(), padded: bool, g in 1u8..=3, pt in 0u8..3, bg in 0u8..=1, s1: u32, s2: u32, ct: u32, cb: u32, cs: u32,
                              cu in proptest::option::of(0u32..100)) {
         let cu_s = cu.map_or(String::new(), |c| format!(",{c}"));
-        let line = format!("{},{g},{pt},{bg},{s1},{s2},{ct},{cb},{cs}{cu_s}", t.hhmmss());
+        // The sell counter first, as real files write them.
+        let line = format!("{},{g},{pt},{bg},{s1},{s2},{ct},{cs},{cb}{cu_s}", written(t, padded));
         let r = burst::parse(line.as_bytes(), &Default::default());
         prop_assert!(r.is_ok(), "{line}");
         if let Ok(r) = r {
@@ -78,8 +85,8 @@ proptest! {
     }
 
     #[test]
-    fn series_and_symbol_rows_round_trip(t in time(), v: u32, sym in symbol(), nt: u32, nq: u32, bbo: u32) {
-        let s = series::parse(format!("{},{v}", t.hhmmss()).as_bytes());
+    fn series_and_symbol_rows_round_trip(t in time(), padded: bool, v: u32, sym in symbol(), nt: u32, nq: u32, bbo: u32) {
+        let s = series::parse(format!("{},{v}", written(t, padded)).as_bytes());
         prop_assert_eq!(s, Ok(SeriesRow { time: t, value: v }));
         let h = burst_symbols::parse(format!("{sym},{nt},{nq},{bbo}").as_bytes());
         prop_assert_eq!(h, Ok(SymbolHit { symbol: sym, num_trades: nt, num_quotes: nq, bbo }));

@@ -35,6 +35,7 @@ pub fn run(config: &Config, args: ExportArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     for day in days {
         let store = load_day(&archive, day, config)?;
+        super::say_counters(day, store.counters(), config);
         let done = store.export_parquet(&args.out)?;
         writeln!(out, "{day}: {} files, {} rows", done.files.len(), done.rows)?;
         for e in store.errors() {

@@ -12,7 +12,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::alerts::{Delivery, Evaluator, HumanFormat, LiveAlerts, RuleSet, printable};
-use crate::archive::{Archive, Day};
+use crate::archive::columns::BurstColumns;
+use crate::archive::{Archive, CounterWalk, Day, Kind, Rows};
 use crate::config::Config;
 use crate::tail::{self, TailEvent, TailOptions};
 
@@ -58,7 +59,7 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
     ));
     let mut live = LiveAlerts::new(day, evaluator, delivery);
     let (handle, mut rx) = tail::spawn(opts)?;
-    let mut notes = Notes::default();
+    let mut notes = Notes { columns: config.columns.burst, ..Notes::default() };
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     let outcome = loop {
         let event = tokio::select! {
@@ -94,6 +95,10 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
 #[derive(Default)]
 struct Notes {
     malformed_shown: usize,
+    /// The followed day's counters against its labels, said once when they mostly disagree.
+    counters: CounterWalk,
+    counters_said: bool,
+    columns: BurstColumns,
 }
 
 /// Malformed rows listed on stderr before only their count is given.
@@ -104,6 +109,19 @@ impl Notes {
         match event {
             TailEvent::Reset { day, kind, .. } => {
                 eprintln!("ki2: {kind} file of {day} was rewritten: reading it again (no repeated alerts)");
+                if *kind == Kind::Bursts {
+                    self.counters = CounterWalk::default();
+                }
+            }
+            TailEvent::Rows { day, rows: Rows::Bursts(rows) } => {
+                rows.iter().for_each(|r| self.counters.push(r));
+                if !self.counters_said
+                    && let Some(w) = self.counters.check.warning(*day, &self.columns)
+                {
+                    self.counters_said = true;
+                    tracing::warn!("{w}");
+                    eprintln!("ki2: warning: {w}");
+                }
             }
             TailEvent::Malformed { items, .. } => {
                 for m in items {
@@ -115,7 +133,10 @@ impl Notes {
                     }
                 }
             }
-            TailEvent::DayChanged { from, to } => eprintln!("ki2: {from} ended; following {to}"),
+            TailEvent::DayChanged { from, to } => {
+                eprintln!("ki2: {from} ended; following {to}");
+                (self.counters, self.counters_said) = (CounterWalk::default(), false);
+            }
             TailEvent::FileError { path, message } => {
                 eprintln!("ki2: {}: {message}", printable(&path.display().to_string()))
             }

@@ -69,6 +69,15 @@ pub fn discover(root: &std::path::Path) -> Result<crate::archive::Archive> {
     Ok(archive)
 }
 
+/// A day whose burst counters mostly disagree with its Buy/Sell labels, said on stderr and in
+/// the log with the config line that reads them the other way round.
+pub fn say_counters(day: crate::archive::Day, check: crate::archive::CounterCheck, config: &crate::config::Config) {
+    if let Some(w) = check.warning(day, &config.columns.burst) {
+        tracing::warn!("{w}");
+        eprintln!("ki2: warning: {w}");
+    }
+}
+
 /// `--date` as given; a bad value is a usage error.
 pub fn date_spec(s: &str) -> Result<crate::archive::DateSpec> {
     crate::archive::DateSpec::parse(s).map_err(|e| UsageError(e).into())

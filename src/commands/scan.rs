@@ -30,6 +30,7 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<ExitCode> {
     if let Some(err) = data.errors.first() {
         bail!("cannot read {err}");
     }
+    super::say_counters(day, crate::archive::CounterCheck::of(&data.bursts), config);
     if let Some(first) = data.malformed.first() {
         let (n, first) = (data.malformed.len(), printable(&first.to_string()));
         eprintln!("ki2: warning: {n} malformed row(s) skipped, first {first} (list them with `ki2 stats --malformed`)");

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{date_spec, discover, load_day};
+use super::{date_spec, discover, load_day, say_counters};
 use crate::archive::{Day, LayoutError};
 use crate::cli::StatsArgs;
 use crate::config::Config;
@@ -34,13 +34,15 @@ pub fn run(config: &Config, args: StatsArgs) -> Result<ExitCode> {
         let (stats, malformed, errors) = if args.malformed && !args.json {
             let store = load_day(&archive, day, config)?;
             let stats = store.stats().map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
+            say_counters(day, store.counters(), config);
             (stats, store.malformed().iter().map(ToString::to_string).collect(), store.errors().to_vec())
         } else {
-            let (stats, warning, errors) = builder.get_stats(&archive.files(day))?;
-            if let Some(w) = &warning {
+            let got = builder.get_stats(&archive.files(day))?;
+            if let Some(w) = &got.warning {
                 eprintln!("ki2: warning: {w}");
             }
-            (stats, Vec::new(), errors)
+            say_counters(day, got.counters, config);
+            (got.stats, Vec::new(), got.errors)
         };
         if args.json {
             writeln!(out, "{}", serde_json::to_string(&stats)?)?;

@@ -41,8 +41,13 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         columns: config.columns,
     };
     let (handle, rx) = tail::spawn(opts)?;
-    let app_opts =
-        AppOptions { root_label: root.display().to_string(), theme: Theme::from_env(), bell: config.bell, live: true };
+    let app_opts = AppOptions {
+        root_label: root.display().to_string(),
+        theme: Theme::from_env(),
+        bell: config.bell,
+        live: true,
+        columns: config.columns.burst,
+    };
     let (delivery, warnings) = Delivery::from_config(&config.sinks, &root, &crate::config::data_dir());
     // A mistake in [keys] is found before the terminal is taken over.
     let keys = ui::Keymap::with(&config.keys).map_err(|e| {

@@ -10,7 +10,7 @@ use anyhow::Result;
 
 use super::file::{self, Unusable};
 use super::summary::{self, DaySummary};
-use crate::archive::{ColumnOrder, DayFiles, FileError};
+use crate::archive::{ColumnOrder, CounterCheck, DayFiles, FileError};
 use crate::store::DayStats;
 
 pub struct Builder {
@@ -31,6 +31,14 @@ pub struct Got {
     /// Files that could not be read in a build (such an index is not saved: the next use
     /// reads the day again and says so again).
     pub errors: Vec<crate::archive::FileError>,
+}
+
+/// What `get_stats` gives.
+pub struct StatsGot {
+    pub stats: DayStats,
+    pub counters: CounterCheck,
+    pub warning: Option<String>,
+    pub errors: Vec<FileError>,
 }
 
 impl Builder {
@@ -58,6 +66,10 @@ impl Builder {
         *open = true;
     }
 
+    pub fn columns(&self) -> ColumnOrder {
+        self.columns
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -82,20 +94,25 @@ impl Builder {
         self.build(files, sources, warning)
     }
 
-    /// A day's stats (what `ki2 stats` prints): from the index's JSON alone when it is whole
-    /// and current, else the day is indexed as `get` would.
-    pub fn get_stats(&self, files: &DayFiles) -> Result<(DayStats, Option<String>, Vec<FileError>)> {
+    /// A day's stats (what `ki2 stats` prints) and its counters' check: from the index's JSON
+    /// alone when it is whole and current, else the day is indexed as `get` would.
+    pub fn get_stats(&self, files: &DayFiles) -> Result<StatsGot> {
         self.wait_for_gate();
         let one = self.one_at_a_time.lock().unwrap_or_else(|p| p.into_inner());
         let (sources, columns) = (file::sources(files), file::columns_key(self.columns));
-        if let Ok(stats) =
+        if let Ok((stats, counters)) =
             file::load_stats(&self.dir, files.day, &file::Current { sources: &sources, columns: &columns })
         {
-            return Ok((stats, None, Vec::new()));
+            return Ok(StatsGot { stats, counters, warning: None, errors: Vec::new() });
         }
         drop(one);
         let got = self.get(files, false)?;
-        Ok((got.summary.stats, got.warning, got.errors))
+        Ok(StatsGot {
+            stats: got.summary.stats,
+            counters: got.summary.counters,
+            warning: got.warning,
+            errors: got.errors,
+        })
     }
 
     /// A closed day's summary with its burst rows (the analyses): from the index when it is

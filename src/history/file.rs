@@ -13,7 +13,7 @@ use polars_parquet::write::ZstdLevel;
 use serde::{Deserialize, Serialize};
 
 use super::summary::{BurstFact, DaySummary, QuoteValues, SymbolSummary};
-use crate::archive::{ColumnOrder, Day, DayFiles, SecondOfDay};
+use crate::archive::{ColumnOrder, CounterCheck, Day, DayFiles, SecondOfDay};
 use crate::store::DayStats;
 
 /// Bumped when what an index holds changes: older files are rebuilt, never misread.
@@ -57,6 +57,7 @@ struct Sidecar {
     symbols: usize,
     sources: Vec<Source>,
     stats: DayStats,
+    counters: CounterCheck,
     values: QuoteValues,
 }
 
@@ -106,7 +107,7 @@ pub fn load(dir: &Path, day: Day, now: &Current, with_top: bool) -> Result<DaySu
             side.symbols
         )));
     }
-    Ok(DaySummary { day, stats: side.stats, symbols, values: side.values, bursts: Vec::new() })
+    Ok(DaySummary { day, stats: side.stats, symbols, values: side.values, counters: side.counters, bursts: Vec::new() })
 }
 
 /// The day's burst rows from a current index.
@@ -119,8 +120,8 @@ pub fn load_bursts(dir: &Path, day: Day, now: &Current) -> Result<Vec<BurstFact>
 
 /// What `ki2 stats` says of `day`, from the JSON alone when the index is current: the
 /// per-symbol Parquet, most of an index's bytes, is not read (270 days: 1.5 s with it).
-pub fn load_stats(dir: &Path, day: Day, now: &Current) -> Result<DayStats, Unusable> {
-    sidecar(dir, day, now).map(|side| side.stats)
+pub fn load_stats(dir: &Path, day: Day, now: &Current) -> Result<(DayStats, CounterCheck), Unusable> {
+    sidecar(dir, day, now).map(|side| (side.stats, side.counters))
 }
 
 /// What a current index of a day was built from: its source files as they are now, and the
@@ -176,6 +177,7 @@ pub fn save(dir: &Path, summary: &DaySummary, sources: Vec<Source>, columns: Str
         symbols: summary.symbols.len(),
         sources,
         stats: summary.stats.clone(),
+        counters: summary.counters,
         values: summary.values.clone(),
     };
     let text = serde_json::to_vec(&side)?;

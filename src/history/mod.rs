@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-pub use build::{Builder, Got};
+pub use build::{Builder, Got, StatsGot};
 pub use file::folder;
 pub use index::{Facts, Index, SymbolOnDay};
 pub use past::IndexPast;
@@ -166,9 +166,11 @@ pub fn spawn(builder: Arc<Builder>, root: PathBuf, mut days: Vec<DayFiles>) -> H
     HistoryHandle { shared, stop, builder, more }
 }
 
-/// The closed days of an archive as the indexer takes them: all but `live`.
+/// The closed days of an archive as the indexer takes them: all but `live`, unless `live` is
+/// before today (then no one writes to it any more: watching the latest of a past archive
+/// indexes it as well, so that `stats` and the picker read it from the index).
 pub fn closed_days(archive: &Archive, live: Day) -> Vec<DayFiles> {
-    archive.days.values().filter(|f| f.day != live).cloned().collect()
+    archive.days.values().filter(|f| f.day != live || live.is_closed()).cloned().collect()
 }
 
 #[cfg(test)]

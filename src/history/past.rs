@@ -11,7 +11,8 @@ use crate::archive::{Archive, Day, DayFiles};
 pub struct IndexPast {
     builder: Arc<Builder>,
     root: std::path::PathBuf,
-    /// The days listed at start but the newest, which may still have been written to.
+    /// The days listed at start but the newest unless it is before today (it may still have
+    /// been written to).
     closed: BTreeMap<Day, DayFiles>,
     /// From this day on, a day's files are listed again when asked for.
     fresh_from: Option<Day>,
@@ -19,7 +20,13 @@ pub struct IndexPast {
 
 impl IndexPast {
     pub fn new(archive: &Archive, builder: Arc<Builder>) -> IndexPast {
-        let fresh_from = archive.days.keys().next_back().copied();
+        // A newest day before today is complete; the days after it are listed when asked for.
+        let fresh_from = archive
+            .days
+            .keys()
+            .next_back()
+            .copied()
+            .and_then(|d| if d.is_closed() { d.date().succ_opt().map(Day::new) } else { Some(d) });
         let closed =
             archive.days.iter().filter(|(d, _)| Some(**d) != fresh_from).map(|(d, f)| (*d, f.clone())).collect();
         IndexPast { builder, root: archive.root.clone(), closed, fresh_from }

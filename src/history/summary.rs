@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use crate::archive::fold::{SPLIT_FROM, fold_file};
 use crate::archive::{
-    Background, BurstRow, ColumnOrder, Day, DayFiles, FileError, Grade, Kind, ProgType, Rows, SecondOfDay, read_day,
+    Background, BurstRow, ColumnOrder, CounterCheck, Day, DayFiles, FileError, Grade, Kind, ProgType, Rows,
+    SecondOfDay, read_day,
 };
 use crate::store::{DayStats, DayStore};
 
@@ -68,6 +69,8 @@ pub struct DaySummary {
     /// Sorted by symbol.
     pub symbols: Vec<SymbolSummary>,
     pub values: QuoteValues,
+    /// Whether the day's CB and CS move with its Buy/Sell labels.
+    pub counters: CounterCheck,
     /// The day's burst rows in file order (only `summarize` and `file::load_bursts` fill it:
     /// the views that load an index for its symbols leave it empty).
     pub bursts: Vec<BurstFact>,
@@ -360,6 +363,7 @@ pub fn summarize_split(
         }
     }
     let bursts = data.bursts.iter().map(BurstFact::of).collect();
+    let counters = CounterCheck::of(&data.bursts);
     let store = DayStore::from_day(data).map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
     let mut stats = store.stats().map_err(|e| anyhow::anyhow!("{day}: {e}"))?;
     stats.hft1_rows = acc.rows;
@@ -369,7 +373,7 @@ pub fn summarize_split(
     stats.max_quotes_symbol = acc.max.map(|(_, s)| s);
     let mut symbols: Vec<SymbolSummary> = symbols.into_values().collect();
     symbols.sort_by(|a, b| a.symbol.cmp(&b.symbol));
-    Ok((DaySummary { day, stats, symbols, values, bursts }, errors))
+    Ok((DaySummary { day, stats, symbols, values, counters, bursts }, errors))
 }
 
 /// The `k` largest values, largest first.

@@ -101,17 +101,17 @@ fn stats_come_from_the_json_alone_and_follow_a_changed_file() -> anyhow::Result<
     let (_dir, archive, _data, b) = indexed(&["20250711"])?;
     let d = day("20250711");
     // No index yet: built, and the stats are the build's.
-    let (stats, warning, errors) = b.get_stats(&archive.files(d))?;
+    let StatsGot { stats, warning, errors, .. } = b.get_stats(&archive.files(d))?;
     let built = b.get(&archive.files(d), false)?;
     assert!(warning.is_none() && errors.is_empty());
     assert_eq!(stats, built.summary.stats);
     // The per-symbol Parquet is not read for stats: even unreadable, they come, unwarned.
     std::fs::write(b.dir().join("20250711.parquet"), b"PAR1 not really")?;
-    let (again, warning, _) = b.get_stats(&archive.files(d))?;
+    let StatsGot { stats: again, warning, .. } = b.get_stats(&archive.files(d))?;
     assert_eq!((again, warning), (stats.clone(), None));
     // A changed source file is still seen: the day is indexed again.
     append_a_row(&archive, d)?;
-    let (after, _, _) = b.get_stats(&archive.files(d))?;
+    let after = b.get_stats(&archive.files(d))?.stats;
     assert_eq!(after.hft1_rows, stats.hft1_rows + 1);
     Ok(())
 }
@@ -212,9 +212,11 @@ fn enrichment_from_the_index_is_what_reading_every_file_gives() -> anyhow::Resul
 
 #[test]
 fn a_day_that_closes_while_watching_is_indexed_after_the_others() -> anyhow::Result<()> {
-    let (dir, archive, _data, b) = indexed(&["20250710", "20250711"])?;
-    // Watching July 11 at start: July 10 is the one closed day.
-    let h = spawn(b, dir.path().to_path_buf(), closed_days(&archive, day("20250711")));
+    // Watching today at start: yesterday is the one closed day (a past day watched is closed too).
+    let today = Day::today();
+    let yesterday = today.pred().ok_or_else(|| anyhow::anyhow!("no day before {today}"))?;
+    let (dir, archive, _data, b) = indexed(&[&yesterday.compact(), &today.compact()])?;
+    let h = spawn(b, dir.path().to_path_buf(), closed_days(&archive, today));
     let wait = |n: usize| {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while !(h.progress().finished && h.index().0.len() == n) && std::time::Instant::now() < deadline {
@@ -223,11 +225,11 @@ fn a_day_that_closes_while_watching_is_indexed_after_the_others() -> anyhow::Res
     };
     wait(1);
     assert_eq!(h.index().0.len(), 1);
-    // The tailer moved on from July 11.
-    h.add(day("20250711"));
+    // The tailer moved on from today.
+    h.add(today);
     wait(2);
     let (index, _) = h.index();
-    assert!(index.stats(day("20250711")).is_some_and(|s| s.hft1_rows > 0));
+    assert!(index.stats(today).is_some_and(|s| s.hft1_rows > 0));
     assert_eq!((h.progress().done, h.progress().total), (2, 2));
     Ok(())
 }

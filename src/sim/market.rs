@@ -71,7 +71,6 @@ struct Totals {
     ct: u32,
     cb: u32,
     cs: u32,
-    cu: u32,
 }
 
 /// Every `t` the simulator handles is a second of the day (04:00–20:00).
@@ -255,7 +254,7 @@ impl Market {
         match b.prog_type {
             ProgType::Buy => (t.cb, self.summary.buy) = (t.cb + 1, self.summary.buy + 1),
             ProgType::Sell => (t.cs, self.summary.sell) = (t.cs + 1, self.summary.sell + 1),
-            ProgType::Und => (t.cu, self.summary.und) = (t.cu + 1, self.summary.und + 1),
+            ProgType::Und => self.summary.und += 1,
         }
         self.summary.bursts += 1;
         self.burst_fields(buf, hhmmss, b, None);
@@ -269,7 +268,8 @@ impl Market {
         }
     }
 
-    /// `Time,Grade,ProgType,Bckgrnd,S1,S2,CT,CB,CS,CU`, with S1 replaced by `bad_s1` if given.
+    /// `Time,Grade,ProgType,Bckgrnd,S1,S2,CT,CS,CB` as real files write it (sell counter first,
+    /// no CU), with S1 replaced by `bad_s1` if given.
     fn burst_fields(&self, buf: &mut Vec<u8>, hhmmss: u32, b: &PlannedBurst, bad_s1: Option<&[u8]>) {
         let t = &self.totals;
         for v in [hhmmss, u32::from(b.grade.code()), prog_code(b.prog_type), u32::from(b.background.code())] {
@@ -282,11 +282,10 @@ impl Market {
             }
             None => format::field(buf, b.s1),
         }
-        for v in [b.s2, t.ct, t.cb, t.cs] {
+        for v in [b.s2, t.ct, t.cs] {
             format::field(buf, v);
         }
-        // CU: the running count of undetermined bursts, so CB + CS + CU = CT.
-        format::u32(buf, t.cu);
+        format::u32(buf, t.cb);
     }
 
     /// A burst's "Syms Hit At" file: a header and 8–40 symbols of the basket, most traded first.

@@ -68,7 +68,8 @@ pub fn bursts(day: Day, rows: &[BurstRow]) -> PolarsResult<DataFrame> {
             nums("ct", &|r| r.ct),
             nums("cb", &|r| r.cb),
             nums("cs", &|r| r.cs),
-            StringChunked::from_iter_options("cu".into(), rows.iter().map(|r| r.cu.as_deref())).into_column(),
+            // Written, or worked out: the screen, the export and the lake show the same CU.
+            StringChunked::from_iter_values("cu".into(), rows.iter().map(BurstRow::cu_shown)).into_column(),
         ],
     )
 }

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 
 use polars::prelude::*;
 
-use crate::archive::{Day, DayData, FileError, Kind, Malformed, Rows, SecondOfDay};
+use crate::archive::{CounterCheck, CounterWalk, Day, DayData, FileError, Kind, Malformed, Rows, SecondOfDay};
 use clock::MarketClock;
 use names::SymbolNames;
 use quote_table::QuoteTable;
@@ -41,6 +41,8 @@ pub struct DayStore {
     symbol_files: BTreeSet<SecondOfDay>,
     malformed: Vec<Malformed>,
     errors: Vec<FileError>,
+    /// Whether CB and CS move with the Buy/Sell labels, over the bursts so far.
+    counters: CounterWalk,
     clock: MarketClock,
     version: u64,
 }
@@ -58,6 +60,7 @@ impl DayStore {
             symbol_files: BTreeSet::new(),
             malformed: Vec::new(),
             errors: Vec::new(),
+            counters: CounterWalk::default(),
             clock: MarketClock::default(),
             version: 0,
         })
@@ -75,6 +78,7 @@ impl DayStore {
         store.s2 = frames::series(data.day, &data.s2)?;
         store.s1 = frames::series(data.day, &data.s1)?;
         store.bursts = frames::bursts(data.day, &data.bursts)?;
+        data.bursts.iter().for_each(|r| store.counters.push(r));
         for (t, hits) in &data.symbols {
             store.symbols.vstack_mut_owned(frames::burst_symbols(data.day, *t, hits)?)?;
             store.symbol_files.insert(*t);
@@ -109,6 +113,11 @@ impl DayStore {
         &self.errors
     }
 
+    /// Whether the day's CB and CS so far move with its Buy/Sell labels.
+    pub fn counters(&self) -> CounterCheck {
+        self.counters.check
+    }
+
     /// Appends a batch of new rows (what the tailer sends, every few hundred ms).
     pub fn append(&mut self, rows: &Rows) -> PolarsResult<()> {
         if rows.is_empty() && !matches!(rows, Rows::BurstSymbols { .. }) {
@@ -130,6 +139,7 @@ impl DayStore {
             }
             Rows::Bursts(v) => {
                 chunks::push(&mut self.bursts, frames::bursts(day, v)?)?;
+                v.iter().for_each(|r| self.counters.push(r));
                 self.clock.saw(Kind::Bursts, v.iter().map(|r| r.time));
             }
             Rows::BurstSymbols { burst, hits } => {
@@ -144,12 +154,17 @@ impl DayStore {
     /// Drops the rows of one file (it was rewritten; the tailer sends it again).
     pub fn clear(&mut self, kind: Kind, burst: Option<SecondOfDay>) -> PolarsResult<()> {
         let day = self.day;
+        // Its malformed lines go with its rows: the file read again says which it has now.
+        self.malformed.retain(|m| !queries::names(&m.file, kind, burst));
         match kind {
             // The symbol numbers stay: the rows sent again mostly name the same symbols.
             Kind::Quotes => self.quotes = QuoteTable::default(),
             Kind::S2 => self.s2 = frames::series(day, &[])?,
             Kind::S1 => self.s1 = frames::series(day, &[])?,
-            Kind::Bursts => self.bursts = frames::bursts(day, &[])?,
+            Kind::Bursts => {
+                self.bursts = frames::bursts(day, &[])?;
+                self.counters = CounterWalk::default();
+            }
             Kind::BurstSymbols => {
                 if let Some(t) = burst {
                     let ms = frames::day_start_ms(day) + i64::from(t.secs()) * 1000;

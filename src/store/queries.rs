@@ -5,7 +5,8 @@ use polars::prelude::*;
 
 use super::DayStore;
 use super::frames::{TIME, day_start_ms};
-use crate::archive::{Background, BurstRow, Grade, ProgType, QuoteRow, SecondOfDay, SeriesRow, SymbolHit};
+use crate::archive::kind::{Name, name_of};
+use crate::archive::{Background, BurstRow, Grade, Kind, ProgType, QuoteRow, SecondOfDay, SeriesRow, SymbolHit};
 
 /// The two per-second series a day has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +71,13 @@ pub enum SymbolsState {
     Pending,
     /// No file, long after the burst: the Burst Monitor did not write one.
     Missing,
+    /// There is a file, and it cannot be read (permission denied...): why.
+    Unreadable(String),
+}
+
+/// Whether `path` is the day's file of `kind` (for symbol files, of the burst at `burst`).
+pub(super) fn names(path: &std::path::Path, kind: Kind, burst: Option<SecondOfDay>) -> bool {
+    matches!(name_of(path), Name::File { kind: k, burst: b, .. } if k == kind && (kind != Kind::BurstSymbols || b == burst))
 }
 
 /// Seconds after a burst past which a symbols file that has not come is called missing.
@@ -251,14 +259,12 @@ impl DayStore {
         (end.saturating_sub(n)..end).rev().filter_map(|i| Some((i, self.burst_at(i)?))).collect()
     }
 
-    /// Whether any burst carries the optional CU column.
-    pub fn has_cu(&self) -> bool {
-        self.bursts.column("cu").map(|c| c.null_count() < c.len()).unwrap_or(false)
-    }
-
     /// The symbols the burst at `time` hit, as its file lists them.
     pub fn burst_symbols(&self, time: SecondOfDay) -> SymbolsState {
         if !self.symbol_files.contains(&time) {
+            if let Some(e) = self.errors.iter().find(|e| names(&e.path, Kind::BurstSymbols, Some(time))) {
+                return SymbolsState::Unreadable(e.message.clone());
+            }
             let age = self.last_time().map_or(0, |t| t.secs().saturating_sub(time.secs()));
             return if age > SYMBOLS_GRACE_S { SymbolsState::Missing } else { SymbolsState::Pending };
         }

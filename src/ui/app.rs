@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use crate::alerts::{Alert, Delivery, Evaluator, LiveAlerts, RuleSet, SinkStatus};
-use crate::archive::{Day, DayData, SecondOfDay};
+use crate::archive::columns::BurstColumns;
+use crate::archive::{Day, DayData, Rows, SecondOfDay};
 use crate::store::DayStore;
 use crate::tail::{TailEvent, TailMode};
 use crate::view_file::{ViewError, ViewFile};
@@ -27,6 +28,8 @@ pub struct AppOptions {
     pub bell: bool,
     /// The day is tailed (live) rather than read once.
     pub live: bool,
+    /// The order the burst files are read with (named when their counters disagree).
+    pub columns: BurstColumns,
 }
 
 pub use super::data::MAX_ALERTS;
@@ -73,6 +76,8 @@ pub struct Status {
     pub history: Option<String>,
     /// Index warnings already shown.
     pub history_warnings: usize,
+    /// The day whose counters' disagreement was logged.
+    pub counters_logged: Option<Day>,
 }
 
 /// A message in the status line: what, since when, and whether something went wrong.
@@ -326,6 +331,9 @@ impl App {
                     self.complain(format!("cannot store rows of {}: {e}", rows.kind()));
                     return true;
                 }
+                if matches!(rows, Rows::Bursts(_)) {
+                    self.log_counters();
+                }
                 let n = rows.len();
                 let now = Instant::now();
                 // Rows per second means the writer's pace: the day's existing rows do not count.
@@ -368,7 +376,7 @@ impl App {
             }
             TailEvent::DayChanged { from, to } => match DayStore::new(to) {
                 Ok(store) => {
-                    self.data.live = store;
+                    self.data.new_live_day(store);
                     self.status.caught_up = false;
                     if self.data.history.is_none() {
                         self.view.new_day();
@@ -382,6 +390,7 @@ impl App {
                 Err(e) => self.complain(format!("cannot start {to}: {e}")),
             },
             TailEvent::FileError { path, message } => {
+                tracing::warn!("{}: {message}", path.display());
                 self.data.live.add_error(crate::archive::FileError { path, message });
             }
             TailEvent::FileRecovered { path } => self.data.live.clear_error(&path),
@@ -420,13 +429,17 @@ impl App {
             self.show_live();
             return;
         }
+        for e in &data.errors {
+            tracing::warn!("{day}: {e}");
+        }
         // Its own evaluator: cooldowns of the live day are not disturbed.
         let alerts = Evaluator::new(self.rules().clone()).eval_day(&data);
         match DayStore::from_day(data) {
             Ok(store) => {
                 self.say(format!("{day}: history (d, then the live day, to go back)"));
+                let alerts_total = alerts.len();
                 let alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
-                self.data.history = Some(HistoryDay { store, alerts });
+                self.data.history = Some(HistoryDay { store, alerts, alerts_total });
                 self.view.new_day();
                 if let Some(symbol) = self.open_after.take() {
                     self.open_symbol(&symbol);
@@ -434,6 +447,22 @@ impl App {
             }
             Err(e) => self.complain(format!("cannot open {day}: {e}")),
         }
+    }
+
+    /// Logs, once a day, that the day's counters mostly disagree with its labels.
+    fn log_counters(&mut self) {
+        let store = &self.data.live;
+        if self.status.counters_logged != Some(store.day())
+            && let Some(w) = store.counters().warning(store.day(), &self.opts.columns)
+        {
+            tracing::warn!("{w}");
+            self.status.counters_logged = Some(store.day());
+        }
+    }
+
+    /// The status line's word on the shown day's counters, when they mostly disagree.
+    pub fn counters_warning(&self) -> Option<String> {
+        self.store().counters().short(&self.opts.columns)
     }
 
     /// Back from an earlier day to the tailed one.

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::App;
-use super::columns::{self, BURST_CU, PaneColumns, QUOTE_COUNT, Sort};
+use super::columns::{self, PaneColumns, QUOTE_COUNT, Sort};
 use super::keymap::Action;
 use super::nav::ListNav;
 use super::overlay::Overlay;
@@ -29,14 +29,11 @@ impl App {
             self.say("< > and r sort the table panes: Tab to one");
             return None;
         };
-        let has_cu = self.data.shown().has_cu();
         let c = &mut self.view.columns[pane];
         let before = c.sort;
         match action {
             Action::SortNext | Action::SortPrev => {
-                // CU is not there at all in files without it: nothing to sort by.
-                let absent = |i: usize| pane == ListPane::Bursts && i == BURST_CU && !has_cu;
-                if !c.cycle(pane, action == Action::SortNext, absent) {
+                if !c.cycle(pane, action == Action::SortNext) {
                     self.say(format!(
                         "{}: no other column shown to sort by (C shows columns)",
                         columns::pane_title(pane)

@@ -54,9 +54,6 @@ pub const BURSTS: [Column; 10] = [
     c("cs", "CS", 4, true, 6, Down),
     c("cu", "CU", 4, true, 2, Down),
 ];
-/// CU is in some versions of the file only: without it, the column is not there at all.
-pub const BURST_CU: usize = 9;
-
 pub const SYMBOLS: [Column; 4] = [
     c("symbol", "Symbol", 8, false, 9, Up),
     c("nt", "NT", 5, true, 8, Down),
@@ -146,12 +143,12 @@ impl PaneColumns {
         Ok(self.shown(i))
     }
 
-    /// Sorts by the next (or previous) column that is shown, can sort and is not `absent`, in
+    /// Sorts by the next (or previous) column that is shown and can sort, in
     /// that column's first direction. False when there is no other such column.
-    pub fn cycle(&mut self, pane: ListPane, forward: bool, absent: impl Fn(usize) -> bool) -> bool {
+    pub fn cycle(&mut self, pane: ListPane, forward: bool) -> bool {
         let cols = of(pane);
         let n = cols.len();
-        let ok = |i: usize| cols[i].sorts != Sorts::No && self.shown(i) && !absent(i);
+        let ok = |i: usize| cols[i].sorts != Sorts::No && self.shown(i);
         let next = (1..n)
             .map(|k| if forward { (self.sort.col + k) % n } else { (self.sort.col + n - k) % n })
             .find(|&i| ok(i));
@@ -278,14 +275,14 @@ mod tests {
         }
         assert!(c.toggle(p, 3).is_err());
         // Sorted by NT, hidden now: BBO is the one column left to sort by, then none other.
-        assert!(c.cycle(p, true, |_| false));
+        assert!(c.cycle(p, true));
         assert_eq!(c.sort, Sort { col: 3, desc: true });
-        assert!(!c.cycle(p, false, |_| false), "BBO is the only column shown");
+        assert!(!c.cycle(p, false), "BBO is the only column shown");
         let mut c = PaneColumns::default_for(ListPane::Quotes);
         let _ = c.toggle(ListPane::Quotes, 1);
-        assert!(c.cycle(ListPane::Quotes, true, |_| false));
+        assert!(c.cycle(ListPane::Quotes, true));
         assert_eq!(c.sort, Sort { col: QUOTE_COUNT, desc: true }, "Symbol is hidden: Time → Count");
-        assert!(c.cycle(ListPane::Quotes, false, |_| false));
+        assert!(c.cycle(ListPane::Quotes, false));
         assert_eq!(c.sort, Sort { col: 0, desc: true });
     }
 }

@@ -4,7 +4,7 @@
 
 use base64::Engine;
 
-use super::columns::{self, BURST_CU};
+use super::columns;
 use super::data::Data;
 use super::lists;
 use super::view::{ListPane, View};
@@ -83,7 +83,7 @@ pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> 
                         s(&b.ct),
                         s(&b.cb),
                         s(&b.cs),
-                        vec![b.cu.unwrap_or_default()],
+                        vec![b.cu_shown()],
                     ]
                 })
                 .collect(),
@@ -128,9 +128,8 @@ pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> 
         return None;
     }
     let choice = view.columns[pane];
-    let cu = data.shown().has_cu();
     // Group 0 is always copied; group i + 1 is column i.
-    let copied = |g: usize| g == 0 || (choice.shown(g - 1) && !(pane == ListPane::Bursts && g - 1 == BURST_CU && !cu));
+    let copied = |g: usize| g == 0 || choice.shown(g - 1);
     let line = |groups: Vec<Vec<String>>| -> String {
         let fields: Vec<String> = groups
             .into_iter()

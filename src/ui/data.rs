@@ -14,7 +14,10 @@ pub const MAX_ALERTS: usize = 10_000;
 /// An earlier day picked with `d`, read whole, with the alerts today's rules raise on it.
 pub struct HistoryDay {
     pub store: DayStore,
+    /// The newest `MAX_ALERTS` of them.
     pub alerts: VecDeque<Alert>,
+    /// How many the rules raise on the day, kept or not.
+    pub alerts_total: usize,
 }
 
 pub struct Data {
@@ -55,9 +58,24 @@ impl Data {
         self.history.as_ref().map_or(&self.alerts, |h| &h.alerts)
     }
 
+    /// How many alerts the day on screen has raised, kept in the log or not.
+    pub fn shown_alerts_total(&self) -> usize {
+        self.history.as_ref().map_or(self.alerts_total, |h| h.alerts_total)
+    }
+
+    /// A new live day: the log and its count start over (the day that ended is `d`'s).
+    pub fn new_live_day(&mut self, store: DayStore) {
+        self.live = store;
+        self.alerts.clear();
+        self.alerts_total = 0;
+    }
+
     /// Adds alerts to the live day's log, keeping the newest `MAX_ALERTS`; returns how many
     /// old ones went.
-    pub fn log_alerts(&mut self, alerts: Vec<Alert>) -> usize {
+    pub fn log_alerts(&mut self, mut alerts: Vec<Alert>) -> usize {
+        // Alerts of a day that has ended (raised as it closed) are that day's, not this one's.
+        let day = self.live.day();
+        alerts.retain(|a| a.day == day);
         self.alerts_total += alerts.len();
         // A heavy day's open raises tens of thousands at once: only the newest are taken in,
         // so that the log never holds (or keeps the capacity of) more than it shows.

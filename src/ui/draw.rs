@@ -62,7 +62,7 @@ pub fn draw(app: &mut App, f: &mut Frame) {
     let alert = p.alerts.rows.iter().find(|(pos, _)| Some(*pos) == p.alerts.selected).map(|(_, a)| a);
     panes::status::status_line(app, alert, f, status);
     panes::quotes::draw(app, &p.quotes, f, quotes);
-    panes::bursts::draw(app, &p.bursts, p.has_cu, f, bursts);
+    panes::bursts::draw(app, &p.bursts, f, bursts);
     panes::symbols::draw(app, p.hits_at, &p.hits, f, symbols);
     panes::programs::draw(app, &p.programs, f, programs);
     panes::series::draw(app, &p.s2, &p.s1, f, series);

@@ -301,7 +301,6 @@ pub struct Shown<T> {
 pub struct Prepared {
     pub quotes: Shown<QuoteView>,
     pub bursts: Shown<BurstRow>,
-    pub has_cu: bool,
     /// The selected burst's time, and its symbols or why there are none.
     pub hits_at: Option<SecondOfDay>,
     pub hits: Result<Shown<SymbolHit>, SymbolsState>,
@@ -404,7 +403,6 @@ pub fn prepare(data: &Data, view: &mut View) -> Prepared {
         catch,
         quotes,
         bursts,
-        has_cu: store.has_cu(),
         hits_at,
         hits,
         alerts,

@@ -242,7 +242,7 @@ impl App {
             store.stats().ok().map(|s| (store.day(), DaySummary::of(&s, Some(alerts))))
         };
         let live = on_hand(&data.live, data.alerts_total);
-        let shown = data.history.as_ref().and_then(|h| on_hand(&h.store, h.alerts.len()));
+        let shown = data.history.as_ref().and_then(|h| on_hand(&h.store, h.alerts_total));
         let summary = |d: Day| {
             [&live, &shown]
                 .into_iter()

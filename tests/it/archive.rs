@@ -32,9 +32,9 @@ fn quirky_day(root: &Path) {
     write(
         root,
         "Data_Burst/20250714.csv",
-        b"93000,1,1,0,214,520,1,1,0\r\n\
+        b"93000,1,1,0,214,520,1,0,1\r\n\
           93005,3,0,1,10,20,2,1,1,2\r\n\
-          93006,9,0,1,10,20,3,1,2,2\r\n\
+          93006,9,0,1,10,20,3,2,1,2\r\n\
           93010,2,5,0,10,20,3,1,1,\r\n",
     );
     write(
@@ -96,9 +96,9 @@ fn monthly_and_flat_layouts_mix_in_one_root() {
     let root = dir.path();
     quirky_day(root);
     write(root, "2025/06/Data/20250613_hft1.csv", b"AAPL,0,93000,2100,1,1,1,\r\n");
-    write(root, "2025/06/Data_Burst/20250613.csv", b"93000,2,1,0,1,1,1,1,0\r\n");
+    write(root, "2025/06/Data_Burst/20250613.csv", b"93000,2,1,0,1,1,1,0,1\r\n");
     write(root, "2025/07/Data/20250715_hft1.csv", b"SPY,0,93000,100,1,1,1,\r\n");
-    write(root, "2025/07/Data_Burst/20250715.csv", b"93000,2,0,0,1,1,1,0,1\r\n");
+    write(root, "2025/07/Data_Burst/20250715.csv", b"93000,2,0,0,1,1,1,1,0\r\n");
     // A date that does not exist is skipped and reported.
     write(root, "Data/20250231_hft1.csv", b"SPY,0,93000,100,1,1,1,\r\n");
     let archive = Archive::discover(root).unwrap();
@@ -224,20 +224,20 @@ fn bad_input_gets_one_line_and_the_right_exit_code() {
 #[test]
 fn column_order_comes_from_the_config_file() {
     let dir = tempfile::tempdir().unwrap();
-    // This writer puts NumTrades before BBO, and CS before CB.
+    // This writer puts NumTrades before BBO, and CB before CS (real files put CS first).
     write(dir.path(), "Data/20250714_hft1.csv", b"SPY,0,93000,2500,7,99,1000,\r\n");
     write(dir.path(), "Data_Burst/20250714.csv", b"93000,1,1,0,1,1,5,3,2\r\n");
     let cfg = write(
         dir.path(),
         "cfg.toml",
         b"[columns]\nhft1 = [\"symbol\", \"t1\", \"time\", \"num_quotes\", \"num_trades\", \"bbo\", \"dollars\"]\n\
-          burst = [\"time\", \"grade\", \"prog_type\", \"background\", \"s1\", \"s2\", \"ct\", \"cs\", \"cb\"]\n",
+          burst = [\"time\", \"grade\", \"prog_type\", \"background\", \"s1\", \"s2\", \"ct\", \"cb\", \"cs\"]\n",
     );
     let config = Config::load(Some(&cfg)).unwrap();
     let archive = Archive::discover(dir.path()).unwrap();
     let data = read_day(&archive.files(archive.resolve(DateSpec::Latest).unwrap()), config.columns);
     assert_eq!((data.quotes.row(0).bbo, data.quotes.row(0).num_trades), (99, 7));
-    assert_eq!((data.bursts[0].cb, data.bursts[0].cs), (2, 3));
+    assert_eq!((data.bursts[0].cb, data.bursts[0].cs), (3, 2));
 }
 
 #[test]
@@ -426,7 +426,7 @@ fn day_in_both_layouts(root: &Path, monthly_newer: bool) -> std::io::Result<()> 
             b"SPY,0,93000,2500,1,1,1,\r\n".repeat(symbols).as_slice(),
         );
         written_at(&hft1, at)?;
-        let bursts = write(root, &format!("{base}Data_Burst/20250714.csv"), b"93000,1,1,0,214,520,1,1,0\r\n");
+        let bursts = write(root, &format!("{base}Data_Burst/20250714.csv"), b"93000,1,1,0,214,520,1,0,1\r\n");
         written_at(&bursts, at)?;
         for i in 0..symbols {
             let rel = format!("{base}Data_Burst_Symbols/Burst_20250714_0930{i:02}.csv");

@@ -52,7 +52,7 @@ fn a_10_mb_line_is_skipped_with_bounded_memory() {
 fn a_file_of_commas_and_odd_symbol_headers() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "Data/20250714_hft1.csv", b",,,,,,,\r\n,,,,,,,\r\n,,\r\n");
-    write(dir.path(), "Data_Burst/20250714.csv", b",,,,,,,,,\r\n93000,1,1,0,1,1,1,1,0\r\n");
+    write(dir.path(), "Data_Burst/20250714.csv", b",,,,,,,,,\r\n93000,1,1,0,1,1,1,0,1\r\n");
     // Wrong header, no header, header only, empty file.
     write(dir.path(), "Data_Burst_Symbols/Burst_20250714_093000.csv", b"Ticker;Trades;Quotes\r\nSPY,1,2,3\r\n");
     write(dir.path(), "Data_Burst_Symbols/Burst_20250714_093001.csv", b"SPY,1,2,3\r\nQQQ,1,2,3\r\n");

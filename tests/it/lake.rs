@@ -479,7 +479,7 @@ fn a_burst_waits_for_its_symbols_file_and_is_written_with_its_symbols() {
     use polars::prelude::{ParquetReader, SerReader};
     let dir = tempfile::tempdir().unwrap();
     let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
-    crate::support::write(&root, &format!("Data_Burst/{DAY}.csv"), b"93000,1,1,0,120,80,1,1,0\r\n");
+    crate::support::write(&root, &format!("Data_Burst/{DAY}.csv"), b"93000,1,1,0,120,80,1,0,1\r\n");
     let handle = lake::spawn(lake_opts(&root, &out, Duration::from_millis(200))).unwrap();
     wait_for("caught up", Duration::from_secs(10), || handle.status().caught_up);
     std::thread::sleep(Duration::from_millis(1_000));

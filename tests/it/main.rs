@@ -11,6 +11,7 @@ mod sim;
 mod sinks_support;
 mod support;
 mod tail;
+mod truth;
 mod tui_tmux;
 mod tui_tmux_resize;
 mod ui;

@@ -784,7 +784,8 @@ fn keys_are_answered_while_the_history_is_indexed_and_the_picker_fills_in() {
     let t = Tmux::start(160, 48, dir.path(), &[]);
     t.command(&watch_line(&root));
     let s = t.wait_tui("the live day while the history is indexed", |s| loaded(s) && s.contains("history "));
-    assert!(s.contains("/7 days"), "{}", frame(&s));
+    // The seven earlier days and the day watched: a past day is closed, so it is indexed too.
+    assert!(s.contains("/8 days"), "{}", frame(&s));
     // Asked while indexing: the help opens at once, and the indexer is still at it.
     t.type_text("?");
     let s = t.wait_tui("the help", |s| s.contains("Keys"));
@@ -811,7 +812,7 @@ fn keys_are_answered_while_the_history_is_indexed_and_the_picker_fills_in() {
     // The indexes are in the data folder for the next start.
     let index = dir.path().join("data").join("index");
     let files = fs::read_dir(&index).unwrap().flatten().flat_map(|d| fs::read_dir(d.path()).unwrap().flatten()).count();
-    assert_eq!(files, 14, "a Parquet file and its JSON per closed day");
+    assert_eq!(files, 24, "a Parquet file, its JSON and the bursts' JSON per closed day");
     // Without the index again, `q` while it is built (and alerts wait for it) quits at once.
     fs::remove_dir_all(&index).unwrap();
     t.command(&watch_line(&root));

@@ -43,9 +43,9 @@ pub(crate) fn write_day(root: &Path) {
     write(
         root,
         "Data_Burst/20250714.csv",
-        "93001,3,1,0,98,437,1,1,0,2\n\
+        "93001,3,1,0,98,437,1,0,1,2\n\
          93003,2,0,1,214,520,2,1,1,2\n\
-         93006,1,1,0,230,600,3,2,1,2\n",
+         93006,1,1,0,230,600,3,1,2,2\n",
     );
     write(
         root,
@@ -70,7 +70,7 @@ pub(crate) fn app_over(root: &Path, theme: Theme) -> App {
 }
 
 pub(crate) fn options(theme: Theme) -> AppOptions {
-    AppOptions { root_label: "/archive".into(), theme, bell: false, live: false }
+    AppOptions { root_label: "/archive".into(), theme, bell: false, live: false, columns: Default::default() }
 }
 
 /// The TUI over the day, read whole (history: no clock in the status line).
@@ -748,7 +748,8 @@ fn live_alerts_while_an_earlier_day_is_shown_get_a_badge_until_the_live_day_is_b
     assert!(!s.contains("live alerts") && s.contains("HOT2"), "{s}");
 }
 
-/// The day of `write_day` with three earlier days indexed; the App has the index.
+/// The day of `write_day` with three earlier days indexed (and itself, a past day); the App has
+/// the index.
 fn app_with_history() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
     write_day(dir.path());
@@ -759,7 +760,7 @@ fn app_with_history() -> (tempfile::TempDir, App) {
         "Data/20250711_hft1.csv",
         "SPY,0,94500,300,1,1,2000000,\nSPY,0,110000,700,1,1,500,\nSPY,0,155900,3100,1,1,,\n",
     );
-    write(dir.path(), "Data_Burst/20250711.csv", "94500,3,1,0,98,437,1,1,0,2\n");
+    write(dir.path(), "Data_Burst/20250711.csv", "94500,3,1,0,98,437,1,0,1,2\n");
     write(dir.path(), "Data_Burst_Symbols/Burst_20250711_094500.csv", "Symbol,NumTrades,NumQuotes,BBO\nSPY,42,300,1\n");
     let archive = ki2::archive::Archive::discover(dir.path()).unwrap();
     let builder = ki2::history::builder(dir.path(), &dir.path().join(".data"), ColumnOrder::default());
@@ -772,7 +773,8 @@ fn app_with_history() -> (tempfile::TempDir, App) {
     while !handle.progress().finished && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    assert_eq!(handle.progress().done, 3, "{:?}", handle.progress());
+    // The three earlier days, and the day on screen too: it is before today, so it is closed.
+    assert_eq!(handle.progress().done, 4, "{:?}", handle.progress());
     let mut app = app_over(dir.path(), Theme::mono()).with_history(handle);
     app.tick();
     (dir, app)

@@ -38,14 +38,15 @@ pub fn draw(app: &App, shown: &Shown<Alert>, f: &mut Frame, area: Rect) {
         })
         .collect();
     let d = &app.data;
-    let total = if d.history.is_none() && d.alerts_total > d.alerts.len() {
-        format!(" {} (last {}) ", text::thousands(d.alerts_total as u64), text::thousands(d.alerts.len() as u64))
+    let (total, kept) = (d.shown_alerts_total(), d.shown_alerts().len());
+    let total = if total > kept {
+        format!(" {} (last {}) ", text::thousands(total as u64), text::thousands(kept as u64))
     } else {
         format!(" {} ", text::thousands(shown.len as u64))
     };
     let bell = if app.opts.bell { "bell " } else { "no bell " };
     let badges = Line::from(vec![Span::raw(total), badge(bell.into(), app.opts.bell, theme)]);
     let choice = app.view.columns[ListPane::Alerts];
-    let t = ListTable { title: Line::from(" Alerts "), badges, focused, cols: &ALERTS, choice, absent: &|_| false };
+    let t = ListTable { title: Line::from(" Alerts "), badges, focused, cols: &ALERTS, choice };
     list_table(f, area, t, body, theme);
 }

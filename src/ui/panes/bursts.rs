@@ -7,12 +7,12 @@ use ratatui::text::{Line, Span};
 use super::{ListTable, TableRow, badge, list_table};
 use crate::archive::BurstRow;
 use crate::ui::app::App;
-use crate::ui::columns::{BURST_CU, BURSTS};
+use crate::ui::columns::BURSTS;
 use crate::ui::lists::Shown;
 use crate::ui::text;
 use crate::ui::view::{ListPane, Pane};
 
-pub fn draw(app: &App, shown: &Shown<BurstRow>, cu: bool, f: &mut Frame, area: Rect) {
+pub fn draw(app: &App, shown: &Shown<BurstRow>, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let focused = app.view.focus == Pane::Bursts;
     let sel = shown.selected;
@@ -39,7 +39,7 @@ pub fn draw(app: &App, shown: &Shown<BurstRow>, cu: bool, f: &mut Frame, area: R
                 (b.ct.to_string(), d),
                 (b.cb.to_string(), if color { theme.buy() } else { d }),
                 (b.cs.to_string(), if color { theme.sell() } else { d }),
-                (b.cu.as_deref().map(|c| text::clean(c, 6).into_owned()).unwrap_or_default(), d),
+                (text::clean(&b.cu_shown(), 6).into_owned(), d),
             ];
             TableRow { cells, style }
         })
@@ -49,7 +49,6 @@ pub fn draw(app: &App, shown: &Shown<BurstRow>, cu: bool, f: &mut Frame, area: R
         badge("autosnap ".into(), app.view.lists[ListPane::Bursts].nav.follow, theme),
     ]);
     let choice = app.view.columns[ListPane::Bursts];
-    let absent = |i: usize| i == BURST_CU && !cu;
-    let t = ListTable { title: Line::from(" Burst Signals "), badges, focused, cols: &BURSTS, choice, absent: &absent };
+    let t = ListTable { title: Line::from(" Burst Signals "), badges, focused, cols: &BURSTS, choice };
     list_table(f, area, t, body, theme);
 }

@@ -108,8 +108,7 @@ fn table_with(
     f.render_widget(Table::new(body, widths).header(header).block(block).column_spacing(1), area);
 }
 
-/// A list pane's frame and table: the columns the user shows (`choice`) that the file has
-/// (not `absent`) and that fit, the sort column's title with its arrow — or, when that column is
+/// A list pane's frame and table: the columns the user shows (`choice`) that fit, the sort column's title with its arrow — or, when that column is
 /// not drawn, the sort in the title.
 pub struct ListTable<'a> {
     pub title: Line<'a>,
@@ -117,11 +116,10 @@ pub struct ListTable<'a> {
     pub focused: bool,
     pub cols: &'a [Column],
     pub choice: PaneColumns,
-    pub absent: &'a dyn Fn(usize) -> bool,
 }
 
 pub fn list_table(f: &mut Frame, area: Rect, t: ListTable, rows: Vec<TableRow>, theme: Theme) {
-    let shown: Vec<usize> = (0..t.cols.len()).filter(|&i| t.choice.shown(i) && !(t.absent)(i)).collect();
+    let shown: Vec<usize> = (0..t.cols.len()).filter(|&i| t.choice.shown(i)).collect();
     let sub: Vec<Col> = shown.iter().map(|&i| t.cols[i].col).collect();
     let kept: Vec<usize> = fit(&sub, area.width.saturating_sub(2)).into_iter().map(|k| shown[k]).collect();
     let sort = t.choice.sort;

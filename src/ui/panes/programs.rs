@@ -46,21 +46,62 @@ pub fn draw(app: &mut App, points: &[ProgramPoint], f: &mut Frame, area: Rect) {
     }
     let spark_h = if inner.height >= 8 { 2 } else { inner.height.min(2) };
     let [chart_area, spark_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(spark_h)]).areas(inner);
-    if chart_area.height >= 4 {
-        chart(app.view.net, points, &mut app.view.programs_scale, theme, f, chart_area);
-    }
-    sparklines(points, theme, f, spark_area);
+    // One time axis for the chart and the bars under it: a bar sits under the time it counts.
+    let axis = TimeAxis::of(points);
+    let plot_left = if chart_area.height >= 4 {
+        chart(app.view.net, points, axis, &mut app.view.programs_scale, theme, f, chart_area)
+    } else {
+        SPARK_LABEL
+    };
+    sparklines(points, axis, plot_left, theme, f, spark_area);
 }
 
-fn chart(net: bool, points: &[ProgramPoint], scale: &mut Scale, theme: Theme, f: &mut Frame, area: Rect) {
+/// The chart's x-axis: seconds of the day it spans.
+#[derive(Debug, Clone, Copy)]
+struct TimeAxis {
+    x0: f64,
+    x1: f64,
+}
+
+impl TimeAxis {
+    fn of(points: &[ProgramPoint]) -> TimeAxis {
+        let xs = |p: &ProgramPoint| f64::from(p.time.secs());
+        TimeAxis {
+            x0: points.first().map_or(OPEN_S, xs).min(OPEN_S),
+            x1: points.last().map_or(CLOSE_S, xs).max(CLOSE_S),
+        }
+    }
+
+    /// The column of a plot `width` cells wide where time `t` is drawn, as ratatui's braille
+    /// canvas places it (two dots a cell, the axis's ends on the first and last dot).
+    fn column(self, t: f64, width: usize) -> usize {
+        let dots = (width * 2).saturating_sub(1) as f64;
+        let dot = ((t - self.x0) / (self.x1 - self.x0).max(1.0) * dots).round().max(0.0) as usize;
+        (dot / 2).min(width.saturating_sub(1))
+    }
+}
+
+/// Cells the bars' names take when no chart is drawn above them.
+const SPARK_LABEL: u16 = 2;
+
+/// Draws the chart; returns where its plot starts, in cells from the area's left (after the
+/// y labels and the axis line, as ratatui lays a chart out).
+fn chart(
+    net: bool,
+    points: &[ProgramPoint],
+    axis: TimeAxis,
+    scale: &mut Scale,
+    theme: Theme,
+    f: &mut Frame,
+    area: Rect,
+) -> u16 {
     let xs = |p: &ProgramPoint| f64::from(p.time.secs());
     let curve =
         |y: &dyn Fn(&ProgramPoint) -> f64| -> Vec<(f64, f64)> { points.iter().map(|p| (xs(p), y(p))).collect() };
     let buys = curve(&|p| f64::from(p.cb));
     let sells = curve(&|p| f64::from(p.cs));
     let diff = curve(&|p| f64::from(p.cb) - f64::from(p.cs));
-    let x0 = points.first().map_or(OPEN_S, xs).min(OPEN_S);
-    let x1 = points.last().map_or(CLOSE_S, xs).max(CLOSE_S);
+    let TimeAxis { x0, x1 } = axis;
     let (datasets, y0, y1) = if net {
         let lo = diff.iter().map(|p| p.1).fold(0.0, f64::min);
         let hi = scale.top(diff.iter().map(|p| p.1).fold(1.0, f64::max));
@@ -73,33 +114,35 @@ fn chart(net: bool, points: &[ProgramPoint], scale: &mut Scale, theme: Theme, f:
         let s = s.max(0.0) as u32;
         format!("{:02}:{:02}", s / 3600, s / 60 % 60)
     };
-    let x_axis =
-        Axis::default().bounds([x0, x1]).labels([label(x0), label((x0 + x1) / 2.0), label(x1)]).style(theme.dim());
-    let y_axis = Axis::default()
-        .bounds([y0, y1])
-        .labels([format!("{y0:.0}"), format!("{:.0}", (y0 + y1) / 2.0), format!("{y1:.0}")])
-        .style(theme.dim());
+    let x_labels = [label(x0), label((x0 + x1) / 2.0), label(x1)];
+    let y_labels = [format!("{y0:.0}"), format!("{:.0}", (y0 + y1) / 2.0), format!("{y1:.0}")];
+    // ratatui puts the y axis after the widest y label, or after all but the last character of
+    // the first x label (left-aligned under it), at most a third of the width; the plot after it.
+    let widest = y_labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let first_x = x_labels[0].chars().count().saturating_sub(1);
+    let plot_left = (widest.max(first_x) as u16).min(area.width / 3) + 1;
+    let x_axis = Axis::default().bounds([x0, x1]).labels(x_labels).style(theme.dim());
+    let y_axis = Axis::default().bounds([y0, y1]).labels(y_labels).style(theme.dim());
     let chart = Chart::new(datasets).x_axis(x_axis).y_axis(y_axis).legend_position(None);
     f.render_widget(chart, area);
+    plot_left
 }
 
 fn line<'a>(name: &'a str, data: &'a [(f64, f64)], style: Style) -> Dataset<'a> {
     Dataset::default().name(name).marker(Marker::Braille).graph_type(GraphType::Line).style(style).data(data)
 }
 
-/// Buy and sell bursts per time bucket, one bucket per column: where the programs came in.
-fn sparklines(points: &[ProgramPoint], theme: Theme, f: &mut Frame, area: Rect) {
+/// Buy and sell bursts per column of the chart's time axis: where the programs came in.
+fn sparklines(points: &[ProgramPoint], axis: TimeAxis, left: u16, theme: Theme, f: &mut Frame, area: Rect) {
     if area.height == 0 || area.width < 8 || points.is_empty() {
         return;
     }
-    let width = usize::from(area.width.saturating_sub(2));
-    let t0 = points.first().map_or(0, |p| p.time.secs());
-    let t1 = points.last().map_or(t0, |p| p.time.secs()).max(t0 + 1);
-    let bucket = |t: u32| (((t - t0) as usize * width) / (t1 - t0 + 1) as usize).min(width - 1);
+    let left = left.clamp(SPARK_LABEL, area.width - 1);
+    let width = usize::from(area.width - left);
     let (mut buys, mut sells) = (vec![0u64; width], vec![0u64; width]);
     let mut prev = (0u32, 0u32);
     for p in points {
-        let b = bucket(p.time.secs());
+        let b = axis.column(f64::from(p.time.secs()), width);
         buys[b] += u64::from(p.cb.saturating_sub(prev.0));
         sells[b] += u64::from(p.cs.saturating_sub(prev.1));
         prev = (p.cb, p.cs);
@@ -110,7 +153,7 @@ fn sparklines(points: &[ProgramPoint], theme: Theme, f: &mut Frame, area: Rect) 
         if r.height == 0 {
             continue;
         }
-        let [l, s] = Layout::horizontal([Constraint::Length(2), Constraint::Min(0)]).areas(r);
+        let [l, s] = Layout::horizontal([Constraint::Length(left), Constraint::Min(0)]).areas(r);
         f.render_widget(Span::styled(name, style), l);
         f.render_widget(Sparkline::default().data(data).style(style), s);
     }

@@ -48,6 +48,6 @@ pub fn draw(app: &App, shown: &Shown<QuoteView>, f: &mut Frame, area: Rect) {
         badge("autosnap ".into(), app.view.lists[ListPane::Quotes].nav.follow, theme),
     ]);
     let choice = app.view.columns[ListPane::Quotes];
-    let t = ListTable { title, badges, focused, cols: &QUOTES, choice, absent: &|_| false };
+    let t = ListTable { title, badges, focused, cols: &QUOTES, choice };
     list_table(f, area, t, body, theme);
 }

@@ -82,6 +82,10 @@ pub fn status_line(app: &App, alert: Option<&Alert>, f: &mut Frame, area: Rect) 
     }
     let store = app.store();
     let mut spans = vec![Span::raw(format!(" {}", text::clean(&app.opts.root_label, 40)))];
+    if let Some(w) = app.counters_warning() {
+        spans.push(sep());
+        spans.push(Span::styled(w, theme.error()));
+    }
     if !app.is_history() {
         spans.push(sep());
         spans.push(Span::raw(format!("{} rows/s", text::rate(app.rows_per_second()))));
@@ -125,13 +129,19 @@ pub fn status_line(app: &App, alert: Option<&Alert>, f: &mut Frame, area: Rect) 
         spans.push(sep());
         spans.push(Span::styled(format!("{} malformed (m)", text::thousands(bad as u64)), theme.error()));
     }
+    // A file that cannot be read stays named while it lasts, whatever passing message comes.
+    if let Some(e) = store.errors().last() {
+        spans.push(sep());
+        let name = e.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let more = match store.errors().len() - 1 {
+            0 => String::new(),
+            n => format!(" (+{n} more files)"),
+        };
+        spans.push(Span::styled(text::clean(&format!("{name}: {}{more}", e.message), 120).into_owned(), theme.error()));
+    }
     if let Some((msg, err)) = app.message() {
         spans.push(sep());
         spans.push(Span::styled(text::clean(msg, 200).into_owned(), if err { theme.error() } else { theme.key() }));
-    } else if let Some(e) = store.errors().last() {
-        spans.push(sep());
-        let name = e.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        spans.push(Span::styled(text::clean(&format!("{name}: {}", e.message), 120).into_owned(), theme.error()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

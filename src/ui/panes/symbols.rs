@@ -35,12 +35,20 @@ pub fn draw(
         Err(state) => {
             let (msg, style) = match state {
                 SymbolsState::Missing => {
-                    ("missing: the Burst Monitor wrote no symbols file for this burst", theme.error())
+                    ("missing: the Burst Monitor wrote no symbols file for this burst".into(), theme.error())
                 }
-                _ => ("pending: the symbols file has not come yet", theme.dim()),
+                SymbolsState::Unreadable(why) => (
+                    format!("unreadable: the symbols file is there but cannot be read ({})", text::clean(why, 80)),
+                    theme.error(),
+                ),
+                SymbolsState::Present(_) | SymbolsState::Pending => {
+                    ("pending: the symbols file has not come yet".into(), theme.dim())
+                }
             };
             let block = pane_block(Line::from(title), Line::default(), focused, theme, area.width);
-            let p = Paragraph::new(Line::styled(msg, style)).wrap(ratatui::widgets::Wrap { trim: true }).block(block);
+            let p = Paragraph::new(Line::styled(msg.as_str(), style))
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .block(block);
             f.render_widget(p, area);
             return;
         }
@@ -71,6 +79,6 @@ pub fn draw(
         .collect();
     let badges = Line::from(Span::raw(format!(" {n} ")));
     let choice = app.view.columns[ListPane::Symbols];
-    let t = ListTable { title: Line::from(title), badges, focused, cols: &SYMBOLS, choice, absent: &|_| false };
+    let t = ListTable { title: Line::from(title), badges, focused, cols: &SYMBOLS, choice };
     list_table(f, area, t, body, theme);
 }

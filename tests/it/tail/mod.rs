@@ -28,7 +28,7 @@ macro_rules! both_modes {
 
 // The files beside this one: tail's tests by theme.
 mod days;
-mod rewrites;
+pub(crate) mod rewrites;
 mod stress;
 mod support;
 

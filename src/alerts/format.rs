@@ -159,6 +159,13 @@ fn convert(raw: &RawRule) -> Result<Rule, Located> {
         let shown = raw.value.get_ref().to_string();
         (raw.value.span(), format!("{field} expects {}, not {shown}", expected(field)))
     })?;
+    if let Value::Count(n) = value
+        && n > u64::from(u32::MAX)
+    {
+        // The files' counts are 32-bit: such a threshold could never be reached.
+        let max = u32::MAX;
+        return Err((raw.value.span(), format!("{field} = {n} is out of range: the files' counts go up to {max}")));
+    }
     let symbols = match &raw.symbols {
         None => Vec::new(),
         Some(list) => {

@@ -381,7 +381,8 @@ impl App {
                     if self.data.history.is_none() {
                         self.view.new_day();
                     }
-                    self.say(format!("{from} ended: following {to} (d opens {from} again)"));
+                    let days = self.keys.hint(super::keymap::Action::Days);
+                    self.say(format!("{from} ended: following {to} ({days} opens {from} again)"));
                     // The day that ended is a closed day now: into the index with the others.
                     if let Some(h) = &self.data.index {
                         h.add(from);
@@ -436,7 +437,8 @@ impl App {
         let alerts = Evaluator::new(self.rules().clone()).eval_day(&data);
         match DayStore::from_day(data) {
             Ok(store) => {
-                self.say(format!("{day}: history (d, then the live day, to go back)"));
+                let days = self.keys.hint(super::keymap::Action::Days);
+                self.say(format!("{day}: history ({days}, then the live day, to go back)"));
                 let alerts_total = alerts.len();
                 let alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
                 self.data.history = Some(HistoryDay { store, alerts, alerts_total });

@@ -23,8 +23,10 @@ pub fn draw(app: &mut App, f: &mut Frame) {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
-            "ki2 needs at least {MIN_WIDTH}×{MIN_HEIGHT} (this terminal is {}×{}). q quits.",
-            area.width, area.height
+            "ki2 needs at least {MIN_WIDTH}×{MIN_HEIGHT} (this terminal is {}×{}). {} quits.",
+            area.width,
+            area.height,
+            app.keys.hint(super::keymap::Action::Quit)
         );
         f.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }), area);
         return;
@@ -83,6 +85,7 @@ fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
         Overlay::None => {}
         Overlay::Help(scroll) => panes::help::draw(scroll, &app.keys, theme, f, area),
         Overlay::Sinks => panes::sinks::draw(sinks.as_deref().unwrap_or_default(), theme, f, area),
+        Overlay::Message(text) => panes::message::draw(text, theme, f, area),
         Overlay::Columns(ch) => panes::chooser::draw(ch, view.columns[ch.pane], theme, f, area),
         Overlay::Days(p) => panes::days::draw(p, tailed, data.shown().day(), theme, f, area),
         Overlay::Malformed(nav) => panes::malformed::draw(nav, data.shown().malformed(), theme, f, area),

@@ -41,6 +41,7 @@ pub enum Action {
     Copy,
     CopyTable,
     Help,
+    Message,
     Quit,
 }
 
@@ -224,6 +225,7 @@ pub const TABLE: &[Entry] = &[
     e(Action::Bell, "bell", "Alerts", "terminal bell on new alerts on/off", &[c('b')]),
     e(Action::Sinks, "sinks", "Alerts", "alert sinks (log, command, MQTT, webhooks): their state", &[c('o')]),
     e(Action::Help, "help", "ki2", "this help", &[c('?')]),
+    e(Action::Message, "message", "ki2", "the last message in full (the status line cuts a long one)", &[c('e')]),
     e(Action::Quit, "quit", "ki2", "quit (asks first while rule edits are unsaved)", &[c('q'), Key::ctrl('c')]),
 ];
 
@@ -289,6 +291,10 @@ impl Keymap {
                 })?;
                 keys.push(key);
             }
+            // Quitting and the help must stay reachable: they cannot be left without a key.
+            if keys.is_empty() && matches!(entry.action, Action::Quit | Action::Help) {
+                return Err(format!("{}: keys.{} = []: {} needs at least one key", r.at, r.action, r.action));
+            }
             map.bindings.retain(|(_, a)| *a != entry.action);
             map.bindings.extend(keys.into_iter().map(|k| (k, entry.action)));
         }
@@ -304,6 +310,15 @@ impl Keymap {
     pub fn action(&self, event: KeyEvent) -> Option<Action> {
         let key = Key::of(event);
         self.bindings.iter().find(|(k, _)| *k == key).map(|(_, a)| *a)
+    }
+
+    /// The key a hint on screen names for an action (`d opens it again`): its first binding,
+    /// or its name in brackets when `[keys]` left it none.
+    pub fn hint(&self, action: Action) -> String {
+        match self.bindings.iter().find(|(_, a)| *a == action) {
+            Some((k, _)) => k.label(),
+            None => format!("[{}]", name(action)),
+        }
     }
 
     /// The keys of an action, as the help shows them (`k  ↑`).
@@ -356,6 +371,14 @@ mod tests {
         assert!(err.contains("not a key"), "{err}");
         let err = Keymap::with(&[r("pause", &["q"])]).err().ok_or("accepted")?;
         assert!(err.contains("q is bound to both"), "{err}");
+        let err = Keymap::with(&[r("quit", &[])]).err().ok_or("quit unbound")?;
+        assert_eq!(err, "line 3, column 1: keys.quit = []: quit needs at least one key");
+        assert!(Keymap::with(&[r("help", &[])]).is_err(), "help unbound");
+        let m = Keymap::with(&[r("quit", &["x"]), r("help", &["f1"]), r("days", &[])])?;
+        assert_eq!(
+            (m.hint(Action::Quit), m.hint(Action::Help), m.hint(Action::Days)),
+            ("x".into(), "F1".into(), "[days]".into())
+        );
         assert_eq!(Key::parse("shift+tab"), Some(Key::plain(BackTab)));
         assert_eq!(Key::parse("F5"), Some(Key::plain(F(5))));
         Ok(())

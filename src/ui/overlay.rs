@@ -18,4 +18,6 @@ pub enum Overlay {
     Sinks,
     /// The columns of a list pane, to show or hide.
     Columns(Chooser),
+    /// The last message of the status line, whole.
+    Message(String),
 }

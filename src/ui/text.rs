@@ -9,9 +9,35 @@ pub const MAX_FIELD: usize = 24;
 
 pub use crate::archive::printable::cut as clean;
 
+/// `s` cut to `width` characters at a word boundary, with `…` where it was cut (a word cut in
+/// half reads as another word: `expected one of >` for `>=`).
+pub fn cut_words(s: &str, width: usize) -> Cow<'_, str> {
+    if s.chars().count() <= width {
+        return Cow::Borrowed(s);
+    }
+    let room: String = s.chars().take(width.saturating_sub(1)).collect();
+    let cut = match room.rfind(' ') {
+        Some(i) if i > 0 => room[..i].trim_end(),
+        _ => room.as_str(),
+    };
+    Cow::Owned(format!("{cut}…"))
+}
+
 /// A symbol, made safe.
 pub fn symbol(s: &str) -> Cow<'_, str> {
     clean(s, MAX_FIELD)
+}
+
+#[cfg(test)]
+mod cut_tests {
+    use super::cut_words;
+
+    #[test]
+    fn a_cut_falls_between_words() {
+        assert_eq!(cut_words("unknown op \">>\": expected one of >, >=", 34), "unknown op \">>\": expected one of…");
+        assert_eq!(cut_words("short", 10), "short");
+        assert_eq!(cut_words("averyveryverylongword", 8), "averyve…");
+    }
 }
 
 /// 1234567 → `1,234,567`.

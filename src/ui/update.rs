@@ -10,6 +10,7 @@ use super::nav::{ListNav, Move};
 use super::overlay::Overlay;
 use super::panes::days::{DayPicker, DaySummary};
 use super::panes::rules::Outcome;
+use super::panes::sinks::NO_SINKS;
 use super::panes::symbol_view::SymbolView;
 use super::view::{ListPane, Pane, WINDOWS};
 use crate::alerts::{RuleSet, Source};
@@ -61,7 +62,8 @@ impl App {
                 Some(Action::Quit) => {
                     if self.rules_unsaved && !asked {
                         self.quit_asked = true;
-                        self.complain("unsaved rule edits: t, then s, saves them; q again quits");
+                        let (rules, quit) = (self.keys.hint(Action::Rules), self.keys.hint(Action::Quit));
+                        self.complain(format!("unsaved rule edits: {rules}, then s, saves them; {quit} again quits"));
                     } else {
                         self.quit = true;
                     }
@@ -122,6 +124,13 @@ impl App {
                 _ => Taken::Pass,
             },
             Overlay::Columns(_) => self.chooser_key(key),
+            Overlay::Message(_) => match self.keys.action(key) {
+                Some(Action::Back | Action::Message) => {
+                    v.overlay = Overlay::None;
+                    Taken::Yes(None)
+                }
+                _ => Taken::Pass,
+            },
             Overlay::Sinks => match key.code {
                 KeyCode::Esc | KeyCode::Char('o') if plain => {
                     v.overlay = Overlay::None;
@@ -336,7 +345,12 @@ impl App {
             }
             Action::Help => v.overlay = Overlay::Help(0),
             Action::Malformed => v.overlay = Overlay::Malformed(ListNav::default()),
-            Action::Sinks => v.overlay = Overlay::Sinks,
+            Action::Message => match &self.status.message {
+                Some(n) => v.overlay = Overlay::Message(n.text.clone()),
+                None => self.say("no message yet"),
+            },
+            Action::Sinks if self.data.alerting.has_sinks() => v.overlay = Overlay::Sinks,
+            Action::Sinks => self.say(NO_SINKS),
             Action::Rules => v.overlay = Overlay::Rules(Box::default()),
             Action::Days => return Some(Effect::ListDays),
             Action::Copy => self.copy(false),

@@ -16,3 +16,4 @@ mod tui_tmux;
 mod tui_tmux_resize;
 mod ui;
 mod ui_columns;
+mod ui_words;

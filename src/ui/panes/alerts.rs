@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{ListTable, TableRow, badge, list_table};
+use super::{ListTable, TableRow, autosnap, badge, list_table};
 use crate::alerts::Alert;
 use crate::ui::app::App;
 use crate::ui::columns::ALERTS;
@@ -39,7 +39,10 @@ pub fn draw(app: &App, shown: &Shown<Alert>, f: &mut Frame, area: Rect) {
         .collect();
     let d = &app.data;
     let (total, kept) = (d.shown_alerts_total(), d.shown_alerts().len());
-    let total = if total > kept {
+    let total = if app.view.filter.is_some() {
+        // The filter narrows the pane: say how many it lets through, of how many.
+        format!(" {} of {} ", text::thousands(shown.len as u64), text::thousands(total as u64))
+    } else if total > kept {
         format!(" {} (last {}) ", text::thousands(total as u64), text::thousands(kept as u64))
     } else {
         format!(" {} ", text::thousands(shown.len as u64))
@@ -47,6 +50,8 @@ pub fn draw(app: &App, shown: &Shown<Alert>, f: &mut Frame, area: Rect) {
     let bell = if app.opts.bell { "bell " } else { "no bell " };
     let badges = Line::from(vec![Span::raw(total), badge(bell.into(), app.opts.bell, theme)]);
     let choice = app.view.columns[ListPane::Alerts];
-    let t = ListTable { title: Line::from(" Alerts "), badges, focused, cols: &ALERTS, choice };
+    let newest_first = choice.sort.col == 0 && choice.sort.desc;
+    let (_, footer) = autosnap(shown, app.view.lists[ListPane::Alerts].nav.follow, newest_first, theme);
+    let t = ListTable { title: Line::from(" Alerts "), badges, focused, cols: &ALERTS, choice, footer };
     list_table(f, area, t, body, theme);
 }

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{ListTable, TableRow, badge, list_table};
+use super::{ListTable, TableRow, autosnap, list_table};
 use crate::archive::BurstRow;
 use crate::ui::app::App;
 use crate::ui::columns::BURSTS;
@@ -44,11 +44,10 @@ pub fn draw(app: &App, shown: &Shown<BurstRow>, f: &mut Frame, area: Rect) {
             TableRow { cells, style }
         })
         .collect();
-    let badges = Line::from(vec![
-        Span::raw(format!(" {} ", text::thousands(shown.len as u64))),
-        badge("autosnap ".into(), app.view.lists[ListPane::Bursts].nav.follow, theme),
-    ]);
     let choice = app.view.columns[ListPane::Bursts];
-    let t = ListTable { title: Line::from(" Burst Signals "), badges, focused, cols: &BURSTS, choice };
+    let newest_first = choice.sort.col == 0 && choice.sort.desc;
+    let (snap, footer) = autosnap(shown, app.view.lists[ListPane::Bursts].nav.follow, newest_first, theme);
+    let badges = Line::from(vec![Span::raw(format!(" {} ", text::thousands(shown.len as u64))), snap]);
+    let t = ListTable { title: Line::from(" Burst Signals "), badges, focused, cols: &BURSTS, choice, footer };
     list_table(f, area, t, body, theme);
 }

@@ -54,6 +54,8 @@ impl DayPicker {
         let mut nav = ListNav::default();
         if let Some(p) = days.iter().position(|d| *d == current) {
             nav.select(p);
+            // The newest day on the first line, scrolled down only as far as the day shown needs.
+            nav.top = days.len() - 1;
         }
         let summaries = days.iter().map(|d| summary(*d)).collect();
         DayPicker { days, summaries, nav }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::centered;
-use crate::ui::keymap::{Keymap, SECTIONS, SYMBOL_VIEW_KEYS, TABLE};
+use crate::ui::keymap::{Action, Keymap, SECTIONS, SYMBOL_VIEW_KEYS, TABLE};
 use crate::ui::theme::Theme;
 
 /// Scrolls (`j`/`k`) when the terminal is too low for the whole list.
@@ -25,7 +25,10 @@ pub fn draw(scroll: &mut u16, keys: &Keymap, theme: Theme, f: &mut Frame, area: 
     for k in SYMBOL_VIEW_KEYS {
         lines.push(Line::from(vec![Span::styled(format!("  {:<16}", k.keys), theme.key()), Span::raw(k.does)]));
     }
-    lines.push(Line::styled("Esc or ? closes this help", theme.dim()));
+    lines.push(Line::styled(
+        format!("{} or {} closes this help", keys.hint(Action::Back), keys.hint(Action::Help)),
+        theme.dim(),
+    ));
     let total = lines.len() as u16;
     let r = centered(area, 84, total + 2);
     let rows = r.height.saturating_sub(2);

@@ -8,6 +8,7 @@ pub mod chooser;
 pub mod days;
 pub mod help;
 pub mod malformed;
+pub mod message;
 pub mod programs;
 pub mod quotes;
 pub mod rules;
@@ -24,6 +25,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
 use super::columns::{Column, PaneColumns};
+use super::lists::Shown;
+use super::text;
 use super::theme::Theme;
 
 #[derive(Debug, Clone, Copy)]
@@ -116,6 +119,8 @@ pub struct ListTable<'a> {
     pub focused: bool,
     pub cols: &'a [Column],
     pub choice: PaneColumns,
+    /// On the bottom border, right-aligned: rows above the viewport while autosnap is off.
+    pub footer: Option<Line<'a>>,
 }
 
 pub fn list_table(f: &mut Frame, area: Rect, t: ListTable, rows: Vec<TableRow>, theme: Theme) {
@@ -129,7 +134,10 @@ pub fn list_table(f: &mut Frame, area: Rect, t: ListTable, rows: Vec<TableRow>, 
     {
         title.push_span(Span::raw(format!("· {}{} ", c.col.title, sort.arrow())));
     }
-    let block = pane_block(title, t.badges, t.focused, theme, area.width);
+    let mut block = pane_block(title, t.badges, t.focused, theme, area.width);
+    if let Some(footer) = t.footer {
+        block = block.title_bottom(footer.right_aligned());
+    }
     let cols: Vec<Col> = kept.iter().map(|&i| t.cols[i].col).collect();
     let titles = kept
         .iter()
@@ -158,6 +166,26 @@ fn with_arrow(title: &str, width: u16, arrow: &str) -> String {
 /// Rows of data a table pane of this outer height shows (borders and header taken off).
 pub fn body_height(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(3))
+}
+
+/// Autosnap in words for a list pane's title (`autosnap` / `autosnap off`: a plain capture
+/// tells them apart, not only the style), and, while it is off, the rows that arrived above
+/// the viewport on the bottom border (`+18 new`, as lnav marks them).
+/// `newest_first`: the pane is sorted by time, newest on top (else the rows above are "more").
+pub fn autosnap<T>(
+    shown: &Shown<T>,
+    follow: bool,
+    newest_first: bool,
+    theme: Theme,
+) -> (Span<'static>, Option<Line<'static>>) {
+    if follow {
+        return (badge("autosnap ".into(), true, theme), None);
+    }
+    let top = shown.rows.first().map_or(0, |(p, _)| *p);
+    let above = shown.len.saturating_sub(top + 1);
+    let word = if newest_first { "new" } else { "more above" };
+    let footer = (above > 0).then(|| Line::styled(format!(" +{} {word} ", text::thousands(above as u64)), theme.key()));
+    (Span::styled("autosnap off ", theme.error()), footer)
 }
 
 /// `● autosnap` / `○ autosnap` and other small marks for a title.

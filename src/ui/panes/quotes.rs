@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{ListTable, TableRow, badge, list_table};
+use super::{ListTable, TableRow, autosnap, list_table};
 use crate::store::QuoteView;
 use crate::ui::app::App;
 use crate::ui::columns::QUOTES;
@@ -43,11 +43,10 @@ pub fn draw(app: &App, shown: &Shown<QuoteView>, f: &mut Frame, area: Rect) {
         })
         .collect();
     let title = Line::from(" High Quote Counts ");
-    let badges = Line::from(vec![
-        Span::raw(format!(" {} ", text::thousands(shown.len as u64))),
-        badge("autosnap ".into(), app.view.lists[ListPane::Quotes].nav.follow, theme),
-    ]);
     let choice = app.view.columns[ListPane::Quotes];
-    let t = ListTable { title, badges, focused, cols: &QUOTES, choice };
+    let newest_first = choice.sort.col == 0 && choice.sort.desc;
+    let (snap, footer) = autosnap(shown, app.view.lists[ListPane::Quotes].nav.follow, newest_first, theme);
+    let badges = Line::from(vec![Span::raw(format!(" {} ", text::thousands(shown.len as u64))), snap]);
+    let t = ListTable { title, badges, focused, cols: &QUOTES, choice, footer };
     list_table(f, area, t, body, theme);
 }

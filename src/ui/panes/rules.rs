@@ -240,6 +240,10 @@ impl RulesEditor {
                         Err(_) => Outcome::Error(format!("cooldown: {:?} is not a number of seconds", text)),
                     },
                     _ => match parse_value(rules.rules().get(self.row).map(|r| r.field), &text) {
+                        Some(Value::Count(n)) if n > u64::from(u32::MAX) => Outcome::Error(format!(
+                            "value: {n} is out of range: the files' counts go up to {}",
+                            text::thousands(u64::from(u32::MAX))
+                        )),
                         Some(v) => self.edit(rules, |r| r.value = v),
                         None => Outcome::Error(format!("value: {:?} does not fit this field", text)),
                     },
@@ -424,6 +428,22 @@ pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, catch: Option<&CatchView>, th
         table_area,
         &mut state,
     );
+    // A low dock shows a few rules at a time: say which, and that there are more (↑ ↓ reach them).
+    let fits = usize::from(table_area.height.saturating_sub(1));
+    if rules.len() > fits && fits > 0 {
+        let first = state.offset().min(rules.len().saturating_sub(1));
+        let last = (first + fits).min(rules.len());
+        let arrows = match (first > 0, last < rules.len()) {
+            (true, true) => "↑↓",
+            (true, false) => "↑",
+            _ => "↓",
+        };
+        let marker = format!(" rules {}–{last} of {} {arrows} ", first + 1, rules.len());
+        // On the dock's bottom border, right-aligned.
+        let w = (marker.chars().count() as u16).min(area.width.saturating_sub(2));
+        let at = Rect::new(area.right().saturating_sub(w + 1), area.bottom().saturating_sub(1), w, 1);
+        f.render_widget(Paragraph::new(Line::styled(marker, theme.key())), at);
+    }
     if rules.is_empty() {
         f.render_widget(Paragraph::new("No rules: a adds one."), table_area);
     }
@@ -436,9 +456,18 @@ pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, catch: Option<&CatchView>, th
         ]);
         f.render_widget(Paragraph::new(line), input_area);
     }
+    // As many keys as fit whole: a hint cut mid-word says something else (`?` lists them all).
+    let mut room = usize::from(keys_area.width);
     let keys: Vec<Span> = EDITOR_KEYS
         .iter()
-        .flat_map(|k| [Span::styled(k.keys, theme.key()), Span::raw(format!(" {}  ", k.does))])
+        .map(|k| (k.keys, format!(" {}  ", k.does)))
+        .take_while(|(keys, does)| {
+            let w = keys.chars().count() + does.trim_end().chars().count();
+            let fits = w <= room;
+            room = room.saturating_sub(w + 2);
+            fits
+        })
+        .flat_map(|(keys, does)| [Span::styled(keys, theme.key()), Span::raw(does)])
         .collect();
     f.render_widget(Paragraph::new(Line::from(keys)), keys_area);
     if let Some(p) = &ed.picker {
@@ -511,7 +540,8 @@ fn draw_catch(c: &CatchView, theme: Theme, f: &mut Frame, area: Rect) {
             .collect();
         lines.push(Line::from(vec![Span::styled("earlier days: ", theme.dim()), Span::raw(days.join(" · "))]));
     }
-    f.render_widget(Paragraph::new(lines), area);
+    // Wrapped on words: a figure cut in half (`(-5376 vs`) reads as another figure.
+    f.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), area);
 }
 
 fn num(x: f64) -> String {

@@ -12,6 +12,9 @@ use crate::alerts::delivery::SinkState;
 use crate::ui::text;
 use crate::ui::theme::Theme;
 
+/// What `o` says when alerts go nowhere but the screen.
+pub const NO_SINKS: &str = "no alert sinks configured: add [alerts] log_file or command, [alerts.mqtt] or [[alerts.webhook]] to config.toml (README: Alert sinks)";
+
 fn state(s: &SinkState) -> String {
     match s {
         SinkState::Starting => "starting".into(),
@@ -45,9 +48,7 @@ pub fn draw(sinks: &[SinkStatus], theme: Theme, f: &mut Frame, area: Rect) {
         lines.push(Line::from(format!("          {}", text::clean(&detail, 200))));
     }
     if lines.is_empty() {
-        lines.push(Line::from(
-            " no sinks: set [alerts] log_file, command, [alerts.mqtt] or [[alerts.webhook]] in config.toml",
-        ));
+        lines.push(Line::from(format!(" {NO_SINKS}")));
     }
     let block =
         Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(" Alert sinks · Esc closes ");
@@ -55,19 +56,20 @@ pub fn draw(sinks: &[SinkStatus], theme: Theme, f: &mut Frame, area: Rect) {
 }
 
 /// One word for the status line: `sinks ok`, or the first sink in trouble; true when trouble.
-pub fn word(sinks: &[SinkStatus]) -> Option<(String, bool)> {
+/// `key`: the key that opens the sinks' view.
+pub fn word(sinks: &[SinkStatus], key: &str) -> Option<(String, bool)> {
     if sinks.is_empty() {
         return None;
     }
     for s in sinks {
         let st = &s.stats;
         match &st.state {
-            SinkState::Off(_) => return Some((format!("{} off (o)", s.kind), true)),
+            SinkState::Off(_) => return Some((format!("{} off ({key})", s.kind), true)),
             SinkState::Down(_) => {
-                return Some((format!("{} down, {} queued (o)", s.kind, text::thousands(st.queued as u64)), true));
+                return Some((format!("{} down, {} queued ({key})", s.kind, text::thousands(st.queued as u64)), true));
             }
             _ if st.dropped > 0 => {
-                return Some((format!("{} dropped {} (o)", s.kind, text::thousands(st.dropped)), true));
+                return Some((format!("{} dropped {} ({key})", s.kind, text::thousands(st.dropped)), true));
             }
             _ => {}
         }

@@ -12,6 +12,7 @@ use ratatui::widgets::Paragraph;
 use crate::alerts::Alert;
 use crate::tail::TailMode;
 use crate::ui::app::App;
+use crate::ui::keymap::Action;
 use crate::ui::text;
 use crate::ui::view::Pane;
 
@@ -51,7 +52,8 @@ pub fn header(app: &App, f: &mut Frame, area: Rect) {
         spans.push(Span::raw("  Filter "));
         spans.push(Span::styled(text::clean(typed, 24).into_owned(), theme.key()));
     }
-    spans.push(Span::styled("   ? help  q quit", theme.dim()));
+    let (help, quit) = (app.keys.hint(Action::Help), app.keys.hint(Action::Quit));
+    spans.push(Span::styled(format!("   {help} help  {quit} quit"), theme.dim()));
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -120,14 +122,15 @@ pub fn status_line(app: &App, alert: Option<&Alert>, f: &mut Frame, area: Rect) 
         spans.push(sep());
         spans.push(Span::styled(format!("{} alerts wait for history", text::thousands(waiting as u64)), theme.dim()));
     }
-    if let Some((word, trouble)) = super::sinks::word(&app.sinks()) {
+    if let Some((word, trouble)) = super::sinks::word(&app.sinks(), &app.keys.hint(Action::Sinks)) {
         spans.push(sep());
         spans.push(Span::styled(word, if trouble { theme.error() } else { theme.dim() }));
     }
     let bad = store.malformed().len();
     if bad > 0 {
         spans.push(sep());
-        spans.push(Span::styled(format!("{} malformed (m)", text::thousands(bad as u64)), theme.error()));
+        let key = app.keys.hint(Action::Malformed);
+        spans.push(Span::styled(format!("{} malformed ({key})", text::thousands(bad as u64)), theme.error()));
     }
     // A file that cannot be read stays named while it lasts, whatever passing message comes.
     if let Some(e) = store.errors().last() {
@@ -141,7 +144,17 @@ pub fn status_line(app: &App, alert: Option<&Alert>, f: &mut Frame, area: Rect) 
     }
     if let Some((msg, err)) = app.message() {
         spans.push(sep());
-        spans.push(Span::styled(text::clean(msg, 200).into_owned(), if err { theme.error() } else { theme.key() }));
+        // What is left of the line: a long message is cut between words, and `e` shows it whole.
+        let used: usize = spans.iter().map(Span::width).sum();
+        let room = usize::from(area.width).saturating_sub(used);
+        let msg = text::clean(msg, 500);
+        let key = app.keys.hint(Action::Message);
+        let shown = if msg.chars().count() <= room {
+            msg.into_owned()
+        } else {
+            format!("{} ({key})", text::cut_words(&msg, room.saturating_sub(key.chars().count() + 3)))
+        };
+        spans.push(Span::styled(shown, if err { theme.error() } else { theme.key() }));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

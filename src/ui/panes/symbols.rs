@@ -79,6 +79,6 @@ pub fn draw(
         .collect();
     let badges = Line::from(Span::raw(format!(" {n} ")));
     let choice = app.view.columns[ListPane::Symbols];
-    let t = ListTable { title: Line::from(title), badges, focused, cols: &SYMBOLS, choice };
+    let t = ListTable { title: Line::from(title), badges, focused, cols: &SYMBOLS, choice, footer: None };
     list_table(f, area, t, body, theme);
 }

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 
 use crate::alerts::{Delivery, Evaluator, RuleSet, RulesOrigin};
-use crate::archive::{Archive, ColumnOrder, DateSpec, Day, DayData};
+use crate::archive::{Archive, ColumnOrder, DateSpec, Day, DayData, LayoutError};
 use crate::cli::WatchArgs;
 use crate::config::Config;
 use crate::store::DayStore;
@@ -20,7 +20,13 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let spec = super::date_spec(&args.date)?;
     let root = args.root.root.clone();
     let archive = Archive::discover(&root)?;
-    let day = archive.resolve(spec)?;
+    let day = match archive.resolve(spec) {
+        // Nothing written yet (a new install, before the open): wait for today's files, as
+        // `--date today` does, and say so.
+        Err(LayoutError::Empty(_)) => Day::today(),
+        other => other?,
+    };
+    let waiting = archive.days.is_empty();
     let (rules, origin) = RuleSet::resolve(args.rules.as_deref())?;
     let rules_path = match origin {
         RulesOrigin::File(p) => p,
@@ -63,6 +69,9 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         .with_saved_view(ViewFile::load(&view_path));
     if let Some(w) = warnings.first() {
         app.complain(w.clone());
+    }
+    if waiting {
+        app.wait_for_files();
     }
     let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path);
     // `[lake] dir`: the live day as Parquet too, on threads of its own.

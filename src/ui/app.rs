@@ -78,6 +78,8 @@ pub struct Status {
     pub history_warnings: usize,
     /// The day whose counters' disagreement was logged.
     pub counters_logged: Option<Day>,
+    /// The root had no archive files at start: said until rows come.
+    pub waiting_for_files: bool,
 }
 
 /// A message in the status line: what, since when, and whether something went wrong.
@@ -150,6 +152,11 @@ impl App {
     }
 
     /// Keys as config.toml's `[keys]` binds them.
+    /// The root holds no archive files yet: the status line says ki2 waits for them.
+    pub fn wait_for_files(&mut self) {
+        self.status.waiting_for_files = true;
+    }
+
     pub fn with_keys(mut self, keys: Keymap) -> App {
         self.keys = keys;
         self

@@ -822,3 +822,19 @@ fn keys_are_answered_while_the_history_is_indexed_and_the_picker_fills_in() {
     assert_eq!(t.wait_exit(), 0);
     assert!(asked.elapsed() < Duration::from_secs(3), "q took {:?} while history was indexed", asked.elapsed());
 }
+
+#[test]
+fn an_empty_root_opens_and_says_it_waits_for_the_burst_monitors_files() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    fs::create_dir_all(&root).unwrap();
+    let t = Tmux::start(120, 30, dir.path(), &[]);
+    t.command(&format!("{} --root {}; echo EXIT=$?", ki2(), q(&root)));
+    let s = t.wait_tui("the waiting message", |s| s.contains("waiting for the Burst Monitor's files under"));
+    assert!(header(&s).contains("LIVE") || header(&s).contains("READING"), "{}", frame(&s));
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
+}

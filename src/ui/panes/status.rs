@@ -94,6 +94,9 @@ pub fn status_line(app: &App, alert: Option<&Alert>, f: &mut Frame, area: Rect) 
         spans.push(sep());
         let updated = match app.status.last_update {
             Some(t) => format!("updated {}s ago", Instant::now().duration_since(t).as_secs()),
+            None if app.status.waiting_for_files => {
+                format!("waiting for the Burst Monitor's files under {}", text::clean(&app.opts.root_label, 60))
+            }
             None => "no rows yet".to_owned(),
         };
         spans.push(Span::raw(updated));

@@ -109,8 +109,6 @@ mod tests {
 
     #[test]
     fn fingerprints_are_fixed_values_and_tell_rows_apart() {
-        // Fixed: checkpoints written by one version must read the same in the next.
-        assert_eq!(Fingerprint::default().bytes(b"SPY").finish(), Fingerprint::default().bytes(b"SPY").finish());
         assert_ne!(
             Fingerprint::default().bytes(b"AB").bytes(b"C").finish(),
             Fingerprint::default().bytes(b"A").bytes(b"BC").finish()
@@ -120,5 +118,47 @@ mod tests {
         assert_eq!(a[0], a[2]);
         assert_ne!(a[0], a[1]);
         assert_eq!(chain(0, 7), 0x63cb_e1e4_5932_0dd7);
+    }
+
+    /// Checkpoints and ledgers on disk hold these values: a change to how a row is
+    /// fingerprinted must fail here, not silently repeat (or skip) a user's alerts.
+    #[test]
+    fn row_fingerprints_are_pinned() {
+        let t = SecondOfDay::from_hhmmss(93015).unwrap_or_default();
+        let quote =
+            QuoteRow { symbol: "SPY", time: t, num_quotes: 2500, bbo: 812, num_trades: 316, dollars: Some(64284132.0) };
+        let no_dollars = QuoteRow { dollars: None, ..quote };
+        let burst = BurstRow {
+            time: t,
+            grade: crate::archive::Grade::Mod,
+            prog_type: crate::archive::ProgType::Sell,
+            background: crate::archive::Background::Port,
+            s1: 149,
+            s2: 296,
+            ct: 370,
+            cb: 152,
+            cs: 215,
+            cu: None,
+        };
+        let hit = SymbolHit { symbol: "AAPL".into(), num_trades: 75, num_quotes: 412, bbo: 96 };
+        let got = [
+            Fingerprint::default().bytes(b"SPY").finish(),
+            quote_row(&quote),
+            quote_row(&no_dollars),
+            series_row(&SeriesRow { time: t, value: 296 }),
+            burst_row(&burst),
+            burst_row(&BurstRow { cu: Some("3".into()), ..burst.clone() }),
+            symbol_hit(&hit),
+        ];
+        let want: [u64; 7] = [
+            0x35f8_cc30_1e7f_a8e2,
+            0x5437_768b_e737_c073,
+            0x0bf7_3e03_8bce_c2de,
+            0xf61c_307b_729d_6520,
+            0x87eb_bcca_0dce_bca5,
+            0x33d9_d79a_bb5c_bafd,
+            0x2e11_6916_26ee_bb00,
+        ];
+        assert_eq!(got.map(|v| format!("{v:#018x}")), want.map(|v| format!("{v:#018x}")));
     }
 }

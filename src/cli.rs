@@ -156,6 +156,10 @@ pub struct ExportArgs {
     /// Last day (YYYYMMDD), inclusive.
     #[arg(long, conflicts_with = "follow")]
     pub to: Option<String>,
+    /// Price bars to export beside the archive, as OUT/bars/date=YYYY-MM-DD/ (default:
+    /// `[prices] dir` in config.toml).
+    #[arg(long, value_name = "DIR", conflicts_with = "follow")]
+    pub prices: Option<PathBuf>,
     /// Keep running: every row appended lands in OUT within `[lake] flush_s` (default 2 s),
     /// exactly once across restarts; parts are compacted as the day grows and when it ends.
     #[arg(long)]

@@ -7,11 +7,13 @@
 
 mod bars;
 mod files;
+mod frame;
 mod parse;
 mod read;
 
 pub use bars::{Bar, DayBars, SymbolBars};
 pub use files::{BarFile, PriceFiles};
+pub use frame::frame;
 pub use read::{PriceError, read_day};
 
 use std::path::PathBuf;

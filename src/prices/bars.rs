@@ -1,6 +1,5 @@
 //! A day's bars: per symbol, sorted by start, each bar `bar_s` seconds long.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::archive::{Day, Malformed};
@@ -41,7 +40,8 @@ impl SymbolBars {
 pub struct DayBars {
     pub day: Option<Day>,
     pub source: PathBuf,
-    pub symbols: HashMap<Box<str>, SymbolBars>,
+    /// foldhash: a day's file looks a symbol up once a row (117,000 rows for 300 symbols).
+    pub symbols: foldhash::HashMap<Box<str>, SymbolBars>,
     /// Rows skipped, with file, line and reason.
     pub malformed: Vec<Malformed>,
     /// Said once per day (the bar length guessed, a second file ignored).

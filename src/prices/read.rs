@@ -2,7 +2,6 @@
 //! first bytes, whatever its name), its layout from its header, bad rows counted and kept with
 //! their line, duplicates resolved, the bar length settled.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -88,7 +87,7 @@ pub fn read_day(files: &[BarFile], day: Day, bar_s: Option<u32>, zone: Tz) -> Re
 }
 
 /// Each symbol's bars with the line (1-based) each came from.
-type Rows = HashMap<Box<str>, Vec<(Bar, u64)>>;
+type Rows = foldhash::HashMap<Box<str>, Vec<(Bar, u64)>>;
 
 /// The smallest gap between two bars of a symbol: the bar length, as the file spaces them.
 fn spacing(rows: &Rows) -> Option<u32> {
@@ -122,7 +121,7 @@ fn bytes_of(path: &Path) -> Result<Vec<u8>, PriceError> {
 fn csv_rows(path: &Path, day: Day, zone: Tz, bad: &mut Vec<Malformed>) -> Result<(Rows, Layout), PriceError> {
     let bytes = bytes_of(path)?;
     let file: Arc<Path> = Arc::from(path);
-    let mut rows = Rows::new();
+    let mut rows = Rows::default();
     let mut columns: Option<Columns> = None;
     let mut it = lines(&bytes);
     let mut texts: Vec<&[u8]> = it.by_ref().map(|l| l.text).collect();
@@ -131,6 +130,8 @@ fn csv_rows(path: &Path, day: Day, zone: Tz, bad: &mut Vec<Malformed>) -> Result
     if !is_blank(rest) {
         texts.push(rest.strip_suffix(b"\r").unwrap_or(rest));
     }
+    // Files list a symbol's bars together: the last symbol's bars are at hand without a lookup.
+    let mut last: Option<(&str, Vec<(Bar, u64)>)> = None;
     for (i, text) in texts.into_iter().enumerate() {
         let line = i as u64 + 1;
         let text = strip_bom(text);
@@ -146,14 +147,20 @@ fn csv_rows(path: &Path, day: Day, zone: Tz, bad: &mut Vec<Malformed>) -> Result
             continue;
         };
         match cols.parse(text, day, zone) {
-            Ok((symbol, bar)) => match rows.get_mut(symbol) {
-                Some(v) => v.push((bar, line)),
-                None => {
-                    rows.insert(symbol.into(), vec![(bar, line)]);
+            Ok((symbol, bar)) => match &mut last {
+                Some((s, v)) if *s == symbol => v.push((bar, line)),
+                _ => {
+                    if let Some((s, v)) = last.take() {
+                        rows.entry(s.into()).or_default().extend(v);
+                    }
+                    last = Some((symbol, vec![(bar, line)]));
                 }
             },
             Err(reason) => bad.push(Malformed { file: file.clone(), line, reason }),
         }
+    }
+    if let Some((s, v)) = last {
+        rows.entry(s.into()).or_default().extend(v);
     }
     let layout = columns.map_or(Layout::Canonical, |c| c.layout);
     Ok((rows, layout))
@@ -177,7 +184,7 @@ fn parquet_frame(df: &DataFrame, file: &Arc<Path>, bad: &mut Vec<Malformed>) -> 
     let (open, high, low, close, volume) = (num("open")?, num("high")?, num("low")?, num("close")?, num("volume")?);
     let (symbol, time) = (symbol.str()?, time.i64()?);
     let (open, high, low, close, volume) = (open.f64()?, high.f64()?, low.f64()?, close.f64()?, volume.f64()?);
-    let mut rows = Rows::new();
+    let mut rows = Rows::default();
     for i in 0..df.height() {
         let start = time.get(i).and_then(|t| u32::try_from(t).ok()).and_then(SecondOfDay::from_hhmmss);
         let values = (symbol.get(i), start, open.get(i), high.get(i), low.get(i), close.get(i), volume.get(i));

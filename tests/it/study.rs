@@ -289,3 +289,30 @@ fn bad_input_is_named_and_exits_with_the_right_code() -> Res {
     assert!(out.contains("1 day(s), 0 with bars"), "the table still says what it had: {out}");
     Ok(())
 }
+
+#[test]
+fn a_rules_alerts_are_events_on_their_own_symbol() -> Res {
+    let dir = tempfile::tempdir()?;
+    let (root, bars) = (dir.path().join("a"), dir.path().join("bars"));
+    write(&root, "Data_Burst/20250714.csv", b"100030,1,1,0,250,10,1,1,0\r\n");
+    // symbol-hit (a default rule): a burst symbol with NT >= 100 — AAA alerts, BBB does not.
+    write(
+        &root,
+        "Data_Burst_Symbols/Burst_20250714_100030.csv",
+        b"Symbol,NumTrades,NumQuotes,BBO\r\nAAA,150,20,5\r\nBBB,10,20,5\r\n",
+    );
+    write(&bars, "20250714.csv", jump_bars(60, 36_060).as_bytes());
+    let args = ["study", "--root", root.to_str().ok_or("path")?, "--prices", bars.to_str().ok_or("path")?, "--json"];
+    let (code, json, err) = ki2(&[&args[..], &["--event", "rule:symbol-hit", "--horizons", "5m"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = json.lines().map(serde_json::from_str).collect::<Result<_, _>>()?;
+    assert_eq!(lines.len(), 1, "{json}");
+    assert_eq!(
+        (lines[0]["event"].as_str(), lines[0]["subject"].as_str(), lines[0]["n"].as_u64()),
+        (Some("rule:symbol-hit"), Some("symbol"), Some(1))
+    );
+    assert_eq!(lines[0]["mean_bp"].as_f64().map(f64::round), Some(1000.0));
+    let (code, _, err) = ki2(&[&args[..], &["--event", "rule:nope"]].concat());
+    assert_eq!((code, err.contains("--event rule:nope: no rule named nope")), (2, true), "{err}");
+    Ok(())
+}

@@ -130,6 +130,7 @@ impl Plan {
         let with_bars = AtomicUsize::new(0);
         let worker = || {
             let mut acc = Acc::new(self.keys.len(), self.pairs.len(), h);
+            let (mut today, mut seen) = (vec![f64::NAN; self.keys.len() * h], vec![0u32; self.pairs.len()]);
             loop {
                 let day = next.fetch_add(1, Ordering::Relaxed);
                 if day >= inputs.days.len() {
@@ -137,10 +138,9 @@ impl Plan {
                 }
                 let Some(bars) = load(day) else { continue };
                 with_bars.fetch_add(1, Ordering::Relaxed);
-                let table: Vec<Option<&SymbolBars>> =
-                    (0..inputs.symbols.len() as u32).map(|id| bars.get(inputs.symbols.name(id))).collect();
-                self.all(&table, &inputs.horizons, &mut acc);
-                self.excluded(day, &table, &inputs.horizons, &mut acc);
+                let table: Vec<Option<&SymbolBars>> = inputs.symbols.table(|name| bars.get(name));
+                self.all(&table, &inputs.horizons, &mut acc, &mut today);
+                self.excluded(day, h, &mut acc, &today, &mut seen);
                 let mine = self.own(day, &table, &inputs.horizons);
                 let paths = self.paths(day, &table, &inputs.path);
                 let mut done = own.lock().unwrap_or_else(|p| p.into_inner());
@@ -175,9 +175,11 @@ impl Plan {
         (acc, with_bars.into_inner())
     }
 
-    /// Every question, on this day's bars.
-    fn all(&self, table: &[Option<&SymbolBars>], horizons: &[u32], acc: &mut Acc) {
+    /// Every question, on this day's bars; each answer also kept in `today` (NaN: none) for
+    /// `excluded` to take back out without asking again.
+    fn all(&self, table: &[Option<&SymbolBars>], horizons: &[u32], acc: &mut Acc, today: &mut [f64]) {
         let h = horizons.len();
+        today.iter_mut().for_each(|r| *r = f64::NAN);
         let mut out = vec![None; h];
         let mut i = 0;
         while i < self.keys.len() {
@@ -193,6 +195,7 @@ impl Plan {
                         if let Some(r) = r {
                             acc.all_sum[k * h + j] += r;
                             acc.all_n[k * h + j] += 1;
+                            today[k * h + j] = *r;
                         }
                     }
                 }
@@ -201,26 +204,31 @@ impl Plan {
         }
     }
 
-    /// The questions this day must not answer for the baseline, taken back out.
-    fn excluded(&self, day: usize, table: &[Option<&SymbolBars>], horizons: &[u32], acc: &mut Acc) {
-        let h = horizons.len();
-        let mut quiet: Vec<u32> = Vec::new();
+    /// The questions this day must not answer for the baseline, taken back out: each pair of a
+    /// group whose symbol had an event of the group today within `QUIET_S` of the pair's
+    /// second, once (`seen` marks the pairs already taken out today).
+    fn excluded(&self, day: usize, h: usize, acc: &mut Acc, today: &[f64], seen: &mut [u32]) {
+        let stamp = day as u32 + 1;
         for &p in &self.by_day[day] {
             let p = &self.pairs[p as usize];
             let Some(list) = self.by_series_symbol.get(&(p.series, p.symbol)) else { continue };
             let from = list.partition_point(|(t, _)| *t + QUIET_S < p.time);
-            let to = list.partition_point(|(t, _)| *t <= p.time + QUIET_S);
-            quiet.extend(list[from..to].iter().map(|(_, q)| *q));
-        }
-        quiet.sort_unstable();
-        quiet.dedup();
-        for q in quiet {
-            let pair = &self.pairs[q as usize];
-            let Some(bars) = table.get(pair.symbol as usize).copied().flatten() else { continue };
-            for (j, &hz) in horizons.iter().enumerate() {
-                if let Some(r) = forward(bars, pair.time, hz) {
-                    acc.excluded_sum[q as usize * h + j] += r;
-                    acc.excluded_n[q as usize * h + j] += 1;
+            for &(t, q) in &list[from..] {
+                if t > p.time + QUIET_S {
+                    break;
+                }
+                let q = q as usize;
+                if seen[q] == stamp {
+                    continue;
+                }
+                seen[q] = stamp;
+                let k = self.pairs[q].key as usize;
+                for j in 0..h {
+                    let r = today[k * h + j];
+                    if !r.is_nan() {
+                        acc.excluded_sum[q * h + j] += r;
+                        acc.excluded_n[q * h + j] += 1;
+                    }
                 }
             }
         }

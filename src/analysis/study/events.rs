@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use super::{Event, Inputs, Series, Subject};
 use crate::alerts::{Alert, RuleSet, Source};
-use crate::archive::{BurstRow, SecondOfDay};
-use crate::history::{BurstFact, DaySummary};
+use crate::archive::SecondOfDay;
+use crate::history::DaySummary;
 
 /// What `--event` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,8 +86,8 @@ impl Events {
                 let group = format!("burst/{}/{}", b.grade.label(), b.prog_type.label());
                 self.burst(&group, day, b.time, &symbols);
             }
-            if self.capper.as_ref().is_some_and(|c| c.burst_match(&row(b)).is_some())
-                && self.kinds.contains(&Kind::Capper)
+            if self.kinds.contains(&Kind::Capper)
+                && self.capper.as_ref().is_some_and(|c| c.burst_match(&b.row()).is_some())
             {
                 self.burst(&format!("capper/{}", b.prog_type.label()), day, b.time, &symbols);
             }
@@ -154,21 +154,5 @@ impl Events {
             s.events.sort_by_key(|e| (e.day, e.time));
         }
         self.inputs
-    }
-}
-
-/// A burst as the rules see it (the index keeps no CU; no burst field reads it).
-fn row(b: &BurstFact) -> BurstRow {
-    BurstRow {
-        time: b.second().unwrap_or_default(),
-        grade: b.grade,
-        prog_type: b.prog_type,
-        background: b.background,
-        s1: b.s1,
-        s2: b.s2,
-        ct: b.ct,
-        cb: b.cb,
-        cs: b.cs,
-        cu: None,
     }
 }

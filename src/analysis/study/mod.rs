@@ -13,48 +13,13 @@ mod paths;
 pub mod returns;
 mod summary;
 
-use std::collections::HashMap;
-
 pub use paths::Path;
 pub use summary::{Pair, Summary};
 
 use crate::archive::Day;
 use crate::prices::DayBars;
-
 /// Symbols by number: events name symbols once, per-day lookups are by index.
-#[derive(Debug, Default, Clone)]
-pub struct Symbols {
-    ids: HashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
-}
-
-impl Symbols {
-    pub fn id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.names.push(name.into());
-        self.ids.insert(name.into(), id);
-        id
-    }
-
-    pub fn get(&self, name: &str) -> Option<u32> {
-        self.ids.get(name).copied()
-    }
-
-    pub fn name(&self, id: u32) -> &str {
-        self.names.get(id as usize).map_or("", |n| n)
-    }
-
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-}
+pub use crate::store::SymbolNames as Symbols;
 
 /// Whose price an event is measured on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -20,6 +20,8 @@ struct Said {
     malformed: Vec<Malformed>,
     warnings: Vec<String>,
     errors: Vec<String>,
+    /// Time spent reading bars, over all threads (the log says how the study's time splits).
+    reading: std::time::Duration,
 }
 
 impl<'a> Loader<'a> {
@@ -28,9 +30,11 @@ impl<'a> Loader<'a> {
     }
 
     pub fn load(&self, day: Day) -> Option<DayBars> {
+        let started = std::time::Instant::now();
         let files = self.prices.days.get(&day);
         let got = files.map(|f| read_day(f, day, self.bar_s, market_zone()));
         let mut said = self.said.lock().unwrap_or_else(|p| p.into_inner());
+        said.reading += started.elapsed();
         match got {
             None | Some(Ok(None)) => {
                 said.missing.push(day);
@@ -51,6 +55,7 @@ impl<'a> Loader<'a> {
     /// Says on stderr what went wrong; `true` when a file could not be read at all.
     pub fn report(&self, dir: &Path) -> bool {
         let mut said = self.said.lock().unwrap_or_else(|p| p.into_inner());
+        tracing::info!("study: {:.2} s reading bars (all threads)", said.reading.as_secs_f64());
         said.missing.sort();
         if !said.missing.is_empty() {
             let days: Vec<String> = said.missing.iter().map(|d| d.to_string()).collect();

@@ -49,13 +49,17 @@ pub fn run(config: &Config, args: StudyArgs) -> Result<ExitCode> {
     }
     let (rules, _) = RuleSet::resolve(args.rules.as_deref())?;
     let mut failed = false;
+    let started = std::time::Instant::now();
     let mut inputs = gather(config, &archive, &days, kinds, &rules, horizons, &mut failed)?;
+    tracing::info!("study: events of {} days in {:.2} s", days.len(), started.elapsed().as_secs_f64());
     if args.plot.is_some() {
         inputs.path = (-PATH_MINUTES..=PATH_MINUTES).map(|m| m * 60).collect();
     }
     let loader = bars::Loader::new(&prices, config.prices.bar_s);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let started = std::time::Instant::now();
     let output = study::run(&inputs, threads, |i| loader.load(inputs.days[i]));
+    tracing::info!("study: bars and returns on {threads} threads in {:.2} s", started.elapsed().as_secs_f64());
     failed |= loader.report(&prices.dir);
     let mut stdout = std::io::stdout().lock();
     if args.json {

@@ -32,12 +32,18 @@ fn pairs(inputs: &Inputs, output: &Output) -> Result<DataFrame> {
     let day = |i: usize| inputs.days[p[i].day];
     let times: Vec<i64> = (0..p.len()).map(|i| day_start_ms(day(i)) + i64::from(p[i].time) * 1000).collect();
     let time = Int64Chunked::from_vec("time".into(), times).into_datetime(TimeUnit::Milliseconds, None).into_column();
+    // Every number was given by the interner: one without a name is a bug, said, not written.
+    let symbols: Vec<&str> = p
+        .iter()
+        .map(|x| inputs.symbols.name(x.symbol))
+        .collect::<Option<_>>()
+        .ok_or_else(|| anyhow::anyhow!("a pair's symbol number has no name"))?;
     let mut columns = vec![
         Column::new("date".into(), (0..p.len()).map(|i| day(i).to_string()).collect::<Vec<_>>()),
         time,
         Column::new("event".into(), p.iter().map(|x| inputs.series[x.series].event.as_str()).collect::<Vec<_>>()),
         Column::new("subject".into(), p.iter().map(|x| inputs.series[x.series].subject.label()).collect::<Vec<_>>()),
-        Column::new("symbol".into(), p.iter().map(|x| inputs.symbols.name(x.symbol)).collect::<Vec<_>>()),
+        Column::new("symbol".into(), symbols),
         Column::new("entry".into(), p.iter().map(|x| x.entry).collect::<Vec<_>>()),
     ];
     for (j, h) in inputs.horizons.iter().enumerate() {

@@ -34,6 +34,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write the archive as Hive-partitioned Parquet.
     Export(ExportArgs),
+    /// Event study: what prices did after each kind of event (needs price bars).
+    Study(StudyArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -90,6 +92,15 @@ pub struct SimulateArgs {
     /// Start the live day at this market time (HHMMSS) instead of 04:00:00.
     #[arg(long)]
     pub start: Option<String>,
+    /// Also write the day's price bars (canonical minute bars, DIR/YYYYMMDD.csv).
+    #[arg(long, value_name = "DIR")]
+    pub prices: Option<PathBuf>,
+    /// With --prices: the reversal after cappers, in basis points over 30 minutes (0: none).
+    #[arg(long, value_name = "BP", requires = "prices")]
+    pub edge: Option<f64>,
+    /// With --instant: also write this many earlier weekdays (a history to study).
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "instant")]
+    pub days: u32,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -145,6 +156,10 @@ pub struct ExportArgs {
     /// Last day (YYYYMMDD), inclusive.
     #[arg(long, conflicts_with = "follow")]
     pub to: Option<String>,
+    /// Price bars to export beside the archive, as OUT/bars/date=YYYY-MM-DD/ (default:
+    /// `[prices] dir` in config.toml).
+    #[arg(long, value_name = "DIR", conflicts_with = "follow")]
+    pub prices: Option<PathBuf>,
     /// Keep running: every row appended lands in OUT within `[lake] flush_s` (default 2 s),
     /// exactly once across restarts; parts are compacted as the day grows and when it ends.
     #[arg(long)]
@@ -159,4 +174,38 @@ pub struct ExportArgs {
     /// With --follow: parts of a kind and day merged into one file past this many.
     #[arg(long, default_value_t = 64, hide = true)]
     pub compact_parts: usize,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct StudyArgs {
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// Price bars: canonical YYYYMMDD.csv|.parquet or vendor YYYY-MM-DD.csv[.gz] (default:
+    /// `[prices] dir` in config.toml).
+    #[arg(long, value_name = "DIR")]
+    pub prices: Option<PathBuf>,
+    /// First day (YYYYMMDD), inclusive.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYYMMDD), inclusive.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// burst, capper, first_seen or rule:NAME; repeat for several (default: burst, capper, first_seen).
+    #[arg(long = "event", value_name = "KIND")]
+    pub events: Vec<String>,
+    /// Forward horizons: seconds or with a unit, comma-separated.
+    #[arg(long, default_value = "1m,5m,15m,30m")]
+    pub horizons: String,
+    /// One JSON object per (event group, subject, horizon).
+    #[arg(long)]
+    pub json: bool,
+    /// Also write OUT/pairs.parquet (every event-symbol pair) and OUT/summary.parquet.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also draw each group's mean cumulative return, -30 to +30 min, as an SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Rules file, for `capper` and `rule:NAME` (default: the user's config folder, else the built-in defaults).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
 }

@@ -32,6 +32,8 @@ pub struct Config {
     pub keys: Vec<KeyBinding>,
     /// `y` / `Y` copy to the clipboard with OSC 52 (`[screen] clipboard`).
     pub clipboard: bool,
+    /// `[prices]`: where price bars are, their length, the market symbol (the analyses).
+    pub prices: crate::prices::PricesConfig,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
 }
@@ -62,6 +64,7 @@ impl Default for Config {
             market_zone: crate::archive::day::MARKET_ZONE,
             keys: Vec::new(),
             clipboard: true,
+            prices: crate::prices::PricesConfig::default(),
             source: None,
         }
     }
@@ -84,6 +87,16 @@ struct ConfigFile {
     keys: std::collections::BTreeMap<String, Spanned<KeySpec>>,
     #[serde(default)]
     market: MarketSection,
+    #[serde(default)]
+    prices: PricesSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PricesSection {
+    dir: Option<PathBuf>,
+    bar_s: Option<Spanned<i64>>,
+    market: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -404,8 +417,32 @@ impl Config {
         }
         c.bell = file.alerts.bell.unwrap_or(true);
         c.sinks = SinksConfig::parse(text, file.alerts)?;
+        c.prices = prices(text, file.prices)?;
         Ok(c)
     }
+}
+
+fn prices(text: &str, p: PricesSection) -> Result<crate::prices::PricesConfig, String> {
+    let mut c = crate::prices::PricesConfig { dir: p.dir, ..Default::default() };
+    if let Some(b) = p.bar_s {
+        let v = *b.get_ref();
+        // A bar of a second up to a day: anything else is a typo, not a bar.
+        c.bar_s = Some(u32::try_from(v).ok().filter(|v| (1..=86_400).contains(v)).ok_or_else(|| {
+            format!("{}: prices.bar_s = {v}: expected seconds from 1 to 86400", line_col(text, b.span().start))
+        })?);
+    }
+    if let Some(m) = p.market {
+        let name = m.get_ref().trim();
+        if name.is_empty() || name.contains(',') {
+            return Err(format!(
+                "{}: prices.market = {:?}: expected a symbol such as \"SPY\"",
+                line_col(text, m.span().start),
+                m.get_ref()
+            ));
+        }
+        c.market = name.to_owned();
+    }
+    Ok(c)
 }
 
 /// A TOML error on one line: `line L, column C: message`.
@@ -474,6 +511,21 @@ mod tests {
         assert_eq!(c, Ok(chrono_tz::America::Chicago));
         let err = Config::parse("[market]\ntimezone = \"Mars/Olympus\"\n").err().unwrap_or_default();
         assert!(err.contains("market.timezone = \"Mars/Olympus\""), "{err}");
+    }
+
+    #[test]
+    fn the_prices_section_is_read_and_a_bad_value_is_named_with_its_line() -> Result<(), String> {
+        let c = Config::parse("[prices]\ndir = \"/data/bars\"\nbar_s = 1\nmarket = \"QQQ\"\n")?;
+        assert_eq!(
+            (c.prices.dir, c.prices.bar_s, c.prices.market.as_str()),
+            (Some(PathBuf::from("/data/bars")), Some(1), "QQQ")
+        );
+        assert_eq!(Config::parse("")?.prices.market, "SPY");
+        let err = Config::parse("[prices]\n\nbar_s = 0\n").err().ok_or("accepted")?;
+        assert!(err.starts_with("line 3, column 9: prices.bar_s = 0"), "{err}");
+        let err = Config::parse("[prices]\nmarket = \"\"\n").err().ok_or("accepted")?;
+        assert!(err.starts_with("line 2") && err.contains("prices.market"), "{err}");
+        Ok(())
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! `sim` writes archives (the demo and tests); `commands` are the CLI's entry points.
 
 pub mod alerts;
+pub mod analysis;
 pub mod archive;
 pub mod atomic_file;
 pub mod cli;
@@ -14,6 +15,7 @@ pub mod history;
 pub mod lake;
 pub mod logging;
 pub mod platform;
+pub mod prices;
 pub mod sim;
 pub mod store;
 pub mod tail;

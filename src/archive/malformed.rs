@@ -28,6 +28,9 @@ pub enum Reason {
     /// The file's last line never got its line ending (reported when the tailer leaves the day).
     #[error("last line never ended ({0} bytes)")]
     Unterminated(usize),
+    /// A value that parses but cannot be right (a price bar on another day than its file's).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl Reason {

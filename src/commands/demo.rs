@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use crate::archive::{Day, SecondOfDay};
 use crate::cli::{DemoArgs, RootArgs, WatchArgs};
 use crate::config::Config;
-use crate::sim::{Profile, SimOptions, seed_history, spawn_live};
+use crate::sim::{DEFAULT_EDGE_BP, PricesOut, Profile, SimOptions, seed_history, spawn_live};
 
 /// Earlier days written at once, so history (`d`) and alert enrichment have something to show.
 const HISTORY_DAYS: u32 = 3;
@@ -26,12 +26,16 @@ pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
     let root = dir.path().to_path_buf();
     let today = Day::today();
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
-    seed_history(&root, today, HISTORY_DAYS, seed).context("cannot write the demo's history")?;
+    // The history's days get price bars, with the simulator's planted reversal after cappers:
+    // the Edges view and `ki2 study` have something to find.
+    let prices = PricesOut { dir: root.join("prices"), edge_bp: DEFAULT_EDGE_BP };
+    seed_history(&root, today, HISTORY_DAYS, seed, Some(&prices)).context("cannot write the demo's history")?;
     let opts = SimOptions { root: root.clone(), day: today, seed, profile: Profile::Normal };
     let live = spawn_live(opts, args.speed, SecondOfDay::from_hhmmss(START)).context("cannot start the simulator")?;
     let watch = WatchArgs { root: RootArgs { root }, date: "today".into(), rules: None, poll: false };
     // Simulated alerts must not reach the user's real automation (MQTT, webhooks, the log).
-    let config = Config { sinks: crate::config::SinksConfig::default(), ..config.clone() };
+    let mut config = Config { sinks: crate::config::SinksConfig::default(), ..config.clone() };
+    config.prices.dir = Some(prices.dir.clone());
     let result = super::watch::run(&config, watch);
     // Stop writing before the folder goes away; the TempDir removes it when dropped.
     if let Err(e) = live.stop() {

@@ -33,17 +33,62 @@ pub fn run(config: &Config, args: ExportArgs) -> Result<ExitCode> {
     }
     let mut failed = false;
     let mut out = std::io::stdout().lock();
+    let prices = match args.prices.as_ref().or(config.prices.dir.as_ref()) {
+        Some(dir) => Some(crate::prices::PriceFiles::scan(dir)?),
+        None => None,
+    };
     for day in days {
         let store = load_day(&archive, day, config)?;
         super::say_counters(day, store.counters(), config);
         let done = store.export_parquet(&args.out)?;
-        writeln!(out, "{day}: {} files, {} rows", done.files.len(), done.rows)?;
+        write!(out, "{day}: {} files, {} rows", done.files.len(), done.rows)?;
+        if let Some(prices) = &prices {
+            match export_bars(prices, day, config, &args.out) {
+                Ok(Some(n)) => write!(out, ", {n} bars")?,
+                Ok(None) => write!(out, ", no bars")?,
+                Err(e) => {
+                    eprintln!("ki2: {e:#}");
+                    failed = true;
+                }
+            }
+        }
+        writeln!(out)?;
         for e in store.errors() {
             eprintln!("ki2: {e}");
             failed = true;
         }
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The day's bars as `OUT/bars/date=YYYY-MM-DD/part-0.parquet`: how many, or `None` without any.
+fn export_bars(
+    prices: &crate::prices::PriceFiles,
+    day: Day,
+    config: &Config,
+    out: &std::path::Path,
+) -> Result<Option<usize>> {
+    let Some(files) = prices.days.get(&day) else { return Ok(None) };
+    let Some(bars) = crate::prices::read_day(files, day, config.prices.bar_s, crate::archive::day::market_zone())?
+    else {
+        return Ok(None);
+    };
+    for w in &bars.warnings {
+        eprintln!("ki2: warning: {w}");
+    }
+    if let Some(first) = bars.malformed.first() {
+        eprintln!("ki2: warning: {} malformed bar row(s) skipped, first {first}", bars.malformed.len());
+    }
+    let mut df = crate::prices::frame(day, &bars)?;
+    let dir = out.join("bars").join(format!("date={day}"));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let (path, tmp) = (dir.join("part-0.parquet"), dir.join(".part-0.parquet.tmp"));
+    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    polars::prelude::ParquetWriter::new(file)
+        .finish(&mut df)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(Some(df.height()))
 }
 
 /// `export --follow`: the lake, until Ctrl-C, SIGTERM or SIGHUP (Ctrl-Break, closing the console on Windows) (then what is pending is

@@ -12,6 +12,7 @@ pub mod follow;
 pub mod scan;
 pub mod simulate;
 pub mod stats;
+pub mod study;
 pub mod watch;
 
 /// A usage error (exit code 2): a bad argument value the parser could not catch.
@@ -46,6 +47,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Scan(args)) => scan::run(&config, args),
         Some(Command::Stats(args)) => stats::run(&config, args),
         Some(Command::Export(args)) => export::run(&config, args),
+        Some(Command::Study(args)) => study::run(&config, args),
         None => match cli.root {
             Some(root) => {
                 watch::run(&config, WatchArgs { root: RootArgs { root }, date: cli.date, rules: None, poll: false })

@@ -10,7 +10,7 @@ use super::UsageError;
 use crate::archive::{DateSpec, Day, SecondOfDay};
 use crate::cli::SimulateArgs;
 use crate::config::Config;
-use crate::sim::{self, LiveSim, Profile, SimOptions};
+use crate::sim::{self, LiveSim, PricesOut, Profile, SimOptions};
 
 pub fn run(_config: &Config, args: SimulateArgs) -> Result<ExitCode> {
     let day = match DateSpec::parse(&args.date).map_err(UsageError)? {
@@ -26,12 +26,24 @@ pub fn run(_config: &Config, args: SimulateArgs) -> Result<ExitCode> {
     if !(args.speed.is_finite() && args.speed > 0.0) {
         return Err(UsageError(format!("invalid --speed {}: expected a positive number", args.speed)).into());
     }
+    let edge_bp = args.edge.unwrap_or(sim::DEFAULT_EDGE_BP);
+    if !edge_bp.is_finite() || edge_bp.abs() > 1000.0 {
+        return Err(UsageError(format!("invalid --edge {edge_bp}: expected basis points from -1000 to 1000")).into());
+    }
+    let prices = args.prices.map(|dir| PricesOut { dir, edge_bp });
     let root = args.root.root;
     let opts = SimOptions { root: root.clone(), day, seed: args.seed, profile };
     if args.instant {
-        let summary = sim::write_day(&opts).with_context(|| format!("simulating {day} into {}", root.display()))?;
+        sim::seed_history(&root, day, args.days, args.seed, prices.as_ref())
+            .with_context(|| format!("simulating the {} days before {day} into {}", args.days, root.display()))?;
+        let summary = sim::write_day_with_bars(&opts, prices.as_ref())
+            .with_context(|| format!("simulating {day} into {}", root.display()))?;
         writeln!(std::io::stdout(), "{day} in {}: {summary}", root.display())?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(p) = &prices {
+        let file = sim::write_bars(&opts, p).with_context(|| format!("writing the bars of {day}"))?;
+        eprintln!("bars of {day} (the whole day, at once) in {}", file.display());
     }
     let from = start.map_or_else(|| "04:00:00".to_owned(), |s| s.to_string());
     eprintln!("simulating {day} into {} at {}x from {from} (Ctrl-C to stop)", root.display(), args.speed);

@@ -109,6 +109,22 @@ impl BurstFact {
     pub fn second(&self) -> Option<SecondOfDay> {
         SecondOfDay::from_secs(self.time)
     }
+
+    /// The row again, as the rules see it (the index keeps no CU; no rule field reads it).
+    pub fn row(&self) -> BurstRow {
+        BurstRow {
+            time: self.second().unwrap_or_default(),
+            grade: self.grade,
+            prog_type: self.prog_type,
+            background: self.background,
+            s1: self.s1,
+            s2: self.s2,
+            ct: self.ct,
+            cb: self.cb,
+            cs: self.cs,
+            cu: None,
+        }
+    }
 }
 
 /// How many hft1 rows had each value of the count fields: what a threshold on them catches

@@ -63,6 +63,19 @@ pub struct Market {
     due_files: BTreeMap<u32, Vec<(SecondOfDay, Vec<u8>)>>,
     totals: Totals,
     summary: SimSummary,
+    /// Each burst with the symbols its file names (none when it has no file): what the
+    /// simulated prices react to.
+    hits: Vec<BurstHits>,
+}
+
+/// A burst as the price simulation sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BurstHits {
+    pub time: u32,
+    pub prog_type: ProgType,
+    pub s1: u32,
+    /// Indexes into the universe.
+    pub symbols: Vec<usize>,
 }
 
 /// The running counts a burst row carries.
@@ -93,7 +106,17 @@ impl Market {
             due_files: BTreeMap::new(),
             totals: Totals::default(),
             summary: SimSummary::default(),
+            hits: Vec::new(),
         }
+    }
+
+    pub fn universe(&self) -> &Universe {
+        &self.universe
+    }
+
+    /// The bursts emitted so far, with their symbols.
+    pub fn burst_hits(&self) -> &[BurstHits] {
+        &self.hits
     }
 
     /// Counts of everything emitted so far.
@@ -259,13 +282,18 @@ impl Market {
         self.summary.bursts += 1;
         self.burst_fields(buf, hhmmss, b, None);
         buf.extend_from_slice(CRLF);
-        match b.symbols {
-            SymbolsFate::Missing => self.summary.missing_symbol_files.push(at(b.time)),
-            SymbolsFate::After(delay) => {
-                let file = self.symbols_file();
-                self.due_files.entry(b.time + delay).or_default().push((at(b.time), file));
+        let symbols = match b.symbols {
+            SymbolsFate::Missing => {
+                self.summary.missing_symbol_files.push(at(b.time));
+                Vec::new()
             }
-        }
+            SymbolsFate::After(delay) => {
+                let (file, symbols) = self.symbols_file();
+                self.due_files.entry(b.time + delay).or_default().push((at(b.time), file));
+                symbols
+            }
+        };
+        self.hits.push(BurstHits { time: b.time, prog_type: b.prog_type, s1: b.s1, symbols });
     }
 
     /// `Time,Grade,ProgType,Bckgrnd,S1,S2,CT,CS,CB` as real files write it (sell counter first,
@@ -288,8 +316,9 @@ impl Market {
         format::u32(buf, t.cb);
     }
 
-    /// A burst's "Syms Hit At" file: a header and 8–40 symbols of the basket, most traded first.
-    fn symbols_file(&mut self) -> Vec<u8> {
+    /// A burst's "Syms Hit At" file: a header and 8–40 symbols of the basket, most traded
+    /// first; and the symbols' indexes.
+    fn symbols_file(&mut self) -> (Vec<u8>, Vec<usize>) {
         let stamp = self.next_stamp();
         let n = 8 + self.rng.usize(0..=32);
         let mut hits: Vec<(u32, usize, u32, u32)> = (0..n)
@@ -304,6 +333,7 @@ impl Market {
             .collect();
         hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut buf = b"Symbol,NumTrades,NumQuotes,BBO\r\n".to_vec();
+        let symbols = hits.iter().map(|h| h.1).collect();
         for (nt, i, nq, bbo) in hits {
             buf.extend_from_slice(self.universe.symbols[i].name.as_bytes());
             buf.push(b',');
@@ -312,7 +342,7 @@ impl Market {
             format::u32(&mut buf, bbo);
             buf.extend_from_slice(CRLF);
         }
-        buf
+        (buf, symbols)
     }
 }
 

@@ -18,6 +18,7 @@ use chrono::{Datelike, Weekday};
 
 use crate::archive::{Day, SecondOfDay};
 
+mod bars;
 mod bursts;
 mod format;
 mod live;
@@ -27,6 +28,7 @@ mod split;
 mod universe;
 mod writer;
 
+pub use bars::{DEFAULT_EDGE_BP, PricesOut};
 pub use live::{LiveSim, spawn_live};
 
 // Session bounds in seconds of day: plain `u32`, as the generator indexes arrays with them.
@@ -108,6 +110,11 @@ impl fmt::Display for SimSummary {
 
 /// Writes the whole day at once.
 pub fn write_day(opts: &SimOptions) -> Result<SimSummary> {
+    write_day_with_bars(opts, None)
+}
+
+/// Writes the whole day at once, and its price bars into `prices` if given.
+pub fn write_day_with_bars(opts: &SimOptions, prices: Option<&PricesOut>) -> Result<SimSummary> {
     let mut market = market::Market::new(opts);
     let mut writer = writer::ArchiveWriter::create(&opts.root, opts.day)?;
     let mut tick = market::Tick::default();
@@ -116,16 +123,32 @@ pub fn write_day(opts: &SimOptions) -> Result<SimSummary> {
         writer.write_tick(&mut tick)?;
     }
     writer.finish()?;
+    if let Some(p) = prices {
+        bars::write(p, opts.day, opts.seed, market.universe(), market.burst_hits())?;
+    }
     Ok(market.summary().clone())
 }
 
+/// The price bars of a day written live: the day's bursts are known from the seed, so the
+/// stream is run through once, unwritten, to learn which symbols each burst hits.
+pub fn write_bars(opts: &SimOptions, prices: &PricesOut) -> Result<PathBuf> {
+    let mut market = market::Market::new(opts);
+    let mut tick = market::Tick::default();
+    for t in DAY_START..=DAY_END {
+        market.second(t, &mut tick);
+        tick.streams.iter_mut().for_each(Vec::clear);
+        tick.symbol_files.clear();
+    }
+    bars::write(prices, opts.day, opts.seed, market.universe(), market.burst_hits())
+}
+
 /// Writes `days` earlier weekdays before `last_day` (not `last_day` itself), each a normal day
-/// with its own seed derived from `seed`: a history to browse.
-pub fn seed_history(root: &Path, last_day: Day, days: u32, seed: u64) -> Result<()> {
+/// with its own seed derived from `seed`: a history to browse (with bars, if `prices`).
+pub fn seed_history(root: &Path, last_day: Day, days: u32, seed: u64, prices: Option<&PricesOut>) -> Result<()> {
     let mut day = last_day;
     for _ in 0..days {
         day = previous_weekday(day).with_context(|| format!("no weekday before {day}"))?;
-        write_day(&SimOptions { root: root.to_path_buf(), day, seed, profile: Profile::Normal })?;
+        write_day_with_bars(&SimOptions { root: root.to_path_buf(), day, seed, profile: Profile::Normal }, prices)?;
     }
     Ok(())
 }

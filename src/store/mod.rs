@@ -22,7 +22,7 @@ use polars::prelude::*;
 
 use crate::archive::{CounterCheck, CounterWalk, Day, DayData, FileError, Kind, Malformed, Rows, SecondOfDay};
 use clock::MarketClock;
-use names::SymbolNames;
+pub use names::SymbolNames;
 use quote_table::QuoteTable;
 
 pub use queries::{ProgramPoint, QuoteView, SymbolDay, SymbolsState};

@@ -9,6 +9,7 @@ mod lake;
 mod scan_follow;
 mod sim;
 mod sinks_support;
+mod study;
 mod support;
 mod tail;
 mod truth;

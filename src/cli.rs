@@ -90,6 +90,9 @@ pub struct SimulateArgs {
     /// Start the live day at this market time (HHMMSS) instead of 04:00:00.
     #[arg(long)]
     pub start: Option<String>,
+    /// Players: programs that fire the same basket of symbols day after day (0: random bursts only).
+    #[arg(long, default_value_t = crate::sim::DEFAULT_PLAYERS)]
+    pub players: usize,
 }
 
 #[derive(Debug, Args, Clone)]

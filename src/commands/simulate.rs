@@ -28,14 +28,19 @@ pub fn run(_config: &Config, args: SimulateArgs) -> Result<ExitCode> {
     }
     let root = args.root.root;
     let opts = SimOptions { root: root.clone(), day, seed: args.seed, profile };
+    if args.players > 16 {
+        return Err(UsageError(format!("invalid --players {}: expected 0 to 16", args.players)).into());
+    }
+    let players = sim::players(args.seed, args.players);
     if args.instant {
-        let summary = sim::write_day(&opts).with_context(|| format!("simulating {day} into {}", root.display()))?;
+        let summary = sim::write_day_with(&opts, &players)
+            .with_context(|| format!("simulating {day} into {}", root.display()))?;
         writeln!(std::io::stdout(), "{day} in {}: {summary}", root.display())?;
         return Ok(ExitCode::SUCCESS);
     }
     let from = start.map_or_else(|| "04:00:00".to_owned(), |s| s.to_string());
     eprintln!("simulating {day} into {} at {}x from {from} (Ctrl-C to stop)", root.display(), args.speed);
-    let live = sim::spawn_live(opts, args.speed, start)?;
+    let live = sim::spawn_live_with(opts, &players, args.speed, start)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start tokio")?;
     runtime.block_on(async {
         tokio::select! {

@@ -23,11 +23,13 @@ mod format;
 mod live;
 mod market;
 mod plan;
+mod players;
 mod split;
 mod universe;
 mod writer;
 
-pub use live::{LiveSim, spawn_live};
+pub use live::{LiveSim, spawn_live, spawn_live_with};
+pub use players::{DEFAULT_PLAYERS, Planted, Players};
 
 // Session bounds in seconds of day: plain `u32`, as the generator indexes arrays with them.
 /// 04:00:00, when the extended session (and hft1) starts.
@@ -106,9 +108,27 @@ impl fmt::Display for SimSummary {
     }
 }
 
-/// Writes the whole day at once.
+/// Writes the whole day at once, with the seed's players.
 pub fn write_day(opts: &SimOptions) -> Result<SimSummary> {
-    let mut market = market::Market::new(opts);
+    write_market(opts, market::Market::new(opts))
+}
+
+/// Writes the whole day at once with these players (`Players::none()`: random bursts only).
+pub fn write_day_with(opts: &SimOptions, players: &Players) -> Result<SimSummary> {
+    write_market(opts, market::Market::with_players(opts, players, universe::Universe::new()))
+}
+
+/// The players of a seed, `count` of them.
+pub fn players(seed: u64, count: usize) -> Players {
+    Players::of_seed(seed, count, &universe::Universe::new())
+}
+
+/// What `write_day_with(opts, players)` plants: the players' fires, in time order.
+pub fn planted(opts: &SimOptions, players: &Players) -> Vec<Planted> {
+    market::Market::with_players(opts, players, universe::Universe::new()).planted()
+}
+
+fn write_market(opts: &SimOptions, mut market: market::Market) -> Result<SimSummary> {
     let mut writer = writer::ArchiveWriter::create(&opts.root, opts.day)?;
     let mut tick = market::Tick::default();
     for t in DAY_START..=DAY_END {

@@ -34,6 +34,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Write the archive as Hive-partitioned Parquet.
     Export(ExportArgs),
+    /// Recurring baskets: bursts that hit the same set of symbols again, across days.
+    Baskets(BasketsArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -162,4 +164,26 @@ pub struct ExportArgs {
     /// With --follow: parts of a kind and day merged into one file past this many.
     #[arg(long, default_value_t = 64, hide = true)]
     pub compact_parts: usize,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BasketsArgs {
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// First day (YYYYMMDD), inclusive: only bursts from then on are counted.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYYMMDD), inclusive.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Baskets seen at least this many times.
+    #[arg(long, default_value_t = 3)]
+    pub min: u32,
+    /// One JSON object per basket.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write Parquet for notebooks: OUT/bursts.parquet (each burst with its basket) and
+    /// OUT/baskets.parquet (the baskets listed).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

@@ -32,6 +32,8 @@ pub struct Config {
     pub keys: Vec<KeyBinding>,
     /// `y` / `Y` copy to the clipboard with OSC 52 (`[screen] clipboard`).
     pub clipboard: bool,
+    /// `[baskets] similarity`: the Jaccard similarity to a basket's core a burst needs to join it.
+    pub basket_similarity: f64,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
 }
@@ -62,6 +64,7 @@ impl Default for Config {
             market_zone: crate::archive::day::MARKET_ZONE,
             keys: Vec::new(),
             clipboard: true,
+            basket_similarity: crate::analysis::baskets::DEFAULT_SIMILARITY,
             source: None,
         }
     }
@@ -84,6 +87,14 @@ struct ConfigFile {
     keys: std::collections::BTreeMap<String, Spanned<KeySpec>>,
     #[serde(default)]
     market: MarketSection,
+    #[serde(default)]
+    baskets: BasketsSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BasketsSection {
+    similarity: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -402,6 +413,14 @@ impl Config {
                 format!("market.timezone = {name:?}: expected an IANA zone such as \"America/New_York\"")
             })?;
         }
+        if let Some(sim) = file.baskets.similarity {
+            let v = *sim.get_ref();
+            if !(v > 0.0 && v <= 1.0) {
+                let at = line_col(text, sim.span().start);
+                return Err(format!("{at}: baskets.similarity = {v}: expected more than 0, at most 1"));
+            }
+            c.basket_similarity = v;
+        }
         c.bell = file.alerts.bell.unwrap_or(true);
         c.sinks = SinksConfig::parse(text, file.alerts)?;
         Ok(c)
@@ -474,6 +493,15 @@ mod tests {
         assert_eq!(c, Ok(chrono_tz::America::Chicago));
         let err = Config::parse("[market]\ntimezone = \"Mars/Olympus\"\n").err().unwrap_or_default();
         assert!(err.contains("market.timezone = \"Mars/Olympus\""), "{err}");
+    }
+
+    #[test]
+    fn basket_similarity_is_read_and_a_bad_one_named_with_its_line() -> Result<(), String> {
+        assert_eq!(Config::parse("")?.basket_similarity, 0.6);
+        assert_eq!(Config::parse("[baskets]\nsimilarity = 0.75\n")?.basket_similarity, 0.75);
+        let err = Config::parse("[baskets]\nsimilarity = 1.5\n").err().ok_or("accepted")?;
+        assert!(err.starts_with("line 2, column 14: baskets.similarity = 1.5"), "{err}");
+        Ok(())
     }
 
     #[test]

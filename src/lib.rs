@@ -5,6 +5,7 @@
 //! `sim` writes archives (the demo and tests); `commands` are the CLI's entry points.
 
 pub mod alerts;
+pub mod analysis;
 pub mod archive;
 pub mod atomic_file;
 pub mod cli;

@@ -51,7 +51,7 @@ impl Players {
 
     /// `count` players drawn from the seed (not the day): the same on every day of a history.
     pub fn of_seed(seed: u64, count: usize, universe: &Universe) -> Players {
-        let mut rng = Rng::with_seed(splitmix(seed ^ 0x706c_6179_6572_73));
+        let mut rng = Rng::with_seed(splitmix(seed ^ 0x0070_6c61_7965_7273));
         let players = (0..count)
             .map(|_| {
                 let size = 24 + rng.usize(0..=12);

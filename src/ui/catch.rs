@@ -71,7 +71,7 @@ fn label_code(kind: FieldType, s: &str) -> Option<f64> {
         FieldType::Grade => Grade::parse_label(s).map(grade_code),
         FieldType::ProgType => code(Value::ProgType(ProgType::parse_label(s)?)),
         FieldType::Background => Some(if s.eq_ignore_ascii_case("aggr") { 1.0 } else { 0.0 }),
-        FieldType::Count | FieldType::Amount => None,
+        FieldType::Count | FieldType::Amount | FieldType::Score | FieldType::Share => None,
     }
 }
 

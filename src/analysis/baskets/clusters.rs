@@ -1,0 +1,461 @@
+//! Bursts into baskets, one burst at a time in time order: a burst joins the basket whose core
+//! it is most similar to (Jaccard ≥ the similarity), else starts one of its own. A basket's
+//! core is the symbols present in at least half of its bursts.
+//!
+//! Finding the basket is exact and fast through prefix filtering (Bayardo et al., "Scaling up
+//! all pairs similarity search", 2007): with every set sorted in one fixed global order, two
+//! sets with Jaccard ≥ t share an element among the first |s| − ⌈t·|s|⌉ + 1 of each. Only those
+//! prefixes of the cores are indexed (symbol → baskets) and only the burst's prefix is looked
+//! up. The order is by symbol number, newest number first: numbers are handed out as symbols
+//! are first met, so the heavy names that are in nearly every burst (met first) come last and
+//! stay out of most prefixes, and the lists looked up are short. Candidates are then checked
+//! exactly. The order affects speed only, never the result.
+
+use std::collections::HashMap;
+
+use crate::archive::{Day, ProgType};
+
+/// A burst of fewer symbols is too small to be anyone's fingerprint: two or three heavy names
+/// are in many unrelated bursts.
+pub const MIN_SYMBOLS: usize = 5;
+
+/// One burst as the clustering took it in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Occurrence {
+    pub day: Day,
+    /// Seconds since midnight.
+    pub time: u32,
+    /// From the burst row (None when the symbols file has no burst row).
+    pub prog_type: Option<ProgType>,
+    pub s1: Option<u32>,
+    /// Symbol numbers (`Clusters::name`), ascending.
+    pub symbols: Vec<u32>,
+    /// Its basket (an index into `Clusters::baskets`).
+    pub basket: u32,
+    /// Jaccard similarity to the core it joined (None: it started the basket).
+    pub similarity: Option<f64>,
+}
+
+/// What joining told about a burst: its basket and how that basket stood before it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Joined {
+    pub basket: u32,
+    /// The basket's bursts before this one, and the distinct days they fell on.
+    pub bursts_before: u32,
+    pub days_before: u32,
+    /// Jaccard similarity to the core it joined; None for a burst that started a basket.
+    pub similarity: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Basket {
+    /// Its first burst: the basket's name (`B20250701-093512`).
+    pub first: (Day, u32),
+    pub bursts: u32,
+    pub days: u32,
+    last_day: Day,
+    /// How many of its bursts hold each symbol.
+    counts: HashMap<u32, u32>,
+    /// Symbols in at least half of its bursts, in the global order (newest number first).
+    core: Vec<u32>,
+    /// How many of `core`'s first symbols are in the index.
+    indexed: usize,
+}
+
+impl Basket {
+    pub fn id(&self) -> String {
+        basket_id(self.first.0, self.first.1)
+    }
+
+    /// The core's symbol numbers, in no particular order.
+    pub fn core(&self) -> &[u32] {
+        &self.core
+    }
+
+    /// How many of its bursts hold `symbol`.
+    pub fn count(&self, symbol: u32) -> u32 {
+        self.counts.get(&symbol).copied().unwrap_or(0)
+    }
+}
+
+/// `B20250701-093512`: named after a basket's first burst.
+pub fn basket_id(day: Day, secs: u32) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    format!("B{}-{h:02}{m:02}{s:02}", day.compact())
+}
+
+/// The baskets found so far, and every burst taken in.
+#[derive(Debug, Clone)]
+pub struct Clusters {
+    similarity: f64,
+    names: Vec<Box<str>>,
+    numbers: HashMap<Box<str>, u32>,
+    baskets: Vec<Basket>,
+    occurrences: Vec<Occurrence>,
+    /// Symbol number → baskets whose core prefix holds it.
+    postings: Vec<Vec<u32>>,
+    /// Scratch for matching: per basket the last query that met it; per symbol the last query
+    /// that holds it.
+    seen: Vec<u32>,
+    marked: Vec<u32>,
+    query: u32,
+}
+
+impl Clusters {
+    pub fn new(similarity: f64) -> Clusters {
+        Clusters {
+            similarity,
+            names: Vec::new(),
+            numbers: HashMap::new(),
+            baskets: Vec::new(),
+            occurrences: Vec::new(),
+            postings: Vec::new(),
+            seen: Vec::new(),
+            marked: Vec::new(),
+            query: 0,
+        }
+    }
+
+    pub fn similarity(&self) -> f64 {
+        self.similarity
+    }
+
+    pub fn baskets(&self) -> &[Basket] {
+        &self.baskets
+    }
+
+    pub fn occurrences(&self) -> &[Occurrence] {
+        &self.occurrences
+    }
+
+    pub fn names(&self) -> &[Box<str>] {
+        &self.names
+    }
+
+    pub fn name(&self, symbol: u32) -> &str {
+        self.names.get(symbol as usize).map_or("?", |s| s)
+    }
+
+    /// The symbol's number, handed out when it is first met.
+    pub fn number(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(name) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push(name.into());
+        self.numbers.insert(name.into(), n);
+        self.postings.push(Vec::new());
+        self.marked.push(0);
+        n
+    }
+
+    /// Takes in a burst (bursts must come in time order); None when it has fewer than
+    /// `MIN_SYMBOLS` distinct symbols.
+    pub fn add(
+        &mut self,
+        day: Day,
+        time: u32,
+        prog_type: Option<ProgType>,
+        s1: Option<u32>,
+        names: &[&str],
+    ) -> Option<Joined> {
+        let mut symbols: Vec<u32> = names.iter().map(|n| self.number(n)).collect();
+        symbols.sort_unstable();
+        symbols.dedup();
+        if symbols.len() < MIN_SYMBOLS {
+            return None;
+        }
+        let best = self.best(&symbols);
+        let joined = match best {
+            Some((b, similarity)) => {
+                let basket = &self.baskets[b as usize];
+                Joined {
+                    basket: b,
+                    bursts_before: basket.bursts,
+                    days_before: basket.days,
+                    similarity: Some(similarity),
+                }
+            }
+            None => {
+                self.baskets.push(Basket {
+                    first: (day, time),
+                    bursts: 0,
+                    days: 0,
+                    last_day: day,
+                    counts: HashMap::new(),
+                    core: Vec::new(),
+                    indexed: 0,
+                });
+                self.seen.push(0);
+                let b = (self.baskets.len() - 1) as u32;
+                Joined { basket: b, bursts_before: 0, days_before: 0, similarity: None }
+            }
+        };
+        self.join(joined.basket, day, &symbols);
+        let similarity = joined.similarity;
+        self.occurrences.push(Occurrence { day, time, prog_type, s1, symbols, basket: joined.basket, similarity });
+        Some(joined)
+    }
+
+    /// Replays bursts already assigned (a saved state): no matching, the same baskets.
+    pub fn replay(&mut self, occurrences: Vec<Occurrence>) -> Result<(), String> {
+        for o in occurrences {
+            if o.symbols.iter().any(|&s| s as usize >= self.names.len()) {
+                return Err(format!("a burst at {} {} names an unknown symbol", o.day, o.time));
+            }
+            match (o.basket as usize).cmp(&self.baskets.len()) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => {
+                    self.baskets.push(Basket {
+                        first: (o.day, o.time),
+                        bursts: 0,
+                        days: 0,
+                        last_day: o.day,
+                        counts: HashMap::new(),
+                        core: Vec::new(),
+                        indexed: 0,
+                    });
+                    self.seen.push(0);
+                }
+                std::cmp::Ordering::Greater => {
+                    return Err(format!("a burst at {} {} joins a basket not started yet", o.day, o.time));
+                }
+            }
+            self.join(o.basket, o.day, &o.symbols);
+            self.occurrences.push(o);
+        }
+        Ok(())
+    }
+
+    /// The state as it was before the first burst of `day`: later bursts (and the baskets
+    /// they started) are dropped.
+    pub fn before(&self, day: Day) -> Clusters {
+        let keep: Vec<Occurrence> = self.occurrences.iter().take_while(|o| o.day < day).cloned().collect();
+        let mut c = Clusters::new(self.similarity);
+        for n in &self.names {
+            c.number(n);
+        }
+        // Replaying what this state took in cannot fail.
+        if let Err(e) = c.replay(keep) {
+            tracing::warn!("baskets: {e}");
+        }
+        c
+    }
+
+    fn join(&mut self, b: u32, day: Day, symbols: &[u32]) {
+        let Some(basket) = self.baskets.get_mut(b as usize) else { return };
+        basket.bursts += 1;
+        if basket.days == 0 || basket.last_day != day {
+            basket.days += 1;
+            basket.last_day = day;
+        }
+        for &s in symbols {
+            *basket.counts.entry(s).or_default() += 1;
+        }
+        let n = basket.bursts;
+        let mut core: Vec<u32> = basket.counts.iter().filter(|(_, c)| 2 * **c >= n).map(|(s, _)| *s).collect();
+        core.sort_unstable_by(|a, b| b.cmp(a));
+        let indexed = prefix_len(core.len(), self.similarity);
+        if core == basket.core && indexed == basket.indexed {
+            return;
+        }
+        let old: Vec<u32> = basket.core[..basket.indexed].to_vec();
+        basket.core = core;
+        basket.indexed = indexed;
+        let new = &basket.core[..indexed];
+        for s in old.iter().filter(|s| !new.contains(s)) {
+            if let Some(list) = self.postings.get_mut(*s as usize)
+                && let Some(i) = list.iter().rposition(|&x| x == b)
+            {
+                list.swap_remove(i);
+            }
+        }
+        for s in new.iter().filter(|s| !old.contains(s)) {
+            if let Some(list) = self.postings.get_mut(*s as usize) {
+                list.push(b);
+            }
+        }
+    }
+
+    /// The basket most similar to `symbols` (ascending, distinct), if any reaches the
+    /// similarity; the earliest basket among equals.
+    fn best(&mut self, symbols: &[u32]) -> Option<(u32, f64)> {
+        self.query = self.query.wrapping_add(1);
+        if self.query == 0 {
+            // Wrapped (after four billion bursts): clear the marks rather than misread them.
+            self.seen.iter_mut().for_each(|x| *x = 0);
+            self.marked.iter_mut().for_each(|x| *x = 0);
+            self.query = 1;
+        }
+        let q = self.query;
+        for &s in symbols {
+            self.marked[s as usize] = q;
+        }
+        let n = symbols.len();
+        let (lo, hi) = size_bounds(n, self.similarity);
+        let mut best: Option<(u32, f64)> = None;
+        // The prefix in the global order: the largest numbers first.
+        for &s in symbols.iter().rev().take(prefix_len(n, self.similarity)) {
+            for &b in &self.postings[s as usize] {
+                if std::mem::replace(&mut self.seen[b as usize], q) == q {
+                    continue;
+                }
+                let core = &self.baskets[b as usize].core;
+                if core.len() < lo || core.len() > hi {
+                    continue;
+                }
+                let overlap = core.iter().filter(|&&c| self.marked[c as usize] == q).count();
+                let j = overlap as f64 / (n + core.len() - overlap) as f64;
+                if reaches(j, self.similarity) && best.is_none_or(|(bb, bj)| j > bj || (j == bj && b < bb)) {
+                    best = Some((b, j));
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Jaccard `j` reaches the threshold `t` (a hair of slack for `t` written in decimal: 3/5
+/// reaches 0.6).
+fn reaches(j: f64, t: f64) -> bool {
+    j >= t - 1e-9
+}
+
+/// The least overlap a set of `n` needs with any set it has Jaccard ≥ t with: ⌈t·n⌉, rounded
+/// down a hair so that a prefix is never too short.
+fn min_overlap(n: usize, t: f64) -> usize {
+    ((t * n as f64) - 1e-9).ceil().max(0.0) as usize
+}
+
+fn prefix_len(n: usize, t: f64) -> usize {
+    if n == 0 { 0 } else { (n + 1).saturating_sub(min_overlap(n, t).max(1)).min(n) }
+}
+
+/// Sizes of the sets a set of `n` can have Jaccard ≥ t with: t·n to n/t.
+fn size_bounds(n: usize, t: f64) -> (usize, usize) {
+    let t = t.max(1e-6);
+    (min_overlap(n, t), ((n as f64 / t) + 1e-9).floor() as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> Day {
+        Day::parse_compact(&format!("202507{d:02}")).unwrap_or_else(|| panic!("day {d}"))
+    }
+
+    fn names(ids: &[u32]) -> Vec<String> {
+        ids.iter().map(|i| format!("S{i}")).collect()
+    }
+
+    fn add(c: &mut Clusters, d: u32, time: u32, ids: &[u32]) -> Option<Joined> {
+        let n = names(ids);
+        let refs: Vec<&str> = n.iter().map(String::as_str).collect();
+        c.add(day(d), time, Some(ProgType::Buy), Some(50), &refs)
+    }
+
+    /// The most similar basket by looking at every one.
+    fn brute(c: &Clusters, ids: &[u32]) -> Option<(u32, f64)> {
+        let mut q: Vec<u32> = ids.iter().map(|i| c.numbers[format!("S{i}").as_str()]).collect();
+        q.sort_unstable();
+        q.dedup();
+        let mut best: Option<(u32, f64)> = None;
+        for (b, basket) in c.baskets.iter().enumerate() {
+            let overlap = basket.core.iter().filter(|s| q.contains(s)).count();
+            let j = overlap as f64 / (q.len() + basket.core.len() - overlap) as f64;
+            if reaches(j, c.similarity) && best.is_none_or(|(_, bj)| j > bj) {
+                best = Some((b as u32, j));
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn the_index_finds_what_looking_at_every_basket_finds() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let mut c = Clusters::new(0.6);
+        // A few recurring sets among random ones, over a small universe so overlaps are common.
+        let players: Vec<Vec<u32>> = (0..6).map(|_| (0..20).map(|_| rng.u32(0..120)).collect()).collect();
+        let (mut joined, mut checked) = (0, 0);
+        for i in 0..3000u32 {
+            let ids: Vec<u32> = if rng.f64() < 0.4 {
+                let p = &players[rng.usize(0..players.len())];
+                let mut ids: Vec<u32> = p.iter().copied().filter(|_| rng.f64() < 0.85).collect();
+                ids.extend((0..3).map(|_| rng.u32(0..120)));
+                ids
+            } else {
+                (0..5 + rng.usize(0..30)).map(|_| rng.u32(0..120)).collect()
+            };
+            for id in &ids {
+                c.number(&format!("S{id}"));
+            }
+            let mut distinct = ids.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let want = (distinct.len() >= MIN_SYMBOLS).then(|| brute(&c, &ids));
+            let got = add(&mut c, 1 + i / 300, i, &ids);
+            if let Some(want) = want {
+                checked += 1;
+                let got = got.unwrap_or_else(|| panic!("burst {i} not taken"));
+                match want {
+                    Some((b, j)) => {
+                        joined += 1;
+                        assert_eq!((got.basket, got.similarity), (b, Some(j)), "burst {i}");
+                    }
+                    None => assert_eq!(got.similarity, None, "burst {i}"),
+                }
+            }
+        }
+        assert!(checked > 2900 && joined > 1000, "{checked} {joined}");
+    }
+
+    #[test]
+    fn a_basket_fired_again_joins_and_a_stranger_does_not() {
+        let mut c = Clusters::new(0.6);
+        let basket: Vec<u32> = (0..30).collect();
+        let first = add(&mut c, 1, 34_200, &basket);
+        assert_eq!(first.map(|j| (j.basket, j.bursts_before, j.similarity)), Some((0, 0, None)));
+        // 27 of the 30 and two extras: 27 / 32.
+        let again: Vec<u32> = (3..30).chain([100, 101]).collect();
+        let j = add(&mut c, 2, 34_300, &again).unwrap_or_else(|| panic!("taken"));
+        assert_eq!((j.basket, j.bursts_before, j.days_before), (0, 1, 1));
+        assert!((j.similarity.unwrap_or(0.0) - 27.0 / 32.0).abs() < 1e-12);
+        // Half of it is not enough: 15 / 35.
+        let half: Vec<u32> = (0..15).chain(200..220).collect();
+        assert_eq!(add(&mut c, 2, 34_400, &half).map(|j| j.basket), Some(1));
+        let third = add(&mut c, 2, 40_000, &basket).unwrap_or_else(|| panic!("taken"));
+        assert_eq!((third.basket, third.bursts_before, third.days_before), (0, 2, 2));
+        assert_eq!(c.baskets()[0].id(), "B20250701-093000");
+        // The core: in at least two of its three bursts.
+        let mut core: Vec<&str> = c.baskets()[0].core().iter().map(|&s| c.name(s)).collect();
+        core.sort_unstable();
+        assert_eq!(core.len(), 30);
+        assert_eq!(add(&mut c, 2, 40_001, &[1, 2, 3, 4]), None, "too few symbols");
+    }
+
+    #[test]
+    fn the_state_before_a_day_is_the_state_built_from_the_days_before() {
+        let mut rng = fastrand::Rng::with_seed(9);
+        let mut all = Clusters::new(0.6);
+        let mut early = Clusters::new(0.6);
+        let basket: Vec<u32> = (0..25).collect();
+        for d in 1..=6u32 {
+            for k in 0..40u32 {
+                let ids: Vec<u32> = if k % 10 == 0 {
+                    basket.iter().copied().filter(|_| rng.f64() < 0.9).collect()
+                } else {
+                    (0..12).map(|_| rng.u32(0..400)).collect()
+                };
+                add(&mut all, d, 36_000 + k, &ids);
+                if d <= 3 {
+                    add(&mut early, d, 36_000 + k, &ids);
+                }
+            }
+        }
+        let before = all.before(day(4));
+        assert_eq!(before.baskets, early.baskets);
+        assert_eq!(before.occurrences, early.occurrences);
+        assert!(all.baskets.len() > before.baskets.len());
+    }
+}

@@ -6,10 +6,11 @@
 //! all pairs similarity search", 2007): with every set sorted in one fixed global order, two
 //! sets with Jaccard ≥ t share an element among the first |s| − ⌈t·|s|⌉ + 1 of each. Only those
 //! prefixes of the cores are indexed (symbol → baskets) and only the burst's prefix is looked
-//! up. The order is by symbol number, newest number first: numbers are handed out as symbols
-//! are first met, so the heavy names that are in nearly every burst (met first) come last and
-//! stay out of most prefixes, and the lists looked up are short. Candidates are then checked
-//! exactly. The order affects speed only, never the result.
+//! up. The order is rarest first (how many bursts held each symbol when the index was last
+//! rebuilt; symbols met since come first of all), so the heavy names in nearly every burst
+//! stay out of the prefixes and the lists looked up are short. The index is rebuilt in that
+//! order each time the bursts taken in double. Candidates are cut by size and by the
+//! positional filter, then checked exactly. The order affects speed only, never the result.
 
 use std::collections::HashMap;
 
@@ -56,7 +57,7 @@ pub struct Basket {
     last_day: Day,
     /// How many of its bursts hold each symbol.
     counts: HashMap<u32, u32>,
-    /// Symbols in at least half of its bursts, in the global order (newest number first).
+    /// Symbols in at least half of its bursts, in the global order (rarest first).
     core: Vec<u32>,
     /// How many of `core`'s first symbols are in the index.
     indexed: usize,
@@ -92,13 +93,18 @@ pub struct Clusters {
     numbers: HashMap<Box<str>, u32>,
     baskets: Vec<Basket>,
     occurrences: Vec<Occurrence>,
-    /// Symbol number → baskets whose core prefix holds it.
-    postings: Vec<Vec<u32>>,
+    /// Symbol number → baskets whose core prefix holds it, with its place in that core.
+    postings: Vec<Vec<(u32, u32)>>,
     /// Scratch for matching: per basket the last query that met it; per symbol the last query
     /// that holds it.
     seen: Vec<u32>,
     marked: Vec<u32>,
     query: u32,
+    /// Per symbol: the bursts holding it, and its place in the global order (the count at the
+    /// last rebuild, then its number).
+    df: Vec<u32>,
+    rank: Vec<u64>,
+    next_rebuild: usize,
 }
 
 impl Clusters {
@@ -113,6 +119,9 @@ impl Clusters {
             seen: Vec::new(),
             marked: Vec::new(),
             query: 0,
+            df: Vec::new(),
+            rank: Vec::new(),
+            next_rebuild: 1024,
         }
     }
 
@@ -146,6 +155,8 @@ impl Clusters {
         self.numbers.insert(name.into(), n);
         self.postings.push(Vec::new());
         self.marked.push(0);
+        self.df.push(0);
+        self.rank.push(u64::from(n));
         n
     }
 
@@ -194,7 +205,20 @@ impl Clusters {
         self.join(joined.basket, day, &symbols);
         let similarity = joined.similarity;
         self.occurrences.push(Occurrence { day, time, prog_type, s1, symbols, basket: joined.basket, similarity });
+        self.maybe_rebuild();
         Some(joined)
+    }
+
+    /// The basket a burst of these symbols would join, and its similarity, without taking the
+    /// burst in (symbols met for the first time are numbered, nothing else changes).
+    pub fn find(&mut self, names: &[&str]) -> Option<(u32, f64)> {
+        let mut symbols: Vec<u32> = names.iter().map(|n| self.number(n)).collect();
+        symbols.sort_unstable();
+        symbols.dedup();
+        if symbols.len() < MIN_SYMBOLS {
+            return None;
+        }
+        self.best(&symbols)
     }
 
     /// Replays bursts already assigned (a saved state): no matching, the same baskets.
@@ -223,6 +247,7 @@ impl Clusters {
             }
             self.join(o.basket, o.day, &o.symbols);
             self.occurrences.push(o);
+            self.maybe_rebuild();
         }
         Ok(())
     }
@@ -251,28 +276,51 @@ impl Clusters {
         }
         for &s in symbols {
             *basket.counts.entry(s).or_default() += 1;
+            if let Some(d) = self.df.get_mut(s as usize) {
+                *d += 1;
+            }
         }
         let n = basket.bursts;
         let mut core: Vec<u32> = basket.counts.iter().filter(|(_, c)| 2 * **c >= n).map(|(s, _)| *s).collect();
-        core.sort_unstable_by(|a, b| b.cmp(a));
+        let rank = &self.rank;
+        core.sort_unstable_by_key(|&s| rank[s as usize]);
         let indexed = prefix_len(core.len(), self.similarity);
         if core == basket.core && indexed == basket.indexed {
             return;
         }
-        let old: Vec<u32> = basket.core[..basket.indexed].to_vec();
-        basket.core = core;
-        basket.indexed = indexed;
-        let new = &basket.core[..indexed];
-        for s in old.iter().filter(|s| !new.contains(s)) {
+        // Places shift when the core changes: its prefix is indexed afresh.
+        for s in &basket.core[..basket.indexed] {
             if let Some(list) = self.postings.get_mut(*s as usize)
-                && let Some(i) = list.iter().rposition(|&x| x == b)
+                && let Some(i) = list.iter().rposition(|&(x, _)| x == b)
             {
                 list.swap_remove(i);
             }
         }
-        for s in new.iter().filter(|s| !old.contains(s)) {
+        basket.core = core;
+        basket.indexed = indexed;
+        for (place, s) in basket.core[..indexed].iter().enumerate() {
             if let Some(list) = self.postings.get_mut(*s as usize) {
-                list.push(b);
+                list.push((b, place as u32));
+            }
+        }
+    }
+
+    /// Each time the bursts taken in double, the global order is taken afresh from how many
+    /// bursts held each symbol, and the index rebuilt in it (a few ms for 100,000 bursts).
+    fn maybe_rebuild(&mut self) {
+        if self.occurrences.len() < self.next_rebuild {
+            return;
+        }
+        self.next_rebuild = self.occurrences.len() * 2;
+        for (s, r) in self.rank.iter_mut().enumerate() {
+            *r = u64::from(self.df[s]) << 32 | s as u64;
+        }
+        self.postings.iter_mut().for_each(Vec::clear);
+        let rank = &self.rank;
+        for (b, basket) in self.baskets.iter_mut().enumerate() {
+            basket.core.sort_unstable_by_key(|&s| rank[s as usize]);
+            for (place, s) in basket.core[..basket.indexed].iter().enumerate() {
+                self.postings[*s as usize].push((b as u32, place as u32));
             }
         }
     }
@@ -294,25 +342,55 @@ impl Clusters {
         let n = symbols.len();
         let (lo, hi) = size_bounds(n, self.similarity);
         let mut best: Option<(u32, f64)> = None;
+        let t = self.similarity;
         // The prefix in the global order: the largest numbers first.
-        for &s in symbols.iter().rev().take(prefix_len(n, self.similarity)) {
-            for &b in &self.postings[s as usize] {
+        let mut ordered = symbols.to_vec();
+        ordered.sort_unstable_by_key(|&s| self.rank[s as usize]);
+        for (i, &s) in ordered.iter().take(prefix_len(n, t)).enumerate() {
+            for &(b, j) in &self.postings[s as usize] {
                 if std::mem::replace(&mut self.seen[b as usize], q) == q {
                     continue;
                 }
                 let core = &self.baskets[b as usize].core;
-                if core.len() < lo || core.len() > hi {
+                let m = core.len();
+                if m < lo || m > hi {
                     continue;
                 }
-                let overlap = core.iter().filter(|&&c| self.marked[c as usize] == q).count();
-                let j = overlap as f64 / (n + core.len() - overlap) as f64;
-                if reaches(j, self.similarity) && best.is_none_or(|(bb, bj)| j > bj || (j == bj && b < bb)) {
-                    best = Some((b, j));
+                // Met first at this symbol: nothing before it in either order is shared (it
+                // would have been met there), so at most what follows it in both is
+                // (Xiao et al., PPJoin's positional filter).
+                let needed = needed_overlap(n, m, t);
+                if 1 + (n - 1 - i).min(m - 1 - j as usize) < needed {
+                    continue;
+                }
+                let Some(overlap) = overlap_of(core, &self.marked, q, needed) else { continue };
+                let jac = overlap as f64 / (n + m - overlap) as f64;
+                if reaches(jac, t) && best.is_none_or(|(bb, bj)| jac > bj || (jac == bj && b < bb)) {
+                    best = Some((b, jac));
                 }
             }
         }
         best
     }
+}
+
+/// How many of `core` are marked with `q`; None as soon as fewer than `needed` can be.
+fn overlap_of(core: &[u32], marked: &[u32], q: u32, needed: usize) -> Option<usize> {
+    let mut hits = 0;
+    for (k, &c) in core.iter().enumerate() {
+        if marked[c as usize] == q {
+            hits += 1;
+        } else if hits + (core.len() - k - 1) < needed {
+            return None;
+        }
+    }
+    Some(hits)
+}
+
+/// The least overlap two sets of `n` and `m` need for Jaccard ≥ t: o / (n + m − o) ≥ t, so
+/// o ≥ t(n + m) / (1 + t), rounded down a hair (a filter, never stricter than the check).
+fn needed_overlap(n: usize, m: usize, t: f64) -> usize {
+    ((t * (n + m) as f64 / (1.0 + t)) - 1e-9).ceil().max(0.0) as usize
 }
 
 /// Jaccard `j` reaches the threshold `t` (a hair of slack for `t` written in decimal: 3/5

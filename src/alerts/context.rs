@@ -225,6 +225,14 @@ impl Context {
         Some(m)
     }
 
+    /// The normals for `day`, if they are at hand (the threshold editor shows what z catches).
+    pub fn normals_at_hand(&self, day: Day) -> Option<&Normals> {
+        match &self.normals.as_ref()?.state {
+            State::Done(d, Ok(n)) if *d == day => Some(n),
+            _ => None,
+        }
+    }
+
     /// The basket a burst of `day` joined, if it has been matched.
     pub fn basket_of(&self, day: Day, burst: SecondOfDay) -> Option<&BasketMatch> {
         (self.matches_day == Some(day)).then(|| self.matches.get(&burst)).flatten()

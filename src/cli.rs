@@ -36,6 +36,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Event study: what prices did after each kind of event (needs price bars).
     Study(StudyArgs),
+    /// Recurring baskets: bursts that hit the same set of symbols again, across days.
+    Baskets(BasketsArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -101,6 +103,9 @@ pub struct SimulateArgs {
     /// With --instant: also write this many earlier weekdays (a history to study).
     #[arg(long, value_name = "N", default_value_t = 0, requires = "instant")]
     pub days: u32,
+    /// Players: programs that fire the same basket of symbols day after day (0: random bursts only).
+    #[arg(long, default_value_t = crate::sim::DEFAULT_PLAYERS)]
+    pub players: usize,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -208,4 +213,26 @@ pub struct StudyArgs {
     /// Rules file, for `capper` and `rule:NAME` (default: the user's config folder, else the built-in defaults).
     #[arg(long)]
     pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BasketsArgs {
+    #[command(flatten)]
+    pub root: RootArgs,
+    /// First day (YYYYMMDD), inclusive: only bursts from then on are counted.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYYMMDD), inclusive.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Baskets seen at least this many times.
+    #[arg(long, default_value_t = 3)]
+    pub min: u32,
+    /// One JSON object per basket.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write Parquet for notebooks: OUT/bursts.parquet (each burst with its basket) and
+    /// OUT/baskets.parquet (the baskets listed).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

@@ -34,6 +34,8 @@ pub struct Config {
     pub clipboard: bool,
     /// `[prices]`: where price bars are, their length, the market symbol (the analyses).
     pub prices: crate::prices::PricesConfig,
+    /// `[baskets] similarity`: the Jaccard similarity to a basket's core a burst needs to join it.
+    pub basket_similarity: f64,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
 }
@@ -65,6 +67,7 @@ impl Default for Config {
             keys: Vec::new(),
             clipboard: true,
             prices: crate::prices::PricesConfig::default(),
+            basket_similarity: crate::analysis::baskets::DEFAULT_SIMILARITY,
             source: None,
         }
     }
@@ -89,6 +92,8 @@ struct ConfigFile {
     market: MarketSection,
     #[serde(default)]
     prices: PricesSection,
+    #[serde(default)]
+    baskets: BasketsSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,6 +102,12 @@ struct PricesSection {
     dir: Option<PathBuf>,
     bar_s: Option<Spanned<i64>>,
     market: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BasketsSection {
+    similarity: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -415,6 +426,14 @@ impl Config {
                 format!("market.timezone = {name:?}: expected an IANA zone such as \"America/New_York\"")
             })?;
         }
+        if let Some(sim) = file.baskets.similarity {
+            let v = *sim.get_ref();
+            if !(v > 0.0 && v <= 1.0) {
+                let at = line_col(text, sim.span().start);
+                return Err(format!("{at}: baskets.similarity = {v}: expected more than 0, at most 1"));
+            }
+            c.basket_similarity = v;
+        }
         c.bell = file.alerts.bell.unwrap_or(true);
         c.sinks = SinksConfig::parse(text, file.alerts)?;
         c.prices = prices(text, file.prices)?;
@@ -525,6 +544,15 @@ mod tests {
         assert!(err.starts_with("line 3, column 9: prices.bar_s = 0"), "{err}");
         let err = Config::parse("[prices]\nmarket = \"\"\n").err().ok_or("accepted")?;
         assert!(err.starts_with("line 2") && err.contains("prices.market"), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn basket_similarity_is_read_and_a_bad_one_named_with_its_line() -> Result<(), String> {
+        assert_eq!(Config::parse("")?.basket_similarity, 0.6);
+        assert_eq!(Config::parse("[baskets]\nsimilarity = 0.75\n")?.basket_similarity, 0.75);
+        let err = Config::parse("[baskets]\nsimilarity = 1.5\n").err().ok_or("accepted")?;
+        assert!(err.starts_with("line 2, column 14: baskets.similarity = 1.5"), "{err}");
         Ok(())
     }
 

@@ -67,6 +67,15 @@ pub struct Alert {
     pub threshold: Value,
     /// For quotes alerts, when a history was available.
     pub enrichment: Option<Enrichment>,
+    /// For baskets alerts: the basket the burst joined (boxed: most alerts have none).
+    pub basket: Option<Box<BasketTag>>,
+}
+
+/// The basket a `baskets` alert is about: its id and its core size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasketTag {
+    pub id: String,
+    pub core: usize,
 }
 
 /// An s1 alert at row `index` of 2025-07-14, for the sinks' unit tests.
@@ -84,6 +93,7 @@ pub(crate) fn sample(index: u64) -> Alert {
         value: Value::Count(1),
         threshold: Value::Count(1),
         enrichment: None,
+        basket: None,
     }
 }
 
@@ -104,6 +114,8 @@ struct AlertJson<'a> {
     threshold: JsonValue,
     #[serde(skip_serializing_if = "Option::is_none")]
     enrichment: Option<&'a Enrichment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    basket: Option<&'a BasketTag>,
 }
 
 /// Counts as JSON integers, amounts as JSON numbers, labels as strings.
@@ -152,6 +164,7 @@ impl Alert {
             value: JsonValue(self.value),
             threshold: JsonValue(self.threshold),
             enrichment: self.enrichment.as_ref(),
+            basket: self.basket.as_deref(),
         };
         // Serializing plain strings and numbers cannot fail; NaN amounts never reach an alert.
         serde_json::to_string(&json).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
@@ -193,6 +206,9 @@ impl HumanFormat {
             line.push_str("  ");
             line.push_str(&e.describe());
         }
+        if let Some(b) = &a.basket {
+            line.push_str(&format!("  basket {} (core {})", b.id, b.core));
+        }
         line
     }
 }
@@ -215,6 +231,7 @@ mod tests {
             value,
             threshold,
             enrichment: None,
+            basket: None,
         }
     }
 

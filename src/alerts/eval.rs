@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::alert::{Alert, FileKey, RowRef};
+use super::context::{Context, HeldFile, HeldRow};
 use super::enrich::Enricher;
 use super::rules::{Rule, Source, Value};
 use super::ruleset::{RuleSet, burst_value, hit_value, matches, quote_value, series_value};
@@ -12,18 +13,30 @@ use crate::archive::fingerprint;
 use crate::archive::{BurstRow, Day, DayData, Kind, Quotes, Rows, SecondOfDay, SeriesRow, SymbolHit};
 
 /// Time of the last alert per rule name, then per symbol ("" for sources without one).
-type Cooldowns = HashMap<String, HashMap<String, (Day, SecondOfDay)>>;
+pub(super) type Cooldowns = HashMap<String, HashMap<String, (Day, SecondOfDay)>>;
 
 #[derive(Debug)]
 pub struct Evaluator {
-    rules: RuleSet,
-    last: Cooldowns,
-    enricher: Option<Enricher>,
+    pub(super) rules: RuleSet,
+    pub(super) last: Cooldowns,
+    pub(super) enricher: Option<Enricher>,
+    /// The baskets and the symbols' normals (rules on baskets and z-fields).
+    pub(super) context: Context,
 }
 
 impl Evaluator {
     pub fn new(rules: RuleSet) -> Evaluator {
-        Evaluator { rules, last: HashMap::new(), enricher: None }
+        Evaluator { rules, last: HashMap::new(), enricher: None, context: Context::default() }
+    }
+
+    /// Baskets and normals for the rules that need them.
+    pub fn with_context(mut self, context: Context) -> Evaluator {
+        self.context = context;
+        self
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.context
     }
 
     /// Adds history context to quotes alerts.
@@ -37,6 +50,7 @@ impl Evaluator {
         if let Some(e) = &mut self.enricher {
             e.prefetch(day);
         }
+        self.context.prefetch(day);
     }
 
     /// Whether enrichment waits for the earlier days (a command run once) or leaves alerts
@@ -45,6 +59,7 @@ impl Evaluator {
         if let Some(e) = &mut self.enricher {
             e.wait(wait);
         }
+        self.context.wait = wait;
     }
 
     /// Finishes the pending enrichments of `alerts`; false if some must wait still (only when
@@ -103,26 +118,42 @@ impl Evaluator {
     }
 
     fn quotes(&mut self, day: Day, quotes: &Quotes, first: u64, out: &mut Vec<Alert>) {
-        let Evaluator { rules, last, enricher } = self;
+        let Evaluator { rules, last, enricher, context } = self;
         let active: Vec<&Rule> = rules.active(Source::Quotes).collect();
-        let file = FileKey::new(Kind::Quotes, None);
+        // z-fields need the symbols' normals: while they are being gathered (the live path
+        // does not wait), the rows are held for `deferred`, behind any held before them.
+        let z_rules = active.iter().any(|r| r.field.is_z());
+        let hold = z_rules && (!context.held_rows.is_empty() || context.normals(day).is_none());
+        let normals = if z_rules && !hold { context.normals(day).flatten() } else { None };
+        let mut held = Vec::new();
         for (i, row) in quotes.rows().enumerate() {
-            let at = |content| RowRef { file, index: first + i as u64, content };
             if let Some(e) = enricher.as_mut() {
                 e.observe(day, &row);
             }
+            if hold {
+                held.push(HeldRow::of(day, first + i as u64, &row));
+            }
+            let z = |field| normals.and_then(|n| n.z(&row, field)).map(Value::Amount);
             let mut enrichment = None;
             for rule in &active {
-                let value = quote_value(&row, rule.field);
+                if hold && rule.field.is_z() {
+                    continue;
+                }
+                let value = if rule.field.is_z() { z(rule.field) } else { quote_value(&row, rule.field) };
                 if rule.watches(row.symbol) && matches(rule, value) && admit(last, rule, day, row.time, row.symbol) {
                     if enrichment.is_none() {
                         enrichment = enricher.as_mut().map(|e| e.enrich(day, &row));
                     }
-                    let at = at(fingerprint::quote_row(&row));
+                    let at = RowRef {
+                        file: FileKey::new(Kind::Quotes, None),
+                        index: first + i as u64,
+                        content: fingerprint::quote_row(&row),
+                    };
                     out.push(alert(rule, day, at, row.time, Some(row.symbol), value, enrichment.clone()));
                 }
             }
         }
+        context.held_rows.extend(held);
     }
 
     fn series(&mut self, source: Source, day: Day, rows: &[SeriesRow], first: u64, out: &mut Vec<Alert>) {
@@ -155,8 +186,23 @@ impl Evaluator {
         }
     }
 
-    /// A symbol file's hits happen at its burst's time.
+    /// A symbol file's hits happen at its burst's time. The file as a whole is matched against
+    /// the baskets once, with its first rows.
     fn hits(&mut self, day: Day, burst: SecondOfDay, hits: &[SymbolHit], first: u64, out: &mut Vec<Alert>) {
+        if first == 0 && self.context.has_baskets() {
+            let symbols: Vec<String> = hits.iter().map(|h| h.symbol.clone()).collect();
+            let file = HeldFile { day, burst, symbols };
+            if self.context.held_files.is_empty() {
+                if let Some(m) = self.match_file(&file) {
+                    out.extend(m);
+                } else {
+                    self.context.held_files.push(file);
+                }
+            } else {
+                // Baskets depend on the order bursts come in: behind those held.
+                self.context.held_files.push(file);
+            }
+        }
         let Evaluator { rules, last, .. } = self;
         let file = FileKey::new(Kind::BurstSymbols, Some(burst));
         for (i, hit) in hits.iter().enumerate() {
@@ -175,7 +221,7 @@ impl Evaluator {
 /// Whether a match becomes an alert: always without a cooldown; otherwise only when the last
 /// alert of this rule and symbol is at least `cooldown_s` seconds away (or on another day).
 /// Distance either way, because a late symbol file brings an earlier burst time.
-fn admit(last: &mut Cooldowns, rule: &Rule, day: Day, time: SecondOfDay, symbol: &str) -> bool {
+pub(super) fn admit(last: &mut Cooldowns, rule: &Rule, day: Day, time: SecondOfDay, symbol: &str) -> bool {
     if rule.cooldown_s == 0 {
         return true;
     }
@@ -199,7 +245,7 @@ fn admit(last: &mut Cooldowns, rule: &Rule, day: Day, time: SecondOfDay, symbol:
     true
 }
 
-fn alert(
+pub(super) fn alert(
     rule: &Rule,
     day: Day,
     at: RowRef,
@@ -221,6 +267,7 @@ fn alert(
         value: value.unwrap_or(rule.value),
         threshold: rule.value,
         enrichment,
+        basket: None,
     }
 }
 

@@ -16,10 +16,14 @@ pub enum Source {
     S1,
     /// hft2.
     S2,
+    /// A burst's symbols matched against the baskets of earlier bursts (when its symbols file
+    /// comes).
+    Baskets,
 }
 
 impl Source {
-    pub const ALL: [Source; 5] = [Source::Quotes, Source::Bursts, Source::BurstSymbols, Source::S1, Source::S2];
+    pub const ALL: [Source; 6] =
+        [Source::Quotes, Source::Bursts, Source::BurstSymbols, Source::S1, Source::S2, Source::Baskets];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -28,6 +32,7 @@ impl Source {
             Source::BurstSymbols => "burst_symbols",
             Source::S1 => "s1",
             Source::S2 => "s2",
+            Source::Baskets => "baskets",
         }
     }
 
@@ -39,10 +44,11 @@ impl Source {
     pub fn fields(self) -> &'static [Field] {
         use Field::*;
         match self {
-            Source::Quotes => &[NumQuotes, Bbo, NumTrades, Dollars, TradeSize],
+            Source::Quotes => &[NumQuotes, Bbo, NumTrades, Dollars, TradeSize, NumQuotesZ, NumTradesZ, DollarsZ],
             Source::Bursts => &[Grade, ProgType, Background, S1, S2, Ct, Cb, Cs],
             Source::BurstSymbols => &[NumTrades, NumQuotes, Bbo],
             Source::S1 | Source::S2 => &[Value],
+            Source::Baskets => &[Bursts, Days, Similarity],
         }
     }
 
@@ -58,6 +64,8 @@ impl Source {
             Source::BurstSymbols => Kind::BurstSymbols,
             Source::S1 => Kind::S1,
             Source::S2 => Kind::S2,
+            // Evaluated on the symbols file.
+            Source::Baskets => Kind::BurstSymbols,
         }
     }
 
@@ -96,6 +104,16 @@ pub enum Field {
     Cs,
     /// The one number of an S1 or S2 row.
     Value,
+    /// A quotes row's count, trades or dollars as z-scores against the symbol's own recent
+    /// days (see `alerts::normals`).
+    NumQuotesZ,
+    NumTradesZ,
+    DollarsZ,
+    /// Baskets: the basket's earlier bursts, the days they fell on, and the burst's Jaccard
+    /// similarity to its core.
+    Bursts,
+    Days,
+    Similarity,
 }
 
 /// What kind of threshold a field takes.
@@ -105,13 +123,17 @@ pub enum FieldType {
     Count,
     /// Dollars: any non-negative number.
     Amount,
+    /// A z-score: any number, negative too.
+    Score,
+    /// A share from 0 to 1.
+    Share,
     Grade,
     ProgType,
     Background,
 }
 
 impl Field {
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 20] = [
         Field::NumQuotes,
         Field::Bbo,
         Field::NumTrades,
@@ -126,6 +148,12 @@ impl Field {
         Field::Cb,
         Field::Cs,
         Field::Value,
+        Field::NumQuotesZ,
+        Field::NumTradesZ,
+        Field::DollarsZ,
+        Field::Bursts,
+        Field::Days,
+        Field::Similarity,
     ];
 
     pub fn name(self) -> &'static str {
@@ -144,6 +172,12 @@ impl Field {
             Field::Cb => "cb",
             Field::Cs => "cs",
             Field::Value => "value",
+            Field::NumQuotesZ => "num_quotes_z",
+            Field::NumTradesZ => "num_trades_z",
+            Field::DollarsZ => "dollars_z",
+            Field::Bursts => "bursts",
+            Field::Days => "days",
+            Field::Similarity => "similarity",
         }
     }
 
@@ -157,8 +191,15 @@ impl Field {
             Field::Grade => FieldType::Grade,
             Field::ProgType => FieldType::ProgType,
             Field::Background => FieldType::Background,
+            Field::NumQuotesZ | Field::NumTradesZ | Field::DollarsZ => FieldType::Score,
+            Field::Similarity => FieldType::Share,
             _ => FieldType::Count,
         }
+    }
+
+    /// A z-score against the symbol's own normal (needs the normals).
+    pub fn is_z(self) -> bool {
+        matches!(self, Field::NumQuotesZ | Field::NumTradesZ | Field::DollarsZ)
     }
 
     /// The comparisons that mean something for this field: labels without an order only
@@ -231,7 +272,10 @@ mod tests {
     fn every_source_field_and_op_has_a_name_that_parses_back() {
         for s in Source::ALL {
             assert_eq!(Source::parse(s.name()), Some(s));
-            assert_eq!(Source::of_kind(s.kind()), s);
+            // Baskets are read from the symbols files, whose own source is burst_symbols.
+            if s != Source::Baskets {
+                assert_eq!(Source::of_kind(s.kind()), s);
+            }
         }
         for f in Field::ALL {
             assert_eq!(Field::parse(f.name()), Some(f));

@@ -5,7 +5,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::rules::{Field, FieldType, Op, Rule, Source, Value, expected, names, parse_background};
+use super::rules::{Field, FieldType, Op, Rule, Source, Value, amount_fits, expected, names, parse_background};
 use super::ruleset::RuleSet;
 use crate::archive::{Grade, ProgType};
 
@@ -195,8 +195,14 @@ fn threshold(field: Field, v: &toml::Value) -> Option<Value> {
     match (field.field_type(), v) {
         (FieldType::Count, T::Integer(i)) => u64::try_from(*i).ok().map(Value::Count),
         (FieldType::Count, T::Float(f)) if f.fract() == 0.0 && *f >= 0.0 && *f < 9e15 => Some(Value::Count(*f as u64)),
-        (FieldType::Amount, T::Integer(i)) if *i >= 0 => Some(Value::Amount(*i as f64)),
-        (FieldType::Amount, T::Float(f)) if f.is_finite() && *f >= 0.0 => Some(Value::Amount(*f)),
+        (kind @ (FieldType::Amount | FieldType::Score | FieldType::Share), T::Integer(i))
+            if amount_fits(*i as f64, kind) =>
+        {
+            Some(Value::Amount(*i as f64))
+        }
+        (kind @ (FieldType::Amount | FieldType::Score | FieldType::Share), T::Float(f)) if amount_fits(*f, kind) => {
+            Some(Value::Amount(*f))
+        }
         (FieldType::Grade, T::String(s)) => Grade::parse_label(s).map(Value::Grade),
         (FieldType::ProgType, T::String(s)) => ProgType::parse_label(s).map(Value::ProgType),
         (FieldType::Background, T::String(s)) => parse_background(s).map(Value::Background),
@@ -335,8 +341,8 @@ mod tests {
     #[test]
     fn bad_files_say_where_and_why() {
         let cases: [(String, &str); 16] = [
-            (rule_with("source", "source = \"hft9\""), "line 3, column 10: unknown source \"hft9\": expected one of quotes, bursts, burst_symbols, s1, s2"),
-            (rule_with("field", "field = \"grade\""), "line 4, column 9: source quotes has no field \"grade\": expected one of num_quotes, bbo, num_trades, dollars, trade_size"),
+            (rule_with("source", "source = \"hft9\""), "line 3, column 10: unknown source \"hft9\": expected one of quotes, bursts, burst_symbols, s1, s2, baskets"),
+            (rule_with("field", "field = \"grade\""), "line 4, column 9: source quotes has no field \"grade\": expected one of num_quotes, bbo, num_trades, dollars, trade_size, num_quotes_z, num_trades_z, dollars_z"),
             (rule_with("op", "op = \"=>\""), "line 5, column 6: unknown op \"=>\": expected one of >, >=, <, <=, =="),
             (rule_with("value", "value = \"lots\""), "line 6, column 9: num_quotes expects a whole number (0 or more), not \"lots\""),
             (rule_with("value", "value = -5"), "line 6, column 9: num_quotes expects a whole number (0 or more), not -5"),

@@ -61,7 +61,16 @@ impl LiveAlerts {
     }
 
     fn release(&mut self, block: bool) -> Option<Raised> {
-        if self.waiting.is_empty() || !self.evaluator.complete(&mut self.waiting, block) {
+        // Rows held for baskets or normals first: their alerts join the queue in row order.
+        let late = self.evaluator.deferred(block);
+        self.waiting.extend(late);
+        if self.evaluator.has_deferred() {
+            return None;
+        }
+        if self.waiting.is_empty() {
+            return if std::mem::take(&mut self.caught_up) { self.finish_backlog() } else { None };
+        }
+        if !self.evaluator.complete(&mut self.waiting, block) {
             return None;
         }
         let alerts = std::mem::take(&mut self.waiting);
@@ -82,6 +91,11 @@ impl LiveAlerts {
 
     pub fn rules(&self) -> &RuleSet {
         self.evaluator.rules()
+    }
+
+    /// The baskets of the day's bursts and the symbols' normals, as the rules see them.
+    pub fn context(&self) -> &super::Context {
+        self.evaluator.context()
     }
 
     /// Edited or reloaded rules: in effect from the next row on.
@@ -120,7 +134,7 @@ impl LiveAlerts {
                 None
             }
             TailEvent::CaughtUp { day } if *day == self.day => {
-                if !self.waiting.is_empty() {
+                if !self.waiting.is_empty() || self.evaluator.has_deferred() {
                     self.caught_up = true;
                     return None;
                 }
@@ -129,7 +143,7 @@ impl LiveAlerts {
             TailEvent::DayChanged { to, .. } => {
                 // The old day's waiting alerts are finished with its history first (rare: a
                 // day ending while its history was still being read).
-                if !self.waiting.is_empty() {
+                if !self.waiting.is_empty() || self.evaluator.has_deferred() {
                     let _ = self.release(true);
                 }
                 // A new day's files are read from their first row; what they already hold is
@@ -157,11 +171,12 @@ impl LiveAlerts {
         } else {
             self.evaluator.eval_from(self.day, &rows.clone().without_first(admitted.repeats), first)
         };
-        if alerts.is_empty() {
+        let deferred = self.evaluator.has_deferred();
+        if alerts.is_empty() && !deferred {
             return None;
         }
         let pending = |a: &Alert| a.enrichment.as_ref().is_some_and(|e| e.is_pending());
-        if !self.waiting.is_empty() || alerts.iter().any(pending) {
+        if !self.waiting.is_empty() || deferred || alerts.iter().any(pending) {
             self.waiting.extend(alerts);
             return self.release(false);
         }

@@ -8,6 +8,9 @@
 //! sinks with their queues and checkpoints.
 
 pub mod alert;
+pub mod baskets;
+pub mod context;
+mod deferred;
 pub mod delivery;
 pub mod enrich;
 pub mod eval;
@@ -16,17 +19,21 @@ pub mod format;
 pub mod ledger;
 pub mod live;
 pub mod load;
+pub mod normals;
 pub mod rewrite;
 pub mod rules;
 pub mod ruleset;
 
 pub use crate::archive::printable::printable;
-pub use alert::{Alert, FileKey, HumanFormat, RowRef, iso_time};
+pub use alert::{Alert, BasketTag, FileKey, HumanFormat, RowRef, iso_time};
+pub use baskets::{BasketMatch, BasketMatcher, BasketSource};
+pub use context::Context;
 pub use delivery::{Delivery, SinkStatus};
 pub use enrich::{Enricher, Enrichment, Largest, PastDays, PastSource};
 pub use eval::Evaluator;
 pub use format::{DEFAULT_RULES, RulesError};
 pub use live::{LiveAlerts, Raised};
 pub use load::RulesOrigin;
+pub use normals::{Normal, Normals, NormalsSource, SymbolNormals};
 pub use rules::{Field, FieldType, Op, Rule, Source, Value};
 pub use ruleset::RuleSet;

@@ -26,6 +26,8 @@ impl Value {
                 _ => 200,
             }),
             FieldType::Amount => Value::Amount(1_000_000.0),
+            FieldType::Score => Value::Amount(3.0),
+            FieldType::Share => Value::Amount(0.6),
             FieldType::Grade => Value::Grade(Grade::High),
             FieldType::ProgType => Value::ProgType(ProgType::Buy),
             FieldType::Background => Value::Background(Background::Aggr),
@@ -36,7 +38,7 @@ impl Value {
         matches!(
             (self, field.field_type()),
             (Value::Count(_), FieldType::Count)
-                | (Value::Amount(_), FieldType::Amount)
+                | (Value::Amount(_), FieldType::Amount | FieldType::Score | FieldType::Share)
                 | (Value::Grade(_), FieldType::Grade)
                 | (Value::ProgType(_), FieldType::ProgType)
                 | (Value::Background(_), FieldType::Background)
@@ -133,7 +135,7 @@ impl Rule {
             return Err(format!("{} expects {}, not {}", self.field, expected(self.field), self.value));
         }
         if let Value::Amount(a) = self.value
-            && !(a.is_finite() && a >= 0.0)
+            && !amount_fits(a, self.field.field_type())
         {
             return Err(format!("{} expects {}, not {a}", self.field, expected(self.field)));
         }
@@ -163,6 +165,16 @@ impl Rule {
             } else {
                 n.saturating_sub(count_step(n.saturating_sub(1)))
             }),
+            Value::Amount(a) if matches!(self.field.field_type(), FieldType::Score | FieldType::Share) => {
+                // z-scores by tenths (3.0 → 3.1), similarities by hundredths (0.60 → 0.61).
+                let (step, lo, hi) = match self.field.field_type() {
+                    FieldType::Share => (0.01, 0.0, 1.0),
+                    _ => (0.1, -1e6, 1e6),
+                };
+                let a = if a.is_finite() { a } else { 0.0 };
+                let next = if up { a + step } else { a - step };
+                Value::Amount(((next / step).round() * step).clamp(lo, hi))
+            }
             Value::Amount(a) => {
                 let a = if a.is_finite() { a.max(0.0) } else { 0.0 };
                 let step = |v: f64| if v < 10.0 { 1.0 } else { 10f64.powi(v.log10().floor() as i32 - 1) };
@@ -186,6 +198,17 @@ impl Rule {
     }
 }
 
+/// Whether an amount is a threshold of its kind: dollars 0 or more, a z-score any number, a
+/// share 0 to 1.
+pub fn amount_fits(a: f64, kind: FieldType) -> bool {
+    a.is_finite()
+        && match kind {
+            FieldType::Score => true,
+            FieldType::Share => (0.0..=1.0).contains(&a),
+            _ => a >= 0.0,
+        }
+}
+
 /// A tenth of the number's order of magnitude, at least 1.
 fn count_step(n: u64) -> u64 {
     if n < 10 { 1 } else { 10u64.pow(n.ilog10() - 1) }
@@ -195,6 +218,8 @@ pub(crate) fn expected(field: Field) -> &'static str {
     match field.field_type() {
         FieldType::Count => "a whole number (0 or more)",
         FieldType::Amount => "a number (0 or more)",
+        FieldType::Score => "a number (a z-score, e.g. 3.0)",
+        FieldType::Share => "a number from 0 to 1",
         FieldType::Grade => "\"HIGH\", \"MOD\" or \"LOW\"",
         FieldType::ProgType => "\"BUY\", \"SELL\" or \"UND\"",
         FieldType::Background => "\"PORT\" or \"AGGR\"",

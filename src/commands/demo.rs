@@ -29,7 +29,15 @@ pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
     // The history's days get price bars, with the simulator's planted reversal after cappers:
     // the Edges view and `ki2 study` have something to find.
     let prices = PricesOut { dir: root.join("prices"), edge_bp: DEFAULT_EDGE_BP };
-    seed_history(&root, today, HISTORY_DAYS, seed, Some(&prices)).context("cannot write the demo's history")?;
+    seed_history(
+        &root,
+        today,
+        HISTORY_DAYS,
+        seed,
+        &crate::sim::players(seed, crate::sim::DEFAULT_PLAYERS),
+        Some(&prices),
+    )
+    .context("cannot write the demo's history")?;
     let opts = SimOptions { root: root.clone(), day: today, seed, profile: Profile::Normal };
     let live = spawn_live(opts, args.speed, SecondOfDay::from_hhmmss(START)).context("cannot start the simulator")?;
     let watch = WatchArgs { root: RootArgs { root }, date: "today".into(), rules: None, poll: false };

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::{UsageError, discover, load_day};
+use super::{day_bound, discover, load_day};
 use crate::archive::{Day, LayoutError};
 use crate::cli::ExportArgs;
 use crate::config::Config;
@@ -16,15 +16,7 @@ pub fn run(config: &Config, args: ExportArgs) -> Result<ExitCode> {
     if args.follow {
         return follow(config, args);
     }
-    let bound = |v: &Option<String>, what: &str| -> Result<Option<Day>> {
-        match v {
-            None => Ok(None),
-            Some(s) => Day::parse_compact(&s.replace('-', ""))
-                .map(Some)
-                .ok_or_else(|| UsageError(format!("invalid --{what} {s:?}: expected YYYYMMDD")).into()),
-        }
-    };
-    let (from, to) = (bound(&args.from, "from")?, bound(&args.to, "to")?);
+    let (from, to) = (day_bound(&args.from, "from")?, day_bound(&args.to, "to")?);
     let archive = discover(&args.root.root)?;
     let days: Vec<Day> =
         archive.days.keys().copied().filter(|d| from.is_none_or(|f| *d >= f) && to.is_none_or(|t| *d <= t)).collect();

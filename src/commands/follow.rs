@@ -53,10 +53,10 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
     for w in warnings {
         eprintln!("ki2: warning: {}", printable(&w));
     }
-    let evaluator = Evaluator::new(rules).with_enricher(crate::history::enricher(
-        archive,
-        crate::history::builder(&archive.root, &crate::config::data_dir(), config.columns),
-    ));
+    let builder = crate::history::builder(&archive.root, &crate::config::data_dir(), config.columns);
+    let evaluator = Evaluator::new(rules)
+        .with_enricher(crate::history::enricher(archive, builder.clone()))
+        .with_context(super::alert_context(archive, builder, config));
     let mut live = LiveAlerts::new(day, evaluator, delivery);
     let (handle, mut rx) = tail::spawn(opts)?;
     let mut notes = Notes { columns: config.columns.burst, ..Notes::default() };

@@ -6,6 +6,7 @@ use anyhow::Result;
 
 use crate::cli::{Cli, Command, RootArgs, WatchArgs};
 
+pub mod baskets;
 pub mod demo;
 pub mod export;
 pub mod follow;
@@ -48,6 +49,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Stats(args)) => stats::run(&config, args),
         Some(Command::Export(args)) => export::run(&config, args),
         Some(Command::Study(args)) => study::run(&config, args),
+        Some(Command::Baskets(args)) => baskets::run(&config, args),
         None => match cli.root {
             Some(root) => {
                 watch::run(&config, WatchArgs { root: RootArgs { root }, date: cli.date, rules: None, poll: false })
@@ -83,6 +85,28 @@ pub fn say_counters(day: crate::archive::Day, check: crate::archive::CounterChec
 /// `--date` as given; a bad value is a usage error.
 pub fn date_spec(s: &str) -> Result<crate::archive::DateSpec> {
     crate::archive::DateSpec::parse(s).map_err(|e| UsageError(e).into())
+}
+
+/// What rules on baskets and z-fields need, from the day index (and the baskets kept beside it).
+pub fn alert_context(
+    archive: &crate::archive::Archive,
+    builder: std::sync::Arc<crate::history::Builder>,
+    config: &crate::config::Config,
+) -> crate::alerts::Context {
+    use crate::analysis::{baskets::IndexBaskets, normals::IndexNormals};
+    crate::alerts::Context::default()
+        .with_baskets(std::sync::Arc::new(IndexBaskets::new(archive, builder.clone(), config.basket_similarity)))
+        .with_normals(std::sync::Arc::new(IndexNormals::new(archive, builder)))
+}
+
+/// `--from` / `--to`: a day (YYYYMMDD or YYYY-MM-DD), or none; a bad one is a usage error.
+pub fn day_bound(v: &Option<String>, what: &str) -> Result<Option<crate::archive::Day>> {
+    match v {
+        None => Ok(None),
+        Some(s) => crate::archive::Day::parse_compact(&s.replace('-', ""))
+            .map(Some)
+            .ok_or_else(|| UsageError(format!("invalid --{what} {s:?}: expected YYYYMMDD")).into()),
+    }
 }
 
 /// A day's files read into a store (errors of single files are kept in the store).

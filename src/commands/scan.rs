@@ -36,10 +36,10 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<ExitCode> {
         eprintln!("ki2: warning: {n} malformed row(s) skipped, first {first} (list them with `ki2 stats --malformed`)");
     }
     let mut printer = Printer::new(args.json, &rules);
-    let mut evaluator = Evaluator::new(rules).with_enricher(crate::history::enricher(
-        &archive,
-        crate::history::builder(&archive.root, &crate::config::data_dir(), config.columns),
-    ));
+    let builder = crate::history::builder(&archive.root, &crate::config::data_dir(), config.columns);
+    let mut evaluator = Evaluator::new(rules)
+        .with_enricher(crate::history::enricher(&archive, builder.clone()))
+        .with_context(super::alert_context(&archive, builder, config));
     let alerts = evaluator.eval_day(&data);
     if alerts.is_empty() && !args.json {
         // Silence would look like a scan that did nothing.

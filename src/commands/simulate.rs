@@ -33,21 +33,25 @@ pub fn run(_config: &Config, args: SimulateArgs) -> Result<ExitCode> {
     let prices = args.prices.map(|dir| PricesOut { dir, edge_bp });
     let root = args.root.root;
     let opts = SimOptions { root: root.clone(), day, seed: args.seed, profile };
+    if args.players > 16 {
+        return Err(UsageError(format!("invalid --players {}: expected 0 to 16", args.players)).into());
+    }
+    let players = sim::players(args.seed, args.players);
     if args.instant {
-        sim::seed_history(&root, day, args.days, args.seed, prices.as_ref())
+        sim::seed_history(&root, day, args.days, args.seed, &players, prices.as_ref())
             .with_context(|| format!("simulating the {} days before {day} into {}", args.days, root.display()))?;
-        let summary = sim::write_day_with_bars(&opts, prices.as_ref())
+        let summary = sim::write_day_with(&opts, &players, prices.as_ref())
             .with_context(|| format!("simulating {day} into {}", root.display()))?;
         writeln!(std::io::stdout(), "{day} in {}: {summary}", root.display())?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(p) = &prices {
-        let file = sim::write_bars(&opts, p).with_context(|| format!("writing the bars of {day}"))?;
+        let file = sim::write_bars(&opts, &players, p).with_context(|| format!("writing the bars of {day}"))?;
         eprintln!("bars of {day} (the whole day, at once) in {}", file.display());
     }
     let from = start.map_or_else(|| "04:00:00".to_owned(), |s| s.to_string());
     eprintln!("simulating {day} into {} at {}x from {from} (Ctrl-C to stop)", root.display(), args.speed);
-    let live = sim::spawn_live(opts, args.speed, start)?;
+    let live = sim::spawn_live_with(opts, &players, args.speed, start)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start tokio")?;
     runtime.block_on(async {
         tokio::select! {

@@ -35,7 +35,9 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let store = DayStore::new(day).map_err(|e| anyhow::anyhow!("cannot set up the store: {e}"))?;
     // History is indexed in the background; nothing here waits for it.
     let builder = crate::history::held_builder(&root, &crate::config::data_dir(), config.columns);
-    let evaluator = Evaluator::new(rules).with_enricher(crate::history::enricher(&archive, builder.clone()));
+    let evaluator = Evaluator::new(rules)
+        .with_enricher(crate::history::enricher(&archive, builder.clone()))
+        .with_context(super::alert_context(&archive, builder.clone(), config));
     let history = crate::history::spawn(builder, root.clone(), crate::history::closed_days(&archive, day));
     let opts = TailOptions {
         root: root.clone(),

@@ -74,6 +74,18 @@ impl Builder {
         &self.dir
     }
 
+    /// A fingerprint of what a day's index is built from: its source files as they are now
+    /// (path, size, mtime) and the column order. The analyses that keep state of their own
+    /// beside the index (baskets) tell by it whether a day they took in has changed since.
+    pub fn sources_key(&self, files: &DayFiles) -> u64 {
+        let mut f =
+            crate::archive::fingerprint::Fingerprint::default().bytes(file::columns_key(self.columns).as_bytes());
+        for s in file::sources(files) {
+            f = f.bytes(s.path.as_bytes()).word(s.len).word(s.modified_ns);
+        }
+        f.finish()
+    }
+
     /// The summary of a closed day. `with_top`: with its largest dollar figures.
     pub fn get(&self, files: &DayFiles, with_top: bool) -> Result<Got> {
         // Even reading 30 indexes takes a core from the live day's first read: after it.

@@ -32,8 +32,9 @@ impl IndexPast {
         IndexPast { builder, root: archive.root.clone(), closed, fresh_from }
     }
 
-    /// The days before `day` with an hft1 file, oldest first.
-    fn days_before(&self, day: Day) -> Vec<DayFiles> {
+    /// The closed days before `day` with an hft1 file, oldest first (the newest day listed at
+    /// start, and any after it, listed again: they may have been written to since).
+    pub fn days_before(&self, day: Day) -> Vec<DayFiles> {
         let mut v: Vec<DayFiles> = self.closed.range(..day).map(|(_, f)| f.clone()).collect();
         if let Some(from) = self.fresh_from {
             let mut d = from;

@@ -42,7 +42,7 @@ pub struct SymbolSummary {
 }
 
 impl SymbolSummary {
-    fn new(symbol: &str) -> SymbolSummary {
+    pub fn new(symbol: &str) -> SymbolSummary {
         SymbolSummary {
             symbol: symbol.to_owned(),
             rows: 0,

@@ -121,6 +121,7 @@ pub fn rows(times: &[(u32, ProgType)], s1: &mut [u32], s2: &mut [u32], rng: &mut
                 s2: s2.get(i).copied().unwrap_or(0),
                 symbols: SymbolsFate::After(delay),
                 quirk: None,
+                fire: None,
             }
         })
         .collect();

@@ -35,11 +35,22 @@ pub struct LiveSim {
 /// until stopped. Errors that can be seen up front (a bad speed, a root that cannot be
 /// written) are returned here; later ones by `stop`.
 pub fn spawn_live(opts: SimOptions, speed: f64, start: Option<SecondOfDay>) -> Result<LiveSim> {
+    let players = super::players(opts.seed, super::DEFAULT_PLAYERS);
+    spawn_live_with(opts, &players, speed, start)
+}
+
+/// As `spawn_live`, with these players.
+pub fn spawn_live_with(
+    opts: SimOptions,
+    players: &super::Players,
+    speed: f64,
+    start: Option<SecondOfDay>,
+) -> Result<LiveSim> {
     if !(speed.is_finite() && speed > 0.0) {
         bail!("speed must be a positive number of market seconds per second, not {speed}");
     }
     let writer = ArchiveWriter::create(&opts.root, opts.day)?;
-    let market = Market::new(&opts);
+    let market = Market::with_players(&opts, players, super::universe::Universe::new());
     let live_from = start.map_or(DAY_START, |s| s.secs().clamp(DAY_START, DAY_END + 1));
     let (stop, stopped) = mpsc::channel();
     let next = Arc::new(AtomicU32::new(DAY_START));

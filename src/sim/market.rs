@@ -8,8 +8,9 @@ use fastrand::Rng;
 
 use super::format::{self, CRLF};
 use super::plan::{BadLine, DayPlan, PlannedBurst, Quirk, SymbolsFate};
+use super::players::{DEFAULT_PLAYERS, Planted, Players, planted};
 use super::universe::{Pool, Universe};
-use super::{CLOSE, OPEN, SimOptions, SimSummary, day_seed};
+use super::{CLOSE, OPEN, SimOptions, SimSummary, day_seed, splitmix};
 use crate::archive::{Kind, ProgType, SecondOfDay};
 
 /// The four files that grow line by line.
@@ -92,10 +93,20 @@ fn at(t: u32) -> SecondOfDay {
 }
 
 impl Market {
+    /// The market of `opts.seed` with its players.
     pub fn new(opts: &SimOptions) -> Market {
-        let mut rng = Rng::with_seed(day_seed(opts.seed, opts.day));
-        let plan = DayPlan::new(opts.profile, &mut rng);
         let universe = Universe::new();
+        let players = Players::of_seed(opts.seed, DEFAULT_PLAYERS, &universe);
+        Market::with_players(opts, &players, universe)
+    }
+
+    pub fn with_players(opts: &SimOptions, players: &Players, universe: Universe) -> Market {
+        let mut rng = Rng::with_seed(day_seed(opts.seed, opts.day));
+        let mut plan = DayPlan::new(opts.profile, &mut rng);
+        // Planted from a stream of their own: the random part of the day draws what it drew
+        // before players existed.
+        let mut planting = Rng::with_seed(splitmix(day_seed(opts.seed, opts.day) ^ 0x6669_7265));
+        players.plant(&mut plan.bursts, &universe, &mut planting);
         Market {
             plan,
             used: vec![0; universe.len()],
@@ -117,6 +128,11 @@ impl Market {
     /// The bursts emitted so far, with their symbols.
     pub fn burst_hits(&self) -> &[BurstHits] {
         &self.hits
+    }
+
+    /// The day's planted bursts (players' fires), in time order.
+    pub fn planted(&self) -> Vec<Planted> {
+        planted(&self.plan.bursts, &self.universe)
     }
 
     /// Counts of everything emitted so far.
@@ -288,7 +304,7 @@ impl Market {
                 Vec::new()
             }
             SymbolsFate::After(delay) => {
-                let (file, symbols) = self.symbols_file();
+                let (file, symbols) = self.symbols_file(b.fire.as_ref().map(|f| f.symbols.as_slice()));
                 self.due_files.entry(b.time + delay).or_default().push((at(b.time), file));
                 symbols
             }
@@ -316,14 +332,18 @@ impl Market {
         format::u32(buf, t.cb);
     }
 
-    /// A burst's "Syms Hit At" file: a header and 8–40 symbols of the basket, most traded
-    /// first; and the symbols' indexes.
-    fn symbols_file(&mut self) -> (Vec<u8>, Vec<usize>) {
+    /// A burst's "Syms Hit At" file: a header and 8–40 symbols, most traded first: a player's
+    /// fire's symbols, or a random draw from the basket pool; and the symbols' indexes.
+    fn symbols_file(&mut self, fire: Option<&[usize]>) -> (Vec<u8>, Vec<usize>) {
         let stamp = self.next_stamp();
         let n = 8 + self.rng.usize(0..=32);
+        let n = fire.map_or(n, <[usize]>::len);
         let mut hits: Vec<(u32, usize, u32, u32)> = (0..n)
-            .map(|_| {
-                let i = self.distinct_symbol(Pool::Basket, stamp);
+            .map(|k| {
+                let i = match fire {
+                    Some(symbols) => symbols[k],
+                    None => self.distinct_symbol(Pool::Basket, stamp),
+                };
                 let u = self.rng.f64();
                 let nt = if self.rng.f64() < 0.2 { 100 + (500.0 * u * u) as u32 } else { 5 + (94.0 * u) as u32 };
                 let nq = (f64::from(nt) * (3.0 + 22.0 * self.rng.f64())) as u32;

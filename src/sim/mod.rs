@@ -24,12 +24,14 @@ mod format;
 mod live;
 mod market;
 mod plan;
+mod players;
 mod split;
 mod universe;
 mod writer;
 
 pub use bars::{DEFAULT_EDGE_BP, PricesOut};
-pub use live::{LiveSim, spawn_live};
+pub use live::{LiveSim, spawn_live, spawn_live_with};
+pub use players::{DEFAULT_PLAYERS, Planted, Players};
 
 // Session bounds in seconds of day: plain `u32`, as the generator indexes arrays with them.
 /// 04:00:00, when the extended session (and hft1) starts.
@@ -108,14 +110,33 @@ impl fmt::Display for SimSummary {
     }
 }
 
-/// Writes the whole day at once.
+/// Writes the whole day at once, with the seed's players.
 pub fn write_day(opts: &SimOptions) -> Result<SimSummary> {
-    write_day_with_bars(opts, None)
+    write_market(opts, market::Market::new(opts), None)
 }
 
-/// Writes the whole day at once, and its price bars into `prices` if given.
+/// Writes the whole day at once with the seed's players, and its price bars into `prices`.
 pub fn write_day_with_bars(opts: &SimOptions, prices: Option<&PricesOut>) -> Result<SimSummary> {
-    let mut market = market::Market::new(opts);
+    write_market(opts, market::Market::new(opts), prices)
+}
+
+/// Writes the whole day at once with these players (`Players::none()`: random bursts only),
+/// and its price bars into `prices` if given.
+pub fn write_day_with(opts: &SimOptions, players: &Players, prices: Option<&PricesOut>) -> Result<SimSummary> {
+    write_market(opts, market::Market::with_players(opts, players, universe::Universe::new()), prices)
+}
+
+/// The players of a seed, `count` of them.
+pub fn players(seed: u64, count: usize) -> Players {
+    Players::of_seed(seed, count, &universe::Universe::new())
+}
+
+/// What `write_day_with(opts, players)` plants: the players' fires, in time order.
+pub fn planted(opts: &SimOptions, players: &Players) -> Vec<Planted> {
+    market::Market::with_players(opts, players, universe::Universe::new()).planted()
+}
+
+fn write_market(opts: &SimOptions, mut market: market::Market, prices: Option<&PricesOut>) -> Result<SimSummary> {
     let mut writer = writer::ArchiveWriter::create(&opts.root, opts.day)?;
     let mut tick = market::Tick::default();
     for t in DAY_START..=DAY_END {
@@ -131,8 +152,8 @@ pub fn write_day_with_bars(opts: &SimOptions, prices: Option<&PricesOut>) -> Res
 
 /// The price bars of a day written live: the day's bursts are known from the seed, so the
 /// stream is run through once, unwritten, to learn which symbols each burst hits.
-pub fn write_bars(opts: &SimOptions, prices: &PricesOut) -> Result<PathBuf> {
-    let mut market = market::Market::new(opts);
+pub fn write_bars(opts: &SimOptions, players: &Players, prices: &PricesOut) -> Result<PathBuf> {
+    let mut market = market::Market::with_players(opts, players, universe::Universe::new());
     let mut tick = market::Tick::default();
     for t in DAY_START..=DAY_END {
         market.second(t, &mut tick);
@@ -143,12 +164,21 @@ pub fn write_bars(opts: &SimOptions, prices: &PricesOut) -> Result<PathBuf> {
 }
 
 /// Writes `days` earlier weekdays before `last_day` (not `last_day` itself), each a normal day
-/// with its own seed derived from `seed`: a history to browse (with bars, if `prices`).
-pub fn seed_history(root: &Path, last_day: Day, days: u32, seed: u64, prices: Option<&PricesOut>) -> Result<()> {
+/// with its own seed derived from `seed` and the same players: a history to browse (with bars,
+/// if `prices`).
+pub fn seed_history(
+    root: &Path,
+    last_day: Day,
+    days: u32,
+    seed: u64,
+    players: &Players,
+    prices: Option<&PricesOut>,
+) -> Result<()> {
     let mut day = last_day;
     for _ in 0..days {
         day = previous_weekday(day).with_context(|| format!("no weekday before {day}"))?;
-        write_day_with_bars(&SimOptions { root: root.to_path_buf(), day, seed, profile: Profile::Normal }, prices)?;
+        let opts = SimOptions { root: root.to_path_buf(), day, seed, profile: Profile::Normal };
+        write_day_with(&opts, players, prices)?;
     }
     Ok(())
 }

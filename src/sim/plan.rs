@@ -52,6 +52,8 @@ pub struct PlannedBurst {
     pub s2: u32,
     pub symbols: SymbolsFate,
     pub quirk: Option<Quirk>,
+    /// A player's fire (its symbols file holds the player's basket), or a random burst.
+    pub fire: Option<super::players::Fire>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]

@@ -8,9 +8,10 @@
 use std::time::{Duration, Instant};
 
 use super::lists::BUCKETS;
-use crate::alerts::{FieldType, Op, Rule, Source, Value};
+use crate::alerts::{Context, Field, FieldType, Normals, Op, Rule, Source, Value};
 use crate::archive::{Day, Grade, ProgType};
 use crate::store::DayStore;
+use crate::store::values::FieldValues;
 
 /// Rows flowing in: the values are gathered again at most this often.
 const REFRESH: Duration = Duration::from_secs(2);
@@ -58,6 +59,46 @@ fn code(v: Value) -> Option<f64> {
     })
 }
 
+/// The day's bursts as the `baskets` source sees them (None before the baskets are at hand,
+/// or for a day not tailed).
+fn basket_values(day: Day, field: Field, context: &Context) -> Option<FieldValues> {
+    let matched = context.baskets_of(day)?;
+    let values = matched
+        .values()
+        .map(|m| match field {
+            Field::Bursts => Some(f64::from(m.bursts)),
+            Field::Days => Some(f64::from(m.days)),
+            Field::Similarity => m.similarity,
+            _ => None,
+        })
+        .collect();
+    Some(FieldValues { values, secs: matched.keys().map(|t| t.secs()).collect() })
+}
+
+/// Each of the day's hft1 rows as a z-score against its symbol's normal (None without one).
+/// A pass over the day's rows (about 0.1 s for a million), done when the rule or the rows
+/// change, at most every `REFRESH`.
+fn z_values(store: &DayStore, rule: &Rule, normals: &Normals) -> FieldValues {
+    let n = store.quotes_len();
+    let (mut values, mut secs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for q in (0..n).filter_map(|i| store.quote_at(i)) {
+        if !rule.watches(&q.symbol) {
+            continue;
+        }
+        let row = crate::archive::QuoteRow {
+            time: q.time,
+            symbol: &q.symbol,
+            num_quotes: q.num_quotes,
+            bbo: q.bbo,
+            num_trades: q.num_trades,
+            dollars: q.dollars,
+        };
+        values.push(normals.z(&row, rule.field));
+        secs.push(q.time.secs());
+    }
+    FieldValues { values, secs }
+}
+
 fn grade_code(g: Grade) -> f64 {
     match g {
         Grade::Low => 0.0,
@@ -71,7 +112,7 @@ fn label_code(kind: FieldType, s: &str) -> Option<f64> {
         FieldType::Grade => Grade::parse_label(s).map(grade_code),
         FieldType::ProgType => code(Value::ProgType(ProgType::parse_label(s)?)),
         FieldType::Background => Some(if s.eq_ignore_ascii_case("aggr") { 1.0 } else { 0.0 }),
-        FieldType::Count | FieldType::Amount => None,
+        FieldType::Count | FieldType::Amount | FieldType::Score | FieldType::Share => None,
     }
 }
 
@@ -92,14 +133,20 @@ impl Catch {
         self.key == key(store, rule) && (self.version == store.version() || self.at.elapsed() < REFRESH)
     }
 
-    pub fn gather(store: &DayStore, rule: &Rule) -> Option<Catch> {
+    pub fn gather(store: &DayStore, rule: &Rule, context: &Context) -> Option<Catch> {
         let kind = rule.field.field_type();
-        let watch = (!rule.symbols.is_empty() && matches!(rule.source, Source::Quotes | Source::BurstSymbols))
-            .then_some(rule.symbols.as_slice());
-        let fv = store
-            .field_values(rule.source.kind(), rule.field.name(), watch, &|s| label_code(kind, s))
-            .map_err(|e| tracing::warn!("threshold editor: cannot read {}: {e}", rule.field.name()))
-            .ok()?;
+        let fv = if rule.source == Source::Baskets {
+            basket_values(store.day(), rule.field, context)?
+        } else if rule.field.is_z() {
+            z_values(store, rule, context.normals_at_hand(store.day())?)
+        } else {
+            let watch = (!rule.symbols.is_empty() && matches!(rule.source, Source::Quotes | Source::BurstSymbols))
+                .then_some(rule.symbols.as_slice());
+            store
+                .field_values(rule.source.kind(), rule.field.name(), watch, &|s| label_code(kind, s))
+                .map_err(|e| tracing::warn!("threshold editor: cannot read {}: {e}", rule.field.name()))
+                .ok()?
+        };
         let newest = fv.secs.iter().copied().max().unwrap_or(0);
         let from = newest.saturating_sub(RECENT_S);
         let mut all = Vec::with_capacity(fv.values.len());
@@ -237,5 +284,41 @@ mod tests {
         assert_eq!(count(&v, Op::Le, 2.0), 3);
         assert_eq!(count(&v, Op::Eq, 2.0), 2);
         assert_eq!(count(&v, Op::Ge, 6.0), 0);
+    }
+
+    struct Given;
+
+    impl crate::alerts::NormalsSource for Given {
+        fn normals(&self, _: Day) -> Result<Normals, String> {
+            let mut n = Normals::default();
+            let spy = crate::alerts::Normal { mean: 1000.0, sd: 100.0 };
+            n.by_symbol
+                .insert("SPY".into(), crate::alerts::SymbolNormals { num_quotes: Some(spy), ..Default::default() });
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_z_rule_catches_the_rows_its_z_reaches_and_only_once_normals_are_at_hand() -> anyhow::Result<()> {
+        use crate::archive::{QuoteRow, Quotes, Rows, SecondOfDay};
+        let day = Day::parse_compact("20250714").ok_or_else(|| anyhow::anyhow!("day"))?;
+        let mut store = DayStore::new(day)?;
+        let mut q = Quotes::default();
+        for (i, (symbol, nq)) in [("SPY", 1100), ("SPY", 1300), ("THIN", 9000), ("SPY", 1350)].into_iter().enumerate() {
+            let time = SecondOfDay::from_secs(34_200 + i as u32).ok_or_else(|| anyhow::anyhow!("time"))?;
+            q.push(QuoteRow { time, symbol, num_quotes: nq, bbo: 1, num_trades: 1, dollars: None });
+        }
+        store.append(&Rows::Quotes(q))?;
+        let rule = Rule::new("z", Source::Quotes, Field::NumQuotesZ, Op::Ge, Value::Amount(3.0));
+        let mut context = Context::default().with_normals(std::sync::Arc::new(Given));
+        assert!(Catch::gather(&store, &rule, &context).is_none(), "no normals yet: nothing to show");
+        // Gathered as the rules gather them (waiting).
+        assert!(context.normals(day).is_some());
+        let mut c = Catch::gather(&store, &rule, &context).ok_or_else(|| anyhow::anyhow!("no catch"))?;
+        // z of SPY: 1, 3, 3.5; THIN has no normal (never matches).
+        assert_eq!(c.all, [1.0, 3.0, 3.5]);
+        assert_eq!(c.matches(Op::Ge, Value::Amount(3.0)).0, 2);
+        assert_eq!(c.matches(Op::Ge, Value::Amount(3.1)).0, 1);
+        Ok(())
     }
 }

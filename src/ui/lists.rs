@@ -348,7 +348,7 @@ fn catch(data: &Data, view: &mut View) -> Option<CatchView> {
     let before = ed.baseline.map(|(_, v)| v);
     let store = data.shown();
     if !view.catch.as_ref().is_some_and(|c| c.fits(store, &rule)) {
-        view.catch = Catch::gather(store, &rule);
+        view.catch = Catch::gather(store, &rule, data.alerting.context());
     }
     let c = view.catch.as_mut()?;
     let (today, recent) = c.matches(rule.op, rule.value);

@@ -442,7 +442,7 @@ impl App {
                 view.lists[ListPane::Quotes].nav.select(pos);
                 view.focus = Pane::Quotes;
             }
-            Source::Bursts | Source::BurstSymbols => {
+            Source::Bursts | Source::BurstSymbols | Source::Baskets => {
                 let Some((i, pos)) = lists::burst_position(data, view, a.time) else {
                     self.complain("that burst is not in the day shown");
                     return;

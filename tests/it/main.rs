@@ -3,6 +3,7 @@
 
 mod alerts;
 mod archive;
+mod baskets;
 mod delivery;
 mod hostile;
 mod lake;

@@ -189,7 +189,7 @@ fn the_heavy_day_has_exact_counts() {
 fn history_is_the_weekdays_before_the_last_day() {
     let dir = tempfile::tempdir().expect("tmp");
     // 2025-07-14 is a Monday: the three weekdays before it are Wed 9, Thu 10, Fri 11.
-    sim::seed_history(dir.path(), day(), 3, 5, None).expect("history");
+    sim::seed_history(dir.path(), day(), 3, 5, &sim::players(5, sim::DEFAULT_PLAYERS), None).expect("history");
     let archive = Archive::discover(dir.path()).expect("discover");
     let days: Vec<String> = archive.days.keys().map(|d| d.compact()).collect();
     assert_eq!(days, ["20250709", "20250710", "20250711"]);

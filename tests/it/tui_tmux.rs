@@ -811,8 +811,16 @@ fn keys_are_answered_while_the_history_is_indexed_and_the_picker_fills_in() {
     assert_eq!(t.wait_exit(), 0);
     // The indexes are in the data folder for the next start.
     let index = dir.path().join("data").join("index");
-    let files = fs::read_dir(&index).unwrap().flatten().flat_map(|d| fs::read_dir(d.path()).unwrap().flatten()).count();
-    assert_eq!(files, 24, "a Parquet file, its JSON and the bursts' JSON per closed day");
+    let files: Vec<String> = fs::read_dir(&index)
+        .unwrap()
+        .flatten()
+        .flat_map(|d| fs::read_dir(d.path()).unwrap().flatten())
+        .map(|f| f.file_name().to_string_lossy().into_owned())
+        .collect();
+    // Per closed day (the seven earlier ones and the past day watched) its Parquet, its JSON
+    // and its bursts; and the baskets matched over them.
+    assert_eq!(files.len(), 8 * 3 + 1, "{files:?}");
+    assert!(files.iter().any(|f| f == "baskets.json"), "{files:?}");
     // Without the index again, `q` while it is built (and alerts wait for it) quits at once.
     fs::remove_dir_all(&index).unwrap();
     t.command(&watch_line(&root));

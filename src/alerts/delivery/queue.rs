@@ -13,8 +13,9 @@ use crate::archive::Day;
 
 #[derive(Debug, Clone)]
 pub enum Entry {
-    /// `mark`: the alert's file up to and including its row.
-    Alert { alert: Alert, mark: Mark },
+    /// `mark`: the alert's file up to and including its row. Boxed: an alert is some 230 bytes,
+    /// a `Marks` entry a few words.
+    Alert { alert: Box<Alert>, mark: Mark },
     /// Rows reached with nothing to send (a sink's first day starts where the files are).
     Marks { day: Day, marks: Vec<(FileKey, Mark)> },
 }
@@ -113,7 +114,7 @@ impl Queue {
             }
             return false;
         }
-        q.entries.push_back(Entry::Alert { alert, mark });
+        q.entries.push_back(Entry::Alert { alert: Box::new(alert), mark });
         q.alerts += 1;
         q.stats.queued = q.alerts;
         drop(q);

@@ -63,7 +63,7 @@ impl Worker {
             let alerts: Vec<Alert> = batch
                 .iter()
                 .filter_map(|e| match e {
-                    Entry::Alert { alert, .. } => Some(alert.clone()),
+                    Entry::Alert { alert, .. } => Some(alert.as_ref().clone()),
                     Entry::Marks { .. } => None,
                 })
                 .collect();

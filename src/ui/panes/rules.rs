@@ -191,7 +191,9 @@ impl RulesEditor {
             Col::Symbols => self.type_in(col, rule.symbols.join(",")),
             Col::Cooldown => self.type_in(col, rule.cooldown_s.to_string()),
             Col::Value => match rule.field.field_type() {
-                FieldType::Count | FieldType::Amount => self.type_in(col, rule.value.to_string()),
+                FieldType::Count | FieldType::Amount | FieldType::Score | FieldType::Share => {
+                    self.type_in(col, rule.value.to_string())
+                }
                 _ => self.edit(rules, |r| r.step(true)),
             },
             Col::Source => self.pick(col, Source::ALL.iter().map(|s| s.name()).collect(), rule.source.name()),
@@ -349,7 +351,9 @@ fn parse_value(field: Option<Field>, text: &str) -> Option<Value> {
     let plain: String = text.chars().filter(|c| !matches!(c, ',' | '_' | '$')).collect();
     let v = match field.field_type() {
         FieldType::Count => Value::Count(plain.parse().ok()?),
-        FieldType::Amount => Value::Amount(plain.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)?),
+        kind @ (FieldType::Amount | FieldType::Score | FieldType::Share) => {
+            Value::Amount(plain.parse::<f64>().ok().filter(|v| crate::alerts::rules::amount_fits(*v, kind))?)
+        }
         FieldType::Grade => Value::Grade(Grade::parse_label(&plain.to_uppercase())?),
         FieldType::ProgType => Value::ProgType(ProgType::parse_label(&plain.to_uppercase())?),
         FieldType::Background => Value::Background(crate::alerts::rules::parse_background(&plain)?),

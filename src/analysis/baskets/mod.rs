@@ -1,0 +1,17 @@
+//! Baskets: fingerprints of sets of securities (SPEC §6). Every burst's symbol set is matched,
+//! in time order across days, to the baskets seen before it (`clusters`); the result is kept
+//! beside the day index so that each closed day is matched once (`state`); `report` says what
+//! `ki2 baskets` prints, `source` feeds the `baskets` alert source.
+
+pub mod clusters;
+pub mod report;
+pub mod source;
+pub mod state;
+
+pub use clusters::{Basket, Clusters, Joined, MIN_SYMBOLS, Occurrence, basket_id};
+pub use report::{BasketDetail, BasketReport, bursts_frame, detail, report};
+pub use source::IndexBaskets;
+pub use state::{Synced, sync};
+
+/// `[baskets] similarity` unless the config says otherwise.
+pub const DEFAULT_SIMILARITY: f64 = 0.6;

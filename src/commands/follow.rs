@@ -62,17 +62,25 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
     let mut notes = Notes { columns: config.columns.burst, ..Notes::default() };
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     let outcome = loop {
+        // A local sink that is behind (a slow reader of standard output) holds the rows back
+        // in the files: the tailer waits, nothing is dropped.
+        let reading = live.backpressure().is_none();
         let event = tokio::select! {
-            e = rx.recv() => e,
+            e = rx.recv(), if reading => e,
+            () = tokio::time::sleep(Duration::from_millis(20)), if !reading => continue,
             _ = tick.tick() => {
                 // `ki2 scan --follow | head`: the reader has seen enough.
                 if closed.load(Ordering::SeqCst) {
                     break Ok(());
                 }
                 live.poll();
+                say(live.take_notes());
                 continue;
             }
-            _ = signals.recv() => break Ok(()),
+            signal = signals.recv() => {
+                tracing::info!("scan --follow: {} received: delivering what is queued and stopping", signal.name());
+                break Ok(());
+            }
         };
         match event {
             Some(event) => {
@@ -85,9 +93,17 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
     handle.stop();
     // Nothing more can be printed to a closed pipe; the other sinks get their time.
     live.close(if closed.load(Ordering::SeqCst) { Duration::from_millis(200) } else { DRAIN });
+    say(live.take_notes());
+    tracing::info!("scan --follow ended");
     match outcome {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => bail!("{e}"),
+    }
+}
+
+fn say(notes: Vec<String>) {
+    for n in notes {
+        eprintln!("ki2: warning: {}", printable(&n));
     }
 }
 

@@ -4,8 +4,10 @@
 mod alerts;
 mod archive;
 mod delivery;
+mod follow_support;
 mod hostile;
 mod lake;
+mod local_sinks;
 mod scan_follow;
 mod sim;
 mod sinks_support;

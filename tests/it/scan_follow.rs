@@ -147,3 +147,15 @@ fn sigint_flushes_and_exits_zero() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     assert_eq!(1 + rest.lines().count(), 50);
 }
+
+#[test]
+fn sigterm_leaves_a_line_in_the_log() {
+    let a = crate::follow_support::Archive::new("");
+    a.append(crate::follow_support::DAY, &crate::follow_support::rows(0..10));
+    let f = a.follow(crate::follow_support::DAY, None);
+    assert!(crate::sinks_support::wait_until(20, || f.printed_ids().len() == 10));
+    f.stop();
+    let log = a.ki2_log();
+    let line = log.lines().find(|l| l.contains("scan --follow") && l.contains("SIGTERM"));
+    assert!(line.is_some(), "no line about the SIGTERM in ki2.log:\n{log}");
+}

@@ -1,7 +1,7 @@
 //! A sink's thread: takes batches from its queue, hands them to the sink, retries with backoff
 //! while the sink is down, and moves the checkpoint on only once a batch was handed over.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -134,16 +134,12 @@ impl Worker {
     fn advance(&self, batch: &[Entry], checkpoints: &mut BTreeMap<Day, Checkpoint>) {
         let Some(dir) = &self.dir else { return };
         let mut touched = Vec::new();
+        let mut files = BTreeSet::new();
         for e in batch {
             match e {
                 Entry::Alert { alert, mark } => {
-                    let ck = load(checkpoints, dir, alert.day);
-                    let hole = self.queue.hole(alert.day, alert.at.file);
-                    let mark = match hole {
-                        Some(h) if h.rows < mark.rows => h,
-                        _ => *mark,
-                    };
-                    ck.set(alert.at.file, mark);
+                    load(checkpoints, dir, alert.day).delivered(alert.at.file, alert.at.index, *mark);
+                    files.insert((alert.day, alert.at.file));
                     touched.push(alert.day);
                 }
                 Entry::Marks { day, marks } => {
@@ -155,12 +151,18 @@ impl Worker {
                 }
             }
         }
+        // Rows whose alerts the queue dropped stay owed in the checkpoint.
+        for (day, file) in files {
+            if let (Some(gaps), Some(ck)) = (self.queue.gaps(day, file), checkpoints.get_mut(&day)) {
+                ck.add_gaps(file, &gaps);
+            }
+        }
         touched.dedup();
         for day in touched {
             if let Some(ck) = checkpoints.get(&day) {
                 let path = dir.join(format!("{}.json", day.compact()));
                 if let Err(e) = ck.save(&path, day) {
-                    tracing::warn!("{}: cannot save the checkpoint {}: {e}", self.name, path.display());
+                    tracing::warn!("{}: cannot save the checkpoint {}: {e:#}", self.name, path.display());
                     self.queue.update(|s| s.last_error = Some(format!("checkpoint not saved: {e}")));
                 }
             }
@@ -172,6 +174,8 @@ impl Worker {
     }
 }
 
+/// The day's checkpoint as this thread holds it, read from disk the first time. One that cannot
+/// be read starts empty: the live path has already said so and sent the day again.
 fn load<'a>(checkpoints: &'a mut BTreeMap<Day, Checkpoint>, dir: &std::path::Path, day: Day) -> &'a mut Checkpoint {
     checkpoints.entry(day).or_insert_with(|| {
         let path = dir.join(format!("{}.json", day.compact()));

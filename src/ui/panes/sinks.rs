@@ -67,7 +67,8 @@ pub fn word(sinks: &[SinkStatus]) -> Option<(String, bool)> {
                 return Some((format!("{} down, {} queued (o)", s.kind, text::thousands(st.queued as u64)), true));
             }
             _ if st.dropped > 0 => {
-                return Some((format!("{} dropped {} (o)", s.kind, text::thousands(st.dropped)), true));
+                let first = st.first_dropped.as_deref().map_or_else(String::new, |id| format!(" from {id}"));
+                return Some((format!("{} dropped {}{first} (o)", s.kind, text::thousands(st.dropped)), true));
             }
             _ => {}
         }

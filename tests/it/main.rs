@@ -8,6 +8,7 @@ mod follow_support;
 mod hostile;
 mod lake;
 mod local_sinks;
+mod mqtt_link;
 mod scan_follow;
 mod sim;
 mod sinks_support;

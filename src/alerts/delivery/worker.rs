@@ -20,6 +20,16 @@ pub enum SendError {
     Reject(String),
 }
 
+/// What a sink did while there was nothing to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Idle {
+    Nothing,
+    /// It connected.
+    Up,
+    /// It could not connect, or lost its link: why.
+    Down(String),
+}
+
 /// Somewhere alerts go. Runs on its own thread; may block.
 pub trait Sink: Send {
     /// Hands the batch over; Ok means the sink has it (written, acknowledged, accepted).
@@ -28,8 +38,10 @@ pub trait Sink: Send {
     fn max_batch(&self) -> usize {
         500
     }
-    /// Called when nothing came for a while (keep a connection alive).
-    fn idle(&mut self) {}
+    /// Called at start and whenever nothing came for a while: connect, keep a link alive.
+    fn idle(&mut self) -> Idle {
+        Idle::Nothing
+    }
     /// The last call: nothing more will be sent.
     fn close(&mut self) {}
 }
@@ -51,11 +63,13 @@ pub struct Worker {
 impl Worker {
     pub fn run(mut self) {
         let mut checkpoints: BTreeMap<Day, Checkpoint> = BTreeMap::new();
+        // A sink with a link makes it now, not at the first alert.
+        self.idle();
         loop {
             let batch = match self.queue.take(self.sink.max_batch(), IDLE) {
                 Take::Batch(b) => b,
                 Take::Idle => {
-                    self.sink.idle();
+                    self.idle();
                     continue;
                 }
                 Take::Closed => break,
@@ -75,6 +89,25 @@ impl Worker {
             self.queue.done();
         }
         self.sink.close();
+    }
+
+    fn idle(&mut self) {
+        match self.sink.idle() {
+            Idle::Nothing => {}
+            Idle::Up => {
+                tracing::info!("{}: connected", self.name);
+                self.queue.update(|s| s.state = SinkState::Up);
+            }
+            Idle::Down(message) => {
+                if self.queue.stats().state != SinkState::Down(message.clone()) {
+                    tracing::warn!("{}: {message}; retrying", self.name);
+                }
+                self.queue.update(|s| {
+                    s.state = SinkState::Down(message.clone());
+                    s.last_error = Some(message);
+                });
+            }
+        }
     }
 
     /// True once the sink has the batch (or refused it for good).

@@ -359,7 +359,12 @@ impl Config {
         })
     }
 
+    /// The config in `text`; an error names its line and column, as `line L, column C: …`.
     pub fn parse(text: &str) -> Result<Config, String> {
+        Config::parse_fields(text).map_err(|e| with_line(text, e))
+    }
+
+    fn parse_fields(text: &str) -> Result<Config, String> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         let mut c = Config { columns: file.columns.resolve()?, ..Config::default() };
         if let Some(ms) = file.tail.poll_ms {
@@ -415,6 +420,39 @@ pub fn toml_error(text: &str, err: &toml::de::Error) -> String {
         Some(span) => format!("{}: {msg}", line_col(text, span.start)),
         None => msg,
     }
+}
+
+/// An error about a value found valid TOML but not a valid setting (`lake.flush_s = 0: …`,
+/// `columns.hft1: "num_quotes" is missing`) is told with the line of that key, as syntax and
+/// type errors are: the message starts with the key's dotted name, which is looked up in the
+/// text. A message that already has its line keeps it.
+fn with_line(text: &str, message: String) -> String {
+    if message.starts_with("line ") {
+        return message;
+    }
+    let key = message.split([':', ' ']).next().unwrap_or_default();
+    match key_offset(text, key) {
+        Some(at) => format!("{}: {message}", line_col(text, at)),
+        None => message,
+    }
+}
+
+/// Where the value of the dotted `key` starts in `text` (tables only, not arrays of them).
+fn key_offset(text: &str, key: &str) -> Option<usize> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (_, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == part)?;
+        if parts.peek().is_none() {
+            return Some(value.span().start);
+        }
+        match value.get_ref() {
+            toml::de::DeValue::Table(t) => table = t,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// `line L, column C` of a byte offset.
@@ -508,6 +546,27 @@ mod tests {
         let m = Config::parse("[alerts.mqtt]\nurl = \"mqtts://broker.example\"\n")?.sinks.mqtt.ok_or("no mqtt")?;
         assert_eq!((m.port, m.tls), (8883, true));
         Ok(())
+    }
+
+    #[test]
+    fn a_setting_toml_accepts_but_ki2_does_not_is_named_with_its_line() {
+        let cases = [
+            (
+                "[tail]\npoll_ms = 100\n\n[columns]\nhft1 = [\"symbol\", \"t1\", \"time\", \"bbo\", \"num_trades\", \"dollars\"]\n",
+                "line 5, column 8: columns.hft1: \"num_quotes\" is missing",
+            ),
+            ("[lake]\ndir = \"/tmp/l\"\nflush_s = 0\n", "line 3, column 11: lake.flush_s = 0: expected 0.1 to 3600"),
+            (
+                "# where\n[market]\ntimezone = \"Mars/Olympus\"\n",
+                "line 3, column 12: market.timezone = \"Mars/Olympus\": expected an IANA zone",
+            ),
+            ("[alerts]\nbell = false\ncommand = []\n", "line 3, column 11: alerts.command: expected [\"program\""),
+            ("[screen]\nframe_ms = 1\n", "line 2, column 12: screen.frame_ms = 1"),
+        ];
+        for (text, want) in cases {
+            let err = Config::parse(text).err().unwrap_or_default();
+            assert!(err.starts_with(want), "{err:?} should start with {want:?}");
+        }
     }
 
     #[test]

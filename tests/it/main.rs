@@ -7,6 +7,7 @@ mod delivery;
 mod follow_support;
 mod hostile;
 mod lake;
+mod lake_writer;
 mod local_sinks;
 mod mqtt_link;
 mod scan_follow;

@@ -14,6 +14,7 @@ pub mod history;
 pub mod lake;
 pub mod logging;
 pub mod platform;
+pub mod secrets;
 pub mod sim;
 pub mod store;
 pub mod tail;

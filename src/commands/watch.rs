@@ -61,7 +61,7 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         .with_keys(keys)
         .with_clipboard(config.clipboard)
         .with_saved_view(ViewFile::load(&view_path));
-    if let Some(w) = warnings.first() {
+    if let Some(w) = warnings.first().or(config.warnings.first()) {
         app.complain(w.clone());
     }
     let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path);

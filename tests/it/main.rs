@@ -11,6 +11,7 @@ mod lake_writer;
 mod local_sinks;
 mod mqtt_link;
 mod scan_follow;
+mod secrets;
 mod sim;
 mod sinks_support;
 mod support;

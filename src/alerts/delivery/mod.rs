@@ -141,7 +141,7 @@ impl Delivery {
         for w in &cfg.webhooks {
             specs.push(SinkSpec {
                 kind: "webhook",
-                name: format!("webhook {}", host_of(&w.url)),
+                name: format!("webhook {}", crate::secrets::redact_url(&w.url)),
                 id: Some(sink_id("webhook", w.url.as_bytes())),
                 first_day: FirstDay::FromNow,
                 overflow: Overflow::Drop,
@@ -377,11 +377,6 @@ fn sanitize(name: &str) -> String {
     let s: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     s.chars().take(64).collect()
-}
-
-fn host_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split(['/', '?']).next().unwrap_or(rest)
 }
 
 fn has_checkpoints(dir: &Path) -> bool {

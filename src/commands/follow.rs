@@ -24,6 +24,8 @@ pub struct FollowArgs {
     pub follow_days: bool,
     /// Resume printing after what was printed under this name.
     pub checkpoint: Option<String>,
+    /// The day has no files yet: say that ki2 waits for them.
+    pub waiting: bool,
 }
 
 pub fn run(config: &Config, archive: &Archive, day: Day, rules: RuleSet, args: FollowArgs) -> Result<ExitCode> {
@@ -60,6 +62,12 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
     let mut live = LiveAlerts::new(day, evaluator, delivery);
     let (handle, mut rx) = tail::spawn(opts)?;
     let mut notes = Notes { columns: config.columns.burst, ..Notes::default() };
+    if args.waiting {
+        let w = crate::archive::waiting_message(&archive.root);
+        tracing::info!("{w}");
+        eprintln!("ki2: {}", printable(&w));
+        notes.waiting = true;
+    }
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     let outcome = loop {
         // A local sink that is behind (a slow reader of standard output) holds the rows back
@@ -115,6 +123,8 @@ struct Notes {
     counters: CounterWalk,
     counters_said: bool,
     columns: BurstColumns,
+    /// "waiting for the Burst Monitor's files" was said: say when rows come.
+    waiting: bool,
 }
 
 /// Malformed rows listed on stderr before only their count is given.
@@ -128,6 +138,10 @@ impl Notes {
                 if *kind == Kind::Bursts {
                     self.counters = CounterWalk::default();
                 }
+            }
+            TailEvent::Rows { day, .. } if std::mem::take(&mut self.waiting) => {
+                eprintln!("ki2: the Burst Monitor's files of {day} are there: following them");
+                self.tell(event);
             }
             TailEvent::Rows { day, rows: Rows::Bursts(rows) } => {
                 rows.iter().for_each(|r| self.counters.push(r));

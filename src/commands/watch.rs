@@ -20,7 +20,9 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let spec = super::date_spec(&args.date)?;
     let root = args.root.root.clone();
     let archive = Archive::discover(&root)?;
-    let day = archive.resolve(spec)?;
+    // A root the Burst Monitor has not written to yet is waited for (today, then the days
+    // after), not an error.
+    let crate::archive::Live { day, waiting } = archive.resolve_live(spec)?;
     let (rules, origin) = RuleSet::resolve(args.rules.as_deref())?;
     let rules_path = match origin {
         RulesOrigin::File(p) => p,
@@ -61,6 +63,12 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         .with_keys(keys)
         .with_clipboard(config.clipboard)
         .with_saved_view(ViewFile::load(&view_path));
+    if waiting {
+        // The screen's lasting word for this is drawn by the UI; said here until it is.
+        let w = crate::archive::waiting_message(&root);
+        tracing::info!("{w}");
+        app.say(w);
+    }
     if let Some(w) = warnings.first().or(config.warnings.first()) {
         app.complain(w.clone());
     }

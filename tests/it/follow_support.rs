@@ -226,3 +226,9 @@ pub fn writer(path: PathBuf, chunks: u32, per: u32) -> std::thread::JoinHandle<(
 pub fn total(ids: &BTreeMap<String, usize>) -> usize {
     ids.values().sum()
 }
+
+/// The process has not exited.
+pub fn running(f: &Follow) -> bool {
+    std::path::Path::new(&format!("/proc/{}", f.child.id())).exists()
+        && !fs::read_to_string(format!("/proc/{}/stat", f.child.id())).unwrap_or_default().contains(") Z ")
+}

@@ -141,9 +141,8 @@ impl Mqtt {
             let ev = tokio::time::timeout_at(end, events.poll())
                 .await
                 .map_err(|_| retry(format!("the status was not acknowledged within {ACK_TIMEOUT:?}")))?;
-            match ev.map_err(|e| retry(format!("connection lost: {e}")))? {
-                Event::Incoming(Packet::PubAck(_)) => return Ok(()),
-                _ => {}
+            if let Event::Incoming(Packet::PubAck(_)) = ev.map_err(|e| retry(format!("connection lost: {e}")))? {
+                return Ok(());
             }
         }
     }

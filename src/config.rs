@@ -38,6 +38,8 @@ pub struct Config {
     pub basket_similarity: f64,
     /// Where the config came from, if a file.
     pub source: Option<PathBuf>,
+    /// What to tell the user at start (a file holding a secret that others can read).
+    pub warnings: Vec<String>,
 }
 
 /// `[lake]`: `dir` (none: no lake) and `flush_s`.
@@ -69,6 +71,7 @@ impl Default for Config {
             prices: crate::prices::PricesConfig::default(),
             basket_similarity: crate::analysis::baskets::DEFAULT_SIMILARITY,
             source: None,
+            warnings: Vec::new(),
         }
     }
 }
@@ -172,7 +175,11 @@ struct AlertsSection {
 struct MqttSection {
     url: Spanned<String>,
     user: Option<String>,
-    password: Option<String>,
+    password: Option<Spanned<String>>,
+    /// The password from this environment variable.
+    password_env: Option<Spanned<String>>,
+    /// The password from the first line of this file.
+    password_file: Option<Spanned<PathBuf>>,
     topic: Option<String>,
     status_topic: Option<String>,
     qos: Option<Spanned<u8>>,
@@ -183,7 +190,9 @@ struct MqttSection {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WebhookSection {
-    url: Spanned<String>,
+    url: Option<Spanned<String>>,
+    /// The URL from this environment variable (a webhook URL is its token).
+    url_env: Option<Spanned<String>>,
     format: Option<Spanned<String>>,
     max_per_minute: Option<u32>,
     timeout_s: Option<u64>,
@@ -201,6 +210,10 @@ pub struct SinksConfig {
     pub queue: usize,
     pub mqtt: Option<MqttConfig>,
     pub webhooks: Vec<WebhookConfig>,
+    /// A secret written in the config file itself (`an MQTT password`, `a webhook URL`).
+    pub inline_secret: Option<&'static str>,
+    /// Files the MQTT password is read from.
+    pub secret_files: Vec<PathBuf>,
 }
 
 impl Default for SinksConfig {
@@ -212,6 +225,8 @@ impl Default for SinksConfig {
             queue: 100_000,
             mqtt: None,
             webhooks: Vec::new(),
+            inline_secret: None,
+            secret_files: Vec::new(),
         }
     }
 }
@@ -261,19 +276,23 @@ pub struct WebhookConfig {
 fn mqtt_address(url: &str) -> Result<(String, u16, bool), String> {
     let plain = url.strip_prefix("mqtt://").or_else(|| url.strip_prefix("tcp://")).map(|r| (r, false));
     let tls = url.strip_prefix("mqtts://").or_else(|| url.strip_prefix("ssl://")).map(|r| (r, true));
+    let shown = crate::secrets::redact_url(url);
     let Some((rest, tls)) = plain.or(tls) else {
-        return Err(format!("{url:?}: expected mqtt://HOST:PORT or mqtts://HOST:PORT"));
+        return Err(format!("{shown:?}: expected mqtt://HOST:PORT or mqtts://HOST:PORT"));
     };
+    if rest.contains('@') {
+        return Err(format!("{shown:?}: give the user and password as user and password_env (or password_file)"));
+    }
     let rest = rest.trim_end_matches('/');
     let (host, port) = match rest.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => {
-            (h, p.parse::<u16>().map_err(|_| format!("{url:?}: {p:?} is not a port"))?)
+            (h, p.parse::<u16>().map_err(|_| format!("{shown:?}: {p:?} is not a port"))?)
         }
         _ => (rest, if tls { 8883 } else { 1883 }),
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
     if host.is_empty() || host.contains('/') {
-        return Err(format!("{url:?}: expected mqtt://HOST:PORT"));
+        return Err(format!("{shown:?}: expected mqtt://HOST:PORT"));
     }
     Ok((host.to_owned(), port, tls))
 }
@@ -313,12 +332,35 @@ impl SinksConfig {
                 Some(q) => *q.get_ref(),
                 None => 1,
             };
+            let given = usize::from(m.password.is_some())
+                + usize::from(m.password_env.is_some())
+                + usize::from(m.password_file.is_some());
+            if given > 1 {
+                let span = m.password_env.as_ref().or(m.password.as_ref()).map_or(m.url.span(), Spanned::span);
+                return Err(at(span, "alerts.mqtt: give one of password, password_env and password_file".into()));
+            }
+            let password = if let Some(p) = m.password {
+                c.inline_secret = Some("an MQTT password");
+                Some(p.into_inner())
+            } else if let Some(var) = m.password_env {
+                Some(
+                    crate::secrets::from_env("alerts.mqtt.password_env", var.get_ref())
+                        .map_err(|e| at(var.span(), e))?,
+                )
+            } else if let Some(file) = m.password_file {
+                let p = crate::secrets::from_file("alerts.mqtt.password_file", file.get_ref())
+                    .map_err(|e| at(file.span(), e))?;
+                c.secret_files.push(file.into_inner());
+                Some(p)
+            } else {
+                None
+            };
             c.mqtt = Some(MqttConfig {
                 url: m.url.into_inner(),
                 host,
                 port,
                 user: m.user,
-                password: m.password,
+                password,
                 topic: m.topic.unwrap_or_else(|| "ki2/alert/{rule}/{symbol}".into()),
                 status_topic: m.status_topic.unwrap_or_else(|| "ki2/status".into()),
                 qos,
@@ -328,9 +370,28 @@ impl SinksConfig {
             });
         }
         for w in a.webhook {
-            let url = w.url.get_ref();
+            let (url, span) = match (w.url, w.url_env) {
+                (Some(u), None) => {
+                    c.inline_secret = Some("a webhook URL");
+                    let span = u.span();
+                    (u.into_inner(), span)
+                }
+                (None, Some(var)) => {
+                    let span = var.span();
+                    (
+                        crate::secrets::from_env("alerts.webhook.url_env", var.get_ref())
+                            .map_err(|e| at(span.clone(), e))?,
+                        span,
+                    )
+                }
+                (Some(u), Some(_)) => {
+                    return Err(at(u.span(), "alerts.webhook: give url or url_env, not both".into()));
+                }
+                (None, None) => return Err("alerts.webhook: url or url_env is missing".into()),
+            };
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(at(w.url.span(), format!("alerts.webhook.url {url:?}: expected http:// or https://")));
+                let shown = crate::secrets::redact_url(&url);
+                return Err(at(span, format!("alerts.webhook.url {shown:?}: expected http:// or https://")));
             }
             let format = match &w.format {
                 None => WebhookFormat::Json,
@@ -352,7 +413,7 @@ impl SinksConfig {
             // Discord and Slack allow about one message a second per hook; stay below.
             let default_rate = if format == WebhookFormat::Json { 600 } else { 30 };
             c.webhooks.push(WebhookConfig {
-                url: w.url.into_inner(),
+                url,
                 format,
                 max_per_minute: w.max_per_minute.unwrap_or(default_rate).max(1),
                 timeout_s: w.timeout_s.unwrap_or(10).clamp(1, 300),
@@ -377,13 +438,23 @@ impl Config {
         };
         let text =
             std::fs::read_to_string(&path).with_context(|| format!("cannot read config file {}", path.display()))?;
-        Config::parse(&text).map_err(|e| anyhow!("config file {}: {e}", path.display())).map(|mut c| {
-            c.source = Some(path);
-            c
-        })
+        let mut c = Config::parse(&text).map_err(|e| anyhow!("config file {}: {e}", path.display()))?;
+        if let Some(what) = c.sinks.inline_secret {
+            c.warnings.extend(crate::secrets::check_private(&path, what));
+        }
+        for file in &c.sinks.secret_files {
+            c.warnings.extend(crate::secrets::check_private(file, "the MQTT password"));
+        }
+        c.source = Some(path);
+        Ok(c)
     }
 
+    /// The config in `text`; an error names its line and column, as `line L, column C: …`.
     pub fn parse(text: &str) -> Result<Config, String> {
+        Config::parse_fields(text).map_err(|e| with_line(text, e))
+    }
+
+    fn parse_fields(text: &str) -> Result<Config, String> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         let mut c = Config { columns: file.columns.resolve()?, ..Config::default() };
         if let Some(ms) = file.tail.poll_ms {
@@ -471,6 +542,39 @@ pub fn toml_error(text: &str, err: &toml::de::Error) -> String {
         Some(span) => format!("{}: {msg}", line_col(text, span.start)),
         None => msg,
     }
+}
+
+/// An error about a value found valid TOML but not a valid setting (`lake.flush_s = 0: …`,
+/// `columns.hft1: "num_quotes" is missing`) is told with the line of that key, as syntax and
+/// type errors are: the message starts with the key's dotted name, which is looked up in the
+/// text. A message that already has its line keeps it.
+fn with_line(text: &str, message: String) -> String {
+    if message.starts_with("line ") {
+        return message;
+    }
+    let key = message.split([':', ' ']).next().unwrap_or_default();
+    match key_offset(text, key) {
+        Some(at) => format!("{}: {message}", line_col(text, at)),
+        None => message,
+    }
+}
+
+/// Where the value of the dotted `key` starts in `text` (tables only, not arrays of them).
+fn key_offset(text: &str, key: &str) -> Option<usize> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (_, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == part)?;
+        if parts.peek().is_none() {
+            return Some(value.span().start);
+        }
+        match value.get_ref() {
+            toml::de::DeValue::Table(t) => table = t,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// `line L, column C` of a byte offset.
@@ -588,6 +692,27 @@ mod tests {
         let m = Config::parse("[alerts.mqtt]\nurl = \"mqtts://broker.example\"\n")?.sinks.mqtt.ok_or("no mqtt")?;
         assert_eq!((m.port, m.tls), (8883, true));
         Ok(())
+    }
+
+    #[test]
+    fn a_setting_toml_accepts_but_ki2_does_not_is_named_with_its_line() {
+        let cases = [
+            (
+                "[tail]\npoll_ms = 100\n\n[columns]\nhft1 = [\"symbol\", \"t1\", \"time\", \"bbo\", \"num_trades\", \"dollars\"]\n",
+                "line 5, column 8: columns.hft1: \"num_quotes\" is missing",
+            ),
+            ("[lake]\ndir = \"/tmp/l\"\nflush_s = 0\n", "line 3, column 11: lake.flush_s = 0: expected 0.1 to 3600"),
+            (
+                "# where\n[market]\ntimezone = \"Mars/Olympus\"\n",
+                "line 3, column 12: market.timezone = \"Mars/Olympus\": expected an IANA zone",
+            ),
+            ("[alerts]\nbell = false\ncommand = []\n", "line 3, column 11: alerts.command: expected [\"program\""),
+            ("[screen]\nframe_ms = 1\n", "line 2, column 12: screen.frame_ms = 1"),
+        ];
+        for (text, want) in cases {
+            let err = Config::parse(text).err().unwrap_or_default();
+            assert!(err.starts_with(want), "{err:?} should start with {want:?}");
+        }
     }
 
     #[test]

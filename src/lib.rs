@@ -16,6 +16,7 @@ pub mod lake;
 pub mod logging;
 pub mod platform;
 pub mod prices;
+pub mod secrets;
 pub mod sim;
 pub mod store;
 pub mod tail;

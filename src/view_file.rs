@@ -133,7 +133,7 @@ impl ViewFile {
     /// Writes the file through a temporary file in the same folder and a rename: on disk it is
     /// always the old choice or the new one, never half of each.
     pub fn save_atomic(&self, path: &Path) -> Result<()> {
-        crate::atomic_file::write(path, &self.to_toml(), "view")
+        crate::atomic_file::write(path, self.to_toml(), "view")
     }
 }
 

@@ -125,6 +125,17 @@ impl LiveAlerts {
         !self.delivery.is_empty()
     }
 
+    /// A local sink (standard output, the alert log, the command) has a full queue: read no
+    /// more tailer events until it has room, so that it never drops. The sink's name.
+    pub fn backpressure(&self) -> Option<&str> {
+        self.delivery.backpressure()
+    }
+
+    /// What the sinks have to tell the user, once (see `Delivery::take_notes`).
+    pub fn take_notes(&mut self) -> Vec<String> {
+        self.delivery.take_notes()
+    }
+
     /// One tailer event; returns the alerts to show, if any.
     pub fn on_event(&mut self, event: &TailEvent) -> Option<Raised> {
         match event {

@@ -123,6 +123,18 @@ pub enum LayoutError {
     Empty(PathBuf),
 }
 
+/// The day a live front end follows, and whether it has no files yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Live {
+    pub day: Day,
+    pub waiting: bool,
+}
+
+/// What a front end says while the followed day has no files (stderr, the status line).
+pub fn waiting_message(root: &Path) -> String {
+    format!("waiting for the Burst Monitor's files under {}", root.display())
+}
+
 /// The folders where the files of `day` may appear: flat first, then monthly.
 pub fn day_folders(root: &Path, day: Day) -> [PathBuf; 2] {
     let (y, m) = day.year_month();
@@ -267,6 +279,18 @@ impl Archive {
             DateSpec::Day(day) if self.days.contains_key(&day) || day == Day::today() => Ok(day),
             DateSpec::Day(day) => Err(LayoutError::NoSuchDay { day, root: self.root.clone() }),
         }
+    }
+
+    /// The day to follow live (`scan --follow`, `watch`, `export --follow`): as `resolve`, but
+    /// a root with no archive files yet is no error: today is followed, and the days after it
+    /// as they come (the Burst Monitor may simply not have started). `waiting` says whether
+    /// that day has no files yet, so that the front end can say so (`waiting_message`).
+    pub fn resolve_live(&self, spec: DateSpec) -> Result<Live, LayoutError> {
+        let day = match spec {
+            DateSpec::Latest if self.days.is_empty() => Day::today(),
+            _ => self.resolve(spec)?,
+        };
+        Ok(Live { day, waiting: self.files(day).is_empty() })
     }
 
     pub fn files(&self, day: Day) -> DayFiles {

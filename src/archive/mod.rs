@@ -27,7 +27,7 @@ pub use counters::{CounterCheck, CounterWalk};
 pub use day::{DateSpec, Day};
 pub use hft1::{QuoteRow, Quotes};
 pub use kind::Kind;
-pub use layout::{Archive, DayFiles, LayoutError};
+pub use layout::{Archive, DayFiles, LayoutError, Live, waiting_message};
 pub use malformed::{Malformed, Reason};
 pub use read::{DayData, Feed, FileError, read_day, read_file};
 pub use rows::{FileParser, Rows};

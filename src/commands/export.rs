@@ -88,7 +88,10 @@ fn export_bars(
 fn follow(config: &Config, args: ExportArgs) -> Result<ExitCode> {
     let spec = super::date_spec(&args.date)?;
     let archive = discover(&args.root.root)?;
-    let day = archive.resolve(spec)?;
+    let crate::archive::Live { day, waiting } = archive.resolve_live(spec)?;
+    if waiting {
+        eprintln!("ki2: {}", crate::archive::waiting_message(&archive.root));
+    }
     let opts = crate::lake::LakeOptions {
         root: archive.root.clone(),
         out: args.out.clone(),

@@ -24,6 +24,8 @@ pub struct FollowArgs {
     pub follow_days: bool,
     /// Resume printing after what was printed under this name.
     pub checkpoint: Option<String>,
+    /// The day has no files yet: say that ki2 waits for them.
+    pub waiting: bool,
 }
 
 pub fn run(config: &Config, archive: &Archive, day: Day, rules: RuleSet, args: FollowArgs) -> Result<ExitCode> {
@@ -60,19 +62,33 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
     let mut live = LiveAlerts::new(day, evaluator, delivery);
     let (handle, mut rx) = tail::spawn(opts)?;
     let mut notes = Notes { columns: config.columns.burst, ..Notes::default() };
+    if args.waiting {
+        let w = crate::archive::waiting_message(&archive.root);
+        tracing::info!("{w}");
+        eprintln!("ki2: {}", printable(&w));
+        notes.waiting = true;
+    }
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     let outcome = loop {
+        // A local sink that is behind (a slow reader of standard output) holds the rows back
+        // in the files: the tailer waits, nothing is dropped.
+        let reading = live.backpressure().is_none();
         let event = tokio::select! {
-            e = rx.recv() => e,
+            e = rx.recv(), if reading => e,
+            () = tokio::time::sleep(Duration::from_millis(20)), if !reading => continue,
             _ = tick.tick() => {
                 // `ki2 scan --follow | head`: the reader has seen enough.
                 if closed.load(Ordering::SeqCst) {
                     break Ok(());
                 }
                 live.poll();
+                say(live.take_notes());
                 continue;
             }
-            _ = signals.recv() => break Ok(()),
+            signal = signals.recv() => {
+                tracing::info!("scan --follow: {} received: delivering what is queued and stopping", signal.name());
+                break Ok(());
+            }
         };
         match event {
             Some(event) => {
@@ -85,9 +101,17 @@ async fn follow(config: &Config, archive: &Archive, day: Day, rules: RuleSet, ar
     handle.stop();
     // Nothing more can be printed to a closed pipe; the other sinks get their time.
     live.close(if closed.load(Ordering::SeqCst) { Duration::from_millis(200) } else { DRAIN });
+    say(live.take_notes());
+    tracing::info!("scan --follow ended");
     match outcome {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => bail!("{e}"),
+    }
+}
+
+fn say(notes: Vec<String>) {
+    for n in notes {
+        eprintln!("ki2: warning: {}", printable(&n));
     }
 }
 
@@ -99,6 +123,8 @@ struct Notes {
     counters: CounterWalk,
     counters_said: bool,
     columns: BurstColumns,
+    /// "waiting for the Burst Monitor's files" was said: say when rows come.
+    waiting: bool,
 }
 
 /// Malformed rows listed on stderr before only their count is given.
@@ -112,6 +138,10 @@ impl Notes {
                 if *kind == Kind::Bursts {
                     self.counters = CounterWalk::default();
                 }
+            }
+            TailEvent::Rows { day, .. } if std::mem::take(&mut self.waiting) => {
+                eprintln!("ki2: the Burst Monitor's files of {day} are there: following them");
+                self.tell(event);
             }
             TailEvent::Rows { day, rows: Rows::Bursts(rows) } => {
                 rows.iter().for_each(|r| self.counters.push(r));

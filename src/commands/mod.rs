@@ -40,6 +40,10 @@ fn stdout_closed(err: &anyhow::Error) -> bool {
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     let config = crate::config::Config::load(cli.config.as_deref())?;
+    for w in &config.warnings {
+        tracing::warn!("{w}");
+        eprintln!("ki2: warning: {w}");
+    }
     crate::archive::day::set_market_zone(config.market_zone);
     match cli.command {
         Some(Command::Demo(args)) => demo::run(&config, args),

@@ -19,13 +19,20 @@ pub fn run(config: &Config, args: ScanArgs) -> Result<ExitCode> {
     let spec = DateSpec::parse(&args.date).map_err(UsageError)?;
     let (rules, _) = RuleSet::resolve(args.rules.as_deref())?;
     let archive = Archive::discover(&args.root.root)?;
-    let day = archive.resolve(spec)?;
     if args.follow {
+        // A root the Burst Monitor has not written to yet is waited for, not an error.
+        let live = archive.resolve_live(spec)?;
         let follow_days = !matches!(spec, DateSpec::Day(_));
-        let opts =
-            super::follow::FollowArgs { json: args.json, poll: args.poll, follow_days, checkpoint: args.checkpoint };
-        return super::follow::run(config, &archive, day, rules, opts);
+        let opts = super::follow::FollowArgs {
+            json: args.json,
+            poll: args.poll,
+            follow_days,
+            checkpoint: args.checkpoint,
+            waiting: live.waiting,
+        };
+        return super::follow::run(config, &archive, live.day, rules, opts);
     }
+    let day = archive.resolve(spec)?;
     let data = read_day(&archive.files(day), config.columns);
     if let Some(err) = data.errors.first() {
         bail!("cannot read {err}");

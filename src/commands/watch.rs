@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 
 use crate::alerts::{Delivery, Evaluator, RuleSet, RulesOrigin};
-use crate::archive::{Archive, ColumnOrder, DateSpec, Day, DayData, LayoutError};
+use crate::archive::{Archive, ColumnOrder, DateSpec, Day, DayData};
 use crate::cli::WatchArgs;
 use crate::config::Config;
 use crate::store::DayStore;
@@ -20,13 +20,9 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let spec = super::date_spec(&args.date)?;
     let root = args.root.root.clone();
     let archive = Archive::discover(&root)?;
-    let day = match archive.resolve(spec) {
-        // Nothing written yet (a new install, before the open): wait for today's files, as
-        // `--date today` does, and say so.
-        Err(LayoutError::Empty(_)) => Day::today(),
-        other => other?,
-    };
-    let waiting = archive.days.is_empty();
+    // A root the Burst Monitor has not written to yet is waited for (today, then the days
+    // after), not an error.
+    let crate::archive::Live { day, waiting } = archive.resolve_live(spec)?;
     let (rules, origin) = RuleSet::resolve(args.rules.as_deref())?;
     let rules_path = match origin {
         RulesOrigin::File(p) => p,
@@ -69,10 +65,11 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         .with_keys(keys)
         .with_clipboard(config.clipboard)
         .with_saved_view(ViewFile::load(&view_path));
-    if let Some(w) = warnings.first() {
+    if let Some(w) = warnings.first().or(config.warnings.first()) {
         app.complain(w.clone());
     }
     if waiting {
+        tracing::info!("{}", crate::archive::waiting_message(&root));
         app.wait_for_files();
     }
     let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path);

@@ -165,6 +165,13 @@ impl DayLake {
         }
     }
 
+    /// A day an earlier run left with parts (it stopped before the day was closed): nothing
+    /// more will come for it, and the next flush compacts what the lake holds.
+    pub fn left_behind(&mut self) {
+        self.caught_up = true;
+        self.closing = true;
+    }
+
     /// The day has ended: the next flush writes everything and compacts.
     pub fn close(&mut self) {
         self.closing = true;

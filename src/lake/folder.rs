@@ -20,6 +20,7 @@ use super::frame::write_parquet;
 use super::names::{GEN_FILE, GenFile, Mark, PartName, chunk_name};
 use super::swap::exchange;
 use crate::archive::{Day, Kind, SecondOfDay};
+use crate::atomic_file::sync_dir;
 
 /// The lake's own work folder, beside the kinds (readers glob `L/<kind>/**`).
 pub const WORK: &str = ".ki2-lake";
@@ -198,12 +199,7 @@ impl Folder {
             g.set_marks(*burst, m);
         }
         let text = serde_json::to_string(&g).context("cannot encode the generation file")?;
-        let tmp = next.join(format!("{GEN_FILE}.tmp"));
-        let path = next.join(GEN_FILE);
-        fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-        fs::File::open(&tmp).and_then(|f| f.sync_all()).with_context(|| format!("cannot write {}", tmp.display()))?;
-        fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
-        sync_dir(next);
+        crate::atomic_file::write(&next.join(GEN_FILE), text, "generation")?;
         Ok(chunks)
     }
 
@@ -236,13 +232,6 @@ impl Folder {
             sync_dir(parent);
         }
         Ok(old)
-    }
-}
-
-/// Makes a folder's entries durable (renames into it). Best effort: not every platform can.
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
     }
 }
 

@@ -12,6 +12,7 @@
 mod day;
 mod folder;
 mod frame;
+mod lock;
 mod names;
 mod run;
 mod source;
@@ -102,6 +103,8 @@ pub struct LakeHandle {
 /// Starts the lake on its own thread with its own tailer.
 pub fn spawn(opts: LakeOptions) -> Result<LakeHandle> {
     std::fs::create_dir_all(&opts.out).with_context(|| format!("cannot create the lake {}", opts.out.display()))?;
+    // Before anything is cleaned or written: the work folder may be another writer's.
+    let lock = lock::take(&opts.out)?;
     let status = Arc::new(Mutex::new(LakeStatus { day: Some(opts.day), ..LakeStatus::default() }));
     let (stop, stopped) = oneshot::channel();
     let (started_tx, started_rx) = std::sync::mpsc::channel();
@@ -109,7 +112,10 @@ pub fn spawn(opts: LakeOptions) -> Result<LakeHandle> {
         let status = status.clone();
         std::thread::Builder::new()
             .name("ki2-lake".into())
-            .spawn(move || run::run(opts, status, stopped, started_tx))
+            .spawn(move || {
+                run::run(opts, status, stopped, started_tx);
+                drop(lock);
+            })
             .context("cannot start the lake thread")?
     };
     // Errors seen before the first row (no root, a folder not written by the lake) are the

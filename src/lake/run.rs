@@ -2,8 +2,8 @@
 //! and retried with a back-off while the rows wait (in memory, bounded: past the bound the
 //! lake stops taking events and the tailer waits, leaving the rows in the source files).
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -13,9 +13,10 @@ use tokio::sync::oneshot;
 
 use super::day::{DayLake, Settings};
 use super::folder::clean_work;
+use super::names::PartName;
 use super::{LakeOptions, LakeStatus};
-use crate::archive::Day;
 use crate::archive::printable::printable;
+use crate::archive::{Day, Kind};
 use crate::tail::{self, TailEvent, TailOptions};
 
 /// Rows held in memory at most before the lake stops reading events.
@@ -82,6 +83,7 @@ impl Lake {
             }
         };
         self.days.insert(self.opts.day, first);
+        self.finish_left_behind();
         let tail_opts = TailOptions {
             root: self.opts.root.clone(),
             day: self.opts.day,
@@ -121,6 +123,21 @@ impl Lake {
         self.tick(Instant::now(), true);
         tailer.stop();
         outcome
+    }
+
+    /// Earlier days still holding parts: a run stopped (a crash, a kill) between a day's end
+    /// and its compaction. They are compacted now, through the same flushes as any closed day.
+    fn finish_left_behind(&mut self) {
+        for day in left_behind(&self.opts.out, self.opts.day) {
+            match DayLake::open(&self.opts.out, day, self.settings) {
+                Ok(mut d) => {
+                    tracing::info!("{day} was left with parts by an earlier run: compacting it");
+                    d.left_behind();
+                    self.days.insert(day, d);
+                }
+                Err(e) => tracing::warn!("{day} was left with parts by an earlier run, and cannot be opened: {e:#}"),
+            }
+        }
     }
 
     fn pending(&self) -> usize {
@@ -284,4 +301,32 @@ impl Lake {
             f(&mut s);
         }
     }
+}
+
+/// Days before `before` with a `part-…` file in any kind's folder.
+fn left_behind(out: &Path, before: Day) -> BTreeSet<Day> {
+    let mut days = BTreeSet::new();
+    for kind in Kind::ALL {
+        let Ok(listing) = std::fs::read_dir(out.join(kind.name())) else { continue };
+        for entry in listing.flatten() {
+            let name = entry.file_name();
+            let Some(day) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("date="))
+                .and_then(|d| Day::parse_compact(&d.replace('-', "")))
+            else {
+                continue;
+            };
+            if day >= before || days.contains(&day) {
+                continue;
+            }
+            let has_parts = std::fs::read_dir(entry.path())
+                .map(|l| l.flatten().any(|e| e.file_name().to_str().is_some_and(|n| PartName::parse(n).is_some())))
+                .unwrap_or(false);
+            if has_parts {
+                days.insert(day);
+            }
+        }
+    }
+    days
 }

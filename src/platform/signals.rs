@@ -32,6 +32,18 @@ impl Shutdown {
         }
     }
 
+    /// As the log names it: `SIGTERM`, or the Windows console event.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shutdown::Interrupt => "SIGINT (Ctrl-C)",
+            Shutdown::Terminate => "SIGTERM",
+            Shutdown::Hangup => "SIGHUP",
+            Shutdown::Break => "Ctrl-Break",
+            Shutdown::Close => "the console window closed",
+            Shutdown::SystemShutdown => "logoff or system shutdown",
+        }
+    }
+
     /// The exit code a process stopped this way reports.
     pub fn exit_code(self) -> u8 {
         (128 + self.number()).clamp(0, 255) as u8

@@ -215,6 +215,20 @@ impl App {
         self.data.alerting.sinks()
     }
 
+    /// A local sink (the alert log, the command) is behind: the event loop reads no more rows
+    /// until it has room, so that it never drops an alert.
+    pub fn sinks_behind(&self) -> bool {
+        self.data.alerting.backpressure().is_some()
+    }
+
+    /// Says in the status line what the sinks have to tell (an unreadable checkpoint, alerts
+    /// dropped by a remote sink past its queue).
+    pub fn tell_sink_notes(&mut self) {
+        if let Some(last) = self.data.alerting.take_notes().pop() {
+            self.complain(last);
+        }
+    }
+
     /// Delivers what is queued (up to `timeout`) and stops the sinks: the last thing on quit.
     pub fn close_sinks(&mut self, timeout: Duration) {
         self.data.alerting.close(timeout);

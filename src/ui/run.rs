@@ -122,6 +122,8 @@ where
             return Ok(Exit::Quit);
         }
         let wait = dirty.then_some(next_frame);
+        // A local sink that is behind holds the rows back in the files (never dropped).
+        let reading = !app.sinks_behind();
         tokio::select! {
             ev = keys.next() => match ev {
                 Some(Ok(Event::Key(key))) => {
@@ -150,7 +152,8 @@ where
                 // The terminal went away (SSH dropped without a SIGHUP).
                 None => return Ok(Exit::Signal(1)),
             },
-            ev = recv(&mut tail) => match ev {
+            () = tokio::time::sleep(Duration::from_millis(20)), if !reading => {},
+            ev = recv(&mut tail), if reading => match ev {
                 Some(event) => {
                     dirty |= app.on_tail(event);
                     // Take what else is waiting: one redraw for the lot.
@@ -171,6 +174,7 @@ where
             },
             _ = clock.tick() => {
                 app.set_lake(io.lake());
+                app.tell_sink_notes();
                 app.tick();
                 if let Some(change) = io.rules_changed() {
                     match change {

@@ -2,7 +2,7 @@
 //! user puts them, and alerts reaching the log file and the command hook intact.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use ki2::alerts::{Delivery, Evaluator, LiveAlerts, RuleSet};
@@ -46,7 +46,7 @@ impl Root {
     }
 
     fn ki2(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_ki2"))
+        crate::support::ki2_cmd()
             .args(args)
             .env("KI2_CONFIG_DIR", self.config.path())
             .env_remove("KI2_ROOT")

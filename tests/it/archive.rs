@@ -340,7 +340,7 @@ fn ki2_at(utc: &str, tz: &str, args: &[&str]) -> Result<(i32, String, String), B
     let out = std::process::Command::new("faketime")
         .env("TZ", "UTC")
         .env("KI2_CONFIG_DIR", "/nonexistent-ki2-config")
-        .args([utc, "env", &format!("TZ={tz}"), env!("CARGO_BIN_EXE_ki2")])
+        .args([utc, "env", &format!("TZ={tz}"), crate::support::KI2])
         .args(args)
         .output()?;
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();

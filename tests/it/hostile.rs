@@ -93,8 +93,8 @@ fn an_hft1_path_that_is_a_folder_is_named_and_the_rest_is_read() {
 #[cfg(unix)]
 fn ki2_within(args: &[&str], secs: u64) -> std::io::Result<(Option<i32>, String, String)> {
     use std::io::Read;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ki2"))
+    use std::process::Stdio;
+    let mut child = crate::support::ki2_cmd()
         .args(args)
         .env("KI2_CONFIG_DIR", "/nonexistent-ki2-config")
         .stdout(Stdio::piped())
@@ -158,7 +158,7 @@ fn a_fifo_or_a_link_to_dev_zero_named_like_an_archive_file_is_skipped_not_read_f
 
 #[test]
 fn a_closed_stdout_ends_quietly_with_success() -> Result<(), Box<dyn std::error::Error>> {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let dir = tempfile::tempdir()?;
     // Enough days that the output outgrows what a pipe buffers, whenever the reader leaves.
     for d in 1..=28 {
@@ -169,7 +169,7 @@ fn a_closed_stdout_ends_quietly_with_success() -> Result<(), Box<dyn std::error:
     let o = out_dir.path().to_str().ok_or("temp path is not UTF-8")?;
     for args in [vec!["stats", "--root", r, "--date", "all"], vec!["export", "--root", r, "--out", o]] {
         // `ki2 ... | head -0`: the reader is gone before the first line.
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ki2"))
+        let mut child = crate::support::ki2_cmd()
             .args(&args)
             .env("KI2_CONFIG_DIR", "/nonexistent-ki2-config")
             .stdout(Stdio::piped())

@@ -40,7 +40,7 @@ fn now_s() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
 }
 
-fn hhmmss(secs: u32) -> u32 {
+pub(crate) fn hhmmss(secs: u32) -> u32 {
     (secs / 3600) * 10_000 + (secs / 60 % 60) * 100 + secs % 60
 }
 
@@ -80,11 +80,11 @@ fn write_quotes(path: &Path, from: u32, to: u32, rate: f64) -> Vec<(f64, u32)> {
 }
 
 /// `ki2 export --follow` on `root` into `lake`, config `flush_s`, hidden `--compact-parts`.
-fn follow(root: &Path, lake: &Path, flush_s: f64, compact_parts: usize) -> Child {
+pub(crate) fn follow(root: &Path, lake: &Path, flush_s: f64, compact_parts: usize) -> Child {
     let cfg = root.join("cfg");
     fs::create_dir_all(&cfg).unwrap();
     fs::write(cfg.join("config.toml"), format!("[lake]\nflush_s = {flush_s}\n")).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_ki2"))
+    crate::support::ki2_cmd()
         .args(["export", "--follow", "--root", root.to_str().unwrap(), "--out", lake.to_str().unwrap()])
         .args(["--compact-parts", &compact_parts.to_string()])
         .env("KI2_CONFIG_DIR", &cfg)
@@ -95,7 +95,7 @@ fn follow(root: &Path, lake: &Path, flush_s: f64, compact_parts: usize) -> Child
         .unwrap()
 }
 
-fn stop(child: Child) -> String {
+pub(crate) fn stop(child: Child) -> String {
     let pid = child.id().to_string();
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     let out = child.wait_with_output().unwrap();
@@ -268,7 +268,7 @@ fn compare(lake: &Path, export: &Path) -> std::collections::BTreeMap<String, Com
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn kill_9(mut child: Child) {
+pub(crate) fn kill_9(mut child: Child) {
     child.kill().unwrap();
     child.wait().unwrap();
 }
@@ -323,7 +323,7 @@ fn kill_9_at_random_moments_then_restart_leaves_the_lake_equal_to_a_plain_export
     }
 }
 
-fn parquet_files(dir: &Path) -> Vec<String> {
+pub(crate) fn parquet_files(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(dir)
         .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
         .unwrap_or_default();
@@ -383,7 +383,7 @@ fn lake_opts(root: &Path, out: &Path, flush: Duration) -> LakeOptions {
 }
 
 /// Rows of the visible folder, read with polars (the Rust crate ki2 is built on).
-fn lake_rows(dir: &Path) -> Vec<u32> {
+pub(crate) fn lake_rows(dir: &Path) -> Vec<u32> {
     use polars::prelude::{ParquetReader, SerReader};
     let mut values = Vec::new();
     for name in parquet_files(dir) {
@@ -394,7 +394,7 @@ fn lake_rows(dir: &Path) -> Vec<u32> {
     values
 }
 
-fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+pub(crate) fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !done() {
         assert!(Instant::now() < deadline, "{what}: not within {timeout:?}");
@@ -403,11 +403,11 @@ fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
 }
 
 /// hft2/hft3 rows `rows`, one a second from 09:30:00; row `i` holds `value(i)`.
-fn series(rows: std::ops::Range<u32>, value: impl Fn(u32) -> u32) -> String {
+pub(crate) fn series(rows: std::ops::Range<u32>, value: impl Fn(u32) -> u32) -> String {
     rows.map(|i| format!("{},{}\r\n", hhmmss(34_200 + i), value(i))).collect()
 }
 
-fn same(i: u32) -> u32 {
+pub(crate) fn same(i: u32) -> u32 {
     i
 }
 

@@ -33,7 +33,7 @@ fn run_follow(poll: bool) {
     if poll {
         args.push("--poll");
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ki2"))
+    let mut child = crate::support::ki2_cmd()
         .args(&args)
         .env("KI2_CONFIG_DIR", root.join("cfg"))
         .env("KI2_DATA_DIR", root.join("data"))
@@ -132,7 +132,7 @@ fn sigint_flushes_and_exits_zero() {
     let rules = dir.path().join("rules.toml");
     fs::write(&rules, RULES).unwrap();
     let root: &Path = dir.path();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ki2"))
+    let mut child = crate::support::ki2_cmd()
         .args(["scan", "--root", root.to_str().unwrap(), "--follow", "--json", "--rules", rules.to_str().unwrap()])
         .env("KI2_CONFIG_DIR", root.join("cfg"))
         .stdout(Stdio::piped())
@@ -146,4 +146,47 @@ fn sigint_flushes_and_exits_zero() {
     std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(0));
     assert_eq!(1 + rest.lines().count(), 50);
+}
+
+#[test]
+fn sigterm_leaves_a_line_in_the_log() {
+    let a = crate::follow_support::Archive::new("");
+    a.append(crate::follow_support::DAY, &crate::follow_support::rows(0..10));
+    let f = a.follow(crate::follow_support::DAY, None);
+    assert!(crate::sinks_support::wait_until(20, || f.printed_ids().len() == 10));
+    f.stop();
+    let log = a.ki2_log();
+    let line = log.lines().find(|l| l.contains("scan --follow") && l.contains("SIGTERM"));
+    assert!(line.is_some(), "no line about the SIGTERM in ki2.log:\n{log}");
+}
+
+#[test]
+fn an_empty_root_is_waited_for_and_said_then_followed_when_the_files_come() {
+    let a = crate::follow_support::Archive::new("");
+    // No archive file at all, not even a Data folder.
+    fs::remove_dir_all(a.root().join("Data")).unwrap();
+    let f = a.follow("latest", None);
+    let want = format!("ki2: waiting for the Burst Monitor's files under {}", a.root().display());
+    assert!(crate::sinks_support::wait_until(10, || f.stderr().contains(&want)), "{:?}", f.stderr());
+    assert!(crate::follow_support::running(&f), "it waits instead of exiting");
+    // The Burst Monitor starts: today's file (New York's date) appears.
+    let today = ki2::archive::Day::today().compact();
+    fs::create_dir_all(a.root().join("Data")).unwrap();
+    a.append(&today, &crate::follow_support::rows(0..30));
+    assert!(crate::sinks_support::wait_until(20, || f.printed_ids().len() == 30), "{}", f.stderr());
+    let said = f.stderr();
+    assert_eq!(said.matches("waiting for the Burst Monitor's files").count(), 1, "{said}");
+    assert!(said.contains("files of ") && said.contains("are there: following them"), "{said}");
+    f.stop();
+}
+
+#[test]
+fn following_today_before_its_files_exist_says_it_waits() {
+    let a = crate::follow_support::Archive::new("");
+    a.append("20250714", &crate::follow_support::rows(0..5));
+    let f = a.follow("today", None);
+    let want = format!("waiting for the Burst Monitor's files under {}", a.root().display());
+    assert!(crate::sinks_support::wait_until(10, || f.stderr().contains(&want)), "{:?}", f.stderr());
+    assert!(f.printed_ids().is_empty());
+    f.stop();
 }

@@ -265,7 +265,7 @@ fn bad_live_speeds_are_refused() {
 }
 
 fn ki2(config: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ki2"));
+    let mut cmd = crate::support::ki2_cmd();
     cmd.env("KI2_CONFIG_DIR", config).env_remove("KI2_ROOT");
     cmd
 }

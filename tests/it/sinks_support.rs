@@ -298,3 +298,29 @@ fn serve(stream: TcpStream, got: &Mutex<Vec<Request>>, script: &Mutex<VecDeque<(
         }
     }
 }
+
+/// What a new subscriber (clean session) is given as the retained message of `topic` within
+/// `wait`, if anything.
+pub fn retained(port: u16, topic: &str, wait: Duration) -> Option<String> {
+    use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let mut o = MqttOptions::new(format!("ki2-test-peek-{}-{n}", std::process::id()), "127.0.0.1", port);
+    o.set_clean_session(true);
+    let (client, mut conn) = Client::new(o, 16);
+    client.subscribe(topic, QoS::AtLeastOnce).ok()?;
+    let end = Instant::now() + wait;
+    let mut got = None;
+    while Instant::now() < end {
+        match conn.recv_timeout(Duration::from_millis(50)) {
+            Ok(Ok(Event::Incoming(Packet::Publish(p)))) if p.retain => {
+                got = Some(String::from_utf8_lossy(&p.payload).into_owned());
+                break;
+            }
+            Ok(Err(_)) => return None,
+            _ => {}
+        }
+    }
+    let _ = client.disconnect();
+    got
+}

@@ -219,7 +219,7 @@ pub(crate) fn q(p: &Path) -> String {
 }
 
 pub(crate) fn ki2() -> &'static str {
-    env!("CARGO_BIN_EXE_ki2")
+    crate::support::KI2
 }
 
 /// A simulated day (seed 7) written at once under `dir/archive`.

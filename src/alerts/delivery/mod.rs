@@ -8,6 +8,7 @@
 
 pub mod checkpoint;
 mod command;
+mod gaps;
 mod jsonl;
 pub mod mqtt;
 pub mod queue;
@@ -24,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use checkpoint::Checkpoint;
 use queue::Queue;
-pub use queue::{SinkState, SinkStats};
+pub use queue::{Overflow, SinkState, SinkStats};
 use worker::{Sink, Worker};
 
 use super::ledger::{Ledger, Mark};
@@ -61,6 +62,8 @@ struct Handle {
     thread: Option<JoinHandle<()>>,
     /// Held while running: two ki2s on one root do not deliver the same sink twice.
     _lock: Option<File>,
+    /// Alerts dropped that the user has been told of.
+    dropped_said: u64,
 }
 
 #[derive(Default)]
@@ -68,6 +71,8 @@ pub struct Delivery {
     sinks: Vec<Handle>,
     /// `data folder/delivery/<root>/`: checkpoints are per archive root.
     base: PathBuf,
+    /// What the user should be told (stderr of `scan --follow`, the TUI's status line), once.
+    notes: Vec<String>,
 }
 
 /// How a sink is to be started.
@@ -77,6 +82,8 @@ pub struct SinkSpec {
     /// Names the sink's checkpoints (None: none kept).
     pub id: Option<String>,
     pub first_day: FirstDay,
+    /// Local sinks wait (the producer slows down), remote ones drop past their queue.
+    pub overflow: Overflow,
     pub sink: Result<Box<dyn Sink>, String>,
 }
 
@@ -88,7 +95,7 @@ impl Delivery {
 
     /// No sinks yet; those added keep their checkpoints for `root` under `data`.
     pub fn new(data: &Path, root: &Path) -> Delivery {
-        Delivery { sinks: Vec::new(), base: delivery_dir(data, root) }
+        Delivery { sinks: Vec::new(), base: delivery_dir(data, root), notes: Vec::new() }
     }
 
     /// The sinks the config asks for, with their checkpoints for `root` under `data` (the data
@@ -101,6 +108,7 @@ impl Delivery {
                 name: format!("alert log {}", path.display()),
                 id: Some(sink_id("log", path.to_string_lossy().as_bytes())),
                 first_day: FirstDay::FromNow,
+                overflow: Overflow::Wait,
                 sink: Ok(Box::new(jsonl::JsonLines::new(path.clone()))),
             });
         }
@@ -114,6 +122,7 @@ impl Delivery {
                 name: format!("alert command {:?}", argv[0]),
                 id: Some(sink_id("command", argv.join("\0").as_bytes())),
                 first_day: FirstDay::FromNow,
+                overflow: Overflow::Wait,
                 sink: Ok(sink),
             });
         }
@@ -125,15 +134,17 @@ impl Delivery {
                 name: format!("mqtt {}:{}", m.host, m.port),
                 id: Some(id),
                 first_day: FirstDay::FromNow,
+                overflow: Overflow::Drop,
                 sink: mqtt::Mqtt::new(m, &client_id).map(|s| Box::new(s) as Box<dyn Sink>),
             });
         }
         for w in &cfg.webhooks {
             specs.push(SinkSpec {
                 kind: "webhook",
-                name: format!("webhook {}", host_of(&w.url)),
+                name: format!("webhook {}", crate::secrets::redact_url(&w.url)),
                 id: Some(sink_id("webhook", w.url.as_bytes())),
                 first_day: FirstDay::FromNow,
+                overflow: Overflow::Drop,
                 sink: Ok(Box::new(webhook::Webhook::new(w))),
             });
         }
@@ -149,13 +160,14 @@ impl Delivery {
             name: "standard output".into(),
             id: checkpoint.map(|n| format!("stdout-{}", sanitize(n))),
             first_day: FirstDay::FromStart,
+            overflow: Overflow::Wait,
             sink: Ok(Box::new(stdout::Stdout::new(json, human, closed))),
         }
     }
 
     /// Starts a sink; returns a warning when it cannot deliver.
     pub fn add(&mut self, spec: SinkSpec, cap: usize) -> Option<String> {
-        let queue = Arc::new(Queue::new(cap));
+        let queue = Arc::new(Queue::new(&spec.name, cap, spec.overflow));
         let mut warning = None;
         let mut lock = None;
         let dir = spec.id.as_ref().map(|id| self.base.join(id));
@@ -203,6 +215,7 @@ impl Delivery {
             used_before,
             thread,
             _lock: lock,
+            dropped_said: 0,
         });
         warning
     }
@@ -219,7 +232,15 @@ impl Delivery {
                 Some(dir) => match Checkpoint::load(&dir.join(format!("{}.json", day.compact()))) {
                     Ok(c) => c,
                     Err(e) => {
-                        tracing::warn!("{}: checkpoint of {day} unreadable ({e}): sending the day again", h.name);
+                        // Torn by a power cut, emptied, edited: what was sent is unknown, so
+                        // everything goes again (repeats carry their ids; nothing is lost).
+                        let note = format!(
+                            "{}: the delivery checkpoint of {day} cannot be read ({e}): delivering the day again",
+                            h.name
+                        );
+                        tracing::warn!("{note}");
+                        self.notes.push(note);
+                        h.used_before = true;
                         None
                     }
                 },
@@ -235,8 +256,9 @@ impl Delivery {
                 }
                 None => push_all(h, alerts, ledger),
                 Some(c) => {
-                    let sent =
-                        |a: &Alert| c.get(a.at.file).is_some_and(|m| a.at.index < m.rows && ledger.holds(a.at.file, m));
+                    let sent = |a: &Alert| {
+                        c.get(a.at.file).is_some_and(|m| ledger.holds(a.at.file, m)) && c.has(a.at.file, a.at.index)
+                    };
                     let rest: Vec<Alert> = alerts.iter().filter(|a| !sent(a)).cloned().collect();
                     tracing::info!(
                         "{}: {day}: {} alert(s) already delivered, {} to send",
@@ -269,6 +291,29 @@ impl Delivery {
         self.sinks.is_empty()
     }
 
+    /// A local sink's queue is full: the caller reads no more rows until it has room (the rows
+    /// wait in the files). Returns the sink's name.
+    pub fn backpressure(&self) -> Option<&str> {
+        self.sinks.iter().find(|h| h.queue.overflow() == Overflow::Wait && h.queue.is_full()).map(|h| h.name.as_str())
+    }
+
+    /// What the user has not been told yet: a checkpoint that could not be read, a remote sink
+    /// that started dropping alerts (its name, how many, the first one's id).
+    pub fn take_notes(&mut self) -> Vec<String> {
+        for h in &mut self.sinks {
+            let s = h.queue.stats();
+            if s.dropped > 0 && h.dropped_said == 0 {
+                self.notes.push(format!(
+                    "{}: queue full, alerts dropped (first {}); they are sent at the next start",
+                    h.name,
+                    s.first_dropped.as_deref().unwrap_or("?")
+                ));
+                h.dropped_said = s.dropped;
+            }
+        }
+        std::mem::take(&mut self.notes)
+    }
+
     /// Sends what is queued, for up to `timeout`, then stops every sink. What is still queued
     /// then is sent by the next start (the checkpoints stop before it).
     pub fn close(&mut self, timeout: Duration) {
@@ -277,12 +322,27 @@ impl Delivery {
             h.queue.close(deadline);
         }
         for h in &mut self.sinks {
-            if let Some(t) = h.thread.take() {
-                let _ = t.join();
+            // Only the first close has threads to join, and so something to report.
+            let Some(t) = h.thread.take() else { continue };
+            let _ = t.join();
+            let stats = h.queue.stats();
+            if stats.queued > 0 {
+                tracing::warn!(
+                    "{}: {} alert(s) not delivered before exit: they go at the next start",
+                    h.name,
+                    stats.queued
+                );
             }
-            let left = h.queue.stats().queued;
-            if left > 0 {
-                tracing::warn!("{}: {left} alert(s) not delivered before exit: they go at the next start", h.name);
+            if stats.dropped > 0 {
+                let note = format!(
+                    "{}: {} alert(s) dropped in all (queue full), the first {}: they go at the next start",
+                    h.name,
+                    stats.dropped,
+                    stats.first_dropped.as_deref().unwrap_or("?")
+                );
+                tracing::warn!("{note}");
+                self.notes.push(note);
+                h.dropped_said = stats.dropped;
             }
         }
     }
@@ -317,11 +377,6 @@ fn sanitize(name: &str) -> String {
     let s: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     s.chars().take(64).collect()
-}
-
-fn host_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split(['/', '?']).next().unwrap_or(rest)
 }
 
 fn has_checkpoints(dir: &Path) -> bool {

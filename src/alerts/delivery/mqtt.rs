@@ -2,6 +2,10 @@
 //! retained `ki2/status` of `online`, with `offline` as the last will. A batch counts as handed
 //! over once the broker acknowledged every message of it (PUBACK at QoS 1, PUBCOMP at QoS 2).
 //!
+//! The link is made at start and kept while idle (answering pings, made again when lost), not
+//! at the first alert: with rules that rarely fire, a flow watching `ki2/status` would
+//! otherwise believe ki2 down for hours.
+//!
 //! The session is clean, so when the link drops rumqttc forgets what was in flight: the whole
 //! batch is published again after reconnecting (at most that batch is repeated, with its ids).
 
@@ -9,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rumqttc::{AsyncClient, Event, EventLoop, LastWill, MqttOptions, NetworkOptions, Outgoing, Packet, QoS, Transport};
 
-use super::worker::{SendError, Sink};
+use super::worker::{Idle, SendError, Sink};
 use crate::alerts::Alert;
 use crate::config::MqttConfig;
 
@@ -17,12 +21,18 @@ use crate::config::MqttConfig;
 const BATCH: usize = 1024;
 /// A batch not acknowledged within this is sent again over a new connection.
 const ACK_TIMEOUT: Duration = Duration::from_secs(10);
+/// While idle and unable to connect, tries again after this, doubling up to `MAX_RETRY`.
+const FIRST_RETRY: Duration = Duration::from_secs(1);
+const MAX_RETRY: Duration = Duration::from_secs(30);
 
 pub struct Mqtt {
     rt: tokio::runtime::Runtime,
     client: AsyncClient,
     events: EventLoop,
     connected: bool,
+    /// While idle and down: when to try connecting again, and the wait after that.
+    next_try: Instant,
+    retry: Duration,
     topic: String,
     status_topic: String,
     qos: QoS,
@@ -69,6 +79,8 @@ impl Mqtt {
             client,
             events,
             connected: false,
+            next_try: Instant::now(),
+            retry: FIRST_RETRY,
             topic: cfg.topic.clone(),
             status_topic: cfg.status_topic.clone(),
             qos,
@@ -111,7 +123,8 @@ fn retry(message: String) -> SendError {
 }
 
 impl Mqtt {
-    /// Connects and says `online` (retained).
+    /// Connects and says `online` (retained), acknowledged by the broker before it returns, so
+    /// that the acknowledgements counted for a batch are the batch's own.
     async fn connect(client: &AsyncClient, events: &mut EventLoop, status_topic: &str) -> Result<(), SendError> {
         loop {
             match events.poll().await {
@@ -123,7 +136,22 @@ impl Mqtt {
         client
             .try_publish(status_topic, QoS::AtLeastOnce, true, "online")
             .map_err(|e| retry(format!("cannot publish the status: {e}")))?;
-        Ok(())
+        let end = tokio::time::Instant::now() + ACK_TIMEOUT;
+        loop {
+            let ev = tokio::time::timeout_at(end, events.poll())
+                .await
+                .map_err(|_| retry(format!("the status was not acknowledged within {ACK_TIMEOUT:?}")))?;
+            if let Event::Incoming(Packet::PubAck(_)) = ev.map_err(|e| retry(format!("connection lost: {e}")))? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Forgets the connection and what was in flight: the next batch goes whole over a new one.
+    fn drop_link(&mut self) {
+        self.connected = false;
+        self.events.clean();
+        self.events.pending.clear();
     }
 
     /// Polls until `n` acknowledgements of this batch have come.
@@ -154,43 +182,58 @@ impl Sink for Mqtt {
         let topics: Vec<String> = batch.iter().map(|a| self.topic(a)).collect();
         let Mqtt { rt, client, events, connected, status_topic, qos, .. } = self;
         let result = rt.block_on(async {
-            let mut extra = 0;
             if !*connected {
                 Mqtt::connect(client, events, status_topic).await?;
                 *connected = true;
-                // The status message (QoS 1) is acknowledged with the batch, and counted with
-                // it unless the batch's acknowledgements are of another kind.
-                extra = usize::from(*qos != QoS::ExactlyOnce);
             }
             for (a, topic) in batch.iter().zip(&topics) {
                 client
                     .try_publish(topic.as_str(), *qos, false, a.to_json())
                     .map_err(|e| retry(format!("cannot publish: {e}")))?;
             }
-            let n = batch.len() + extra;
-            Mqtt::acked(events, *qos, n).await
+            Mqtt::acked(events, *qos, batch.len()).await
         });
         if result.is_err() {
-            // Start from a clean connection: what was in flight goes again, whole.
-            *connected = false;
-            events.clean();
-            events.pending.clear();
+            self.drop_link();
         }
         result
     }
 
-    fn idle(&mut self) {
+    /// Connects (at start, and again after a loss, with a growing wait while the broker is
+    /// away), or keeps the link alive: answers pings and notices a broken link.
+    fn idle(&mut self) -> Idle {
         if !self.connected {
-            return;
+            if Instant::now() < self.next_try {
+                return Idle::Nothing;
+            }
+            let Mqtt { rt, client, events, status_topic, .. } = self;
+            match rt.block_on(Mqtt::connect(client, events, status_topic)) {
+                Ok(()) => {
+                    self.connected = true;
+                    self.retry = FIRST_RETRY;
+                    return Idle::Up;
+                }
+                Err(e) => {
+                    self.drop_link();
+                    self.next_try = Instant::now() + self.retry;
+                    self.retry = (self.retry * 2).min(MAX_RETRY);
+                    return Idle::Down(match e {
+                        SendError::Retry { message, .. } | SendError::Reject(message) => message,
+                    });
+                }
+            }
         }
-        let Mqtt { rt, events, connected, .. } = self;
+        let Mqtt { rt, events, .. } = self;
         // Answers pings; anything else arriving now (a late ack) is of no batch.
         let r = rt.block_on(async { tokio::time::timeout(Duration::from_millis(20), events.poll()).await });
-        if let Ok(Err(e)) = r {
-            tracing::info!("mqtt: connection lost while idle: {e}");
-            *connected = false;
-            events.clean();
-            events.pending.clear();
+        match r {
+            Ok(Err(e)) => {
+                tracing::info!("mqtt: connection lost while idle: {e}");
+                self.drop_link();
+                self.next_try = Instant::now();
+                Idle::Down(format!("connection lost: {e}"))
+            }
+            _ => Idle::Nothing,
         }
     }
 

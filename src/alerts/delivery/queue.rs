@@ -1,11 +1,17 @@
 //! A sink's queue: bounded, in order, shared between the live path (which adds) and the sink's
-//! thread (which takes batches). When it is full the newest alerts are dropped and counted, and
-//! the checkpoint of their file stops before the first one dropped, so a restart sends them.
+//! thread (which takes batches). What happens when it is full depends on the sink:
+//! - a local sink (standard output, the alert log, the command) never drops: the live path
+//!   stops reading rows while the queue is full (`is_full`), and the tailer waits with them in
+//!   the files — a slow reader of `scan --follow` slows ki2 down, it does not lose alerts;
+//! - a remote sink (MQTT, webhooks) may be down for hours: past its queue the newest alerts
+//!   are dropped and counted, their rows kept as gaps in its checkpoint so that a restart sends
+//!   exactly them.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use super::gaps::Gaps;
 use crate::alerts::Alert;
 use crate::alerts::alert::FileKey;
 use crate::alerts::ledger::Mark;
@@ -18,6 +24,16 @@ pub enum Entry {
     Alert { alert: Box<Alert>, mark: Mark },
     /// Rows reached with nothing to send (a sink's first day starts where the files are).
     Marks { day: Day, marks: Vec<(FileKey, Mark)> },
+}
+
+/// What a full queue does with one more alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    /// Queue it anyway and say the queue is full: the producer reads no more rows until there
+    /// is room (local sinks: a file or pipe is slow, not gone for hours).
+    Wait,
+    /// Drop it, count it and keep its row as a gap in the checkpoint (remote sinks).
+    Drop,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +54,11 @@ pub struct SinkStats {
     pub delivered: u64,
     /// Rejected by the sink for good (a 4xx answer, a hook that failed): logged, not retried.
     pub failed: u64,
-    /// Not queued because the queue was full: sent after a restart (the checkpoint stops there).
+    /// Not queued because the queue was full: sent after a restart (the checkpoint keeps
+    /// their rows as gaps).
     pub dropped: u64,
+    /// The id of the first alert dropped.
+    pub first_dropped: Option<String>,
     pub last_error: Option<String>,
 }
 
@@ -48,14 +67,18 @@ struct Inner {
     alerts: usize,
     /// Alerts taken by the sink's thread and not yet handed over.
     in_flight: usize,
-    /// Per day and file, the mark before the first alert dropped: the checkpoint stays there.
-    holes: HashMap<(Day, FileKey), Mark>,
+    /// Per day and file, the rows whose alerts were dropped, and whether the last alert of the
+    /// file was dropped too (then rows up to the next drop are one gap: none of them was sent).
+    gaps: HashMap<(Day, FileKey), (Gaps, bool)>,
     closing: Option<Instant>,
     stats: SinkStats,
 }
 
 pub struct Queue {
+    /// The sink's name, for the log.
+    name: String,
     cap: usize,
+    overflow: Overflow,
     inner: Mutex<Inner>,
     ready: Condvar,
 }
@@ -70,14 +93,16 @@ pub enum Take {
 }
 
 impl Queue {
-    pub fn new(cap: usize) -> Queue {
+    pub fn new(name: &str, cap: usize, overflow: Overflow) -> Queue {
         Queue {
+            name: name.to_owned(),
             cap: cap.max(1),
+            overflow,
             inner: Mutex::new(Inner {
                 entries: VecDeque::new(),
                 alerts: 0,
                 in_flight: 0,
-                holes: HashMap::new(),
+                gaps: HashMap::new(),
                 closing: None,
                 stats: SinkStats {
                     state: SinkState::Starting,
@@ -85,6 +110,7 @@ impl Queue {
                     delivered: 0,
                     failed: 0,
                     dropped: 0,
+                    first_dropped: None,
                     last_error: None,
                 },
             }),
@@ -98,21 +124,40 @@ impl Queue {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Queues an alert; `before` is its file's mark just before its row (where the checkpoint
-    /// must stop if the alert cannot be queued). Returns false when it was dropped.
+    /// Queues an alert; `before` is its file's mark just before its row (where the gap of a
+    /// dropped alert starts). Returns false when it was not queued (dropped, or the sink is off).
     pub fn push_alert(&self, alert: Alert, mark: Mark, before: Mark) -> bool {
         let mut q = self.lock();
         if q.stats.state.is_off() {
             return false;
         }
-        if q.alerts + q.in_flight >= self.cap {
+        let key = (alert.day, alert.at.file);
+        if self.overflow == Overflow::Drop && q.alerts + q.in_flight >= self.cap {
             q.stats.dropped += 1;
-            let key = (alert.day, alert.at.file);
-            q.holes.entry(key).or_insert(before);
-            if q.stats.dropped == 1 || q.stats.dropped.is_power_of_two() {
-                tracing::warn!("alert queue full ({} alerts): {} alert(s) dropped so far", self.cap, q.stats.dropped);
+            if q.stats.first_dropped.is_none() {
+                q.stats.first_dropped = Some(alert.id());
+            }
+            let (gaps, open) = q.gaps.entry(key).or_default();
+            // Rows since the last drop raised no alert that was queued: one gap.
+            let from = match gaps.ranges().last() {
+                Some(&(f, _)) if *open => f,
+                _ => before.rows,
+            };
+            gaps.add(from, mark.rows);
+            *open = true;
+            let n = q.stats.dropped;
+            if n == 1 || n.is_power_of_two() {
+                tracing::warn!(
+                    "{}: queue full ({} alerts): {n} alert(s) dropped so far, the first {}; they go at the next start",
+                    self.name,
+                    self.cap,
+                    q.stats.first_dropped.as_deref().unwrap_or("?")
+                );
             }
             return false;
+        }
+        if let Some((_, open)) = q.gaps.get_mut(&key) {
+            *open = false;
         }
         q.entries.push_back(Entry::Alert { alert: Box::new(alert), mark });
         q.alerts += 1;
@@ -120,6 +165,16 @@ impl Queue {
         drop(q);
         self.ready.notify_one();
         true
+    }
+
+    /// The queue holds as many alerts as it should (a `Wait` queue: read no more rows for now).
+    pub fn is_full(&self) -> bool {
+        let q = self.lock();
+        !q.stats.state.is_off() && q.alerts + q.in_flight >= self.cap
+    }
+
+    pub fn overflow(&self) -> Overflow {
+        self.overflow
     }
 
     pub fn push_marks(&self, day: Day, marks: Vec<(FileKey, Mark)>) {
@@ -166,9 +221,9 @@ impl Queue {
         self.lock().in_flight = 0;
     }
 
-    /// Where the checkpoint of `file` must stop for now, if alerts of it were dropped.
-    pub fn hole(&self, day: Day, file: FileKey) -> Option<Mark> {
-        self.lock().holes.get(&(day, file)).copied()
+    /// The rows of `file` whose alerts were dropped so far.
+    pub fn gaps(&self, day: Day, file: FileKey) -> Option<Gaps> {
+        self.lock().gaps.get(&(day, file)).map(|(g, _)| g.clone())
     }
 
     /// No more alerts will come: the thread drains the queue until `deadline`, then stops.
@@ -218,28 +273,49 @@ mod tests {
     }
 
     #[test]
-    fn a_full_queue_drops_counts_and_remembers_where_the_checkpoint_stops() {
-        let q = Queue::new(2);
+    fn a_full_remote_queue_drops_counts_and_keeps_the_rows_as_one_gap() {
+        let q = Queue::new("mqtt", 2, Overflow::Drop);
         assert!(q.push_alert(alert(0), mark(1), mark(0)));
         assert!(q.push_alert(alert(1), mark(2), mark(1)));
         assert!(!q.push_alert(alert(2), mark(3), mark(2)));
-        assert!(!q.push_alert(alert(3), mark(4), mark(3)));
+        assert!(!q.push_alert(alert(4), mark(5), mark(4)));
         let s = q.stats();
         assert_eq!((s.queued, s.dropped), (2, 2));
+        assert_eq!(s.first_dropped, Some(alert(2).id()));
         let day = alert(0).day;
-        assert_eq!(q.hole(day, FileKey::new(Kind::S1, None)), Some(mark(2)));
+        let file = FileKey::new(Kind::S1, None);
+        assert_eq!(q.gaps(day, file).map(|g| g.ranges().to_vec()), Some(vec![(2, 5)]));
         match q.take(10, Duration::ZERO) {
             Take::Batch(b) => assert_eq!(b.len(), 2),
             _ => panic!("expected a batch"),
         }
-        assert!(matches!(q.take(10, Duration::from_millis(1)), Take::Idle));
+        q.done();
+        // Room again: row 6 is queued, so a later drop starts a gap of its own.
+        assert!(q.push_alert(alert(6), mark(7), mark(6)));
+        assert!(q.push_alert(alert(7), mark(8), mark(7)));
+        assert!(!q.push_alert(alert(9), mark(10), mark(9)));
+        assert_eq!(q.gaps(day, file).map(|g| g.ranges().to_vec()), Some(vec![(2, 5), (9, 10)]));
         q.close(Instant::now());
+        assert!(matches!(q.take(10, Duration::from_secs(5)), Take::Batch(_)));
         assert!(matches!(q.take(10, Duration::from_secs(5)), Take::Closed));
     }
 
     #[test]
+    fn a_full_local_queue_never_drops_and_says_it_is_full() {
+        let q = Queue::new("standard output", 2, Overflow::Wait);
+        for i in 0..5 {
+            assert!(q.push_alert(alert(i), mark(i + 1), mark(i)));
+        }
+        let s = q.stats();
+        assert_eq!((s.queued, s.dropped, q.is_full()), (5, 0, true));
+        assert!(matches!(q.take(4, Duration::ZERO), Take::Batch(b) if b.len() == 4));
+        q.done();
+        assert!(!q.is_full(), "one left of two");
+    }
+
+    #[test]
     fn batches_hold_at_most_max_alerts_with_the_marks_between_them() {
-        let q = Queue::new(100);
+        let q = Queue::new("log", 100, Overflow::Drop);
         let day = alert(0).day;
         for i in 0..5 {
             q.push_alert(alert(i), mark(i + 1), mark(i));

@@ -139,14 +139,17 @@ impl Sink for Webhook {
             req = req.header(k, v);
         }
         self.last = Some(Instant::now());
-        let mut resp = req.send(body).map_err(|e| SendError::Retry { message: format!("{e}"), after: None })?;
+        // An HTTP client's error may quote the URL, which is the hook's token.
+        let scrub = |text: &str| crate::secrets::scrub(text, &[self.url.as_str()]);
+        let mut resp = req.send(body).map_err(|e| SendError::Retry { message: scrub(&e.to_string()), after: None })?;
         let status = resp.status().as_u16();
         if (200..300).contains(&status) {
             return Ok(());
         }
         let header = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let text = resp.body_mut().with_config().limit(4096).read_to_string().unwrap_or_default();
-        let message = format!("HTTP {status}: {}", printable(text.trim()).chars().take(200).collect::<String>());
+        let message =
+            format!("HTTP {status}: {}", scrub(&printable(text.trim())).chars().take(200).collect::<String>());
         match status {
             429 => Err(SendError::Retry { message, after: retry_after(header.as_deref(), &text) }),
             408 | 500..=599 => Err(SendError::Retry { message, after: None }),

@@ -1,7 +1,7 @@
 //! A sink's thread: takes batches from its queue, hands them to the sink, retries with backoff
 //! while the sink is down, and moves the checkpoint on only once a batch was handed over.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +20,16 @@ pub enum SendError {
     Reject(String),
 }
 
+/// What a sink did while there was nothing to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Idle {
+    Nothing,
+    /// It connected.
+    Up,
+    /// It could not connect, or lost its link: why.
+    Down(String),
+}
+
 /// Somewhere alerts go. Runs on its own thread; may block.
 pub trait Sink: Send {
     /// Hands the batch over; Ok means the sink has it (written, acknowledged, accepted).
@@ -28,8 +38,10 @@ pub trait Sink: Send {
     fn max_batch(&self) -> usize {
         500
     }
-    /// Called when nothing came for a while (keep a connection alive).
-    fn idle(&mut self) {}
+    /// Called at start and whenever nothing came for a while: connect, keep a link alive.
+    fn idle(&mut self) -> Idle {
+        Idle::Nothing
+    }
     /// The last call: nothing more will be sent.
     fn close(&mut self) {}
 }
@@ -51,11 +63,13 @@ pub struct Worker {
 impl Worker {
     pub fn run(mut self) {
         let mut checkpoints: BTreeMap<Day, Checkpoint> = BTreeMap::new();
+        // A sink with a link makes it now, not at the first alert.
+        self.idle();
         loop {
             let batch = match self.queue.take(self.sink.max_batch(), IDLE) {
                 Take::Batch(b) => b,
                 Take::Idle => {
-                    self.sink.idle();
+                    self.idle();
                     continue;
                 }
                 Take::Closed => break,
@@ -75,6 +89,25 @@ impl Worker {
             self.queue.done();
         }
         self.sink.close();
+    }
+
+    fn idle(&mut self) {
+        match self.sink.idle() {
+            Idle::Nothing => {}
+            Idle::Up => {
+                tracing::info!("{}: connected", self.name);
+                self.queue.update(|s| s.state = SinkState::Up);
+            }
+            Idle::Down(message) => {
+                if self.queue.stats().state != SinkState::Down(message.clone()) {
+                    tracing::warn!("{}: {message}; retrying", self.name);
+                }
+                self.queue.update(|s| {
+                    s.state = SinkState::Down(message.clone());
+                    s.last_error = Some(message);
+                });
+            }
+        }
     }
 
     /// True once the sink has the batch (or refused it for good).
@@ -134,16 +167,12 @@ impl Worker {
     fn advance(&self, batch: &[Entry], checkpoints: &mut BTreeMap<Day, Checkpoint>) {
         let Some(dir) = &self.dir else { return };
         let mut touched = Vec::new();
+        let mut files = BTreeSet::new();
         for e in batch {
             match e {
                 Entry::Alert { alert, mark } => {
-                    let ck = load(checkpoints, dir, alert.day);
-                    let hole = self.queue.hole(alert.day, alert.at.file);
-                    let mark = match hole {
-                        Some(h) if h.rows < mark.rows => h,
-                        _ => *mark,
-                    };
-                    ck.set(alert.at.file, mark);
+                    load(checkpoints, dir, alert.day).delivered(alert.at.file, alert.at.index, *mark);
+                    files.insert((alert.day, alert.at.file));
                     touched.push(alert.day);
                 }
                 Entry::Marks { day, marks } => {
@@ -155,12 +184,18 @@ impl Worker {
                 }
             }
         }
+        // Rows whose alerts the queue dropped stay owed in the checkpoint.
+        for (day, file) in files {
+            if let (Some(gaps), Some(ck)) = (self.queue.gaps(day, file), checkpoints.get_mut(&day)) {
+                ck.add_gaps(file, &gaps);
+            }
+        }
         touched.dedup();
         for day in touched {
             if let Some(ck) = checkpoints.get(&day) {
                 let path = dir.join(format!("{}.json", day.compact()));
                 if let Err(e) = ck.save(&path, day) {
-                    tracing::warn!("{}: cannot save the checkpoint {}: {e}", self.name, path.display());
+                    tracing::warn!("{}: cannot save the checkpoint {}: {e:#}", self.name, path.display());
                     self.queue.update(|s| s.last_error = Some(format!("checkpoint not saved: {e}")));
                 }
             }
@@ -172,6 +207,8 @@ impl Worker {
     }
 }
 
+/// The day's checkpoint as this thread holds it, read from disk the first time. One that cannot
+/// be read starts empty: the live path has already said so and sent the day again.
 fn load<'a>(checkpoints: &'a mut BTreeMap<Day, Checkpoint>, dir: &std::path::Path, day: Day) -> &'a mut Checkpoint {
     checkpoints.entry(day).or_insert_with(|| {
         let path = dir.join(format!("{}.json", day.compact()));

@@ -69,7 +69,8 @@ pub fn word(sinks: &[SinkStatus], key: &str) -> Option<(String, bool)> {
                 return Some((format!("{} down, {} queued ({key})", s.kind, text::thousands(st.queued as u64)), true));
             }
             _ if st.dropped > 0 => {
-                return Some((format!("{} dropped {} ({key})", s.kind, text::thousands(st.dropped)), true));
+                let first = st.first_dropped.as_deref().map_or_else(String::new, |id| format!(" from {id}"));
+                return Some((format!("{} dropped {}{first} ({key})", s.kind, text::thousands(st.dropped)), true));
             }
             _ => {}
         }

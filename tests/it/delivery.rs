@@ -319,7 +319,9 @@ fn a_second_ki2_on_the_same_archive_does_not_deliver_twice() {
     let (second, warnings) = ki2::alerts::Delivery::from_config(&sinks, dir.path(), &dir.path().join("data"));
     assert_eq!(warnings.len(), 1);
     assert!(warnings[0].contains("another ki2 on this archive delivers to it"), "{}", warnings[0]);
-    assert!(second.status()[0].stats.state.is_off());
+    let state = &second.status()[0].stats.state;
+    assert!(matches!(state, ki2::alerts::delivery::SinkState::Elsewhere(_)), "{state:?}");
+    assert!(state.is_off(), "nothing is queued for it here");
     drop(first);
     // Once the first has gone, the next one delivers.
     let (_third, warnings) = ki2::alerts::Delivery::from_config(&sinks, dir.path(), &dir.path().join("data"));

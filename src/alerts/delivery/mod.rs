@@ -172,13 +172,17 @@ impl Delivery {
         let mut lock = None;
         let dir = spec.id.as_ref().map(|id| self.base.join(id));
         let mut used_before = false;
+        let mut elsewhere = false;
         if let Some(dir) = &dir {
             match claim(dir) {
                 Ok(l) => {
                     lock = Some(l);
                     used_before = has_checkpoints(dir);
                 }
-                Err(why) => warning = Some(format!("{}: {why}", spec.name)),
+                Err((why, held)) => {
+                    warning = Some(format!("{}: {why}", spec.name));
+                    elsewhere = held;
+                }
             }
         }
         let sink = match spec.sink {
@@ -204,7 +208,8 @@ impl Delivery {
         };
         if let Some(w) = &warning {
             tracing::warn!("{w}");
-            queue.update(|s| s.state = SinkState::Off(w.clone()));
+            let state = if elsewhere { SinkState::Elsewhere(w.clone()) } else { SinkState::Off(w.clone()) };
+            queue.update(|s| s.state = state);
         }
         self.sinks.push(Handle {
             kind: spec.kind,
@@ -385,17 +390,18 @@ fn has_checkpoints(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// Creates the sink's folder and takes its lock.
-fn claim(dir: &Path) -> Result<File, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+/// Creates the sink's folder and takes its lock. The error says why, and whether it is
+/// because another ki2 holds the lock (true: the sink is served from there).
+fn claim(dir: &Path) -> Result<File, (String, bool)> {
+    std::fs::create_dir_all(dir).map_err(|e| (format!("cannot create {}: {e}", dir.display()), false))?;
     let path = dir.join("lock");
-    let file = File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let file = File::create(&path).map_err(|e| (format!("cannot create {}: {e}", path.display()), false))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
-            "another ki2 on this archive delivers to it ({}): not delivering from this one",
-            path.display()
+        Err(std::fs::TryLockError::WouldBlock) => Err((
+            format!("another ki2 on this archive delivers to it ({}): not delivering from this one", path.display()),
+            true,
         )),
-        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+        Err(std::fs::TryLockError::Error(e)) => Err((format!("cannot lock {}: {e}", path.display()), false)),
     }
 }

@@ -42,8 +42,11 @@ pub enum SinkState {
     Up,
     /// Retrying: why it failed last.
     Down(String),
-    /// Not delivering at all (another ki2 holds it, or it could not be set up).
+    /// Not delivering at all: it could not be set up.
     Off(String),
+    /// Not delivering from here because another ki2 on this archive delivers to it: nothing is
+    /// wrong, the alerts reach it from there.
+    Elsewhere(String),
 }
 
 /// What a sink has done, for the status line, the sinks overlay and the log.
@@ -255,7 +258,7 @@ impl Queue {
 
 impl SinkState {
     pub fn is_off(&self) -> bool {
-        matches!(self, SinkState::Off(_))
+        matches!(self, SinkState::Off(_) | SinkState::Elsewhere(_))
     }
 }
 

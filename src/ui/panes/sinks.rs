@@ -21,6 +21,7 @@ fn state(s: &SinkState) -> String {
         SinkState::Up => "connected".into(),
         SinkState::Down(why) => format!("down: {why}"),
         SinkState::Off(why) => format!("off: {why}"),
+        SinkState::Elsewhere(why) => format!("served by another ki2: {why}"),
     }
 }
 
@@ -56,10 +57,14 @@ pub fn draw(sinks: &[SinkStatus], theme: Theme, f: &mut Frame, area: Rect) {
 }
 
 /// One word for the status line: `sinks ok`, or the first sink in trouble; true when trouble.
-/// `key`: the key that opens the sinks' view.
+/// Sinks another ki2 on the archive delivers to are not trouble: when all are, the word says
+/// so (an "off" there read as "alerts go nowhere"). `key`: the key that opens the sinks' view.
 pub fn word(sinks: &[SinkStatus], key: &str) -> Option<(String, bool)> {
     if sinks.is_empty() {
         return None;
+    }
+    if sinks.iter().all(|s| matches!(s.stats.state, SinkState::Elsewhere(_))) {
+        return Some((format!("sinks served by another ki2 ({key})"), false));
     }
     for s in sinks {
         let st = &s.stats;
@@ -76,4 +81,29 @@ pub fn word(sinks: &[SinkStatus], key: &str) -> Option<(String, bool)> {
         }
     }
     Some(("sinks ok".into(), false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::delivery::queue::{Overflow, Queue};
+
+    fn sink(kind: &'static str, state: SinkState) -> SinkStatus {
+        let mut stats = Queue::new(kind, 10, Overflow::Wait).stats();
+        stats.state = state;
+        SinkStatus { kind, name: kind.into(), stats }
+    }
+
+    #[test]
+    fn sinks_another_ki2_serves_are_said_as_served_not_as_off() {
+        let elsewhere = || SinkState::Elsewhere("another ki2 on this archive delivers to it".into());
+        let all = [sink("log", elsewhere()), sink("mqtt", elsewhere())];
+        assert_eq!(word(&all, "o"), Some(("sinks served by another ki2 (o)".into(), false)));
+        // One served elsewhere, one delivering from here: all is well.
+        let mixed = [sink("log", elsewhere()), sink("mqtt", SinkState::Up)];
+        assert_eq!(word(&mixed, "o"), Some(("sinks ok".into(), false)));
+        // A sink that could not be set up is still trouble.
+        let off = [sink("log", elsewhere()), sink("mqtt", SinkState::Off("bad url".into()))];
+        assert_eq!(word(&off, "o"), Some(("mqtt off (o)".into(), true)));
+    }
 }

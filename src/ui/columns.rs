@@ -126,6 +126,11 @@ impl PaneColumns {
         PaneColumns { sort: Sort { col, desc: true }, hidden: 0 }
     }
 
+    /// The user hid a column: the others share its room.
+    pub fn any_hidden(&self) -> bool {
+        self.hidden != 0
+    }
+
     pub fn shown(&self, i: usize) -> bool {
         self.hidden & (1 << i) == 0
     }

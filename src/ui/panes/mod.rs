@@ -79,9 +79,36 @@ pub fn pane_block<'a>(title: Line<'a>, badges: Line<'a>, focused: bool, theme: T
 /// Draws rows (already cut to the visible ones) under a header, in the columns that fit.
 pub fn table(f: &mut Frame, area: Rect, block: Block, cols: &[Col], rows: Vec<TableRow>, theme: Theme) {
     let titles = cols.iter().map(|c| c.title.to_owned()).collect();
-    table_with(f, area, block, cols, titles, rows, theme);
+    table_with(f, area, block, cols, titles, rows, theme, false);
 }
 
+/// The kept columns' widths; with `fill`, the width left over shared out among them in
+/// proportion to their own (a column the user hid gives its room to the others).
+fn widths(cols: &[Col], keep: &[usize], width: u16, fill: bool) -> Vec<u16> {
+    let natural: Vec<u16> = keep.iter().map(|&i| cols[i].width).collect();
+    let used: u16 = natural.iter().sum::<u16>() + (keep.len() as u16).saturating_sub(1);
+    let total: u16 = natural.iter().sum();
+    if !fill || total == 0 || used >= width {
+        return natural;
+    }
+    let spare = u32::from(width - used);
+    let mut given = 0u32;
+    let mut out: Vec<u16> = natural
+        .iter()
+        .map(|&w| {
+            let extra = spare * u32::from(w) / u32::from(total);
+            given += extra;
+            w + extra as u16
+        })
+        .collect();
+    // What rounding left goes to the last column, so the table meets the border.
+    if let Some(last) = out.last_mut() {
+        *last += (spare - given) as u16;
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
 fn table_with(
     f: &mut Frame,
     area: Rect,
@@ -90,6 +117,7 @@ fn table_with(
     titles: Vec<String>,
     rows: Vec<TableRow>,
     theme: Theme,
+    fill: bool,
 ) {
     let inner = block.inner(area);
     let keep = fit(cols, inner.width);
@@ -107,7 +135,7 @@ fn table_with(
         }))
         .style(r.style)
     });
-    let widths: Vec<Constraint> = keep.iter().map(|&i| Constraint::Length(cols[i].width)).collect();
+    let widths: Vec<Constraint> = widths(cols, &keep, inner.width, fill).into_iter().map(Constraint::Length).collect();
     f.render_widget(Table::new(body, widths).header(header).block(block).column_spacing(1), area);
 }
 
@@ -153,7 +181,7 @@ pub fn list_table(f: &mut Frame, area: Rect, t: ListTable, rows: Vec<TableRow>, 
             style: r.style,
         })
         .collect();
-    table_with(f, area, block, &cols, titles, rows, theme);
+    table_with(f, area, block, &cols, titles, rows, theme, t.choice.any_hidden());
 }
 
 /// `Count↓`; a title as wide as its column gives up its last letter for the arrow.
@@ -210,6 +238,19 @@ mod tests {
         assert_eq!(fit(&cols, 40), vec![0, 1, 2, 3]);
         assert_eq!(fit(&cols, 21), vec![0, 1, 3]);
         assert_eq!(fit(&cols, 15), vec![0, 1]);
+    }
+
+    #[test]
+    fn a_hidden_columns_room_goes_to_the_others_and_none_gets_narrower() {
+        let cols = [col("Time", 8, false, 9), col("Sym", 6, false, 9), col("N", 5, true, 5)];
+        let keep = fit(&cols, 40);
+        assert_eq!(widths(&cols, &keep, 40, false), vec![8, 6, 5], "as drawn when nothing is hidden");
+        let w = widths(&cols, &keep, 40, true);
+        assert_eq!(w.iter().sum::<u16>() + 2, 40, "the table meets the border: {w:?}");
+        assert_eq!(w, vec![16, 12, 10]);
+        // No room to spare: each keeps its own width.
+        let keep = fit(&cols, 21);
+        assert_eq!(widths(&cols, &keep, 21, true), vec![8, 6, 5]);
     }
 
     #[test]

@@ -116,9 +116,5 @@ fn write_parquet(
 
 /// Written under a temporary name and renamed: a notebook never reads half a file.
 fn write_frame(path: &Path, df: &mut DataFrame) -> Result<()> {
-    let tmp = path.with_extension("parquet.tmp");
-    let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    ParquetWriter::new(&mut f).finish(df).map_err(|e| anyhow!("cannot write {}: {e}", tmp.display()))?;
-    drop(f);
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    crate::atomic_file::write_parquet(path, df, "baskets")
 }

@@ -74,12 +74,7 @@ fn export_bars(
     let mut df = crate::prices::frame(day, &bars)?;
     let dir = out.join("bars").join(format!("date={day}"));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let (path, tmp) = (dir.join("part-0.parquet"), dir.join(".part-0.parquet.tmp"));
-    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    polars::prelude::ParquetWriter::new(file)
-        .finish(&mut df)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::atomic_file::write_parquet(&dir.join("part-0.parquet"), &mut df, "part")?;
     Ok(Some(df.height()))
 }
 

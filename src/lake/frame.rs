@@ -2,11 +2,11 @@
 //! files written under a hidden name, synced, then renamed into place.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
-use polars::prelude::{DataFrame, DataType, Field, ParquetReader, ParquetWriter, PolarsResult, SerReader};
+use polars::prelude::{DataFrame, DataType, Field, ParquetReader, PolarsResult, SerReader};
 
 use crate::archive::{BurstRow, Day, Rows, SecondOfDay, SymbolHit};
 use crate::store::{DayStore, frames};
@@ -50,26 +50,13 @@ fn symbols_type() -> DataType {
     ])))
 }
 
-/// Writes `df` to `dir/name` through `dir/.name.tmp`: a reader globbing `*.parquet` never
-/// meets a half-written file. The data is synced before the rename, so the name never points
-/// at a file the disk does not hold.
+/// Writes `df` to `dir/name` through a hidden temporary file (`.part-….parquet.tmp`): a reader
+/// globbing `*.parquet` never meets a half-written file, and after a power cut the name points
+/// at the whole file or at none (the lake's state file is written after it).
 pub fn write_parquet(dir: &Path, name: &str, df: &mut DataFrame) -> Result<PathBuf> {
     let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let written = (|| -> Result<()> {
-        let file = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-        let file = {
-            let mut w = std::io::BufWriter::new(file);
-            ParquetWriter::new(&mut w).finish(df).map_err(|e| anyhow!("cannot write {}: {e}", tmp.display()))?;
-            w.into_inner().map_err(|e| anyhow!("cannot write {}: {}", tmp.display(), e.error()))?
-        };
-        file.sync_all().with_context(|| format!("cannot write {}", tmp.display()))?;
-        fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written.map(|()| path)
+    crate::atomic_file::write_parquet(&path, df, "part")?;
+    Ok(path)
 }
 
 pub fn read_parquet(path: &Path) -> Result<DataFrame> {

@@ -100,9 +100,7 @@ fn normal(rng: &mut Rng) -> f64 {
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("csv.tmp");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    crate::atomic_file::write(path, bytes, "bars")
 }
 
 #[cfg(test)]

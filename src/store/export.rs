@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use polars::prelude::ChunkCompareEq;
-use polars::prelude::{
-    Column, DataFrame, IntoColumn, IntoSeries, ListChunked, ParquetWriter, PolarsResult, Series, StructChunked,
-};
+use polars::prelude::{Column, DataFrame, IntoColumn, IntoSeries, ListChunked, PolarsResult, Series, StructChunked};
 
 use super::DayStore;
 use super::frames::{TIME, day_start_ms};
@@ -86,10 +84,7 @@ impl DayStore {
             let dir = out.join(kind).join(&date);
             fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
             let path = dir.join("part-0.parquet");
-            let tmp = dir.join(".part-0.parquet.tmp");
-            let file = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-            ParquetWriter::new(file).finish(&mut df).with_context(|| format!("cannot write {}", tmp.display()))?;
-            fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::atomic_file::write_parquet(&path, &mut df, "part")?;
             result.rows += df.height() as u64;
             result.files.push(path);
         }

@@ -2,11 +2,11 @@
 //! (date, time, event, subject, symbol, entry, a return column per horizon: `r_60s`, …), and
 //! `summary.parquet`, the lines `--json` prints.
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use polars::prelude::{Column, DataFrame, Int64Chunked, IntoColumn, ParquetWriter, TimeUnit};
+use polars::prelude::{Column, DataFrame, Int64Chunked, IntoColumn, TimeUnit};
 
 use crate::analysis::study::{Inputs, Output};
 use crate::store::frames::day_start_ms;
@@ -18,10 +18,7 @@ pub fn write(dir: &Path, inputs: &Inputs, output: &Output) -> Result<Vec<PathBuf
     let mut written = Vec::new();
     for (name, df) in [("pairs.parquet", &mut pairs), ("summary.parquet", &mut summary)] {
         let path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.tmp"));
-        let file = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-        ParquetWriter::new(file).finish(df).with_context(|| format!("cannot write {}", tmp.display()))?;
-        fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        crate::atomic_file::write_parquet(&path, df, "study")?;
         written.push(path);
     }
     Ok(written)

@@ -1,16 +1,14 @@
 //! Reading a large file to fold its rows into something small (a day's summary), a chunk at a
 //! time on as many threads as there are cores: the rows are never all held at once.
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
-use std::sync::Arc;
 
 use super::columns::ColumnOrder;
 use super::kind::Kind;
 use super::malformed::Malformed;
-use super::read::{Feed, PARALLEL_MIN, check_regular, line_ranges};
-use super::rows::{FileParser, Rows};
+use super::read::{PARALLEL_MIN, check_regular, line_ranges, read_range};
+use super::rows::Rows;
 
 /// Rows are handed over in batches of about this many.
 const BATCH: usize = 16_384;
@@ -41,68 +39,25 @@ pub fn fold_file<A: Send>(
     let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(2, 4) as u64;
     let split = size >= split_from && kind != Kind::BurstSymbols;
     let ranges = if split { line_ranges(path, size, parts)? } else { vec![(0, None)] };
-    let (init, each) = (&init, &each);
-    let results: Vec<io::Result<(A, Vec<Malformed>, u64)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .enumerate()
-            .map(|(i, &(start, end))| {
-                let parser = FileParser::new(Arc::from(path), kind, None, columns);
-                let parser = if i == 0 { parser } else { parser.starting_at(2) };
-                s.spawn(move || fold_part(path, parser, start, end, init(), each))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("reader thread panicked"))))
-            .collect()
-    });
+    let parts = super::read::in_parts(path, kind, columns, &ranges, |parser, start, end| {
+        let mut acc = init();
+        let (rest, part) = read_range(path, parser, start, end, CHUNK, |rows, parser| {
+            if rows.len() >= BATCH {
+                each(&mut acc, rows);
+                *rows = parser.empty_rows();
+            }
+        })?;
+        if !rest.is_empty() {
+            each(&mut acc, &rest);
+        }
+        Ok((acc, part.malformed, part.next_line))
+    })?;
     let mut out = Folded { parts: Vec::new(), malformed: Vec::new() };
-    let mut lines = super::read::PartLines::default();
-    for (i, r) in results.into_iter().enumerate() {
-        let (acc, mut malformed, next_line) = r?;
-        lines.renumber(i, &mut malformed, next_line);
+    for (acc, malformed) in parts {
         out.parts.push(acc);
         out.malformed.extend(malformed);
     }
     Ok(out)
-}
-
-fn fold_part<A>(
-    path: &Path,
-    mut parser: FileParser,
-    start: u64,
-    end: Option<u64>,
-    mut acc: A,
-    each: &(impl Fn(&mut A, &Rows) + Sync),
-) -> io::Result<(A, Vec<Malformed>, u64)> {
-    let mut file = File::open(path)?;
-    io::Seek::seek(&mut file, io::SeekFrom::Start(start))?;
-    let mut reader: Box<dyn Read> = match end {
-        Some(end) => Box::new(file.take(end - start)),
-        None => Box::new(file),
-    };
-    let mut feed = Feed::default();
-    let mut rows = parser.empty_rows();
-    let mut malformed = Vec::new();
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        feed.push(&mut parser, &buf[..n], &mut rows, &mut malformed);
-        if rows.len() >= BATCH {
-            each(&mut acc, &rows);
-            rows = parser.empty_rows();
-        }
-    }
-    if !rows.is_empty() {
-        each(&mut acc, &rows);
-    }
-    Ok((acc, malformed, parser.next_line()))
 }
 
 #[cfg(test)]

@@ -144,10 +144,35 @@ pub fn read_file(path: &Path, kind: Kind, burst: Option<SecondOfDay>, columns: C
 
 /// Reads bytes `start..end` (to the end of the file without `end`); also returns the number of
 /// the line that would come next.
-fn read_part(path: &Path, mut parser: FileParser, start: u64, end: Option<u64>) -> io::Result<(FileRead, u64)> {
+fn read_part(path: &Path, parser: FileParser, start: u64, end: Option<u64>) -> io::Result<(FileRead, u64)> {
+    let (rows, part) = read_range(path, parser, start, end, CHUNK, |_, _| {})?;
+    Ok((FileRead { rows, malformed: part.malformed, partial: part.partial, bytes: part.bytes }, part.next_line))
+}
+
+/// What reading a range of a file gave besides its rows.
+pub(super) struct Part {
+    pub malformed: Vec<Malformed>,
+    /// Bytes of a last line not ended yet.
+    pub partial: usize,
+    pub bytes: u64,
+    /// The number of the line that would come next.
+    pub next_line: u64,
+}
+
+/// The one loop that reads a file: bytes `start..end` (to the end without `end`) in chunks of
+/// `chunk`, parsed by `parser`. After each chunk `batch` sees the rows gathered so far and may
+/// take them (a fold hands them on and leaves them empty, so that they are never all held);
+/// what it leaves is returned.
+pub(super) fn read_range(
+    path: &Path,
+    mut parser: FileParser,
+    start: u64,
+    end: Option<u64>,
+    chunk: usize,
+    mut batch: impl FnMut(&mut Rows, &FileParser),
+) -> io::Result<(Rows, Part)> {
     check_regular(path)?;
-    let file = File::open(path)?;
-    let mut file = io::BufReader::with_capacity(0, file);
+    let mut file = File::open(path)?;
     io::Seek::seek(&mut file, io::SeekFrom::Start(start))?;
     let mut reader: Box<dyn Read> = match end {
         Some(end) => Box::new(file.take(end - start)),
@@ -156,7 +181,7 @@ fn read_part(path: &Path, mut parser: FileParser, start: u64, end: Option<u64>) 
     let mut feed = Feed::default();
     let mut rows = parser.empty_rows();
     let mut malformed = Vec::new();
-    let mut buf = vec![0u8; CHUNK];
+    let mut buf = vec![0u8; chunk];
     let mut bytes = 0u64;
     loop {
         let n = match reader.read(&mut buf) {
@@ -167,8 +192,47 @@ fn read_part(path: &Path, mut parser: FileParser, start: u64, end: Option<u64>) 
         };
         bytes += n as u64;
         feed.push(&mut parser, &buf[..n], &mut rows, &mut malformed);
+        batch(&mut rows, &parser);
     }
-    Ok((FileRead { rows, malformed, partial: feed.pending_len(), bytes }, parser.next_line()))
+    let part = Part { malformed, partial: feed.pending_len(), bytes, next_line: parser.next_line() };
+    Ok((rows, part))
+}
+
+/// Runs `read` on each range of `ranges` on a thread of its own, each with its own parser (the
+/// parts after the first counting lines from 2, as after a header), and gives the results in
+/// file order with the malformed rows' line numbers made the whole file's. A thread that
+/// panics is an error, never an empty part.
+pub(super) fn in_parts<T: Send>(
+    path: &Path,
+    kind: Kind,
+    columns: ColumnOrder,
+    ranges: &[(u64, Option<u64>)],
+    read: impl Fn(FileParser, u64, Option<u64>) -> io::Result<(T, Vec<Malformed>, u64)> + Sync,
+) -> io::Result<Vec<(T, Vec<Malformed>)>> {
+    let read = &read;
+    let results: Vec<io::Result<(T, Vec<Malformed>, u64)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, end))| {
+                let parser = FileParser::new(Arc::from(path), kind, None, columns);
+                let parser = if i == 0 { parser } else { parser.starting_at(2) };
+                s.spawn(move || read(parser, start, end))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("reader thread panicked"))))
+            .collect()
+    });
+    let mut lines = PartLines::default();
+    let mut out = Vec::with_capacity(results.len());
+    for (i, r) in results.into_iter().enumerate() {
+        let (part, mut malformed, next_line) = r?;
+        lines.renumber(i, &mut malformed, next_line);
+        out.push((part, malformed));
+    }
+    Ok(out)
 }
 
 /// Checked before opening: opening a FIFO blocks until a writer comes, and a device such as
@@ -196,26 +260,14 @@ pub fn read_file_parallel(path: &Path, kind: Kind, columns: ColumnOrder) -> io::
         return read_file(path, kind, None, columns);
     }
     let ranges = line_ranges(path, size, parts)?;
-    let results: Vec<io::Result<(FileRead, u64)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .enumerate()
-            .map(|(i, &(start, end))| {
-                let parser = FileParser::new(Arc::from(path), kind, None, columns);
-                let parser = if i == 0 { parser } else { parser.starting_at(2) };
-                s.spawn(move || read_part(path, parser, start, end))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("reader thread panicked"))))
-            .collect()
-    });
+    let parts = in_parts(path, kind, columns, &ranges, |parser, start, end| {
+        let (mut read, next_line) = read_part(path, parser, start, end)?;
+        let malformed = std::mem::take(&mut read.malformed);
+        Ok((read, malformed, next_line))
+    })?;
     let mut whole: Option<FileRead> = None;
-    let mut lines = PartLines::default();
-    for (i, result) in results.into_iter().enumerate() {
-        let (mut part, next_line) = result?;
-        lines.renumber(i, &mut part.malformed, next_line);
+    for (mut part, malformed) in parts {
+        part.malformed = malformed;
         match whole.as_mut() {
             None => whole = Some(part),
             Some(w) => {
@@ -234,13 +286,13 @@ pub fn read_file_parallel(path: &Path, kind: Kind, columns: ColumnOrder) -> io::
 /// Line numbers of a file read in parts, each part's parser counting from its own first line
 /// (1 for the first part; 2 for the others, as after a header), made the file's.
 #[derive(Default)]
-pub(super) struct PartLines {
+struct PartLines {
     before: u64,
 }
 
 impl PartLines {
     /// Renumbers part `i`'s malformed rows; `next_line` is where its parser stopped.
-    pub(super) fn renumber(&mut self, i: usize, malformed: &mut [super::malformed::Malformed], next_line: u64) {
+    fn renumber(&mut self, i: usize, malformed: &mut [super::malformed::Malformed], next_line: u64) {
         let first = if i == 0 { 1 } else { 2 };
         for m in malformed {
             m.line += self.before + 1 - first;

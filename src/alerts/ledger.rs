@@ -151,15 +151,10 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::{Kind, SecondOfDay, SeriesRow};
+    use crate::archive::Kind;
 
     fn s1(values: &[u32]) -> Rows {
-        Rows::S1(
-            values
-                .iter()
-                .map(|v| SeriesRow { time: SecondOfDay::from_secs(*v).unwrap_or_default(), value: *v })
-                .collect(),
-        )
+        Rows::s1_of(values)
     }
 
     const F: FileKey = FileKey { kind: Kind::S1, burst: None };

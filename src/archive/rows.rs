@@ -30,6 +30,17 @@ pub enum Rows {
 }
 
 impl Rows {
+    /// hft3 rows whose second and value are each of `values` (for tests of what keeps rows).
+    #[cfg(test)]
+    pub fn s1_of(values: &[u32]) -> Rows {
+        Rows::S1(
+            values
+                .iter()
+                .map(|v| SeriesRow { time: SecondOfDay::from_secs(*v).unwrap_or_default(), value: *v })
+                .collect(),
+        )
+    }
+
     pub fn empty(kind: Kind, burst: Option<SecondOfDay>) -> Rows {
         match kind {
             Kind::Quotes => Rows::Quotes(Quotes::default()),

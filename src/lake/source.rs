@@ -267,15 +267,9 @@ pub fn head(rows: &Rows, n: usize) -> Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::SeriesRow;
 
     fn s1(values: &[u32]) -> Rows {
-        Rows::S1(
-            values
-                .iter()
-                .map(|v| SeriesRow { time: SecondOfDay::from_secs(*v).unwrap_or_default(), value: *v })
-                .collect(),
-        )
+        Rows::s1_of(values)
     }
 
     fn values(rows: &Rows) -> Vec<u32> {

@@ -39,6 +39,11 @@ pub trait Io {
     fn lake(&mut self) -> Option<(String, bool)> {
         None
     }
+    /// Starts finding the recurring baskets of the closed days before `day` on a thread of its
+    /// own; None when there is no day index to find them in.
+    fn baskets(&mut self, _day: Day) -> Option<super::baskets::BasketsJob> {
+        None
+    }
 }
 
 /// How the TUI ended.
@@ -226,6 +231,10 @@ pub fn apply(effect: Effect, app: &mut App, io: &mut dyn Io) {
             if let Err(e) = io.save_view(&view) {
                 app.complain(format!("column choice not saved: {e:#} (it stays in effect)"));
             }
+        }
+        Effect::FindBaskets(day) => {
+            let job = io.baskets(day);
+            app.baskets_started(day, job);
         }
     }
 }

@@ -161,6 +161,14 @@ impl App {
         }
     }
 
+    /// The live day, when an earlier day is shown and the baskets of the closed days have not
+    /// been looked for yet (its Basket column needs them).
+    pub fn baskets_wanted(&self) -> Option<Day> {
+        let live = self.data.live.day();
+        let asked = matches!(self.data.baskets, Found::Unavailable) || self.data.baskets.for_day() == Some(live);
+        (self.data.history.is_some() && !asked).then_some(live)
+    }
+
     /// The event loop started the search (None: this ki2 has no index to search).
     pub fn baskets_started(&mut self, day: Day, job: Option<BasketsJob>) {
         self.data.baskets = match job {

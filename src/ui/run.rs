@@ -220,7 +220,14 @@ pub fn apply(effect: Effect, app: &mut App, io: &mut dyn Io) {
             app.open_day_picker(days);
         }
         Effect::OpenDay(day) => match io.load_day(day) {
-            Ok(data) => app.show_history(data),
+            Ok(data) => {
+                app.show_history(data);
+                // The Basket column of an earlier day comes from the baskets of the closed days.
+                if let Some(live) = app.baskets_wanted() {
+                    let job = io.baskets(live);
+                    app.baskets_started(live, job);
+                }
+            }
             Err(e) => app.loading_failed(day, &format!("{e:#}")),
         },
         Effect::SaveRules(rules) => match io.save_rules(&rules) {

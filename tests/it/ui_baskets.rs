@@ -281,3 +281,47 @@ fn the_baskets_key_is_rebindable_and_listed_in_the_help() -> Result<(), String> 
     assert!(help.contains("Ctrl-b") && help.contains("recurring baskets across days"), "{help}");
     Ok(())
 }
+
+#[test]
+fn an_earlier_day_opened_with_d_gets_its_basket_column_from_the_closed_days_baskets() {
+    let g = generated();
+    let data = tempfile::tempdir().expect("tmp");
+    let archive = Archive::discover(g.root.path()).expect("archive");
+    let builder = ki2::history::builder(g.root.path(), data.path(), ColumnOrder::default());
+    let live = day("20250714");
+    let opts = ki2::ui::AppOptions { live: true, ..options(Theme::mono()) };
+    let store = ki2::store::DayStore::new(live).expect("store");
+    let mut app = App::new(store, opts, Evaluator::new(RuleSet::defaults()));
+    let mut io = archive_io(g.root.path(), &data.path().join("rules.toml"))
+        .with_baskets(BasketsWorker::new(&archive, builder, 0.6));
+    // d, the day below the live one (2025-07-11), Enter: shown as history, the search starts.
+    for k in [KeyCode::Char('d'), KeyCode::Down, KeyCode::Enter, KeyCode::Tab, KeyCode::Char('<')] {
+        press(&mut app, &mut io, k);
+    }
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("Date 2025-07-11") && s.contains("· Basket↓"), "{s}");
+    // Copied, the top row by Basket names the basket seen most often before it that day.
+    let want = g
+        .json
+        .iter()
+        .filter(|b| b["last"].as_str().is_some_and(|l| l.starts_with("2025-07-11")))
+        .filter_map(|b| Some((b["bursts"].as_u64()? - 1, b["id"].as_str()?.to_owned())))
+        .max()
+        .expect("a player fired on 2025-07-11");
+    let start = Instant::now();
+    let copied = loop {
+        app.tick();
+        press(&mut app, &mut io, KeyCode::Char('y'));
+        let text = app.take_clipboard().unwrap_or_default();
+        if text.lines().nth(1).is_some_and(|l| l.contains(",B2025")) {
+            break text;
+        }
+        assert!(start.elapsed() < Duration::from_secs(240), "no basket copied yet:\n{text}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let header: Vec<&str> = copied.lines().next().unwrap_or_default().split(',').collect();
+    let row: Vec<&str> = copied.lines().nth(1).unwrap_or_default().split(',').collect();
+    let field = |name: &str| header.iter().position(|h| *h == name).and_then(|i| row.get(i)).copied();
+    assert_eq!(field("basket"), Some(want.1.as_str()), "{copied}");
+    assert_eq!(field("basket_seen_before"), Some(want.0.to_string().as_str()), "{copied}");
+}

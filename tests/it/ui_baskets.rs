@@ -155,6 +155,8 @@ fn the_basket_column_shows_each_bursts_basket_and_how_often_it_was_seen_before()
     let (mut app, mut io) = app_on(g.root.path(), "20250711", data.path());
     let small = screen(&mut app, 80, 24);
     assert!(!small.contains("Basket"), "no room at 80 columns: it goes first\n{small}");
+    assert!(!screen(&mut app, 160, 48).contains("Basket"), "nor at 160 with every other column shown");
+    assert!(screen(&mut app, 180, 48).contains("CU Basket"), "at 180 it fits beside them");
     // Burst Signals sorted by Basket (from Time, the previous column), Bckgrnd and CU hidden:
     // the recurring ones on top, with room for the column at 160×48.
     for k in [KeyCode::Tab, KeyCode::Char('<'), KeyCode::Char('C'), KeyCode::Down, KeyCode::Down, KeyCode::Down] {

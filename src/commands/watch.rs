@@ -75,7 +75,7 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         tracing::info!("{}", crate::archive::waiting_message(&root));
         app.wait_for_files();
     }
-    let baskets = crate::analysis::baskets::BasketsWorker::new(&archive, builder.clone(), config.basket_similarity);
+    let baskets = BasketsWorker::new(&archive, builder.clone(), config.basket_similarity);
     let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path).with_baskets(baskets);
     // `[lake] dir`: the live day as Parquet too, on threads of its own.
     if let Some(dir) = &config.lake.dir {

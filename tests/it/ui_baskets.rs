@@ -239,7 +239,7 @@ fn the_view_says_while_it_finds_the_baskets_and_when_there_is_nothing_to_find() 
     assert_eq!(sent, Some(true), "the view holds the receiver");
     app.tick();
     let s = screen(&mut app, 80, 24);
-    assert!(s.contains("No basket seen 3 times or more over the 1 closed days (40 bursts matched)"), "{s}");
+    assert!(s.contains("No basket seen 3 times or more over the 1 closed day (40 bursts matched)"), "{s}");
     // The key closes the view too.
     press(&mut app, &mut io, KeyCode::Char('B'));
     assert!(!screen(&mut app, 80, 24).contains("Baskets ·"));

@@ -33,7 +33,7 @@ pub fn draw(v: &mut BasketsView, found: &Found, theme: Theme, f: &mut Frame, are
     match found {
         Found::NotAsked | Found::Computing { days: 1.., .. } => {
             let (days, day) = match found {
-                Found::Computing { days, day, .. } => (format!("the {days} closed days"), format!(" before {day}")),
+                Found::Computing { days, day, .. } => (format!("the {}", closed_days(*days)), format!(" before {day}")),
                 _ => ("the closed days".to_owned(), String::new()),
             };
             let text = format!(
@@ -63,6 +63,11 @@ pub fn draw(v: &mut BasketsView, found: &Found, theme: Theme, f: &mut Frame, are
     }
 }
 
+/// `1 closed day`, `5 closed days`.
+fn closed_days(n: usize) -> String {
+    if n == 1 { "1 closed day".to_owned() } else { format!("{n} closed days") }
+}
+
 fn no_days(day: crate::archive::Day) -> String {
     format!(
         "No closed days indexed before {day}: a basket is a set of symbols that fires again across days, \
@@ -71,9 +76,9 @@ fn no_days(day: crate::archive::Day) -> String {
 }
 
 fn list(v: &mut BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
-    let days = table.days.len();
+    let days = closed_days(table.days.len());
     let title = format!(
-        " Baskets · {} seen {}+ times over {days} closed days · Enter detail, Esc closes ",
+        " Baskets · {} seen {}+ times over {days} · Enter detail, Esc closes ",
         table.baskets.len(),
         crate::analysis::baskets::table::MIN_BURSTS
     );
@@ -83,7 +88,7 @@ fn list(v: &mut BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, 
         .title(Line::styled(title, theme.title(true)));
     if table.baskets.is_empty() {
         let text = format!(
-            "\n No basket seen {} times or more over the {days} closed days ({} bursts matched).",
+            "\n No basket seen {} times or more over the {days} ({} bursts matched).",
             crate::analysis::baskets::table::MIN_BURSTS,
             text::thousands(table.bursts as u64)
         );

@@ -221,9 +221,6 @@ impl App {
             }
             _ => {}
         }
-        if v.open.is_some() {
-            return Taken::Pass;
-        }
         let m = match key.code {
             KeyCode::Up | KeyCode::Char('k') => Some(super::nav::Move::Newer(1)),
             KeyCode::Down | KeyCode::Char('j') => Some(super::nav::Move::Older(1)),
@@ -234,8 +231,14 @@ impl App {
             _ => None,
         };
         if let (Some(m), true) = (m, plain) {
-            v.nav.apply(m, len);
+            // In the detail they do nothing, rather than move a list hidden under the view.
+            if v.open.is_none() {
+                v.nav.apply(m, len);
+            }
             return Taken::Yes(None);
+        }
+        if v.open.is_some() {
+            return Taken::Pass;
         }
         match action {
             Some(Action::SortNext | Action::SortPrev) => {

@@ -225,8 +225,8 @@ pub struct BasketsArgs {
     /// Last day (YYYYMMDD), inclusive.
     #[arg(long)]
     pub to: Option<String>,
-    /// Baskets seen at least this many times.
-    #[arg(long, default_value_t = 3)]
+    /// Baskets seen at least this many times (the TUI's Baskets view lists the same).
+    #[arg(long, default_value_t = crate::analysis::baskets::table::MIN_BURSTS)]
     pub min: u32,
     /// One JSON object per basket.
     #[arg(long)]

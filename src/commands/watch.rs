@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
+use std::sync::Arc;
+
 use anyhow::{Context, Result};
 
 use crate::alerts::{Delivery, Evaluator, RuleSet, RulesOrigin};
+use crate::analysis::baskets::BasketsWorker;
 use crate::archive::{Archive, ColumnOrder, DateSpec, Day, DayData};
 use crate::cli::WatchArgs;
 use crate::config::Config;
@@ -34,7 +37,7 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let evaluator = Evaluator::new(rules)
         .with_enricher(crate::history::enricher(&archive, builder.clone()))
         .with_context(super::alert_context(&archive, builder.clone(), config));
-    let history = crate::history::spawn(builder, root.clone(), crate::history::closed_days(&archive, day));
+    let history = crate::history::spawn(builder.clone(), root.clone(), crate::history::closed_days(&archive, day));
     let opts = TailOptions {
         root: root.clone(),
         day,
@@ -72,7 +75,8 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         tracing::info!("{}", crate::archive::waiting_message(&root));
         app.wait_for_files();
     }
-    let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path);
+    let baskets = BasketsWorker::new(&archive, builder.clone(), config.basket_similarity);
+    let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path).with_baskets(baskets);
     // `[lake] dir`: the live day as Parquet too, on threads of its own.
     if let Some(dir) = &config.lake.dir {
         let opts = crate::lake::LakeOptions {
@@ -110,12 +114,20 @@ pub struct ArchiveIo {
     view_path: PathBuf,
     /// The live Parquet lake, when `[lake] dir` is set (dropping it writes what is pending).
     pub lake: Option<crate::lake::LakeHandle>,
+    /// Finds the recurring baskets of the closed days (the Baskets view).
+    baskets: Option<Arc<BasketsWorker>>,
 }
 
 impl ArchiveIo {
     pub fn new(root: PathBuf, columns: ColumnOrder, rules_path: PathBuf, view_path: PathBuf) -> ArchiveIo {
         let rules_stamp = stamp(&rules_path);
-        ArchiveIo { root, columns, rules_path, rules_stamp, view_path, lake: None }
+        ArchiveIo { root, columns, rules_path, rules_stamp, view_path, lake: None, baskets: None }
+    }
+
+    /// The Baskets view finds the baskets with this (else it says there is no index here).
+    pub fn with_baskets(mut self, worker: BasketsWorker) -> ArchiveIo {
+        self.baskets = Some(Arc::new(worker));
+        self
     }
 }
 
@@ -159,6 +171,25 @@ impl ui::Io for ArchiveIo {
     fn lake(&mut self) -> Option<(String, bool)> {
         let s = self.lake.as_ref()?.status();
         Some((s.line(), s.error.is_some() || s.stopped))
+    }
+
+    /// The baskets of the closed days before `day`, found on a thread of their own (the first
+    /// time over a year of archive, every burst is matched: tens of seconds).
+    fn baskets(&mut self, day: Day) -> Option<ui::BasketsJob> {
+        let worker = self.baskets.clone()?;
+        let days = worker.days_before(day);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let n = days.len();
+        let started = std::thread::Builder::new().name("ki2-baskets".into()).spawn({
+            let tx = tx.clone();
+            move || {
+                let _ = tx.send(worker.compute(&days));
+            }
+        });
+        if let Err(e) = started {
+            let _ = tx.send(Err(format!("cannot start a thread: {e}")));
+        }
+        Some(ui::BasketsJob { days: n, result: rx })
     }
 
     fn rules_changed(&mut self) -> Option<Result<RuleSet, String>> {

@@ -109,6 +109,7 @@ impl App {
             unseen_alerts: 0,
             index: None,
             days: Default::default(),
+            baskets: Default::default(),
         };
         App {
             opts,
@@ -300,6 +301,7 @@ impl App {
 
     /// Now and then (once a second): alerts that waited for history, the index's progress.
     pub fn tick(&mut self) {
+        self.poll_baskets();
         if let Some(r) = self.data.alerting.poll() {
             self.raised(r);
         }

@@ -42,7 +42,9 @@ pub const QUOTES: [Column; 7] = [
 ];
 pub const QUOTE_COUNT: usize = 2;
 
-pub const BURSTS: [Column; 10] = [
+/// Basket: the burst's recurring basket (`7f3a·12`: its short id and its bursts before this
+/// one), the least needed column, so it shows only where there is room.
+pub const BURSTS: [Column; 11] = [
     c("time", "Time", 8, false, 9, Down),
     c("grade", "Grade", 5, false, 8, Down),
     c("prog_type", "ProgType", 8, false, 8, Up),
@@ -53,6 +55,7 @@ pub const BURSTS: [Column; 10] = [
     c("cb", "CB", 4, true, 6, Down),
     c("cs", "CS", 4, true, 6, Down),
     c("cu", "CU", 4, true, 2, Down),
+    c("basket", "Basket", 9, false, 1, Down),
 ];
 pub const SYMBOLS: [Column; 4] = [
     c("symbol", "Symbol", 8, false, 9, Up),

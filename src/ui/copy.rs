@@ -68,6 +68,7 @@ pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> 
                 &["cb"],
                 &["cs"],
                 &["cu"],
+                &["basket", "basket_seen_before"],
             ],
             lists::bursts_at(data, view, &positions)
                 .into_iter()
@@ -84,6 +85,10 @@ pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> 
                         s(&b.cb),
                         s(&b.cs),
                         vec![b.cu_shown()],
+                        match data.basket_of(b.time) {
+                            Some((id, n)) => vec![id.to_owned(), n.to_string()],
+                            None => vec![String::new(), String::new()],
+                        },
                     ]
                 })
                 .collect(),

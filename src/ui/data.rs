@@ -35,6 +35,8 @@ pub struct Data {
     pub index: Option<HistoryHandle>,
     /// The index as last taken from the handle, and its version.
     pub days: (Arc<Index>, u64),
+    /// The recurring baskets of the closed days (the Baskets view, the Basket column's earlier days).
+    pub baskets: super::baskets::Found,
 }
 
 impl Data {

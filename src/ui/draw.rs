@@ -92,5 +92,6 @@ fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
         // Docked under the panes (above).
         Overlay::Rules(_) => {}
         Overlay::Symbol(v) => panes::symbol_view::draw(v, data.shown().day(), theme, f, area),
+        Overlay::Baskets(v) => panes::baskets::draw(v, &data.baskets, theme, f, area),
     }
 }

@@ -187,10 +187,14 @@ fn burst_list(data: &Data, view: &mut View) -> Vec<usize> {
     let sort = view.columns[ListPane::Bursts].sort;
     let arrival = BURSTS.get(sort.col).is_some_and(|c| is_time(c.name));
     let store = data.shown();
+    let by_basket = BURSTS.get(sort.col).is_some_and(|c| c.name == "basket");
     let keys = |base: &[usize]| -> Vec<Option<SortKey>> {
-        base.iter().map(|&i| store.burst_at(i).and_then(|b| burst_key(&b, sort.col))).collect()
+        let seen = |b: &BurstRow| if by_basket { data.basket_of(b.time).map(|(_, n)| n) } else { None };
+        base.iter().map(|&i| store.burst_at(i).and_then(|b| burst_key(&b, seen(&b), sort.col))).collect()
     };
-    let top_first = view.caches.short_order(ShortList::Bursts, day_stamp(data), sort, base, arrival, keys);
+    // By basket, the order changes as bursts are matched (their files come, the table comes).
+    let stamp = if by_basket { day_stamp(data) ^ data.baskets_stamp().rotate_left(24) } else { day_stamp(data) };
+    let top_first = view.caches.short_order(ShortList::Bursts, stamp, sort, base, arrival, keys);
     top_first.iter().rev().copied().collect()
 }
 

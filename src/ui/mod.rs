@@ -9,6 +9,7 @@
 
 mod across;
 mod app;
+mod baskets;
 mod cache;
 mod catch;
 mod column_keys;
@@ -32,6 +33,7 @@ mod update;
 mod view;
 
 pub use app::{App, AppOptions};
+pub use baskets::BasketsJob;
 pub use keymap::{Keymap, Rebind};
 pub use run::{Exit, Io, Pacing, apply, run};
 pub use theme::Theme;

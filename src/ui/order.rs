@@ -74,7 +74,8 @@ pub fn is_time(name: &str) -> bool {
     name == "time"
 }
 
-pub fn burst_key(b: &BurstRow, col: usize) -> Option<SortKey> {
+/// `seen`: how often the burst's basket was seen before it (None: it joined no recurring basket).
+pub fn burst_key(b: &BurstRow, seen: Option<u32>, col: usize) -> Option<SortKey> {
     match BURSTS.get(col)?.name {
         "time" => num(b.time.secs()),
         "grade" => severity(b.grade),
@@ -89,6 +90,7 @@ pub fn burst_key(b: &BurstRow, col: usize) -> Option<SortKey> {
         "cu" => {
             b.cu.as_deref().map(|c| c.trim().parse::<f64>().map_or_else(|_| SortKey::Text(c.to_owned()), SortKey::Num))
         }
+        "basket" => num(seen?),
         _ => None,
     }
 }
@@ -152,7 +154,7 @@ mod tests {
                 assert_eq!(key(i).is_some(), c.sorts != Sorts::No, "column {}", c.name);
             }
         }
-        check(&BURSTS, |i| burst_key(&b, i));
+        check(&BURSTS, |i| burst_key(&b, Some(2), i));
         check(&SYMBOLS, |i| hit_key(&h, i));
         check(&ALERTS, |i| alert_key(&a, i));
     }

@@ -1,5 +1,6 @@
 //! What can sit over the panes: one at a time, `Esc` closes it.
 
+use super::baskets::BasketsView;
 use super::nav::ListNav;
 use super::panes::chooser::Chooser;
 use super::panes::days::DayPicker;
@@ -20,4 +21,6 @@ pub enum Overlay {
     Columns(Chooser),
     /// The last message of the status line, whole.
     Message(String),
+    /// The recurring baskets across days (`B`).
+    Baskets(Box<BasketsView>),
 }

@@ -39,6 +39,11 @@ pub trait Io {
     fn lake(&mut self) -> Option<(String, bool)> {
         None
     }
+    /// Starts finding the recurring baskets of the closed days before `day` on a thread of its
+    /// own; None when there is no day index to find them in.
+    fn baskets(&mut self, _day: Day) -> Option<super::baskets::BasketsJob> {
+        None
+    }
 }
 
 /// How the TUI ended.
@@ -215,7 +220,14 @@ pub fn apply(effect: Effect, app: &mut App, io: &mut dyn Io) {
             app.open_day_picker(days);
         }
         Effect::OpenDay(day) => match io.load_day(day) {
-            Ok(data) => app.show_history(data),
+            Ok(data) => {
+                app.show_history(data);
+                // The Basket column of an earlier day comes from the baskets of the closed days.
+                if let Some(live) = app.baskets_wanted() {
+                    let job = io.baskets(live);
+                    app.baskets_started(live, job);
+                }
+            }
             Err(e) => app.loading_failed(day, &format!("{e:#}")),
         },
         Effect::SaveRules(rules) => match io.save_rules(&rules) {
@@ -226,6 +238,10 @@ pub fn apply(effect: Effect, app: &mut App, io: &mut dyn Io) {
             if let Err(e) = io.save_view(&view) {
                 app.complain(format!("column choice not saved: {e:#} (it stays in effect)"));
             }
+        }
+        Effect::FindBaskets(day) => {
+            let job = io.baskets(day);
+            app.baskets_started(day, job);
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum Effect {
     SaveRules(RuleSet),
     /// The list panes' sort and columns changed: write them to view.toml.
     SaveView(ViewFile),
+    /// The Baskets view opened: find the baskets of the closed days before this day.
+    FindBaskets(Day),
 }
 
 /// What an overlay did with a key.
@@ -124,6 +126,7 @@ impl App {
                 _ => Taken::Pass,
             },
             Overlay::Columns(_) => self.chooser_key(key),
+            Overlay::Baskets(_) => self.baskets_key(key),
             Overlay::Message(_) => match self.keys.action(key) {
                 Some(Action::Back | Action::Message) => {
                     v.overlay = Overlay::None;
@@ -353,6 +356,7 @@ impl App {
             Action::Sinks => self.say(NO_SINKS),
             Action::Rules => v.overlay = Overlay::Rules(Box::default()),
             Action::Days => return Some(Effect::ListDays),
+            Action::Baskets => return self.open_baskets(),
             Action::Copy => self.copy(false),
             Action::CopyTable => self.copy(true),
         }

@@ -22,5 +22,6 @@ mod truth;
 mod tui_tmux;
 mod tui_tmux_resize;
 mod ui;
+mod ui_baskets;
 mod ui_columns;
 mod ui_words;

@@ -846,3 +846,37 @@ fn an_empty_root_opens_and_says_it_waits_for_the_burst_monitors_files() {
     t.type_text("q");
     assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
 }
+
+#[test]
+fn b_lists_the_recurring_baskets_of_a_simulated_history_and_enter_opens_one() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    // The day watched and the four days before it, one seed: its players fire on each of them.
+    let out = crate::support::ki2_cmd()
+        .args(["simulate", "--instant", "--seed", "3", "--days", "4", "--date", DATE, "--root"])
+        .arg(&root)
+        .output()
+        .expect("run ki2 simulate");
+    assert!(out.status.success(), "ki2 simulate: {}", String::from_utf8_lossy(&out.stderr));
+    let t = Tmux::start(120, 30, dir.path(), &[]);
+    t.command(&watch_line(&root));
+    t.wait_tui("the live day", loaded);
+    t.type_text("B");
+    // Found over the closed days (their indexes built first, in a debug build: a while).
+    let s = t.wait_until("a basket listed", Duration::from_secs(180), true, |s| {
+        s.contains("seen 3+ times") && s.lines().any(|l| l.contains(" B2025"))
+    });
+    assert!(s.contains("Baskets ·") && s.contains("seen 3+ times over 4 closed days"), "{}", frame(&s));
+    t.key("Enter");
+    let s = t.wait_tui("the basket's detail", |s| s.contains("bursts on") && s.contains("core, in how many"));
+    assert!(s.contains("Esc back"), "{}", frame(&s));
+    t.key("Escape");
+    t.wait_tui("the list again", |s| s.contains("seen 3+ times"));
+    t.key("Escape");
+    t.wait_tui("the panes again", |s| !s.contains("Baskets ·") && loaded(s));
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0);
+}

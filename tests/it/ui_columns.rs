@@ -43,9 +43,9 @@ fn sort_and_hide(app: &mut App, io: Option<&mut dyn ki2::ui::Io>) {
         KeyCode::Esc,
         KeyCode::Tab,
     ];
-    // Burst Signals: back from Time through CU (this file has it), CS, CB, CT, S2 to S1,
-    // largest first; then smallest first.
-    steps.extend([KeyCode::Char('<'); 6]);
+    // Burst Signals: back from Time through Basket, CU (this file has it), CS, CB, CT, S2 to
+    // S1, largest first; then smallest first.
+    steps.extend([KeyCode::Char('<'); 7]);
     steps.push(KeyCode::Char('r'));
     match io {
         Some(io) => steps.into_iter().for_each(|k| press(app, io, k)),

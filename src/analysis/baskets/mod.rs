@@ -1,17 +1,19 @@
 //! Baskets: fingerprints of sets of securities (SPEC §6). Every burst's symbol set is matched,
 //! in time order across days, to the baskets seen before it (`clusters`); the result is kept
 //! beside the day index so that each closed day is matched once (`state`); `report` says what
-//! `ki2 baskets` prints, `source` feeds the `baskets` alert source.
+//! `ki2 baskets` prints, `source` feeds the `baskets` alert source, `table` the TUI's Baskets view.
 
 pub mod clusters;
 pub mod report;
 pub mod source;
 pub mod state;
+pub mod table;
 
 pub use clusters::{Basket, Clusters, Joined, MIN_SYMBOLS, Occurrence, basket_id};
 pub use report::{BasketDetail, BasketReport, bursts_frame, detail, report};
 pub use source::IndexBaskets;
 pub use state::{Synced, sync};
+pub use table::{BasketLine, BasketsTable, BasketsWorker, Seen, short_id};
 
 /// `[baskets] similarity` unless the config says otherwise.
 pub const DEFAULT_SIMILARITY: f64 = 0.6;

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{ListTable, TableRow, autosnap, list_table};
+use crate::analysis::baskets::short_id;
 use crate::archive::BurstRow;
 use crate::ui::app::App;
 use crate::ui::columns::BURSTS;
@@ -40,6 +41,7 @@ pub fn draw(app: &App, shown: &Shown<BurstRow>, f: &mut Frame, area: Rect) {
                 (b.cb.to_string(), if color { theme.buy() } else { d }),
                 (b.cs.to_string(), if color { theme.sell() } else { d }),
                 (text::clean(&b.cu_shown(), 6).into_owned(), d),
+                (app.data.basket_of(b.time).map_or_else(String::new, |(id, n)| format!("{}·{n}", short_id(id))), d),
             ];
             TableRow { cells, style }
         })

@@ -3,6 +3,7 @@
 //! list panes' `list_table` first leaves out the columns the user hid and marks the sort.
 
 pub mod alerts;
+pub mod baskets;
 pub mod bursts;
 pub mod chooser;
 pub mod days;

@@ -1,0 +1,264 @@
+//! The Baskets view's state (`B`): the recurring baskets of the closed days, found on a thread
+//! the event loop starts through `Io::baskets` and delivered over a channel, the list's sort and
+//! place, and the basket open in detail. `panes/baskets.rs` only paints it. Also the basket a
+//! burst joined, for the Burst Signals column: the live day's from the alert path's matches,
+//! an earlier day's from the table.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::App;
+use super::columns::{Column, Sort, Sorts};
+use super::data::Data;
+use super::keymap::Action;
+use super::nav::ListNav;
+use super::overlay::Overlay;
+use super::panes::col;
+use super::update::{Effect, Taken};
+use crate::analysis::baskets::{BasketLine, BasketsTable, short_id};
+use crate::archive::{Day, SecondOfDay};
+
+/// The search the event loop started: over how many closed days, and where its result comes.
+pub struct BasketsJob {
+    pub days: usize,
+    pub result: Receiver<Result<BasketsTable, String>>,
+}
+
+/// Where the baskets stand, for the closed days before `day` (the live day).
+#[derive(Default)]
+pub enum Found {
+    #[default]
+    NotAsked,
+    /// This ki2 has no day index to find them in (a day read on its own).
+    Unavailable,
+    Computing {
+        day: Day,
+        days: usize,
+        result: Receiver<Result<BasketsTable, String>>,
+    },
+    Ready {
+        day: Day,
+        table: Arc<BasketsTable>,
+    },
+    Failed {
+        day: Day,
+        why: String,
+    },
+}
+
+impl Found {
+    pub fn table(&self) -> Option<&BasketsTable> {
+        match self {
+            Found::Ready { table, .. } => Some(table),
+            _ => None,
+        }
+    }
+
+    fn for_day(&self) -> Option<Day> {
+        match self {
+            Found::Computing { day, .. } | Found::Ready { day, .. } | Found::Failed { day, .. } => Some(*day),
+            Found::NotAsked | Found::Unavailable => None,
+        }
+    }
+}
+
+/// The list's columns: name, title, width, keep, first direction.
+pub const COLUMNS: [Column; 10] = [
+    Column { name: "short", col: col("Id", 4, false, 8), sorts: Sorts::Up },
+    Column { name: "id", col: col("Basket", 16, false, 9), sorts: Sorts::Up },
+    Column { name: "core", col: col("Core", 4, true, 7), sorts: Sorts::Down },
+    Column { name: "bursts", col: col("Bursts", 6, true, 9), sorts: Sorts::Down },
+    Column { name: "days", col: col("Days", 4, true, 8), sorts: Sorts::Down },
+    Column { name: "buy", col: col("Buy", 4, true, 6), sorts: Sorts::Down },
+    Column { name: "sell", col: col("Sell", 4, true, 6), sorts: Sorts::Down },
+    Column { name: "und", col: col("Und", 4, true, 3), sorts: Sorts::Down },
+    Column { name: "time", col: col("Time", 8, false, 7), sorts: Sorts::Up },
+    Column { name: "last", col: col("Last seen", 19, false, 5), sorts: Sorts::Down },
+];
+const BURSTS_COL: usize = 3;
+
+/// The Baskets view: its place in the list, its sort, the basket open in detail.
+pub struct BasketsView {
+    pub nav: ListNav,
+    pub sort: Sort,
+    /// The id of the basket shown in detail (Enter), if one is.
+    pub open: Option<String>,
+}
+
+impl Default for BasketsView {
+    fn default() -> Self {
+        BasketsView { nav: ListNav::default(), sort: Sort { col: BURSTS_COL, desc: true }, open: None }
+    }
+}
+
+impl BasketsView {
+    /// The table's baskets in the view's order, top first (equal values keep the report's order:
+    /// most bursts first, then by id).
+    pub fn order<'a>(&self, table: &'a BasketsTable) -> Vec<&'a BasketLine> {
+        let mut lines: Vec<&BasketLine> = table.baskets.iter().collect();
+        let name = COLUMNS.get(self.sort.col).map_or("bursts", |c| c.name);
+        lines.sort_by(|a, b| {
+            let (a, b) = (&a.report, &b.report);
+            let by = match name {
+                "short" => short_id(&a.id).cmp(&short_id(&b.id)),
+                "id" => a.id.cmp(&b.id),
+                "core" => a.symbols.len().cmp(&b.symbols.len()),
+                "days" => a.days.cmp(&b.days),
+                "buy" => a.buy.cmp(&b.buy),
+                "sell" => a.sell.cmp(&b.sell),
+                "und" => a.und.cmp(&b.und),
+                "time" => a.median_time.cmp(&b.median_time),
+                "last" => a.last.cmp(&b.last),
+                _ => a.bursts.cmp(&b.bursts),
+            };
+            if self.sort.desc { by.reverse() } else { by }
+        });
+        lines
+    }
+
+    /// The selected basket, in the view's order.
+    pub fn selected<'a>(&self, table: &'a BasketsTable) -> Option<&'a BasketLine> {
+        let lines = self.order(table);
+        let pos = self.nav.selected(lines.len())?;
+        lines.get(lines.len() - 1 - pos).copied()
+    }
+}
+
+impl Data {
+    /// The basket the shown day's burst at `time` joined, when that basket was seen before it:
+    /// its id and its bursts before this one. The live day's come from the alert path's
+    /// matches (made as each symbols file comes), an earlier day's from the Baskets table.
+    pub fn basket_of(&self, time: SecondOfDay) -> Option<(&str, u32)> {
+        let day = self.shown().day();
+        if self.history.is_none()
+            && let Some(m) = self.alerting.context().basket_of(day, time)
+        {
+            return (m.bursts > 0).then_some((m.id.as_str(), m.bursts));
+        }
+        let seen = self.baskets.table()?.joined.get(&(day, time.secs()))?;
+        Some((seen.id.as_str(), seen.before))
+    }
+
+    /// Changes whenever a burst's basket may have (for the order of a list sorted by it).
+    pub fn baskets_stamp(&self) -> u64 {
+        let live = self.alerting.context().baskets_of(self.live.day()).map_or(0, |m| m.len() as u64);
+        live + if self.baskets.table().is_some() { 1 << 32 } else { 0 }
+    }
+}
+
+impl App {
+    /// `B`: the Baskets view. The baskets of the closed days before the live day are looked for
+    /// the first time it opens (and again once the live day has moved on).
+    pub(super) fn open_baskets(&mut self) -> Option<Effect> {
+        self.view.overlay = Overlay::Baskets(Box::default());
+        let day = self.data.live.day();
+        match &self.data.baskets {
+            Found::Unavailable => None,
+            f if f.for_day() == Some(day) && !matches!(f, Found::Failed { .. }) => None,
+            _ => Some(Effect::FindBaskets(day)),
+        }
+    }
+
+    /// The live day, when an earlier day is shown and the baskets of the closed days have not
+    /// been looked for yet (its Basket column needs them).
+    pub fn baskets_wanted(&self) -> Option<Day> {
+        let live = self.data.live.day();
+        let asked = matches!(self.data.baskets, Found::Unavailable) || self.data.baskets.for_day() == Some(live);
+        (self.data.history.is_some() && !asked).then_some(live)
+    }
+
+    /// The event loop started the search (None: this ki2 has no index to search).
+    pub fn baskets_started(&mut self, day: Day, job: Option<BasketsJob>) {
+        self.data.baskets = match job {
+            Some(j) => Found::Computing { day, days: j.days, result: j.result },
+            None => Found::Unavailable,
+        };
+        self.poll_baskets();
+    }
+
+    /// Takes the result when it has come (the clock calls this once a second).
+    pub fn poll_baskets(&mut self) {
+        let Found::Computing { day, result, .. } = &self.data.baskets else { return };
+        let day = *day;
+        let got = match result.try_recv() {
+            Ok(r) => r,
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => Err("the thread finding them stopped".to_owned()),
+        };
+        self.data.baskets = match got {
+            Ok(table) => {
+                if let Some(w) = table.warnings.last() {
+                    self.complain(w.clone());
+                }
+                Found::Ready { day, table: Arc::new(table) }
+            }
+            Err(why) => {
+                tracing::warn!("baskets: {why}");
+                Found::Failed { day, why }
+            }
+        };
+    }
+
+    /// The view's keys: moving, Enter (detail), the sort keys, Esc (back, then close).
+    pub(super) fn baskets_key(&mut self, key: KeyEvent) -> Taken {
+        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+        let action = self.keys.action(key);
+        let Overlay::Baskets(v) = &mut self.view.overlay else { return Taken::Pass };
+        let len = self.data.baskets.table().map_or(0, |t| t.baskets.len());
+        match key.code {
+            KeyCode::Esc | KeyCode::Backspace if plain => {
+                if v.open.take().is_none() {
+                    self.view.overlay = Overlay::None;
+                }
+                return Taken::Yes(None);
+            }
+            KeyCode::Enter if plain => {
+                let table = self.data.baskets.table();
+                v.open = table.and_then(|t| v.selected(t)).map(|l| l.report.id.clone());
+                return Taken::Yes(None);
+            }
+            _ => {}
+        }
+        let m = match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(super::nav::Move::Newer(1)),
+            KeyCode::Down | KeyCode::Char('j') => Some(super::nav::Move::Older(1)),
+            KeyCode::PageUp => Some(super::nav::Move::Newer(10)),
+            KeyCode::PageDown => Some(super::nav::Move::Older(10)),
+            KeyCode::Home | KeyCode::Char('g') => Some(super::nav::Move::Newest),
+            KeyCode::End | KeyCode::Char('G') => Some(super::nav::Move::Oldest),
+            _ => None,
+        };
+        if let (Some(m), true) = (m, plain) {
+            // In the detail they do nothing, rather than move a list hidden under the view.
+            if v.open.is_none() {
+                v.nav.apply(m, len);
+            }
+            return Taken::Yes(None);
+        }
+        if v.open.is_some() {
+            return Taken::Pass;
+        }
+        match action {
+            Some(Action::SortNext | Action::SortPrev) => {
+                let n = COLUMNS.len();
+                let next =
+                    if action == Some(Action::SortNext) { (v.sort.col + 1) % n } else { (v.sort.col + n - 1) % n };
+                v.sort = Sort { col: next, desc: COLUMNS[next].sorts == Sorts::Down };
+                v.nav = ListNav::default();
+                Taken::Yes(None)
+            }
+            Some(Action::SortReverse) => {
+                v.sort.desc = !v.sort.desc;
+                v.nav = ListNav::default();
+                Taken::Yes(None)
+            }
+            Some(Action::Baskets) => {
+                self.view.overlay = Overlay::None;
+                Taken::Yes(None)
+            }
+            _ => Taken::Pass,
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! `B`: the recurring baskets of the closed days (the figures `ki2 baskets` prints), or, with
+//! Enter, one basket close up: its bursts per day as a sparkline, its times of day, its core
+//! symbols with how many of its bursts hold each. Paints what `ui/baskets.rs` holds.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Sparkline, Wrap};
+
+use super::TableRow;
+use crate::analysis::baskets::{BasketLine, BasketsTable, short_id};
+use crate::ui::baskets::{BasketsView, COLUMNS, Found};
+use crate::ui::panes::Col;
+use crate::ui::text;
+use crate::ui::theme::Theme;
+
+/// The session the times-of-day sparkline spans, and its bars' length.
+const OPEN: u32 = 9 * 3600 + 30 * 60;
+const CLOSE: u32 = 16 * 3600;
+const BAR_S: u32 = 15 * 60;
+
+pub fn draw(v: &mut BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: Rect) {
+    let r = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height);
+    f.render_widget(Clear, r);
+    let frame = |title: String| {
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border(true))
+            .title(Line::styled(title, theme.title(true)))
+    };
+    let words = |text: String| Paragraph::new(format!("\n {text}")).wrap(Wrap { trim: false });
+    let title = " Baskets · Esc closes ".to_owned();
+    match found {
+        Found::NotAsked | Found::Computing { days: 1.., .. } => {
+            let (days, day) = match found {
+                Found::Computing { days, day, .. } => (format!("the {}", closed_days(*days)), format!(" before {day}")),
+                _ => ("the closed days".to_owned(), String::new()),
+            };
+            let text = format!(
+                "Finding the recurring baskets of {days}{day}… (each day's bursts are matched once and kept beside the day index)"
+            );
+            f.render_widget(words(text).block(frame(title)), r);
+        }
+        Found::Computing { days: 0, day, .. } => f.render_widget(words(no_days(*day)).block(frame(title)), r),
+        Found::Ready { day, table } if table.days.is_empty() => {
+            f.render_widget(words(no_days(*day)).block(frame(title)), r)
+        }
+        Found::Unavailable => {
+            let text = "No day index here: baskets are found across the closed days of an archive (ki2 watch).";
+            f.render_widget(words(text.to_owned()).block(frame(title)), r);
+        }
+        Found::Failed { why, .. } => {
+            let text = format!("Cannot find the baskets: {}", text::clean(why, 400));
+            f.render_widget(words(text).block(frame(title)), r);
+        }
+        Found::Ready { table, .. } => {
+            let open = v.open.as_ref().and_then(|id| table.baskets.iter().find(|l| &l.report.id == id));
+            match open {
+                Some(line) => detail(line, theme, f, r),
+                None => list(v, table, theme, f, r),
+            }
+        }
+    }
+}
+
+/// `1 closed day`, `5 closed days`.
+fn closed_days(n: usize) -> String {
+    if n == 1 { "1 closed day".to_owned() } else { format!("{n} closed days") }
+}
+
+fn no_days(day: crate::archive::Day) -> String {
+    format!(
+        "No closed days indexed before {day}: a basket is a set of symbols that fires again across days, \
+         so the baskets show here once the archive has days before the live one."
+    )
+}
+
+fn list(v: &mut BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
+    let days = closed_days(table.days.len());
+    let title = format!(
+        " Baskets · {} seen {}+ times over {days} · Enter detail, Esc closes ",
+        table.baskets.len(),
+        crate::analysis::baskets::table::MIN_BURSTS
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(Line::styled(title, theme.title(true)));
+    if table.baskets.is_empty() {
+        let text = format!(
+            "\n No basket seen {} times or more over the {days} ({} bursts matched).",
+            crate::analysis::baskets::table::MIN_BURSTS,
+            text::thousands(table.bursts as u64)
+        );
+        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
+        return;
+    }
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let lines = v.order(table);
+    let h = usize::from(inner.height.saturating_sub(1));
+    let (positions, sel) = v.nav.show(lines.len(), h);
+    let body = positions
+        .iter()
+        .filter_map(|&pos| Some((*lines.get(lines.len() - 1 - pos)?, pos)))
+        .map(|(l, pos)| {
+            let b = &l.report;
+            let dflt = Default::default();
+            TableRow {
+                cells: vec![
+                    (short_id(&b.id), theme.key()),
+                    (b.id.clone(), dflt),
+                    (b.symbols.len().to_string(), dflt),
+                    (b.bursts.to_string(), dflt),
+                    (b.days.to_string(), dflt),
+                    (b.buy.to_string(), if Some(pos) == sel { dflt } else { theme.buy() }),
+                    (b.sell.to_string(), if Some(pos) == sel { dflt } else { theme.sell() }),
+                    (b.und.to_string(), dflt),
+                    (b.median_time.clone(), dflt),
+                    (b.last.replace('T', " "), dflt),
+                ],
+                style: if Some(pos) == sel { theme.selected(true) } else { Default::default() },
+            }
+        })
+        .collect();
+    let cols: Vec<Col> = COLUMNS.iter().map(|c| c.col).collect();
+    // The sort's arrow, as the list panes mark it.
+    let titles = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == v.sort.col {
+                super::with_arrow(c.col.title, c.col.width, v.sort.arrow())
+            } else {
+                c.col.title.into()
+            }
+        })
+        .collect();
+    super::table_with(f, inner, Block::default(), &cols, titles, body, theme, false);
+}
+
+fn detail(line: &BasketLine, theme: Theme, f: &mut Frame, r: Rect) {
+    let b = &line.report;
+    let short = short_id(&b.id);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(Line::styled(format!(" Basket {} ({short}) · Esc back ", b.id), theme.title(true)));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let [facts, days_head, days_spark, times_head, times_spark, times_list, core] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Length(2),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let dim = |s: &str| Span::styled(s.to_owned(), theme.dim());
+    let s1 = b.median_s1.map_or_else(|| "-".to_owned(), |s| format!("{s:.0}"));
+    let facts_text = vec![
+        Line::from(vec![
+            Span::raw(format!("{} bursts", b.bursts)),
+            dim(" on "),
+            Span::raw(format!("{} days", b.days)),
+            dim(" · buy "),
+            Span::styled(b.buy.to_string(), theme.buy()),
+            dim(" sell "),
+            Span::styled(b.sell.to_string(), theme.sell()),
+            dim(" und "),
+            Span::raw(b.und.to_string()),
+            dim(" · typical time "),
+            Span::raw(b.median_time.clone()),
+            dim(" · S1 "),
+            Span::raw(s1),
+        ]),
+        Line::from(vec![
+            dim("first "),
+            Span::raw(b.first.replace('T', " ")),
+            dim("  last "),
+            Span::raw(b.last.replace('T', " ")),
+            dim("  core "),
+            Span::raw(format!("{} symbols", b.symbols.len())),
+        ]),
+    ];
+    f.render_widget(Paragraph::new(facts_text), facts);
+    let Some(d) = &line.detail else { return };
+    // Per day, oldest on the left; the newest days when there are more than the width.
+    let per_day: Vec<u64> = d.per_day.iter().map(|(_, n)| u64::from(*n)).collect();
+    let tail = per_day.len().saturating_sub(usize::from(days_spark.width.max(1)));
+    let (from, to) = (d.per_day.get(tail).map(|(d, _)| *d), d.per_day.last().map(|(d, _)| *d));
+    let most = per_day.iter().max().copied().unwrap_or(0);
+    let head = match (from, to) {
+        (Some(a), Some(z)) => format!("bursts per day, {a} … {z} (most {most})"),
+        _ => "bursts per day".to_owned(),
+    };
+    f.render_widget(Paragraph::new(Line::styled(head, theme.dim())), days_head);
+    f.render_widget(Sparkline::default().data(per_day[tail..].to_vec()).style(theme.s1()), days_spark);
+    let bars = ((CLOSE - OPEN) / BAR_S) as usize;
+    let mut hist = vec![0u64; bars];
+    for &t in &d.times {
+        let i = (t.clamp(OPEN, CLOSE - 1) - OPEN) / BAR_S;
+        if let Some(h) = hist.get_mut(i as usize) {
+            *h += 1;
+        }
+    }
+    let head = format!("times of day, 09:30 … 16:00, a bar each {} minutes", BAR_S / 60);
+    f.render_widget(Paragraph::new(Line::styled(head, theme.dim())), times_head);
+    f.render_widget(Sparkline::default().data(hist).style(theme.s2()), times_spark);
+    let mut times: Vec<String> =
+        d.times.iter().filter_map(|&t| crate::archive::SecondOfDay::from_secs(t)).map(|t| t.to_string()).collect();
+    times.sort();
+    times.dedup();
+    let times_text = text::cut_words(&times.join(" "), usize::from(times_list.width) * 2).into_owned();
+    f.render_widget(Paragraph::new(times_text).wrap(Wrap { trim: true }), times_list);
+    // The core as a grid, each symbol beside its count (a wrapped line would part them).
+    let names: Vec<(String, String)> =
+        d.core.iter().map(|(s, n)| (text::symbol(s).into_owned(), n.to_string())).collect();
+    let w = names.iter().map(|(s, _)| s.chars().count()).max().unwrap_or(0);
+    let nw = names.iter().map(|(_, n)| n.len()).max().unwrap_or(0);
+    let per_line = (usize::from(core.width) + 3) / (w + nw + 4).max(1);
+    let mut lines = vec![Line::styled(format!("core, in how many of its {} bursts:", d.bursts), theme.dim())];
+    for chunk in names.chunks(per_line.max(1)) {
+        let cells: Vec<String> = chunk.iter().map(|(s, n)| format!("{s:<w$} {n:>nw$}")).collect();
+        lines.push(Line::from(cells.join("   ")));
+    }
+    f.render_widget(Paragraph::new(lines), core);
+}

@@ -109,6 +109,7 @@ impl App {
             unseen_alerts: 0,
             index: None,
             days: Default::default(),
+            study: None,
         };
         App {
             opts,
@@ -143,6 +144,12 @@ impl App {
     /// The background indexer of the closed days.
     pub fn with_history(mut self, history: crate::history::HistoryHandle) -> App {
         self.data.index = Some(history);
+        self
+    }
+
+    /// The Edges view's study (a worker of the command layer computes it when first asked).
+    pub fn with_study(mut self, study: crate::analysis::study::StudyHandle) -> App {
+        self.data.study = Some(study);
         self
     }
 
@@ -300,6 +307,7 @@ impl App {
 
     /// Now and then (once a second): alerts that waited for history, the index's progress.
     pub fn tick(&mut self) {
+        self.refresh_edges();
         if let Some(r) = self.data.alerting.poll() {
             self.raised(r);
         }

@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::alerts::{Alert, LiveAlerts};
+use crate::analysis::study::StudyHandle;
 use crate::history::{HistoryHandle, Index};
 use crate::store::DayStore;
 
@@ -35,6 +36,8 @@ pub struct Data {
     pub index: Option<HistoryHandle>,
     /// The index as last taken from the handle, and its version.
     pub days: (Arc<Index>, u64),
+    /// The Edges view's study, computed by a worker when the view first opens.
+    pub study: Option<StudyHandle>,
 }
 
 impl Data {

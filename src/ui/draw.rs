@@ -92,5 +92,6 @@ fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
         // Docked under the panes (above).
         Overlay::Rules(_) => {}
         Overlay::Symbol(v) => panes::symbol_view::draw(v, data.shown().day(), theme, f, area),
+        Overlay::Edges(v) => panes::edges::draw(v, theme, f, area),
     }
 }

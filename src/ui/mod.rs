@@ -16,6 +16,7 @@ mod columns;
 mod copy;
 mod data;
 mod draw;
+mod edges;
 mod keymap;
 mod lists;
 mod nav;

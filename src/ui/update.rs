@@ -124,6 +124,7 @@ impl App {
                 _ => Taken::Pass,
             },
             Overlay::Columns(_) => self.chooser_key(key),
+            Overlay::Edges(_) => self.edges_key(key),
             Overlay::Message(_) => match self.keys.action(key) {
                 Some(Action::Back | Action::Message) => {
                     v.overlay = Overlay::None;
@@ -353,6 +354,7 @@ impl App {
             Action::Sinks => self.say(NO_SINKS),
             Action::Rules => v.overlay = Overlay::Rules(Box::default()),
             Action::Days => return Some(Effect::ListDays),
+            Action::Edges => self.open_edges(),
             Action::Copy => self.copy(false),
             Action::CopyTable => self.copy(true),
         }

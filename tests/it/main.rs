@@ -23,4 +23,5 @@ mod tui_tmux;
 mod tui_tmux_resize;
 mod ui;
 mod ui_columns;
+mod ui_edges;
 mod ui_words;

@@ -65,13 +65,15 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
     let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(2 + notes)]).areas(inner);
     let events: usize =
         study.inputs.series.iter().filter(|s| s.subject.label() != "market").map(|s| s.events.len()).sum();
-    let mut lines = vec![Line::from(format!(
-        "{} day(s), {} with bars; {} event(s). Returns in bp from the close known at the event; excess over \
-             the same symbols at the same second on days without such an event.",
-        study.inputs.days.len(),
-        study.output.days_with_bars,
-        events
-    ))];
+    let mut lines = vec![
+        Line::from(format!(
+            "{} day(s), {} with bars; {} event(s) · Enter: a row's path · > < r: sort",
+            study.inputs.days.len(),
+            study.output.days_with_bars,
+            events
+        )),
+        Line::from("bp from the close known at the event; excess: over quiet days, same second"),
+    ];
     lines.extend(study.notes.iter().take(2).map(|n| Line::styled(n.clone(), theme.error())));
     f.render_widget(Paragraph::new(lines).style(theme.dim()).wrap(Wrap { trim: true }), foot);
     if v.rows.is_empty() {

@@ -93,6 +93,8 @@ pub struct EdgesView {
     /// Rows the table showed when last drawn (page moves).
     pub height: usize,
     pub path: Option<PathChart>,
+    /// The keys of the view as bound now, for its footer (`Enter: a row's path · > < r: sort`).
+    pub hints: String,
 }
 
 impl EdgesView {
@@ -105,6 +107,7 @@ impl EdgesView {
             scroll: Scroll::default(),
             height: 10,
             path: None,
+            hints: String::new(),
         };
         v.set(state, version);
         v
@@ -262,7 +265,16 @@ impl App {
             }
             None => (StudyState::Unavailable("no study here: ki2 watch and ki2 demo run it".into()), 0),
         };
-        self.view.overlay = Overlay::Edges(Box::new(EdgesView::new(state.0, state.1)));
+        let mut view = EdgesView::new(state.0, state.1);
+        let k = |a| self.keys.hint(a);
+        view.hints = format!(
+            "{}: a row's path · {} {} {}: sort",
+            k(Action::Enter),
+            k(Action::SortNext),
+            k(Action::SortPrev),
+            k(Action::SortReverse)
+        );
+        self.view.overlay = Overlay::Edges(Box::new(view));
     }
 
     /// The study has moved on (computing → ready): the open view takes it.
@@ -309,5 +321,28 @@ impl App {
             _ => return Taken::Pass,
         }
         Taken::Yes(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_selection_stays_on_screen_as_it_moves_first_row_first() {
+        let mut s = Scroll::default();
+        assert_eq!(s.show(30, 10), 0..10);
+        assert!(s.key(KeyCode::PageDown, 30, 10) && s.sel == 10);
+        assert_eq!(s.show(30, 10), 1..11);
+        assert!(s.key(KeyCode::End, 30, 10) && s.sel == 29);
+        assert_eq!(s.show(30, 10), 20..30);
+        assert!(s.key(KeyCode::Char('k'), 30, 10) && s.sel == 28);
+        assert_eq!(s.show(30, 10), 20..30, "no scroll while the selection is on screen");
+        assert!(s.key(KeyCode::Home, 30, 10) && s.show(30, 10) == (0..10));
+        assert!(!s.key(KeyCode::Char('x'), 30, 10));
+        // A list shorter than before (a new study) keeps the selection inside it.
+        s.sel = 29;
+        assert_eq!((s.show(4, 10), s.sel), (0..4, 3));
+        assert_eq!(s.show(0, 10), 0..0);
     }
 }

@@ -67,10 +67,11 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
         study.inputs.series.iter().filter(|s| s.subject.label() != "market").map(|s| s.events.len()).sum();
     let mut lines = vec![
         Line::from(format!(
-            "{} day(s), {} with bars; {} event(s) · Enter: a row's path · > < r: sort",
+            "{} day(s), {} with bars; {} event(s) · {}",
             study.inputs.days.len(),
             study.output.days_with_bars,
-            events
+            events,
+            v.hints
         )),
         Line::from("bp from the close known at the event; excess: over quiet days, same second"),
     ];

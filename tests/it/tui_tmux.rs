@@ -474,16 +474,22 @@ fn demo_folders(tmp: &Path) -> Vec<String> {
         .collect()
 }
 
+/// `ki2 demo` started in a 160×48 tmux, its temporary folder under `dir/tmp` (returned).
+fn demo_in_tmux(dir: &Path) -> (Tmux, PathBuf) {
+    let tmp = dir.join("tmp");
+    fs::create_dir_all(&tmp).unwrap();
+    let t = Tmux::start(160, 48, dir, &[("TMPDIR", &tmp)]);
+    t.command(&format!("{} demo; echo EXIT=$?; stty -a; echo STTY-DONE", ki2()));
+    (t, tmp)
+}
+
 #[test]
 fn demo_comes_alive_and_cleans_up() {
     if !tmux_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let tmp = dir.path().join("tmp");
-    fs::create_dir_all(&tmp).unwrap();
-    let t = Tmux::start(160, 48, dir.path(), &[("TMPDIR", &tmp)]);
-    t.command(&format!("{} demo; echo EXIT=$?; stty -a; echo STTY-DONE", ki2()));
+    let (t, tmp) = demo_in_tmux(dir.path());
 
     let started = Instant::now();
     let s = t.wait_tui("the demo, live, with rows", |s| {
@@ -515,10 +521,7 @@ fn e_in_the_demo_shows_the_edges_table_of_its_history_days() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let tmp = dir.path().join("tmp");
-    fs::create_dir_all(&tmp).unwrap();
-    let t = Tmux::start(160, 48, dir.path(), &[("TMPDIR", &tmp)]);
-    t.command(&format!("{} demo; echo EXIT=$?; stty -a; echo STTY-DONE", ki2()));
+    let (t, _tmp) = demo_in_tmux(dir.path());
     t.wait_tui("the demo, live", |s| shows_every_pane(s, &TITLES) && header(s).contains("LIVE"));
     t.type_text("E");
     // The study of three days in a debug build on a busy machine: more than the usual wait.

@@ -40,12 +40,7 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
         Some(d) => format!(" Edges · the study over {d} closed day(s) · Esc closes "),
         None => " Edges · Esc closes ".to_owned(),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true))
-        .title(Line::styled(title, theme.title(true)));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
+    let inner = boxed(title, theme, f, r);
     let said = |text: String, error: bool| {
         let style = if error { theme.error() } else { Default::default() };
         Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: true })
@@ -84,14 +79,7 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
     v.height = usize::from(body.height.saturating_sub(1)).max(1);
     let shown = v.scroll.show(v.rows.len(), v.height);
     let sel = v.scroll.sel;
-    let rows = v.rows[shown.clone()]
-        .iter()
-        .zip(shown)
-        .map(|(row, pos)| TableRow {
-            cells: row.cells.iter().map(|c| (c.clone(), Default::default())).collect(),
-            style: if pos == sel { theme.selected(true) } else { Default::default() },
-        })
-        .collect();
+    let rows = table_rows(v.rows[shown.clone()].iter().map(|r| &r.cells[..]), shown, sel, theme);
     let (sort, desc) = v.sort;
     let titles =
         COLS.iter()
@@ -105,12 +93,7 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
 
 fn draw_path(p: &mut PathChart, theme: Theme, f: &mut Frame, r: Rect) {
     let title = format!(" {} · mean cumulative return (bp) ±2 SE · Esc back ", p.name);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true))
-        .title(Line::styled(title, theme.title(true)));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
+    let inner = boxed(title, theme, f, r);
     let list_h = (p.events.len() as u16 + 2).min(inner.height * 2 / 5);
     let [chart_area, list] = Layout::vertical([Constraint::Min(0), Constraint::Length(list_h)]).areas(inner);
     if p.mean.is_empty() {
@@ -144,15 +127,35 @@ fn draw_path(p: &mut PathChart, theme: Theme, f: &mut Frame, r: Rect) {
     let h = usize::from(list.height.saturating_sub(1));
     let shown = p.scroll.show(p.events.len(), h);
     let sel = p.scroll.sel;
-    let rows = p.events[shown.clone()]
-        .iter()
-        .zip(shown)
-        .map(|(e, pos)| TableRow {
-            cells: e.iter().map(|c| (c.clone(), Default::default())).collect(),
-            style: if pos == sel { theme.selected(true) } else { Default::default() },
-        })
-        .collect();
+    let rows = table_rows(p.events[shown.clone()].iter().map(|e| &e[..]), shown, sel, theme);
     // The events' own figure: the mean over their symbols at the row's horizon.
     let titles = vec!["Day".into(), "Time".into(), "Symbols".into(), format!("+{} bp", p.horizon)];
     table_with(f, list, Block::default(), &EVENT_COLS, titles, rows, theme);
+}
+
+/// The view's frame with its title; what is inside it.
+fn boxed(title: String, theme: Theme, f: &mut Frame, r: Rect) -> Rect {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(Line::styled(title, theme.title(true)));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    inner
+}
+
+/// Rows of prepared cells at positions `shown`, the selected one marked.
+fn table_rows<'a>(
+    cells: impl Iterator<Item = &'a [String]>,
+    shown: std::ops::Range<usize>,
+    sel: usize,
+    theme: Theme,
+) -> Vec<TableRow> {
+    cells
+        .zip(shown)
+        .map(|(row, pos)| TableRow {
+            cells: row.iter().map(|c| (c.clone(), Default::default())).collect(),
+            style: if pos == sel { theme.selected(true) } else { Default::default() },
+        })
+        .collect()
 }

@@ -14,7 +14,7 @@ use super::app::App;
 use super::keymap::Action;
 use super::overlay::Overlay;
 use super::update::Taken;
-use crate::analysis::study::{Study, StudyState, Summary, horizon};
+use crate::analysis::study::{Study, StudyState, Subject, Summary, horizon};
 use crate::archive::SecondOfDay;
 
 /// The table's columns, as their headers read.
@@ -93,6 +93,8 @@ pub struct EdgesView {
     /// Rows the table showed when last drawn (page moves).
     pub height: usize,
     pub path: Option<PathChart>,
+    /// Events of the study, as `ki2 study` counts them (the market subject's are the same ones).
+    pub events: usize,
     /// The keys of the view as bound now, for its footer (`Enter: a row's path · > < r: sort`).
     pub hints: String,
 }
@@ -108,6 +110,7 @@ impl EdgesView {
             height: 10,
             path: None,
             hints: String::new(),
+            events: 0,
         };
         v.set(state, version);
         v
@@ -119,6 +122,12 @@ impl EdgesView {
         self.rows = match &state {
             StudyState::Ready(study) => rows(study),
             _ => Vec::new(),
+        };
+        self.events = match &state {
+            StudyState::Ready(s) => {
+                s.inputs.series.iter().filter(|s| s.subject != Subject::Market).map(|s| s.events.len()).sum()
+            }
+            _ => 0,
         };
         self.state = state;
         self.path = None;

@@ -95,3 +95,19 @@ fn compute(setup: &Setup, live: Day, worker: &StudyWorker) -> StudyState {
 fn notes_lines(notes: &Notes) -> impl Iterator<Item = &String> {
     notes.errors.iter().chain(&notes.warnings)
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    #[test]
+    fn the_views_horizons_are_ki2_studys_defaults() -> Result<(), String> {
+        let cli = Cli::try_parse_from(["ki2", "study", "--root", "/r"]).map_err(|e| e.to_string())?;
+        let Some(Command::Study(args)) = cli.command else { return Err("not study".into()) };
+        assert_eq!(super::super::parse_horizons(&args.horizons)?, HORIZONS);
+        Ok(())
+    }
+}

@@ -46,8 +46,7 @@ impl Notes {
     }
 }
 
-/// Without bars: what to give (the TUI has no `--prices` of its own for `ki2 demo`, but `watch`
-/// has).
+/// Without bars: what supplies them (`ki2 study` and `ki2 watch` take `--prices`).
 pub const NO_BARS: &str = "no price bars: give --prices DIR or set [prices] dir in config.toml";
 
 /// The mean paths drawn by `--plot`: every minute from 30 before to 30 after.

@@ -58,14 +58,12 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
     };
     let notes = study.notes.len().min(2) as u16;
     let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(2 + notes)]).areas(inner);
-    let events: usize =
-        study.inputs.series.iter().filter(|s| s.subject.label() != "market").map(|s| s.events.len()).sum();
     let mut lines = vec![
         Line::from(format!(
             "{} day(s), {} with bars; {} event(s) · {}",
             study.inputs.days.len(),
             study.output.days_with_bars,
-            events,
+            v.events,
             v.hints
         )),
         Line::from("bp from the close known at the event; excess: over quiet days, same second"),

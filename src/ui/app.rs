@@ -412,9 +412,13 @@ impl App {
                     }
                     let days = self.keys.hint(super::keymap::Action::Days);
                     self.say(format!("{from} ended: following {to} ({days} opens {from} again)"));
-                    // The day that ended is a closed day now: into the index with the others.
+                    // The day that ended is a closed day now: into the index with the others,
+                    // and into the Edges view's study when it is next looked at.
                     if let Some(h) = &self.data.index {
                         h.add(from);
+                    }
+                    if let Some(s) = &self.data.study {
+                        s.outdated();
                     }
                 }
                 Err(e) => self.complain(format!("cannot start {to}: {e}")),

@@ -286,12 +286,14 @@ impl App {
         self.view.overlay = Overlay::Edges(Box::new(view));
     }
 
-    /// The study has moved on (computing → ready): the open view takes it.
+    /// The study has moved on (computing → ready, or out of date as a day closed): the open
+    /// view takes it, asking for it again when it is out of date.
     pub(super) fn refresh_edges(&mut self) -> bool {
         let (Some(h), Overlay::Edges(v)) = (&self.data.study, &mut self.view.overlay) else { return false };
         if h.version() == v.version {
             return false;
         }
+        h.request(self.data.live.day());
         let (state, version) = h.state();
         v.set(state, version);
         true

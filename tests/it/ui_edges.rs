@@ -352,3 +352,30 @@ fn the_watch_worker_studies_a_simulated_archive_and_shows_what_ki2_study_prints(
     assert!(matched >= 10 && matched == shown, "{matched} of {shown} rows matched ki2 study --json:\n{s}");
     Ok(())
 }
+
+/// While watching live: the study is asked for when the view first opens, and again once the
+/// live day has ended (that day is a closed day now), the view showing it computing meanwhile.
+#[test]
+fn the_study_is_asked_for_on_opening_and_again_after_the_live_day_ends() -> Res {
+    use ki2::alerts::{Evaluator, RuleSet};
+    let (d1, d2) = (Day::parse_compact("20250714").ok_or("day")?, Day::parse_compact("20250715").ok_or("day")?);
+    let mut opts = super::ui::options(ki2::ui::Theme::mono());
+    opts.live = true;
+    let store = ki2::store::DayStore::new(d1)?;
+    let (handle, worker) = StudyHandle::channel();
+    let mut app = App::new(store, opts, Evaluator::new(RuleSet::defaults())).with_study(handle);
+    keys(&mut app, "E");
+    assert_eq!(worker.next(), Some(d1), "opening the view asks for the study");
+    assert!(screen(&mut app, 80, 24).contains("computing the study…"));
+    worker.set(StudyState::Ready(Arc::new(study())));
+    app.tick();
+    assert!(screen(&mut app, 80, 24).contains("Excess bp"));
+    app.on_tail(ki2::tail::TailEvent::DayChanged { from: d1, to: d2 });
+    app.tick();
+    assert_eq!(worker.next(), Some(d2), "the day that ended is studied too");
+    assert!(screen(&mut app, 80, 24).contains("computing the study…"));
+    worker.set(StudyState::Ready(Arc::new(study())));
+    app.tick();
+    assert!(screen(&mut app, 80, 24).contains("Excess bp"));
+    Ok(())
+}

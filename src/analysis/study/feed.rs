@@ -78,6 +78,16 @@ impl StudyHandle {
         }
     }
 
+    /// A day has closed: the study done is out of date, and the next request runs it again
+    /// (one under way when the day closed finishes without it).
+    pub fn outdated(&self) {
+        let mut s = lock(&self.shared);
+        if !matches!(s.state, StudyState::Idle | StudyState::Computing { .. }) {
+            s.state = StudyState::Idle;
+            s.version += 1;
+        }
+    }
+
     pub fn state(&self) -> (StudyState, u64) {
         let s = lock(&self.shared);
         (s.state.clone(), s.version)
@@ -117,8 +127,13 @@ mod tests {
         worker.set(StudyState::Ready(Arc::new(Study::default())));
         let (state, version) = handle.state();
         assert!(matches!(state, StudyState::Ready(_)) && version == 2, "{state:?} {version}");
+        // A day closes: asked again, it runs again.
+        handle.outdated();
+        assert!(matches!(handle.state().0, StudyState::Idle));
+        handle.request(day);
+        assert_eq!(worker.next(), Some(day));
         drop(handle);
-        assert_eq!(worker.next(), None, "the second request was not sent");
+        assert_eq!(worker.next(), None, "no request was sent twice");
         Ok(())
     }
 }

@@ -47,8 +47,9 @@ pub struct App {
     pub(super) rules_unsaved: bool,
     /// `q` was pressed once with unsaved edits.
     pub(super) quit_asked: bool,
-    /// A symbol to open once the day being loaded is shown (Enter on a day of its view).
-    pub(super) open_after: Option<String>,
+    /// Where to land once the day being loaded is shown (Enter on a day of a symbol's view, on
+    /// an event of the Edges view).
+    pub(super) open_after: Option<Landing>,
     /// Text for the clipboard (OSC 52), for the event loop to send.
     pub(super) clipboard: Option<String>,
     /// `y` / `Y` copy (`[screen] clipboard = false` turns them off).
@@ -80,6 +81,15 @@ pub struct Status {
     pub counters_logged: Option<Day>,
     /// The root had no archive files at start: said until rows come.
     pub waiting_for_files: bool,
+}
+
+/// A place in a day to show once it is on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Landing {
+    /// The symbol's view.
+    Symbol(String),
+    /// The burst of that second, selected in Burst Signals.
+    Burst(SecondOfDay),
 }
 
 /// A message in the status line: what, since when, and whether something went wrong.
@@ -476,11 +486,20 @@ impl App {
                 let alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
                 self.data.history = Some(HistoryDay { store, alerts, alerts_total });
                 self.view.new_day();
-                if let Some(symbol) = self.open_after.take() {
-                    self.open_symbol(&symbol);
+                if let Some(landing) = self.open_after.take() {
+                    self.land(landing);
                 }
             }
             Err(e) => self.complain(format!("cannot open {day}: {e}")),
+        }
+    }
+
+    pub(super) fn land(&mut self, landing: Landing) {
+        match landing {
+            Landing::Symbol(symbol) => self.open_symbol(&symbol),
+            Landing::Burst(time) => {
+                self.select_burst(time);
+            }
         }
     }
 

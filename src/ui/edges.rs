@@ -10,12 +10,13 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::App;
+use super::app::{App, Landing};
 use super::keymap::Action;
 use super::overlay::Overlay;
+use super::update::Effect;
 use super::update::Taken;
 use crate::analysis::study::{Study, StudyState, Subject, Summary, horizon};
-use crate::archive::SecondOfDay;
+use crate::archive::{Day, SecondOfDay};
 
 /// The table's columns, as their headers read.
 pub const COLUMNS: [&str; 9] = ["Event", "Subject", "H", "Events", "Pairs", "Mean bp", "Hit %", "t", "Excess bp"];
@@ -80,6 +81,8 @@ pub struct PathChart {
     pub y: (f64, f64),
     /// Each event: date, time, symbols measured, its mean return at the row's horizon (bp).
     pub events: Vec<[String; 4]>,
+    /// Where Enter on each event goes: its day, at its burst (or its symbol, for a symbol's event).
+    pub targets: Vec<Option<(Day, Landing)>>,
     pub scroll: Scroll,
 }
 
@@ -252,8 +255,23 @@ fn path_chart(study: &Study, i: usize) -> Option<PathChart> {
             [day, time, e.symbols.len().to_string(), r]
         })
         .collect();
+    let bursts = line.event.starts_with("burst/") || line.event.starts_with("capper/");
+    let targets = series
+        .events
+        .iter()
+        .map(|e| {
+            let day = *inputs.days.get(e.day)?;
+            let landing = match series.subject {
+                Subject::Symbol => Landing::Symbol(inputs.symbols.name(*e.symbols.first()?)?.to_owned()),
+                _ if bursts => Landing::Burst(SecondOfDay::from_secs(e.time)?),
+                _ => return None,
+            };
+            Some((day, landing))
+        })
+        .collect();
     Some(PathChart {
         name: format!("{} · {}", line.event, line.subject),
+        targets,
         horizon: horizon(line.horizon_s),
         mean,
         upper,
@@ -299,6 +317,21 @@ impl App {
         true
     }
 
+    /// Enter on an event: its day on screen, at its burst or symbol (read first when it is not
+    /// the day shown).
+    fn open_event(&mut self, day: Day, landing: Landing) -> Option<Effect> {
+        self.view.overlay = Overlay::None;
+        if day == self.data.live.day() && self.opts.live {
+            self.show_live();
+        } else if day != self.data.shown().day() {
+            self.open_after = Some(landing);
+            self.status.loading = Some(day);
+            return Some(Effect::OpenDay(day));
+        }
+        self.land(landing);
+        None
+    }
+
     /// The Edges view's keys: moving, sorting, Enter for a row's path, Esc back.
     pub(super) fn edges_key(&mut self, key: KeyEvent) -> Taken {
         let action = self.keys.action(key);
@@ -308,6 +341,10 @@ impl App {
             if matches!(action, Some(Action::Back)) || (key.code == KeyCode::Backspace && plain) {
                 v.path = None;
                 return Taken::Yes(None);
+            }
+            if matches!(action, Some(Action::Enter)) {
+                let target = p.targets.get(p.scroll.sel).cloned().flatten();
+                return Taken::Yes(target.and_then(|(day, landing)| self.open_event(day, landing)));
             }
             let len = p.events.len();
             return if plain && p.scroll.key(key.code, len, 10) { Taken::Yes(None) } else { Taken::Pass };

@@ -379,3 +379,39 @@ fn the_study_is_asked_for_on_opening_and_again_after_the_live_day_ends() -> Res 
     assert!(screen(&mut app, 80, 24).contains("Excess bp"));
     Ok(())
 }
+
+/// Enter on an event of a row's path: that day on screen at that burst — the day shown at
+/// once, another day read first (as `d` reads it).
+#[test]
+fn enter_on_an_event_opens_its_day_at_its_burst() -> Res {
+    let (dir, app) = app();
+    super::ui::write(dir.path(), "Data/20250711_hft1.csv", "SPY,0,94500,300,1,1,2000000,\n");
+    super::ui::write(dir.path(), "Data_Burst/20250711.csv", "94500,3,1,0,98,437,1,0,1,2\n");
+    super::ui::write(
+        dir.path(),
+        "Data_Burst_Symbols/Burst_20250711_094500.csv",
+        "Symbol,NumTrades,NumQuotes,BBO\nSPY,42,300,1\n",
+    );
+    let mut s = study();
+    s.inputs.days =
+        vec![Day::parse_compact("20250711").ok_or("day")?, Day::parse_compact(super::ui::DATE).ok_or("day")?];
+    s.inputs.series[0].events = vec![
+        Event { day: 0, time: 9 * 3600 + 45 * 60, symbols: vec![0, 1] },
+        Event { day: 1, time: 9 * 3600 + 30 * 60 + 1, symbols: vec![0] },
+    ];
+    let mut app = with_study(app, StudyState::Ready(Arc::new(s)));
+    assert!(screen(&mut app, 160, 48).contains("Syms Hit At 09:30:06"), "the newest burst at first");
+    keys(&mut app, "E");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let shown = screen(&mut app, 160, 48);
+    assert!(!shown.contains("Edges ·") && shown.contains("Syms Hit At 09:30:01"), "{shown}");
+    keys(&mut app, "E");
+    key(&mut app, KeyCode::Enter);
+    let mut io = super::ui::archive_io(dir.path(), &dir.path().join("rules.toml"));
+    super::ui::press(&mut app, &mut io, KeyCode::Enter);
+    let other = screen(&mut app, 160, 48);
+    assert!(other.contains("Date 2025-07-11") && other.contains("Syms Hit At 09:45:00"), "{other}");
+    Ok(())
+}

@@ -40,7 +40,7 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
         Some(d) => format!(" Edges · the study over {d} closed day(s) · Esc closes "),
         None => " Edges · Esc closes ".to_owned(),
     };
-    let inner = boxed(title, theme, f, r);
+    let inner = boxed(Block::default().title(Line::styled(title, theme.title(true))), theme, f, r);
     let said = |text: String, error: bool| {
         let style = if error { theme.error() } else { Default::default() };
         Paragraph::new(Line::styled(text, style)).wrap(Wrap { trim: true })
@@ -91,7 +91,10 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
 
 fn draw_path(p: &mut PathChart, theme: Theme, f: &mut Frame, r: Rect) {
     let title = format!(" {} · mean cumulative return (bp) ±2 SE · Esc back ", p.name);
-    let inner = boxed(title, theme, f, r);
+    let block = Block::default()
+        .title(Line::styled(title, theme.title(true)))
+        .title_bottom(Line::styled(" Enter: an event's day, at its burst ", theme.dim()).right_aligned());
+    let inner = boxed(block, theme, f, r);
     let list_h = (p.events.len() as u16 + 2).min(inner.height * 2 / 5);
     let [chart_area, list] = Layout::vertical([Constraint::Min(0), Constraint::Length(list_h)]).areas(inner);
     if p.mean.is_empty() {
@@ -131,12 +134,9 @@ fn draw_path(p: &mut PathChart, theme: Theme, f: &mut Frame, r: Rect) {
     table_with(f, list, Block::default(), &EVENT_COLS, titles, rows, theme);
 }
 
-/// The view's frame with its title; what is inside it.
-fn boxed(title: String, theme: Theme, f: &mut Frame, r: Rect) -> Rect {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true))
-        .title(Line::styled(title, theme.title(true)));
+/// The view's frame around a block with its titles; what is inside it.
+fn boxed(block: Block, theme: Theme, f: &mut Frame, r: Rect) -> Rect {
+    let block = block.borders(Borders::ALL).border_style(theme.border(true));
     let inner = block.inner(r);
     f.render_widget(block, r);
     inner

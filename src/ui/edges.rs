@@ -342,6 +342,10 @@ impl App {
                 v.path = None;
                 return Taken::Yes(None);
             }
+            if matches!(action, Some(Action::Edges)) {
+                self.view.overlay = Overlay::None;
+                return Taken::Yes(None);
+            }
             if matches!(action, Some(Action::Enter)) {
                 let target = p.targets.get(p.scroll.sel).cloned().flatten();
                 return Taken::Yes(target.and_then(|(day, landing)| self.open_event(day, landing)));

@@ -254,6 +254,12 @@ fn enter_on_a_row_draws_its_mean_path_in_braille_with_its_events_and_esc_goes_ba
     key(&mut app, KeyCode::Esc);
     let s = screen(&mut app, 160, 48);
     assert!(s.contains("Excess bp") && !s.contains("Esc back"), "Esc goes back to the table:\n{s}");
+    // E closes the view from the path too, and opens it again on the table.
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "E");
+    assert!(!screen(&mut app, 160, 48).contains("Edges ·"));
+    keys(&mut app, "E");
+    assert!(screen(&mut app, 160, 48).contains("Excess bp"));
     key(&mut app, KeyCode::Esc);
     assert!(!screen(&mut app, 160, 48).contains("Edges ·"));
     Ok(())

@@ -70,6 +70,9 @@ pub struct WatchArgs {
     /// Poll the files instead of relying on change events (network shares).
     #[arg(long)]
     pub poll: bool,
+    /// Price bars for the Edges view's study (default: `[prices] dir` in config.toml).
+    #[arg(long, value_name = "DIR")]
+    pub prices: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -40,7 +40,7 @@ pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
     .context("cannot write the demo's history")?;
     let opts = SimOptions { root: root.clone(), day: today, seed, profile: Profile::Normal };
     let live = spawn_live(opts, args.speed, SecondOfDay::from_hhmmss(START)).context("cannot start the simulator")?;
-    let watch = WatchArgs { root: RootArgs { root }, date: "today".into(), rules: None, poll: false };
+    let watch = WatchArgs { root: RootArgs { root }, date: "today".into(), rules: None, poll: false, prices: None };
     // Simulated alerts must not reach the user's real automation (MQTT, webhooks, the log).
     let mut config = Config { sinks: crate::config::SinksConfig::default(), ..config.clone() };
     config.prices.dir = Some(prices.dir.clone());

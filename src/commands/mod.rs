@@ -55,9 +55,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Some(Command::Study(args)) => study::run(&config, args),
         Some(Command::Baskets(args)) => baskets::run(&config, args),
         None => match cli.root {
-            Some(root) => {
-                watch::run(&config, WatchArgs { root: RootArgs { root }, date: cli.date, rules: None, poll: false })
-            }
+            Some(root) => watch::run(
+                &config,
+                WatchArgs { root: RootArgs { root }, date: cli.date, rules: None, poll: false, prices: None },
+            ),
             None => Err(UsageError(
                 "no command given: try `ki2 demo`, or `ki2 --root DIR` to watch an archive (see --help)".into(),
             )

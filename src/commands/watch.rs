@@ -34,6 +34,14 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let store = DayStore::new(day).map_err(|e| anyhow::anyhow!("cannot set up the store: {e}"))?;
     // History is indexed in the background; nothing here waits for it.
     let builder = crate::history::held_builder(&root, &crate::config::data_dir(), config.columns);
+    // The Edges view's study, on its own thread once the view asks (it reads the index and bars).
+    let study = super::study::background::spawn(super::study::background::Setup {
+        config: config.clone(),
+        root: root.clone(),
+        prices: args.prices.clone(),
+        rules: rules.clone(),
+        builder: builder.clone(),
+    });
     let evaluator = Evaluator::new(rules)
         .with_enricher(crate::history::enricher(&archive, builder.clone()))
         .with_context(super::alert_context(&archive, builder.clone(), config));
@@ -65,6 +73,7 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let mut app = App::new(store, app_opts, evaluator)
         .with_delivery(delivery)
         .with_history(history)
+        .with_study(study)
         .with_keys(keys)
         .with_clipboard(config.clipboard)
         .with_saved_view(ViewFile::load(&view_path));

@@ -47,8 +47,9 @@ pub struct App {
     pub(super) rules_unsaved: bool,
     /// `q` was pressed once with unsaved edits.
     pub(super) quit_asked: bool,
-    /// A symbol to open once the day being loaded is shown (Enter on a day of its view).
-    pub(super) open_after: Option<String>,
+    /// Where to land once the day being loaded is shown (Enter on a day of a symbol's view, on
+    /// an event of the Edges view).
+    pub(super) open_after: Option<Landing>,
     /// Text for the clipboard (OSC 52), for the event loop to send.
     pub(super) clipboard: Option<String>,
     /// `y` / `Y` copy (`[screen] clipboard = false` turns them off).
@@ -82,6 +83,15 @@ pub struct Status {
     pub waiting_for_files: bool,
 }
 
+/// A place in a day to show once it is on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Landing {
+    /// The symbol's view.
+    Symbol(String),
+    /// The burst of that second, selected in Burst Signals.
+    Burst(SecondOfDay),
+}
+
 /// A message in the status line: what, since when, and whether something went wrong.
 #[derive(Debug, Clone)]
 pub struct Notice {
@@ -110,6 +120,7 @@ impl App {
             index: None,
             days: Default::default(),
             baskets: Default::default(),
+            study: None,
         };
         App {
             opts,
@@ -144,6 +155,12 @@ impl App {
     /// The background indexer of the closed days.
     pub fn with_history(mut self, history: crate::history::HistoryHandle) -> App {
         self.data.index = Some(history);
+        self
+    }
+
+    /// The Edges view's study (a worker of the command layer computes it when first asked).
+    pub fn with_study(mut self, study: crate::analysis::study::StudyHandle) -> App {
+        self.data.study = Some(study);
         self
     }
 
@@ -302,6 +319,7 @@ impl App {
     /// Now and then (once a second): alerts that waited for history, the index's progress.
     pub fn tick(&mut self) {
         self.poll_baskets();
+        self.refresh_edges();
         if let Some(r) = self.data.alerting.poll() {
             self.raised(r);
         }
@@ -406,9 +424,13 @@ impl App {
                     }
                     let days = self.keys.hint(super::keymap::Action::Days);
                     self.say(format!("{from} ended: following {to} ({days} opens {from} again)"));
-                    // The day that ended is a closed day now: into the index with the others.
+                    // The day that ended is a closed day now: into the index with the others,
+                    // and into the Edges view's study when it is next looked at.
                     if let Some(h) = &self.data.index {
                         h.add(from);
+                    }
+                    if let Some(s) = &self.data.study {
+                        s.outdated();
                     }
                 }
                 Err(e) => self.complain(format!("cannot start {to}: {e}")),
@@ -466,11 +488,20 @@ impl App {
                 let alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
                 self.data.history = Some(HistoryDay { store, alerts, alerts_total });
                 self.view.new_day();
-                if let Some(symbol) = self.open_after.take() {
-                    self.open_symbol(&symbol);
+                if let Some(landing) = self.open_after.take() {
+                    self.land(landing);
                 }
             }
             Err(e) => self.complain(format!("cannot open {day}: {e}")),
+        }
+    }
+
+    pub(super) fn land(&mut self, landing: Landing) {
+        match landing {
+            Landing::Symbol(symbol) => self.open_symbol(&symbol),
+            Landing::Burst(time) => {
+                self.select_burst(time);
+            }
         }
     }
 

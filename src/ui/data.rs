@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::alerts::{Alert, LiveAlerts};
+use crate::analysis::study::StudyHandle;
 use crate::history::{HistoryHandle, Index};
 use crate::store::DayStore;
 
@@ -37,6 +38,8 @@ pub struct Data {
     pub days: (Arc<Index>, u64),
     /// The recurring baskets of the closed days (the Baskets view, the Basket column's earlier days).
     pub baskets: super::baskets::Found,
+    /// The Edges view's study, computed by a worker when the view first opens.
+    pub study: Option<StudyHandle>,
 }
 
 impl Data {

@@ -93,5 +93,6 @@ fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
         Overlay::Rules(_) => {}
         Overlay::Symbol(v) => panes::symbol_view::draw(v, data.shown().day(), theme, f, area),
         Overlay::Baskets(v) => panes::baskets::draw(v, &data.baskets, theme, f, area),
+        Overlay::Edges(v) => panes::edges::draw(v, theme, f, area),
     }
 }

@@ -17,6 +17,7 @@ mod columns;
 mod copy;
 mod data;
 mod draw;
+mod edges;
 mod keymap;
 mod lists;
 mod nav;

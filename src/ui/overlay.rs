@@ -1,6 +1,7 @@
 //! What can sit over the panes: one at a time, `Esc` closes it.
 
 use super::baskets::BasketsView;
+use super::edges::EdgesView;
 use super::nav::ListNav;
 use super::panes::chooser::Chooser;
 use super::panes::days::DayPicker;
@@ -15,6 +16,8 @@ pub enum Overlay {
     Malformed(ListNav),
     Rules(Box<RulesEditor>),
     Symbol(Box<SymbolView>),
+    /// The event study over the closed days (`E`).
+    Edges(Box<EdgesView>),
     /// Where alerts go, and how that goes.
     Sinks,
     /// The columns of a list pane, to show or hide.

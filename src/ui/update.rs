@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::App;
+use super::app::{App, Landing};
 use super::keymap::Action;
 use super::lists;
 use super::nav::{ListNav, Move};
@@ -127,6 +127,7 @@ impl App {
             },
             Overlay::Columns(_) => self.chooser_key(key),
             Overlay::Baskets(_) => self.baskets_key(key),
+            Overlay::Edges(_) => self.edges_key(key),
             Overlay::Message(_) => match self.keys.action(key) {
                 Some(Action::Back | Action::Message) => {
                     v.overlay = Overlay::None;
@@ -182,7 +183,7 @@ impl App {
                         self.open_symbol(&symbol);
                         return Taken::Yes(None);
                     }
-                    self.open_after = Some(symbol);
+                    self.open_after = Some(Landing::Symbol(symbol));
                     self.status.loading = Some(line.day);
                     Taken::Yes(Some(Effect::OpenDay(line.day)))
                 }
@@ -357,6 +358,7 @@ impl App {
             Action::Rules => v.overlay = Overlay::Rules(Box::default()),
             Action::Days => return Some(Effect::ListDays),
             Action::Baskets => return self.open_baskets(),
+            Action::Edges => self.open_edges(),
             Action::Copy => self.copy(false),
             Action::CopyTable => self.copy(true),
         }
@@ -447,31 +449,43 @@ impl App {
                 view.focus = Pane::Quotes;
             }
             Source::Bursts | Source::BurstSymbols | Source::Baskets => {
-                let Some((i, pos)) = lists::burst_position(data, view, a.time) else {
-                    self.complain("that burst is not in the day shown");
+                if !self.select_burst(a.time) {
                     return;
-                };
-                let pos = match pos {
-                    Some(p) => p,
-                    None => {
-                        // The filter hides it: without the filter, it is listed.
-                        view.set_filter(String::new());
-                        lists::burst_position(data, view, a.time).and_then(|(_, p)| p).unwrap_or(i)
-                    }
-                };
-                view.lists[ListPane::Bursts].nav.select(pos);
-                view.lists[ListPane::Symbols].nav = ListNav::default();
+                }
+                let (data, view) = (&self.data, &mut self.view);
                 if a.source == Source::BurstSymbols {
                     view.focus = Pane::Symbols;
                     if let Some(p) = a.symbol.as_deref().and_then(|s| lists::hit_position(data, view, s)) {
                         view.lists[ListPane::Symbols].nav.select(p);
                     }
-                } else {
-                    view.focus = Pane::Bursts;
                 }
             }
             Source::S1 | Source::S2 => view.focus = Pane::Series,
         }
+    }
+}
+
+impl App {
+    /// Selects the burst of that second in Burst Signals and focuses it, clearing a filter that
+    /// would hide it; false (said) when the day shown has none.
+    pub(super) fn select_burst(&mut self, time: crate::archive::SecondOfDay) -> bool {
+        let (data, view) = (&self.data, &mut self.view);
+        let Some((i, pos)) = lists::burst_position(data, view, time) else {
+            self.complain("that burst is not in the day shown");
+            return false;
+        };
+        let pos = match pos {
+            Some(p) => p,
+            None => {
+                // The filter hides it: without the filter, it is listed.
+                view.set_filter(String::new());
+                lists::burst_position(data, view, time).and_then(|(_, p)| p).unwrap_or(i)
+            }
+        };
+        view.lists[ListPane::Bursts].nav.select(pos);
+        view.lists[ListPane::Symbols].nav = ListNav::default();
+        view.focus = Pane::Bursts;
+        true
     }
 }
 

@@ -24,4 +24,5 @@ mod tui_tmux_resize;
 mod ui;
 mod ui_baskets;
 mod ui_columns;
+mod ui_edges;
 mod ui_words;

@@ -474,16 +474,22 @@ fn demo_folders(tmp: &Path) -> Vec<String> {
         .collect()
 }
 
+/// `ki2 demo` started in a 160×48 tmux, its temporary folder under `dir/tmp` (returned).
+fn demo_in_tmux(dir: &Path) -> (Tmux, PathBuf) {
+    let tmp = dir.join("tmp");
+    fs::create_dir_all(&tmp).unwrap();
+    let t = Tmux::start(160, 48, dir, &[("TMPDIR", &tmp)]);
+    t.command(&format!("{} demo; echo EXIT=$?; stty -a; echo STTY-DONE", ki2()));
+    (t, tmp)
+}
+
 #[test]
 fn demo_comes_alive_and_cleans_up() {
     if !tmux_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let tmp = dir.path().join("tmp");
-    fs::create_dir_all(&tmp).unwrap();
-    let t = Tmux::start(160, 48, dir.path(), &[("TMPDIR", &tmp)]);
-    t.command(&format!("{} demo; echo EXIT=$?; stty -a; echo STTY-DONE", ki2()));
+    let (t, tmp) = demo_in_tmux(dir.path());
 
     let started = Instant::now();
     let s = t.wait_tui("the demo, live, with rows", |s| {
@@ -505,6 +511,33 @@ fn demo_comes_alive_and_cleans_up() {
     t.assert_sane();
     let left = demo_folders(&tmp);
     assert!(left.is_empty(), "the demo left its archive behind: {left:?}");
+}
+
+/// `E` in the demo: the study over the demo's history days (it writes their bars) comes up as a
+/// table with the groups' rows, Enter draws a row's path, Esc twice is back on the panes.
+#[test]
+fn e_in_the_demo_shows_the_edges_table_of_its_history_days() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (t, _tmp) = demo_in_tmux(dir.path());
+    t.wait_tui("the demo, live", |s| shows_every_pane(s, &TITLES) && header(s).contains("LIVE"));
+    t.type_text("E");
+    // The study of three days in a debug build on a busy machine: more than the usual wait.
+    let s = t.wait_until("the Edges table with a group's row", Duration::from_secs(120), true, |s| {
+        s.contains("Excess bp") && s.lines().any(|l| l.contains("burst/") && l.contains(" hit "))
+    });
+    assert!(s.contains("Edges · the study over 3 closed day(s)"), "{}", frame(&s));
+    t.key("Enter");
+    t.wait_tui("a row's path", |s| s.contains("mean cumulative return (bp) ±2 SE · Esc back"));
+    t.key("Escape");
+    t.wait_tui("the table again", |s| s.contains("Excess bp") && !s.contains("Esc back"));
+    t.key("Escape");
+    t.wait_tui("the panes again", |s| shows_every_pane(s, &TITLES) && !s.contains("Edges ·"));
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
+    t.assert_sane();
 }
 
 #[test]

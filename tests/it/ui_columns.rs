@@ -145,8 +145,7 @@ fn help_lists_the_sort_and_column_keys() {
     key(&mut app, KeyCode::Char('?'));
     let s = screen(&mut app, 160, 48);
     for (k, does) in [
-        (">", "sort the pane in focus by the next column"),
-        ("<", "sort the pane in focus by the previous column"),
+        ("> / <", "sort the pane in focus by the next / previous column"),
         ("r", "reverse the sort of the pane in focus"),
         ("C", "columns of the pane in focus: Space shows / hides"),
         ("s", "High Quote Counts: newest first / largest first"),

@@ -9,10 +9,12 @@
 
 mod accumulate;
 pub mod events;
+mod feed;
 mod paths;
 pub mod returns;
 mod summary;
 
+pub use feed::{Study, StudyHandle, StudyState, StudyWorker};
 pub use paths::Path;
 pub use summary::{Pair, Summary};
 
@@ -95,6 +97,15 @@ pub fn run(inputs: &Inputs, threads: usize, load: impl Fn(usize) -> Option<DayBa
     let (pairs, summary) = summary::summarize(inputs, &plan, &acc);
     let paths = paths::paths(inputs, &acc.paths);
     Output { pairs, summary, paths, days_with_bars }
+}
+
+/// `60` → `1m`, `90` → `90s`, `3600` → `1h`: a horizon as `ki2 study` and the Edges view write it.
+pub fn horizon(secs: u32) -> String {
+    match secs {
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
 }
 
 #[cfg(test)]

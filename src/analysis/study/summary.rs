@@ -32,6 +32,8 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
     pub series: usize,
+    /// The event's place in its series' events.
+    pub event: usize,
     pub day: usize,
     pub time: u32,
     pub symbol: u32,
@@ -51,6 +53,7 @@ pub fn summarize(inputs: &Inputs, plan: &Plan, acc: &Acc) -> (Vec<Pair>, Vec<Sum
         .enumerate()
         .map(|(i, p)| Pair {
             series: p.series as usize,
+            event: p.event as usize,
             day: p.day as usize,
             time: p.time,
             symbol: p.symbol,

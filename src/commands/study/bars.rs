@@ -52,30 +52,28 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Says on stderr what went wrong; `true` when a file could not be read at all.
-    pub fn report(&self, dir: &Path) -> bool {
+    /// What went wrong, said once: days without bars, warnings, malformed rows, and files that
+    /// could not be read at all (the errors).
+    pub fn notes(&self, dir: &Path) -> super::Notes {
         let mut said = self.said.lock().unwrap_or_else(|p| p.into_inner());
         tracing::info!("study: {:.2} s reading bars (all threads)", said.reading.as_secs_f64());
+        let mut notes = super::Notes::default();
         said.missing.sort();
         if !said.missing.is_empty() {
             let days: Vec<String> = said.missing.iter().map(|d| d.to_string()).collect();
-            eprintln!(
-                "ki2: warning: no bars in {} for {} day(s), their events left out: {}",
+            notes.warnings.push(format!(
+                "no bars in {} for {} day(s), their events left out: {}",
                 dir.display(),
                 days.len(),
                 days.join(", ")
-            );
+            ));
         }
-        for w in &said.warnings {
-            eprintln!("ki2: warning: {w}");
-        }
+        notes.warnings.append(&mut said.warnings.clone());
         if let Some(first) = said.malformed.iter().min_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line))) {
-            eprintln!("ki2: warning: {} malformed bar row(s) skipped, first {first}", said.malformed.len());
+            notes.warnings.push(format!("{} malformed bar row(s) skipped, first {first}", said.malformed.len()));
         }
         said.errors.sort();
-        for e in &said.errors {
-            eprintln!("ki2: {e}");
-        }
-        !said.errors.is_empty()
+        notes.errors = said.errors.clone();
+        notes
     }
 }

@@ -2,6 +2,7 @@
 //! object per (event group, subject, horizon), Parquet of every pair (`--out`), an SVG of the
 //! mean paths (`--plot`). Events come from the day index; bars are read a day at a time.
 
+pub mod background;
 mod bars;
 mod out;
 mod plot;
@@ -21,6 +22,33 @@ use crate::cli::StudyArgs;
 use crate::config::Config;
 use crate::prices::PriceFiles;
 
+/// What went wrong along the way, said once at the end (on stderr by `ki2 study`, under the
+/// Edges view's table in the TUI).
+#[derive(Debug, Default)]
+pub struct Notes {
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+impl Notes {
+    fn print(&self) {
+        for w in &self.warnings {
+            eprintln!("ki2: warning: {w}");
+        }
+        for e in &self.errors {
+            eprintln!("ki2: {e}");
+        }
+    }
+
+    /// Each as a line, the errors first.
+    pub fn lines(self) -> Vec<String> {
+        self.errors.into_iter().chain(self.warnings.into_iter().map(|w| format!("warning: {w}"))).collect()
+    }
+}
+
+/// Without bars: what supplies them (`ki2 study` and `ki2 watch` take `--prices`).
+pub const NO_BARS: &str = "no price bars: give --prices DIR or set [prices] dir in config.toml";
+
 /// The mean paths drawn by `--plot`: every minute from 30 before to 30 after.
 pub const PATH_MINUTES: i32 = 30;
 
@@ -32,11 +60,7 @@ pub fn run(config: &Config, args: StudyArgs) -> Result<ExitCode> {
         args.events.iter().map(|e| Kind::parse(e)).collect::<Result<Vec<_>, _>>().map_err(UsageError)?
     };
     let (from, to) = (bound(args.from.as_deref(), "from")?, bound(args.to.as_deref(), "to")?);
-    let dir = args
-        .prices
-        .clone()
-        .or_else(|| config.prices.dir.clone())
-        .ok_or_else(|| UsageError("no price bars: give --prices DIR or set [prices] dir in config.toml".into()))?;
+    let dir = args.prices.clone().or_else(|| config.prices.dir.clone()).ok_or_else(|| UsageError(NO_BARS.into()))?;
     let prices = PriceFiles::scan(&dir)?;
     for w in &prices.warnings {
         eprintln!("ki2: warning: {w}");
@@ -48,9 +72,11 @@ pub fn run(config: &Config, args: StudyArgs) -> Result<ExitCode> {
         return Err(LayoutError::Empty(archive.root.clone()).into());
     }
     let (rules, _) = RuleSet::resolve(args.rules.as_deref())?;
-    let mut failed = false;
     let started = std::time::Instant::now();
-    let mut inputs = gather(config, &archive, &days, kinds, &rules, horizons, &mut failed)?;
+    let mut notes = Notes::default();
+    let mut inputs = gather(config, &archive, &days, kinds, &rules, horizons, &mut notes)?;
+    notes.print();
+    let mut failed = !notes.errors.is_empty();
     tracing::info!("study: events of {} days in {:.2} s", days.len(), started.elapsed().as_secs_f64());
     if args.plot.is_some() {
         inputs.path = (-PATH_MINUTES..=PATH_MINUTES).map(|m| m * 60).collect();
@@ -60,7 +86,9 @@ pub fn run(config: &Config, args: StudyArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let output = study::run(&inputs, threads, |i| loader.load(inputs.days[i]));
     tracing::info!("study: bars and returns on {threads} threads in {:.2} s", started.elapsed().as_secs_f64());
-    failed |= loader.report(&prices.dir);
+    let said = loader.notes(&prices.dir);
+    said.print();
+    failed |= !said.errors.is_empty();
     let mut stdout = std::io::stdout().lock();
     if args.json {
         for line in &output.summary {
@@ -88,7 +116,7 @@ fn gather(
     kinds: Vec<Kind>,
     rules: &RuleSet,
     horizons: Vec<u32>,
-    failed: &mut bool,
+    notes: &mut Notes,
 ) -> Result<Inputs> {
     let named: Vec<crate::alerts::Rule> = kinds
         .iter()
@@ -105,19 +133,14 @@ fn gather(
         .collect::<Result<_, UsageError>>()?;
     let mut events = Events::new(kinds, rules, &config.prices.market, horizons).map_err(|e| anyhow!(e))?;
     if Kind::DEFAULT.iter().all(|k| events.kinds().contains(k)) && !events.has_capper() {
-        eprintln!("ki2: warning: no rule named capper (source bursts): no capper events");
+        notes.warnings.push("no rule named capper (source bursts): no capper events".into());
     }
     let builder = crate::history::builder(&archive.root, &crate::config::data_dir(), config.columns);
     for &day in days {
         let files = archive.files(day);
         let got = builder.get_with_bursts(&files)?;
-        if let Some(w) = &got.warning {
-            eprintln!("ki2: warning: {w}");
-        }
-        for e in &got.errors {
-            eprintln!("ki2: {e}");
-            *failed = true;
-        }
+        notes.warnings.extend(got.warning.clone());
+        notes.errors.extend(got.errors.iter().map(|e| e.to_string()));
         events.add_day(&got.summary);
         if !named.is_empty() {
             let data = read_day(&files, config.columns);

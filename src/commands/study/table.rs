@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+pub use crate::analysis::study::horizon;
 use crate::analysis::study::{Inputs, Output};
 
 pub fn write(out: &mut impl Write, inputs: &Inputs, output: &Output) -> io::Result<()> {
@@ -38,13 +39,4 @@ pub fn write(out: &mut impl Write, inputs: &Inputs, output: &Output) -> io::Resu
         output.days_with_bars,
         events
     )
-}
-
-/// `60` → `1m`, `90` → `90s`, `3600` → `1h`.
-pub fn horizon(secs: u32) -> String {
-    match secs {
-        s if s % 3600 == 0 => format!("{}h", s / 3600),
-        s if s % 60 == 0 => format!("{}m", s / 60),
-        s => format!("{s}s"),
-    }
 }

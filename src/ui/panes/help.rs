@@ -9,15 +9,41 @@ use super::centered;
 use crate::ui::keymap::{Action, Keymap, SECTIONS, SYMBOL_VIEW_KEYS, TABLE};
 use crate::ui::theme::Theme;
 
+/// Opposite actions said on one line (`k ↑ / j ↓  newer / older row`), so that the whole list
+/// fits a 160×48 screen without scrolling; each keeps its own keys as bound.
+const PAIRS: [(Action, Action, &str); 8] = [
+    (Action::NextPane, Action::PrevPane, "next / previous pane"),
+    (Action::PaneLeft, Action::PaneRight, "pane to the left / right"),
+    (Action::Newer, Action::Older, "newer / older row"),
+    (Action::PageNewer, Action::PageOlder, "a page newer / older"),
+    (Action::Newest, Action::Oldest, "newest row (autosnap on again) / oldest row"),
+    (Action::SortNext, Action::SortPrev, "sort the pane in focus by the next / previous column (↓ ↑)"),
+    (Action::Narrower, Action::Wider, "S2 / S1: narrower / wider window"),
+    (Action::ScaleUp, Action::ScaleDown, "chart in focus: hard max up / down"),
+];
+
+fn keys_text(keys: &Keymap, action: Action) -> String {
+    let k = keys.keys_of(action);
+    if k.is_empty() { "(unbound)".to_owned() } else { k }
+}
+
 /// Scrolls (`j`/`k`) when the terminal is too low for the whole list.
 pub fn draw(scroll: &mut u16, keys: &Keymap, theme: Theme, f: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     for section in SECTIONS {
         lines.push(Line::styled(section, theme.header()));
         for e in TABLE.iter().filter(|e| e.section == section) {
-            let k = keys.keys_of(e.action);
-            let k = if k.is_empty() { "(unbound)".to_owned() } else { k };
-            lines.push(Line::from(vec![Span::styled(format!("  {k:<16}"), theme.key()), Span::raw(e.does)]));
+            if PAIRS.iter().any(|&(_, second, _)| second == e.action) {
+                continue;
+            }
+            let (k, does) = match PAIRS.iter().find(|&&(first, _, _)| first == e.action) {
+                Some(&(first, second, does)) => {
+                    (format!("{} / {}", keys_text(keys, first), keys_text(keys, second)), does)
+                }
+                None => (keys_text(keys, e.action), e.does),
+            };
+            // Always a space before the words, also after keys as wide as their column.
+            lines.push(Line::from(vec![Span::styled(format!("  {k:<15} "), theme.key()), Span::raw(does)]));
         }
     }
     // Its own keys: `[` `]` mean fewer / more days there, not the S2 / S1 window.

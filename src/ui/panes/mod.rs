@@ -7,6 +7,7 @@ pub mod baskets;
 pub mod bursts;
 pub mod chooser;
 pub mod days;
+pub mod edges;
 pub mod help;
 pub mod malformed;
 pub mod message;

@@ -1,0 +1,139 @@
+//! The study for a front end that must not wait for it (the TUI's Edges view): a worker of the
+//! command layer computes it when first asked and hands the result over through this handle,
+//! as the day index reaches the TUI. The handle reads no file; whoever holds the worker does.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::{Inputs, Output};
+use crate::archive::Day;
+
+/// A finished study: what it was run on, what it found, and what was said along the way
+/// (days without bars, unreadable files), each once.
+#[derive(Debug, Clone, Default)]
+pub struct Study {
+    pub inputs: Inputs,
+    pub output: Output,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum StudyState {
+    /// Not asked for yet.
+    #[default]
+    Idle,
+    /// Running over this many closed days.
+    Computing {
+        days: usize,
+    },
+    /// Nothing to compute, in words that name what would supply it (`--prices DIR`).
+    Unavailable(String),
+    Ready(Arc<Study>),
+    Failed(String),
+}
+
+#[derive(Default)]
+struct Shared {
+    state: StudyState,
+    version: u64,
+}
+
+/// The front end's side: ask for the study, see how far it is.
+pub struct StudyHandle {
+    shared: Arc<Mutex<Shared>>,
+    ask: Sender<Day>,
+}
+
+/// The worker's side: the requests (the live day, which is left out), and where results go.
+pub struct StudyWorker {
+    shared: Arc<Mutex<Shared>>,
+    asks: Receiver<Day>,
+}
+
+fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    shared.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl StudyHandle {
+    pub fn channel() -> (StudyHandle, StudyWorker) {
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let (ask, asks) = channel();
+        (StudyHandle { shared: shared.clone(), ask }, StudyWorker { shared, asks })
+    }
+
+    /// A handle whose study is already there (tests; a front end with nothing to compute).
+    pub fn fixed(state: StudyState) -> StudyHandle {
+        let (handle, worker) = StudyHandle::channel();
+        worker.set(state);
+        handle
+    }
+
+    /// Asks for the study over the closed days (all but `live`, unless `live` has closed too).
+    /// Only an idle study is started; asking again changes nothing.
+    pub fn request(&self, live: Day) {
+        let mut s = lock(&self.shared);
+        if matches!(s.state, StudyState::Idle) && self.ask.send(live).is_ok() {
+            s.state = StudyState::Computing { days: 0 };
+            s.version += 1;
+        }
+    }
+
+    /// A day has closed: the study done is out of date, and the next request runs it again
+    /// (one under way when the day closed finishes without it).
+    pub fn outdated(&self) {
+        let mut s = lock(&self.shared);
+        if !matches!(s.state, StudyState::Idle | StudyState::Computing { .. }) {
+            s.state = StudyState::Idle;
+            s.version += 1;
+        }
+    }
+
+    pub fn state(&self) -> (StudyState, u64) {
+        let s = lock(&self.shared);
+        (s.state.clone(), s.version)
+    }
+
+    pub fn version(&self) -> u64 {
+        lock(&self.shared).version
+    }
+}
+
+impl StudyWorker {
+    /// The next request, waiting for it; None once the handle is gone.
+    pub fn next(&self) -> Option<Day> {
+        self.asks.recv().ok()
+    }
+
+    pub fn set(&self, state: StudyState) {
+        let mut s = lock(&self.shared);
+        s.state = state;
+        s.version += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_starts_an_idle_study_once_and_the_result_reaches_the_handle() -> Result<(), String> {
+        let (handle, worker) = StudyHandle::channel();
+        let day = Day::parse_compact("20250714").ok_or("day")?;
+        assert!(matches!(handle.state().0, StudyState::Idle));
+        handle.request(day);
+        handle.request(day);
+        assert_eq!(worker.next(), Some(day));
+        assert!(matches!(handle.state().0, StudyState::Computing { .. }));
+        worker.set(StudyState::Ready(Arc::new(Study::default())));
+        let (state, version) = handle.state();
+        assert!(matches!(state, StudyState::Ready(_)) && version == 2, "{state:?} {version}");
+        // A day closes: asked again, it runs again.
+        handle.outdated();
+        assert!(matches!(handle.state().0, StudyState::Idle));
+        handle.request(day);
+        assert_eq!(worker.next(), Some(day));
+        drop(handle);
+        assert_eq!(worker.next(), None, "no request was sent twice");
+        Ok(())
+    }
+}

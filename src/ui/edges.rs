@@ -1,0 +1,400 @@
+//! The Edges view (`E`): the event study over the closed days, as `ki2 study` computes it with
+//! its default options — one row per (group, subject, horizon), sorted by a column (`>` `<` `r`,
+//! as the list panes) — and, Enter on a row, the mean cumulative return around its events from
+//! −30 to +30 min with a ±2 standard-error band, over the list of those events. The study comes
+//! from a worker of the command layer through `StudyHandle`; everything here is prepared when
+//! the study arrives or a key is pressed, and `panes/edges.rs` only paints it.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::{App, Landing};
+use super::keymap::Action;
+use super::overlay::Overlay;
+use super::update::Effect;
+use super::update::Taken;
+use crate::analysis::study::{Study, StudyState, Subject, Summary, horizon};
+use crate::archive::{Day, SecondOfDay};
+
+/// The table's columns, as their headers read.
+pub const COLUMNS: [&str; 9] = ["Event", "Subject", "H", "Events", "Pairs", "Mean bp", "Hit %", "t", "Excess bp"];
+
+/// A row: the summary line it shows (an index into the study's), its cells as drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgesRow {
+    pub summary: usize,
+    pub cells: [String; 9],
+}
+
+/// A list shown first row first: the selected row and the first one on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scroll {
+    pub sel: usize,
+    pub top: usize,
+}
+
+impl Scroll {
+    /// Moves by a key of the usual ones; false when it is not one.
+    fn key(&mut self, code: KeyCode, len: usize, page: usize) -> bool {
+        let last = len.saturating_sub(1);
+        self.sel = match code {
+            KeyCode::Up | KeyCode::Char('k') => self.sel.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => (self.sel + 1).min(last),
+            KeyCode::PageUp => self.sel.saturating_sub(page.max(1)),
+            KeyCode::PageDown => (self.sel + page.max(1)).min(last),
+            KeyCode::Home | KeyCode::Char('g') => 0,
+            KeyCode::End | KeyCode::Char('G') => last,
+            _ => return false,
+        };
+        true
+    }
+
+    /// The positions shown in `height` lines, fitting the first line to the selection.
+    pub fn show(&mut self, len: usize, height: usize) -> std::ops::Range<usize> {
+        let h = height.max(1);
+        self.sel = self.sel.min(len.saturating_sub(1));
+        if self.sel < self.top {
+            self.top = self.sel;
+        } else if self.sel >= self.top + h {
+            self.top = self.sel + 1 - h;
+        }
+        self.top = self.top.min(len.saturating_sub(h));
+        self.top..(self.top + h).min(len)
+    }
+}
+
+/// The mean path of one row's group around its events, ready to plot, and its events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathChart {
+    /// `burst/HIGH/Buy · hit`
+    pub name: String,
+    /// The row's horizon (`5m`), the events' column of returns.
+    pub horizon: String,
+    /// (minutes from the event, mean bp) where a mean is known.
+    pub mean: Vec<(f64, f64)>,
+    /// mean ± 2 standard errors, where one is known (two events or more).
+    pub upper: Vec<(f64, f64)>,
+    pub lower: Vec<(f64, f64)>,
+    /// The y axis: the lowest and highest of the above and 0.
+    pub y: (f64, f64),
+    /// Each event: date, time, symbols measured, its mean return at the row's horizon (bp).
+    pub events: Vec<[String; 4]>,
+    /// Where Enter on each event goes: its day, at its burst (or its symbol, for a symbol's event).
+    pub targets: Vec<Option<(Day, Landing)>>,
+    pub scroll: Scroll,
+}
+
+pub struct EdgesView {
+    pub state: StudyState,
+    pub version: u64,
+    pub rows: Vec<EdgesRow>,
+    /// The column sorted by, and whether largest first.
+    pub sort: (usize, bool),
+    pub scroll: Scroll,
+    /// Rows the table showed when last drawn (page moves).
+    pub height: usize,
+    pub path: Option<PathChart>,
+    /// Events of the study, as `ki2 study` counts them (the market subject's are the same ones).
+    pub events: usize,
+    /// The keys of the view as bound now, for its footer (`Enter: a row's path · > < r: sort`).
+    pub hints: String,
+}
+
+impl EdgesView {
+    pub fn new(state: StudyState, version: u64) -> EdgesView {
+        let mut v = EdgesView {
+            state: StudyState::Idle,
+            version,
+            rows: Vec::new(),
+            sort: (0, false),
+            scroll: Scroll::default(),
+            height: 10,
+            path: None,
+            hints: String::new(),
+            events: 0,
+        };
+        v.set(state, version);
+        v
+    }
+
+    /// The study as it is now: the rows are made again when it has changed.
+    pub fn set(&mut self, state: StudyState, version: u64) {
+        self.version = version;
+        self.rows = match &state {
+            StudyState::Ready(study) => rows(study),
+            _ => Vec::new(),
+        };
+        self.events = match &state {
+            StudyState::Ready(s) => {
+                s.inputs.series.iter().filter(|s| s.subject != Subject::Market).map(|s| s.events.len()).sum()
+            }
+            _ => 0,
+        };
+        self.state = state;
+        self.path = None;
+        self.resort(None);
+    }
+
+    pub fn study(&self) -> Option<&Arc<Study>> {
+        match &self.state {
+            StudyState::Ready(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Sorts by `self.sort`, keeping `keep` (a summary index) selected.
+    fn resort(&mut self, keep: Option<usize>) {
+        let Some(study) = self.study().cloned() else { return };
+        let s = &study.output.summary;
+        let (col, desc) = self.sort;
+        self.rows.sort_by(|a, b| order(&s[a.summary], &s[b.summary], col, desc).then(a.summary.cmp(&b.summary)));
+        if let Some(k) = keep.and_then(|k| self.rows.iter().position(|r| r.summary == k)) {
+            self.scroll.sel = k;
+        }
+    }
+
+    fn selected(&self) -> Option<usize> {
+        self.rows.get(self.scroll.sel).map(|r| r.summary)
+    }
+
+    /// Enter on the selected row: its group's path and events.
+    fn open_path(&mut self) {
+        let (Some(study), Some(i)) = (self.study(), self.selected()) else { return };
+        self.path = path_chart(study, i);
+    }
+}
+
+/// The table's cells from the study's own figures, formatted as `ki2 study` prints them.
+fn rows(study: &Study) -> Vec<EdgesRow> {
+    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
+    study
+        .output
+        .summary
+        .iter()
+        .enumerate()
+        .map(|(i, s)| EdgesRow {
+            summary: i,
+            cells: [
+                s.event.clone(),
+                s.subject.to_owned(),
+                horizon(s.horizon_s),
+                s.n_events.to_string(),
+                s.n.to_string(),
+                format!("{:.2}", s.mean_bp),
+                format!("{:.1}", s.hit_rate * 100.0),
+                opt(s.t),
+                opt(s.excess_bp),
+            ],
+        })
+        .collect()
+}
+
+/// By a column; a figure that is missing (`t` below two events) goes last either way.
+fn order(a: &Summary, b: &Summary, col: usize, desc: bool) -> Ordering {
+    let num = |s: &Summary| match col {
+        2 => Some(f64::from(s.horizon_s)),
+        3 => Some(s.n_events as f64),
+        4 => Some(s.n as f64),
+        5 => Some(s.mean_bp),
+        6 => Some(s.hit_rate),
+        7 => s.t,
+        _ => s.excess_bp,
+    };
+    let dir = |o: Ordering| if desc { o.reverse() } else { o };
+    match col {
+        0 => dir(a.event.cmp(&b.event)),
+        1 => dir(a.subject.cmp(b.subject)),
+        _ => match (num(a), num(b)) {
+            (Some(x), Some(y)) => dir(x.total_cmp(&y)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
+    }
+}
+
+/// The path of summary line `i`'s series (group and subject), and its events with their mean
+/// return at the line's horizon (the study's per-event means).
+fn path_chart(study: &Study, i: usize) -> Option<PathChart> {
+    let (inputs, output) = (&study.inputs, &study.output);
+    let line = output.summary.get(i)?;
+    let s = inputs.series.iter().position(|x| x.event == line.event && x.subject.label() == line.subject)?;
+    let series = &inputs.series[s];
+    let path = output.paths.iter().find(|p| p.series == s)?;
+    let (mut mean, mut upper, mut lower) = (Vec::new(), Vec::new(), Vec::new());
+    for ((o, m), se) in path.offsets.iter().zip(&path.mean).zip(&path.se) {
+        let x = f64::from(*o) / 60.0;
+        let Some(m) = *m else { continue };
+        mean.push((x, m));
+        if let Some(se) = *se {
+            upper.push((x, m + 2.0 * se));
+            lower.push((x, m - 2.0 * se));
+        }
+    }
+    let ys = mean.iter().chain(&upper).chain(&lower).map(|p| p.1);
+    let (lo, hi) = ys.fold((0.0f64, 0.0f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let pad = ((hi - lo) * 0.05).max(0.5);
+    let j = inputs.horizons.iter().position(|h| *h == line.horizon_s)?;
+    let mut sums = vec![(0.0, 0usize); series.events.len()];
+    for p in output.pairs.iter().filter(|p| p.series == s) {
+        if let (Some(r), Some(acc)) = (p.returns.get(j).copied().flatten(), sums.get_mut(p.event)) {
+            acc.0 += r;
+            acc.1 += 1;
+        }
+    }
+    let events = series
+        .events
+        .iter()
+        .zip(&sums)
+        .map(|(e, (sum, n))| {
+            let day = inputs.days.get(e.day).map_or_else(|| "?".to_owned(), |d| d.to_string());
+            let time = SecondOfDay::from_secs(e.time).map_or_else(|| e.time.to_string(), |t| t.to_string());
+            let r = if *n > 0 { format!("{:.2}", sum / *n as f64) } else { "-".to_owned() };
+            [day, time, e.symbols.len().to_string(), r]
+        })
+        .collect();
+    let bursts = line.event.starts_with("burst/") || line.event.starts_with("capper/");
+    let targets = series
+        .events
+        .iter()
+        .map(|e| {
+            let day = *inputs.days.get(e.day)?;
+            let landing = match series.subject {
+                Subject::Symbol => Landing::Symbol(inputs.symbols.name(*e.symbols.first()?)?.to_owned()),
+                _ if bursts => Landing::Burst(SecondOfDay::from_secs(e.time)?),
+                _ => return None,
+            };
+            Some((day, landing))
+        })
+        .collect();
+    Some(PathChart {
+        name: format!("{} · {}", line.event, line.subject),
+        targets,
+        horizon: horizon(line.horizon_s),
+        mean,
+        upper,
+        lower,
+        y: (lo - pad, hi + pad),
+        events,
+        scroll: Scroll::default(),
+    })
+}
+
+impl App {
+    /// `E`: the Edges view; the study is asked for the first time it opens.
+    pub(super) fn open_edges(&mut self) {
+        let state = match &self.data.study {
+            Some(h) => {
+                h.request(self.data.live.day());
+                h.state()
+            }
+            None => (StudyState::Unavailable("no study here: ki2 watch and ki2 demo run it".into()), 0),
+        };
+        let mut view = EdgesView::new(state.0, state.1);
+        let k = |a| self.keys.hint(a);
+        view.hints = format!(
+            "{}: a row's path · {} {} {}: sort",
+            k(Action::Enter),
+            k(Action::SortNext),
+            k(Action::SortPrev),
+            k(Action::SortReverse)
+        );
+        self.view.overlay = Overlay::Edges(Box::new(view));
+    }
+
+    /// The study has moved on (computing → ready, or out of date as a day closed): the open
+    /// view takes it, asking for it again when it is out of date.
+    pub(super) fn refresh_edges(&mut self) -> bool {
+        let (Some(h), Overlay::Edges(v)) = (&self.data.study, &mut self.view.overlay) else { return false };
+        if h.version() == v.version {
+            return false;
+        }
+        h.request(self.data.live.day());
+        let (state, version) = h.state();
+        v.set(state, version);
+        true
+    }
+
+    /// Enter on an event: its day on screen, at its burst or symbol (read first when it is not
+    /// the day shown).
+    fn open_event(&mut self, day: Day, landing: Landing) -> Option<Effect> {
+        self.view.overlay = Overlay::None;
+        if day == self.data.live.day() && self.opts.live {
+            self.show_live();
+        } else if day != self.data.shown().day() {
+            self.open_after = Some(landing);
+            self.status.loading = Some(day);
+            return Some(Effect::OpenDay(day));
+        }
+        self.land(landing);
+        None
+    }
+
+    /// The Edges view's keys: moving, sorting, Enter for a row's path, Esc back.
+    pub(super) fn edges_key(&mut self, key: KeyEvent) -> Taken {
+        let action = self.keys.action(key);
+        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+        let Overlay::Edges(v) = &mut self.view.overlay else { return Taken::Pass };
+        if let Some(p) = &mut v.path {
+            if matches!(action, Some(Action::Back)) || (key.code == KeyCode::Backspace && plain) {
+                v.path = None;
+                return Taken::Yes(None);
+            }
+            if matches!(action, Some(Action::Edges)) {
+                self.view.overlay = Overlay::None;
+                return Taken::Yes(None);
+            }
+            if matches!(action, Some(Action::Enter)) {
+                let target = p.targets.get(p.scroll.sel).cloned().flatten();
+                return Taken::Yes(target.and_then(|(day, landing)| self.open_event(day, landing)));
+            }
+            let len = p.events.len();
+            return if plain && p.scroll.key(key.code, len, 10) { Taken::Yes(None) } else { Taken::Pass };
+        }
+        match action {
+            Some(Action::Back | Action::Edges) => {
+                self.view.overlay = Overlay::None;
+                return Taken::Yes(None);
+            }
+            Some(Action::Enter) => v.open_path(),
+            Some(a @ (Action::SortNext | Action::SortPrev | Action::SortReverse)) => {
+                let keep = v.selected();
+                let n = COLUMNS.len();
+                v.sort = match a {
+                    Action::SortNext => ((v.sort.0 + 1) % n, v.sort.1),
+                    Action::SortPrev => ((v.sort.0 + n - 1) % n, v.sort.1),
+                    _ => (v.sort.0, !v.sort.1),
+                };
+                v.resort(keep);
+            }
+            _ if plain && v.scroll.key(key.code, v.rows.len(), v.height) => {}
+            _ => return Taken::Pass,
+        }
+        Taken::Yes(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_selection_stays_on_screen_as_it_moves_first_row_first() {
+        let mut s = Scroll::default();
+        assert_eq!(s.show(30, 10), 0..10);
+        assert!(s.key(KeyCode::PageDown, 30, 10) && s.sel == 10);
+        assert_eq!(s.show(30, 10), 1..11);
+        assert!(s.key(KeyCode::End, 30, 10) && s.sel == 29);
+        assert_eq!(s.show(30, 10), 20..30);
+        assert!(s.key(KeyCode::Char('k'), 30, 10) && s.sel == 28);
+        assert_eq!(s.show(30, 10), 20..30, "no scroll while the selection is on screen");
+        assert!(s.key(KeyCode::Home, 30, 10) && s.show(30, 10) == (0..10));
+        assert!(!s.key(KeyCode::Char('x'), 30, 10));
+        // A list shorter than before (a new study) keeps the selection inside it.
+        s.sel = 29;
+        assert_eq!((s.show(4, 10), s.sel), (0..4, 3));
+        assert_eq!(s.show(0, 10), 0..0);
+    }
+}

@@ -3,6 +3,7 @@
 //! mean paths (`--plot`). Events come from the day index; bars are read a day at a time.
 
 pub mod background;
+pub mod day_bars;
 mod bars;
 mod out;
 mod plot;

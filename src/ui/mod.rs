@@ -24,6 +24,7 @@ mod nav;
 mod order;
 mod overlay;
 mod panes;
+mod prices;
 mod run;
 mod scale;
 mod sorted;

@@ -3,8 +3,8 @@
 //! mean paths (`--plot`). Events come from the day index; bars are read a day at a time.
 
 pub mod background;
-pub mod day_bars;
 mod bars;
+pub mod day_bars;
 mod out;
 mod plot;
 mod table;

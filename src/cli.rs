@@ -70,7 +70,8 @@ pub struct WatchArgs {
     /// Poll the files instead of relying on change events (network shares).
     #[arg(long)]
     pub poll: bool,
-    /// Price bars for the Edges view's study (default: `[prices] dir` in config.toml).
+    /// Price bars for the Edges view's study, the symbol view's price line and the selected
+    /// burst's return so far (default: `[prices] dir` in config.toml).
     #[arg(long, value_name = "DIR")]
     pub prices: Option<PathBuf>,
 }

@@ -74,6 +74,10 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         .with_delivery(delivery)
         .with_history(history)
         .with_study(study)
+        .with_bars(super::study::day_bars::spawn(
+            args.prices.clone().or_else(|| config.prices.dir.clone()),
+            config.prices.bar_s,
+        ))
         .with_keys(keys)
         .with_clipboard(config.clipboard)
         .with_saved_view(ViewFile::load(&view_path));

@@ -6,12 +6,14 @@
 //! one day (a day at a time: the analyses never hold every day's bars).
 
 mod bars;
+mod feed;
 mod files;
 mod frame;
 mod parse;
 mod read;
 
 pub use bars::{Bar, DayBars, SymbolBars};
+pub use feed::{BarsAsk, BarsHandle, BarsState, BarsWorker};
 pub use files::{BarFile, PriceFiles};
 pub use frame::frame;
 pub use read::{PriceError, read_day};

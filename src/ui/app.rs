@@ -81,6 +81,10 @@ pub struct Status {
     pub counters_logged: Option<Day>,
     /// The root had no archive files at start: said until rows come.
     pub waiting_for_files: bool,
+    /// When the live day's bars file was last asked to be checked.
+    pub bars_checked: Option<Instant>,
+    /// The bars' version and the symbol's bursts the symbol view's price line was made from.
+    pub bars_shown: Option<(u64, usize)>,
 }
 
 /// A place in a day to show once it is on screen.
@@ -121,6 +125,8 @@ impl App {
             days: Default::default(),
             baskets: Default::default(),
             study: None,
+            bars: None,
+            bar_days: Default::default(),
         };
         App {
             opts,
@@ -320,6 +326,7 @@ impl App {
     pub fn tick(&mut self) {
         self.poll_baskets();
         self.refresh_edges();
+        self.refresh_bars();
         if let Some(r) = self.data.alerting.poll() {
             self.raised(r);
         }

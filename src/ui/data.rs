@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use crate::alerts::{Alert, LiveAlerts};
 use crate::analysis::study::StudyHandle;
+use crate::archive::Day;
 use crate::history::{HistoryHandle, Index};
+use crate::prices::{BarsHandle, BarsState};
 use crate::store::DayStore;
 
 /// Alerts kept in the log pane; older ones are counted, not kept.
@@ -40,6 +42,11 @@ pub struct Data {
     pub baskets: super::baskets::Found,
     /// The Edges view's study, computed by a worker when the view first opens.
     pub study: Option<StudyHandle>,
+    /// The days' price bars, read by a worker when the shown day asks (the symbol view's line,
+    /// the selected burst's return so far).
+    pub bars: Option<BarsHandle>,
+    /// The bars as last taken from the handle, and their version.
+    pub bar_days: (std::collections::BTreeMap<Day, BarsState>, u64),
 }
 
 impl Data {

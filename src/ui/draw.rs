@@ -65,7 +65,7 @@ pub fn draw(app: &mut App, f: &mut Frame) {
     panes::status::status_line(app, alert, f, status);
     panes::quotes::draw(app, &p.quotes, f, quotes);
     panes::bursts::draw(app, &p.bursts, f, bursts);
-    panes::symbols::draw(app, p.hits_at, &p.hits, f, symbols);
+    panes::symbols::draw(app, p.hits_at, &p.hits, p.so_far, f, symbols);
     panes::programs::draw(app, &p.programs, f, programs);
     panes::series::draw(app, &p.s2, &p.s1, f, series);
     panes::alerts::draw(app, &p.alerts, f, alerts);

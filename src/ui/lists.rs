@@ -307,6 +307,8 @@ pub struct Prepared {
     pub bursts: Shown<BurstRow>,
     /// The selected burst's time, and its symbols or why there are none.
     pub hits_at: Option<SecondOfDay>,
+    /// Its hit symbols' mean return so far, when the day has bars.
+    pub so_far: Option<crate::analysis::study::returns::SoFar>,
     pub hits: Result<Shown<SymbolHit>, SymbolsState>,
     pub alerts: Shown<Alert>,
     /// Cumulative CB / CS up to the bursts shown.
@@ -403,8 +405,10 @@ pub fn prepare(data: &Data, view: &mut View) -> Prepared {
     programs.truncate(e.bursts);
     let window = view.window_s();
     let catch = catch(data, view);
+    let so_far = super::prices::burst_so_far(data, view, hits_at);
     Prepared {
         catch,
+        so_far,
         quotes,
         bursts,
         hits_at,

@@ -3,7 +3,8 @@
 //! caches); `update.rs` turns keys into changes (`column_keys.rs` the sort and column keys); `lists.rs` says what each list pane lists, for the keys and the screen alike, in the
 //! order of a column (`order.rs` for the short lists, `sorted.rs` for hft1's million rows);
 //! `draw.rs` lays out the panes, gathers what they show (`lists::prepare`) and has them paint it
-//! (one file each in `panes/`, none of which queries the store); `run.rs` is the event loop over
+//! (one file each in `panes/`, none of which queries the store; `prices.rs` prepares the symbol
+//! view's price line and the selected burst's return so far from the bars a worker hands over); `run.rs` is the event loop over
 //! the terminal, the tailer and a 1 s clock; `terminal.rs` gets the terminal back on every way
 //! out. The UI never touches files: what it needs from outside comes through `run::Io`.
 
@@ -24,6 +25,7 @@ mod nav;
 mod order;
 mod overlay;
 mod panes;
+mod prices;
 mod run;
 mod scale;
 mod sorted;

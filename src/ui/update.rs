@@ -410,6 +410,7 @@ impl App {
         view.across.span = self.view.across_span;
         self.data.refresh_index();
         view.gather(&self.data.days.0, self.data.days.1, self.data.shown().day());
+        self.price_for(&mut view);
         self.view.overlay = Overlay::Symbol(Box::new(view));
     }
 

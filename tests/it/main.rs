@@ -25,4 +25,5 @@ mod ui;
 mod ui_baskets;
 mod ui_columns;
 mod ui_edges;
+mod ui_prices;
 mod ui_words;

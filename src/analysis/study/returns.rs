@@ -9,7 +9,7 @@
 //! feature (a rebuild of polars-ops/-core, minutes on two cores) out of the build and keeps the
 //! bars out of frames (see the benchmark in benches/study.rs for the time it takes).
 
-use crate::prices::SymbolBars;
+use crate::prices::{DayBars, SymbolBars};
 
 /// An entry bar that ended longer ago than this is stale: the pair is skipped.
 pub const STALE_S: u32 = 300;
@@ -37,6 +37,37 @@ pub fn known(bars: &SymbolBars, at: u32) -> Option<f64> {
 
 pub fn bp(entry: f64, exit: f64) -> f64 {
     (exit / entry - 1.0) * 10_000.0
+}
+
+/// The return from `t` to the symbol's latest bar (the day's last, once it has closed), in basis
+/// points: the study's `forward` with the horizon running to the last bar's end. `None` when
+/// there is no entry at `t` or no bar has ended after it yet.
+pub fn so_far(bars: &SymbolBars, t: u32) -> Option<f64> {
+    let h = bars.last_end()?.checked_sub(t).filter(|h| *h > 0)?;
+    forward(bars, t, h)
+}
+
+/// The mean of `so_far` over an event's symbols (a burst's hit symbols).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SoFar {
+    /// Symbols with a return.
+    pub n: usize,
+    /// Symbols asked about.
+    pub of: usize,
+    /// Their mean return (bp), when `n > 0`.
+    pub mean_bp: Option<f64>,
+}
+
+pub fn mean_so_far<'a>(bars: &DayBars, symbols: impl IntoIterator<Item = &'a str>, t: u32) -> SoFar {
+    let (mut of, mut n, mut sum) = (0, 0, 0.0);
+    for s in symbols {
+        of += 1;
+        if let Some(r) = bars.get(s).and_then(|b| so_far(b, t)) {
+            n += 1;
+            sum += r;
+        }
+    }
+    SoFar { n, of, mean_bp: (n > 0).then(|| sum / n as f64) }
 }
 
 /// Forward returns at ascending times `t` over one symbol's bars: each pointer only moves
@@ -129,6 +160,21 @@ mod tests {
         assert_eq!(forward(&b, 660, 120).map(|r| r.round()), Some(-10_000.0), "the exit at the last bar's end");
         assert_eq!(forward(&b, 660, 121), None, "past the day's last bar");
         assert_eq!(entry(&b, 780), None, "a close of 0 is no price");
+    }
+
+    #[test]
+    fn so_far_runs_from_the_entry_to_the_latest_bar_and_never_enters_after_the_event() {
+        // One-second bars; the bar starting at the event's second ends after it: not the entry.
+        let b = bars(1, &[(98, 100.0), (99, 100.0), (100, 200.0), (101, 200.0), (500, 101.0)]);
+        assert!(so_far(&b, 100).is_some_and(|r| (r - 100.0).abs() < 1e-9), "{:?}", so_far(&b, 100));
+        assert_eq!(so_far(&b, 501), None, "no bar has ended after it");
+        let mut day = DayBars::default();
+        day.symbols.insert("A".into(), b);
+        day.symbols.insert("B".into(), bars(1, &[(99, 50.0), (200, 49.0)]));
+        day.symbols.insert("C".into(), bars(1, &[(300, 10.0)]));
+        let m = mean_so_far(&day, ["A", "B", "C", "D"], 100);
+        assert_eq!((m.n, m.of), (2, 4));
+        assert!(m.mean_bp.is_some_and(|r| (r - (100.0 - 200.0) / 2.0).abs() < 1e-9), "{m:?}");
     }
 
     #[test]

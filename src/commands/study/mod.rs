@@ -4,6 +4,7 @@
 
 pub mod background;
 mod bars;
+pub mod day_bars;
 mod out;
 mod plot;
 mod table;

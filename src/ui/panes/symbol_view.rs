@@ -1,18 +1,21 @@
 //! A symbol's day (Enter on a symbol): first and last appearance, counts, the bursts that hit
-//! it, a sparkline of its quote counts and its rows, newest first.
+//! it, a sparkline of its quote counts, its price line for the day with those bursts marked (when
+//! there are bars), and its rows, newest first.
 
 use std::time::{Duration, Instant};
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Sparkline};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Clear, Dataset, GraphType, Paragraph, Sparkline};
 
 use super::{Col, TableRow, col, table};
 use crate::archive::Day;
 use crate::store::{DayStore, QuoteView, SymbolDay};
 use crate::ui::across::{Across, DEFAULT_SPAN};
 use crate::ui::nav::ListNav;
+use crate::ui::prices::PriceLine;
 use crate::ui::text;
 use crate::ui::theme::Theme;
 
@@ -28,6 +31,8 @@ pub struct SymbolView {
     pub nav: ListNav,
     /// Its earlier days.
     pub across: Across,
+    /// Its price line for the day, from the bars (`ui/prices.rs`).
+    pub price: PriceLine,
 }
 
 impl SymbolView {
@@ -40,6 +45,7 @@ impl SymbolView {
             at: Instant::now(),
             nav: ListNav::default(),
             across: Across::new(DEFAULT_SPAN),
+            price: PriceLine::Off,
         }
     }
 
@@ -86,15 +92,23 @@ pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rec
         .title(Line::styled(format!(" {name} · {day} · Esc back "), theme.title(true)));
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let across_h = (v.across.lines.len() as u16 + 2).clamp(4, (inner.height * 2 / 5).max(4));
-    let [across, facts, spark, rows_area] = Layout::vertical([
+    // The price line takes room from the earlier days' list (and none without a bars worker).
+    let (price_h, across_max) = match v.price {
+        PriceLine::Off => (0, inner.height * 2 / 5),
+        PriceLine::Loading | PriceLine::Why(_) => (1, inner.height * 2 / 5),
+        PriceLine::Chart(_) => ((inner.height / 3).clamp(6, 14), inner.height / 4),
+    };
+    let across_h = (v.across.lines.len() as u16 + 2).clamp(4, across_max.max(4));
+    let [across, facts, spark, price, rows_area] = Layout::vertical([
         Constraint::Length(across_h),
         Constraint::Length(3),
         Constraint::Length(2),
+        Constraint::Length(price_h),
         Constraint::Min(0),
     ])
     .areas(inner);
     draw_across(&mut v.across, theme, f, across);
+    draw_price(&v.price, theme, f, price);
     let when = |t: Option<crate::archive::SecondOfDay>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
     let bursts = if d.bursts.is_empty() {
         "no burst hit it".to_owned()
@@ -163,6 +177,50 @@ pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rec
         })
         .collect();
     table(f, rows_area, Block::default(), &COLS, body, theme);
+}
+
+/// The day's closes as a braille line over the session, the bursts that hit the symbol as dots
+/// on it; or one line saying why there is none.
+fn draw_price(p: &PriceLine, theme: Theme, f: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let c = match p {
+        PriceLine::Off => return,
+        PriceLine::Loading => {
+            f.render_widget(Paragraph::new(Line::styled("price: reading the day's bars…", theme.dim())), area);
+            return;
+        }
+        PriceLine::Why(why) => {
+            let line = Line::from(vec![Span::styled("price: ", theme.dim()), Span::raw(text::clean(why, 200))]);
+            f.render_widget(Paragraph::new(line), area);
+            return;
+        }
+        PriceLine::Chart(c) => c,
+    };
+    let [head, plot] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let head_line = Line::from(vec![
+        Span::styled("price ", theme.dim()),
+        Span::raw(format!("{:.2}", c.last.0)),
+        Span::styled(format!(" at {} · {} s bars · ", c.last.1, c.bar_s), theme.dim()),
+        Span::styled("•", theme.sell()),
+        Span::styled(" bursts that hit it", theme.dim()),
+    ]);
+    f.render_widget(Paragraph::new(head_line), head);
+    let clock = |s: f64| {
+        let s = s.max(0.0) as u32;
+        format!("{:02}:{:02}", s / 3600, s / 60 % 60)
+    };
+    let (x0, x1) = c.x;
+    let (y0, y1) = c.y;
+    let x_axis =
+        Axis::default().bounds([x0, x1]).labels([clock(x0), clock((x0 + x1) / 2.0), clock(x1)]).style(theme.dim());
+    let y_axis = Axis::default().bounds([y0, y1]).labels([format!("{y0:.2}"), format!("{y1:.2}")]).style(theme.dim());
+    let datasets = vec![
+        Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(theme.s2()).data(&c.closes),
+        Dataset::default().marker(Marker::Dot).graph_type(GraphType::Scatter).style(theme.sell()).data(&c.marks),
+    ];
+    f.render_widget(Chart::new(datasets).x_axis(x_axis).y_axis(y_axis).legend_position(None), plot);
 }
 
 const DAY_COLS: [Col; 7] = [

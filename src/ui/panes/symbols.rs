@@ -1,5 +1,6 @@
 //! Syms Hit At HH:MM:SS: the symbols the selected burst hit (its `Burst_*.csv`), most trades
-//! first (or in the order of a column), or why there are none yet.
+//! first (or in the order of a column), or why there are none yet; on its bottom border, with
+//! price bars, their mean return from the burst's second to their latest bar.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{ListTable, TableRow, list_table, pane_block};
+use crate::analysis::study::returns::SoFar;
 use crate::archive::{SecondOfDay, SymbolHit};
 use crate::store::SymbolsState;
 use crate::ui::app::App;
@@ -19,6 +21,7 @@ pub fn draw(
     app: &App,
     time: Option<SecondOfDay>,
     hits: &Result<Shown<SymbolHit>, SymbolsState>,
+    so_far: Option<SoFar>,
     f: &mut Frame,
     area: Rect,
 ) {
@@ -79,6 +82,27 @@ pub fn draw(
         .collect();
     let badges = Line::from(Span::raw(format!(" {n} ")));
     let choice = app.view.columns[ListPane::Symbols];
-    let t = ListTable { title: Line::from(title), badges, focused, cols: &SYMBOLS, choice, footer: None };
+    let footer = so_far.map(|s| Line::from(so_far_words(s, area.width.saturating_sub(4))));
+    let t = ListTable { title: Line::from(title), badges, focused, cols: &SYMBOLS, choice, footer };
     list_table(f, area, t, body, theme);
+}
+
+/// The hit symbols' mean return from the burst's second (the title's time) to their latest bar,
+/// in as many words as `width` holds.
+fn so_far_words(s: SoFar, width: u16) -> String {
+    let forms = match s.mean_bp {
+        Some(bp) => [
+            format!(" {} of {} symbols: {bp:+.1} bp to the latest bar ", s.n, s.of),
+            format!(" {bp:+.1} bp to latest bar, {} of {} ", s.n, s.of),
+            format!(" {bp:+.1}bp {}/{} ", s.n, s.of),
+        ],
+        None => [
+            format!(" no return yet for its {} symbols ", s.of),
+            format!(" no return yet, 0 of {} ", s.of),
+            format!(" 0/{} ", s.of),
+        ],
+    };
+    let w = usize::from(width);
+    let [a, b, c] = forms;
+    [a, b].into_iter().find(|f| f.chars().count() <= w).unwrap_or(c)
 }

@@ -12,6 +12,7 @@ pub mod fold;
 pub mod hft1;
 pub mod kind;
 pub mod layout;
+pub mod ledger;
 pub mod lines;
 pub mod malformed;
 pub mod printable;

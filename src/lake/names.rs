@@ -17,15 +17,9 @@ use crate::archive::{Kind, SecondOfDay};
 /// A source file of a day: its kind and, for symbol files, the burst it belongs to.
 pub type Src = (Kind, Option<SecondOfDay>);
 
-/// A source file's rows up to some row: how many, and their running fingerprint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Mark {
-    pub rows: u64,
-    pub chain: u64,
-}
-
-/// The fingerprint chain of no rows.
-pub const SEED: u64 = 0;
+/// A source file's rows up to some row: how many, and their running fingerprint (the same
+/// marks the live alerts keep in their checkpoints).
+pub use crate::archive::ledger::Mark;
 
 /// One source file's checkpoints (`None`: the day's single file of the kind).
 pub type SourceMarks = (Option<SecondOfDay>, Vec<Mark>);

@@ -7,8 +7,8 @@
 
 use std::time::Instant;
 
-use super::names::{Mark, SEED};
-use crate::archive::fingerprint::{chain, row_fingerprints};
+use super::names::Mark;
+use crate::archive::ledger::FileLedger;
 use crate::archive::{Kind, Quotes, Rows, SecondOfDay};
 
 #[derive(Debug)]
@@ -17,18 +17,17 @@ pub struct Source {
     burst: Option<SecondOfDay>,
     /// The lake's rows of this file end at the last mark; one mark per part ever written.
     marks: Vec<Mark>,
-    /// Rows of the current pass so far, and their running fingerprint.
-    seen: u64,
-    chain: u64,
+    /// The current pass's rows as fingerprints (the same ledger the live alerts keep), from
+    /// the last matched mark on: rows before it are forgotten, their mark says all of them.
+    pass: FileLedger,
     /// Marks before this one have been matched by this pass.
     verified: usize,
     /// While checking: the rows since the last matched mark (they become new rows if the
     /// next mark does not match).
     held: Rows,
-    held_chains: Vec<u64>,
-    /// Rows past the lake's, not yet written, with their chains and when they came.
+    /// Rows past the lake's, not yet written, and when they came. They are the pass's rows
+    /// from `lake_rows()` on, so their marks are the pass's.
     pending: Rows,
-    pending_chains: Vec<u64>,
     pending_at: Vec<Instant>,
     /// The lake holds rows of this file past `marks` that must go (a rewrite changed them).
     pub drop_after: Option<u64>,
@@ -54,13 +53,10 @@ impl Source {
             kind,
             burst,
             marks,
-            seen: 0,
-            chain: SEED,
+            pass: FileLedger::default(),
             verified: 0,
             held: empty.clone(),
-            held_chains: Vec::new(),
             pending: empty,
-            pending_chains: Vec::new(),
             pending_at: Vec::new(),
             drop_after: None,
             last_rows: None,
@@ -95,7 +91,7 @@ impl Source {
 
     /// Rows of the current pass so far.
     pub fn seen(&self) -> u64 {
-        self.seen
+        self.pass.len()
     }
 
     /// The current pass is still comparing rows with what the lake holds.
@@ -106,51 +102,49 @@ impl Source {
     /// The file was started over: its rows come again from the first.
     pub fn restart(&mut self) {
         self.last_rows = None;
-        self.seen = 0;
-        self.chain = SEED;
+        // A fresh pass, not `FileLedger::reset`: the rows sent again are compared with the
+        // lake's marks, not with the rows of the pass before.
+        self.pass = FileLedger::default();
         self.verified = 0;
         self.held = self.empty();
-        self.held_chains.clear();
         self.pending = self.empty();
-        self.pending_chains.clear();
         self.pending_at.clear();
     }
 
     /// Takes a batch of the file's rows, in order.
     pub fn admit(&mut self, rows: Rows, now: Instant) -> Admitted {
-        let fps = row_fingerprints(&rows);
         let mut out = Admitted::default();
-        if !fps.is_empty() {
-            self.last_rows = Some(now);
+        let n = rows.len();
+        if n == 0 {
+            return out;
         }
+        self.last_rows = Some(now);
+        let first = self.pass.len();
+        self.pass.admit(&rows);
+        // While checking, rows are held up to the next mark, where the pass either holds the
+        // mark (the rows are the lake's) or does not (the lake's rows from there on go).
         let mut i = 0;
-        while i < fps.len() && self.checking() {
-            self.chain = chain(self.chain, fps[i]);
-            self.seen += 1;
-            push_row(&mut self.held, &rows, i);
-            self.held_chains.push(self.chain);
+        while i < n && self.checking() {
             let mark = self.marks[self.verified];
-            if self.seen == mark.rows {
-                if self.chain == mark.chain {
-                    out.known += self.held_chains.len();
-                    self.verified += 1;
-                    self.clear_held();
-                } else {
-                    out.diverged_at = Some(self.diverge());
-                }
+            let upto = usize::try_from(mark.rows.saturating_sub(first)).unwrap_or(usize::MAX).clamp(i, n);
+            (i..upto).for_each(|r| push_row(&mut self.held, &rows, r));
+            i = upto;
+            if first + (i as u64) < mark.rows {
+                break;
             }
-            i += 1;
+            if self.pass.holds(mark) {
+                out.known += self.held.len();
+                self.verified += 1;
+                self.clear_held();
+                self.pass.forget_before(mark.rows);
+            } else {
+                out.diverged_at = Some(self.diverge());
+            }
         }
-        if i < fps.len() {
-            let rest = rows.without_first(i);
-            for fp in &fps[i..] {
-                self.chain = chain(self.chain, *fp);
-                self.pending_chains.push(self.chain);
-                self.pending_at.push(now);
-            }
-            self.seen += (fps.len() - i) as u64;
-            out.new += fps.len() - i;
-            append(&mut self.pending, rest);
+        if i < n {
+            self.pending_at.extend(std::iter::repeat_n(now, n - i));
+            out.new += n - i;
+            append(&mut self.pending, rows.without_first(i));
         }
         out
     }
@@ -160,7 +154,7 @@ impl Source {
     /// of the file end now; nothing changes if the pass brought no row (the file may be gone
     /// for a while, or being rewritten: the lake keeps what it has).
     pub fn shortened(&mut self) -> Option<u64> {
-        (self.checking() && self.seen > 0).then(|| self.diverge())
+        (self.checking() && !self.pass.is_empty()).then(|| self.diverge())
     }
 
     /// Rows from the last matched mark on are new rows; later marks are forgotten.
@@ -178,10 +172,8 @@ impl Source {
         };
         append(&mut pending, rest);
         let now = self.last_rows.unwrap_or_else(Instant::now);
-        let mut chains = std::mem::take(&mut self.held_chains);
-        self.pending_at = std::iter::repeat_n(now, chains.len()).chain(self.pending_at.drain(..)).collect();
-        chains.append(&mut self.pending_chains);
-        self.pending_chains = chains;
+        self.pending_at =
+            std::iter::repeat_n(now, pending.len() - self.pending_at.len()).chain(self.pending_at.drain(..)).collect();
         self.pending = pending;
         keep
     }
@@ -192,30 +184,28 @@ impl Source {
 
     fn clear_held(&mut self) {
         self.held = self.empty();
-        self.held_chains.clear();
     }
 
     /// The first `n` pending rows are in the lake now (their part was renamed into place).
     pub fn committed(&mut self, n: usize) {
-        if n == 0 || n > self.pending_chains.len() {
-            return;
-        }
-        let rows = self.lake_rows() + n as u64;
-        self.marks.push(Mark { rows, chain: self.pending_chains[n - 1] });
+        let Some(mark) = self.mark_after(n) else { return };
+        self.marks.push(mark);
         self.verified = self.marks.len();
+        self.pass.forget_before(mark.rows);
         let pending = {
             let e = self.empty();
             std::mem::replace(&mut self.pending, e)
         };
         self.pending = pending.without_first(n);
-        self.pending_chains.drain(..n);
         self.pending_at.drain(..n);
     }
 
     /// The mark a part of the first `n` pending rows will carry.
     pub fn mark_after(&self, n: usize) -> Option<Mark> {
-        let chain = *self.pending_chains.get(n.checked_sub(1)?)?;
-        Some(Mark { rows: self.lake_rows() + n as u64, chain })
+        if n == 0 || n > self.pending.len() {
+            return None;
+        }
+        self.pass.mark(self.lake_rows() + n as u64)
     }
 }
 
@@ -268,10 +258,6 @@ pub fn head(rows: &Rows, n: usize) -> Rows {
 mod tests {
     use super::*;
 
-    fn s1(values: &[u32]) -> Rows {
-        Rows::s1_of(values)
-    }
-
     fn values(rows: &Rows) -> Vec<u32> {
         match rows {
             Rows::S1(v) => v.iter().map(|r| r.value).collect(),
@@ -284,7 +270,7 @@ mod tests {
         let now = Instant::now();
         let mut s = Source::new(Kind::S1, None, Vec::new());
         for p in parts {
-            s.admit(s1(p), now);
+            s.admit(Rows::s1_of(p), now);
             s.committed(p.len());
         }
         Source::new(Kind::S1, None, s.marks().to_vec())
@@ -294,16 +280,16 @@ mod tests {
     fn a_restart_writes_only_rows_past_the_lake() {
         let mut s = written(&[&[1, 2], &[3]]);
         let now = Instant::now();
-        assert_eq!(s.admit(s1(&[1, 2, 3, 4]), now), Admitted { known: 3, new: 1, diverged_at: None });
+        assert_eq!(s.admit(Rows::s1_of(&[1, 2, 3, 4]), now), Admitted { known: 3, new: 1, diverged_at: None });
         assert_eq!(values(s.pending()), vec![4]);
-        assert_eq!(s.admit(s1(&[5]), now).new, 1);
+        assert_eq!(s.admit(Rows::s1_of(&[5]), now).new, 1);
         assert_eq!(s.mark_after(2).map(|m| m.rows), Some(5));
     }
 
     #[test]
     fn a_changed_row_drops_the_lake_from_the_last_matching_part() {
         let mut s = written(&[&[1, 2], &[3, 4]]);
-        let a = s.admit(s1(&[1, 2, 3, 9, 10]), Instant::now());
+        let a = s.admit(Rows::s1_of(&[1, 2, 3, 9, 10]), Instant::now());
         assert_eq!(a.diverged_at, Some(2));
         assert_eq!(s.drop_after, Some(2));
         assert_eq!(values(s.pending()), vec![3, 9, 10]);
@@ -315,7 +301,7 @@ mod tests {
     fn a_file_shorter_than_the_lake_is_noticed_only_when_it_brought_rows() {
         let mut s = written(&[&[1, 2], &[3, 4]]);
         assert_eq!(s.shortened(), None);
-        s.admit(s1(&[1, 2, 3]), Instant::now());
+        s.admit(Rows::s1_of(&[1, 2, 3]), Instant::now());
         assert_eq!(s.shortened(), Some(2));
         assert_eq!(values(s.pending()), vec![3]);
     }
@@ -324,11 +310,29 @@ mod tests {
     fn a_rewrite_with_the_same_rows_writes_nothing_again() {
         let now = Instant::now();
         let mut s = Source::new(Kind::S1, None, Vec::new());
-        s.admit(s1(&[1, 2, 3]), now);
+        s.admit(Rows::s1_of(&[1, 2, 3]), now);
         s.committed(3);
         s.restart();
-        assert_eq!(s.admit(s1(&[1, 2]), now), Admitted { known: 0, new: 0, diverged_at: None });
-        assert_eq!(s.admit(s1(&[3, 4]), now), Admitted { known: 3, new: 1, diverged_at: None });
+        assert_eq!(s.admit(Rows::s1_of(&[1, 2]), now), Admitted { known: 0, new: 0, diverged_at: None });
+        assert_eq!(s.admit(Rows::s1_of(&[3, 4]), now), Admitted { known: 3, new: 1, diverged_at: None });
         assert_eq!(s.lake_rows(), 3);
+    }
+
+    /// The pass forgets the fingerprints of rows before each matched mark (an hft1 file has
+    /// millions): marks further on, and parts after them, still get the chain they had.
+    #[test]
+    fn marks_past_forgotten_rows_still_match() {
+        let big: Vec<u32> = (0..150_000).collect();
+        let (a, b) = big.split_at(70_000);
+        let mut s = written(&[a, b]);
+        let now = Instant::now();
+        assert_eq!(s.admit(Rows::s1_of(a), now).known, 70_000);
+        assert_eq!(s.admit(Rows::s1_of(b), now).known, 80_000);
+        assert_eq!(s.admit(Rows::s1_of(&[7]), now).new, 1);
+        let mut whole = Source::new(Kind::S1, None, Vec::new());
+        whole.admit(Rows::s1_of(&big), now);
+        whole.admit(Rows::s1_of(&[7]), now);
+        assert!(s.mark_after(1).is_some());
+        assert_eq!(s.mark_after(1), whole.mark_after(150_001));
     }
 }

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::gaps::Gaps;
 use crate::alerts::alert::FileKey;
-use crate::alerts::ledger::Mark;
 use crate::archive::Day;
+use crate::archive::ledger::Mark;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Checkpoint {

@@ -28,10 +28,11 @@ use queue::Queue;
 pub use queue::{Overflow, SinkState, SinkStats};
 use worker::{Sink, Worker};
 
-use super::ledger::{Ledger, Mark};
+use super::ledger::Ledger;
 use super::{Alert, HumanFormat};
 use crate::archive::Day;
 use crate::archive::fingerprint::Fingerprint;
+use crate::archive::ledger::Mark;
 use crate::config::{CommandMode, SinksConfig};
 
 /// What a sink with no checkpoint at all does with the rows already in the files.

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use super::gaps::Gaps;
 use crate::alerts::Alert;
 use crate::alerts::alert::FileKey;
-use crate::alerts::ledger::Mark;
 use crate::archive::Day;
+use crate::archive::ledger::Mark;
 
 #[derive(Debug, Clone)]
 pub enum Entry {

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use crate::archive::{Day, SecondOfDay};
 use crate::cli::{DemoArgs, RootArgs, WatchArgs};
 use crate::config::Config;
-use crate::sim::{DEFAULT_EDGE_BP, PricesOut, Profile, SimOptions, seed_history, spawn_live};
+use crate::sim::{DEFAULT_EDGE_BP, PricesOut, Profile, SimOptions, seed_history, spawn_live_with};
 
 /// Earlier days written at once, so history (`d`) and alert enrichment have something to show.
 const HISTORY_DAYS: u32 = 3;
@@ -39,7 +39,12 @@ pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
     )
     .context("cannot write the demo's history")?;
     let opts = SimOptions { root: root.clone(), day: today, seed, profile: Profile::Normal };
-    let live = spawn_live(opts, args.speed, SecondOfDay::from_hhmmss(START)).context("cannot start the simulator")?;
+    // Today's bars grow with the day, a minute's once it has ended: the symbol view's price
+    // line and a burst's return fill in as they would from a vendor's live file.
+    let players = crate::sim::players(seed, crate::sim::DEFAULT_PLAYERS);
+    let bars = crate::sim::growing_bars(&opts, &players, &prices).context("cannot plan today's price bars")?;
+    let live = spawn_live_with(opts, &players, args.speed, SecondOfDay::from_hhmmss(START), Some(bars))
+        .context("cannot start the simulator")?;
     let watch = WatchArgs { root: RootArgs { root }, date: "today".into(), rules: None, poll: false, prices: None };
     // Simulated alerts must not reach the user's real automation (MQTT, webhooks, the log).
     let mut config = Config { sinks: crate::config::SinksConfig::default(), ..config.clone() };

@@ -51,7 +51,7 @@ pub fn run(_config: &Config, args: SimulateArgs) -> Result<ExitCode> {
     }
     let from = start.map_or_else(|| "04:00:00".to_owned(), |s| s.to_string());
     eprintln!("simulating {day} into {} at {}x from {from} (Ctrl-C to stop)", root.display(), args.speed);
-    let live = sim::spawn_live_with(opts, &players, args.speed, start)?;
+    let live = sim::spawn_live_with(opts, &players, args.speed, start, None)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start tokio")?;
     runtime.block_on(async {
         tokio::select! {

@@ -37,16 +37,30 @@ const BAR_S: u32 = 60;
 /// Per-minute standard deviations of log returns, in basis points.
 const MARKET_BP: f64 = 2.5;
 
+const HEADER: &str = "symbol,time,open,high,low,close,volume\n";
+
 pub fn write(out: &PricesOut, day: Day, seed: u64, universe: &Universe, bursts: &[BurstHits]) -> Result<PathBuf> {
     std::fs::create_dir_all(&out.dir).with_context(|| format!("cannot create {}", out.dir.display()))?;
+    let mut text = String::from(HEADER);
+    for line in lines(out, day, seed, universe, bursts).iter().flatten() {
+        text.push_str(line);
+    }
+    let path = out.dir.join(format!("{}.csv", day.compact()));
+    write_atomic(&path, text.as_bytes())?;
+    Ok(path)
+}
+
+/// The day's bars as CSV lines: per symbol, one per minute from the open.
+fn lines(out: &PricesOut, day: Day, seed: u64, universe: &Universe, bursts: &[BurstHits]) -> Vec<Vec<String>> {
     let mut rng = Rng::with_seed(splitmix(day_seed(seed, day) ^ 0x6261_7273));
     let minutes = ((CLOSE - OPEN) / BAR_S) as usize;
     let mut symbols: BTreeSet<usize> = (0..BASKET.min(universe.len())).collect();
     symbols.extend(bursts.iter().flat_map(|b| b.symbols.iter().copied()));
     let market: Vec<f64> = (0..minutes).map(|_| normal(&mut rng) * MARKET_BP).collect();
     let drift = planted(bursts, out.edge_bp, minutes);
-    let mut text = String::from("symbol,time,open,high,low,close,volume\n");
+    let mut all = Vec::with_capacity(symbols.len());
     for i in symbols {
+        let mut lines = Vec::with_capacity(minutes);
         let sym = &universe.symbols[i];
         let (beta, own_bp) = if sym.heavy { (1.0, 3.0) } else { (0.7 + 0.6 * rng.f64(), 6.0 + 8.0 * rng.f64()) };
         let mut close = sym.price * (1.0 + 0.01 * normal(&mut rng));
@@ -58,12 +72,54 @@ pub fn write(out: &PricesOut, day: Day, seed: u64, universe: &Universe, bursts: 
             let (high, low) = (round4(open.max(close) * wick), round4(open.min(close) / wick));
             let start = SecondOfDay::from_secs(OPEN + m as u32 * BAR_S).unwrap_or_default().hhmmss();
             let volume = 100 + rng.u32(0..50_000);
-            let _ = writeln!(text, "{},{start},{open:.4},{high:.4},{low:.4},{close:.4},{volume}", sym.name);
+            let mut line = String::new();
+            let _ = writeln!(line, "{},{start},{open:.4},{high:.4},{low:.4},{close:.4},{volume}", sym.name);
+            lines.push(line);
         }
+        all.push(lines);
     }
-    let path = out.dir.join(format!("{}.csv", day.compact()));
-    write_atomic(&path, text.as_bytes())?;
-    Ok(path)
+    all
+}
+
+/// Today's bars file as a live day grows it: a minute's bars appear once that minute has
+/// ended in market time (nothing is known before it ends), the file replaced whole each
+/// time so that a reader never meets half a line.
+pub struct Growing {
+    path: PathBuf,
+    lines: Vec<Vec<String>>,
+    written: usize,
+}
+
+impl Growing {
+    pub fn new(out: &PricesOut, day: Day, seed: u64, universe: &Universe, bursts: &[BurstHits]) -> Result<Growing> {
+        std::fs::create_dir_all(&out.dir).with_context(|| format!("cannot create {}", out.dir.display()))?;
+        let path = out.dir.join(format!("{}.csv", day.compact()));
+        Ok(Growing { path, lines: lines(out, day, seed, universe, bursts), written: 0 })
+    }
+
+    /// Market time has reached `t` (every second before it written): the bars of the minutes
+    /// ended by then go out, time by time.
+    pub fn advance(&mut self, t: u32) -> Result<()> {
+        let minutes = self.lines.first().map_or(0, Vec::len);
+        let ended = (t.saturating_sub(OPEN) / BAR_S) as usize;
+        let ended = ended.min(minutes);
+        if ended <= self.written {
+            return Ok(());
+        }
+        let mut text = String::from(HEADER);
+        for m in 0..ended {
+            for symbol in &self.lines {
+                text.push_str(&symbol[m]);
+            }
+        }
+        write_atomic(&self.path, text.as_bytes())?;
+        self.written = ended;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
 }
 
 /// Per (symbol, minute) the planted drift in basis points: after a capper at t, from the first

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use super::bars::Growing;
 use super::market::{Market, Tick};
 use super::split::Splitter;
 use super::writer::ArchiveWriter;
@@ -36,15 +37,16 @@ pub struct LiveSim {
 /// written) are returned here; later ones by `stop`.
 pub fn spawn_live(opts: SimOptions, speed: f64, start: Option<SecondOfDay>) -> Result<LiveSim> {
     let players = super::players(opts.seed, super::DEFAULT_PLAYERS);
-    spawn_live_with(opts, &players, speed, start)
+    spawn_live_with(opts, &players, speed, start, None)
 }
 
-/// As `spawn_live`, with these players.
+/// As `spawn_live`, with these players; with `bars`, today's bars file grows with the day.
 pub fn spawn_live_with(
     opts: SimOptions,
     players: &super::Players,
     speed: f64,
     start: Option<SecondOfDay>,
+    bars: Option<Growing>,
 ) -> Result<LiveSim> {
     if !(speed.is_finite() && speed > 0.0) {
         bail!("speed must be a positive number of market seconds per second, not {speed}");
@@ -59,7 +61,7 @@ pub fn spawn_live_with(
     let thread = std::thread::Builder::new()
         .name("ki2-simulator".into())
         .spawn(move || {
-            Live { market, writer, tick: Tick::default(), next: progress, stopped }.run(speed, live_from, seed)
+            Live { market, writer, tick: Tick::default(), next: progress, stopped, bars }.run(speed, live_from, seed)
         })
         .context("cannot start the simulator thread")?;
     Ok(LiveSim { stop: Some(stop), thread: Some(thread), next })
@@ -112,9 +114,18 @@ struct Live {
     tick: Tick,
     next: Arc<AtomicU32>,
     stopped: Receiver<()>,
+    bars: Option<Growing>,
 }
 
 impl Live {
+    /// Every second before `t` is written: the bars of the minutes ended by then follow.
+    fn bars_to(&mut self, t: u32) -> Result<()> {
+        match &mut self.bars {
+            Some(b) => b.advance(t),
+            None => Ok(()),
+        }
+    }
+
     fn run(mut self, speed: f64, live_from: u32, seed: u64) -> Result<SimSummary> {
         let mut t = DAY_START;
         let mut stopped = false;
@@ -128,6 +139,7 @@ impl Live {
             }
         }
         self.writer.flush()?;
+        self.bars_to(t)?;
         self.next.store(t, Ordering::Relaxed);
         let mut splitter = Splitter::new(seed);
         let clock = Instant::now();
@@ -144,6 +156,7 @@ impl Live {
                 self.writer.write_tick(&mut self.tick)?;
                 self.writer.flush()?;
             }
+            self.bars_to(t)?;
             self.next.store(t, Ordering::Relaxed);
             if t > DAY_END {
                 break;

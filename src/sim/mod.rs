@@ -29,7 +29,7 @@ mod split;
 mod universe;
 mod writer;
 
-pub use bars::{DEFAULT_EDGE_BP, PricesOut};
+pub use bars::{DEFAULT_EDGE_BP, Growing, PricesOut};
 pub use live::{LiveSim, spawn_live, spawn_live_with};
 pub use players::{DEFAULT_PLAYERS, Planted, Players};
 
@@ -161,6 +161,19 @@ pub fn write_bars(opts: &SimOptions, players: &Players, prices: &PricesOut) -> R
         tick.symbol_files.clear();
     }
     bars::write(prices, opts.day, opts.seed, market.universe(), market.burst_hits())
+}
+
+/// The bars of a day to be written live (`spawn_live_with`'s `bars`), each minute's once it
+/// has ended: as `write_bars`, the stream run through once, unwritten, for the day's bursts.
+pub fn growing_bars(opts: &SimOptions, players: &Players, prices: &PricesOut) -> Result<bars::Growing> {
+    let mut market = market::Market::with_players(opts, players, universe::Universe::new());
+    let mut tick = market::Tick::default();
+    for t in DAY_START..=DAY_END {
+        market.second(t, &mut tick);
+        tick.streams.iter_mut().for_each(Vec::clear);
+        tick.symbol_files.clear();
+    }
+    bars::Growing::new(prices, opts.day, opts.seed, market.universe(), market.burst_hits())
 }
 
 /// Writes `days` earlier weekdays before `last_day` (not `last_day` itself), each a normal day

@@ -256,6 +256,43 @@ fn a_live_day_run_to_its_end_writes_what_an_instant_day_writes() {
     assert!(files(live_dir.path()) == files(instant_dir.path()), "live and instant bytes differ");
 }
 
+/// Bar lines of a bars file, without the header, as a set.
+fn bar_lines(path: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_to_string(path).expect("bars").lines().skip(1).map(str::to_owned).collect()
+}
+
+#[test]
+fn a_live_days_bars_appear_a_minute_at_a_time_once_each_minute_has_ended() {
+    let (live_dir, whole_dir) = (tempfile::tempdir().expect("tmp"), tempfile::tempdir().expect("tmp"));
+    let prices = |dir: &Path| sim::PricesOut { dir: dir.join("prices"), edge_bp: sim::DEFAULT_EDGE_BP };
+    let o = opts(live_dir.path(), 9, Profile::Normal);
+    let players = sim::players(9, sim::DEFAULT_PLAYERS);
+    let bars = sim::growing_bars(&o, &players, &prices(live_dir.path())).expect("plan");
+    let path = bars.path().to_path_buf();
+    // From 09:40:30 at 60x: 10 minutes have ended at the start, more as it runs.
+    let live = sim::spawn_live_with(o, &players, 60.0, Some(at(94030)), Some(bars)).expect("spawn");
+    let minutes = |lines: &std::collections::BTreeSet<String>| {
+        lines.iter().map(|l| l.split(',').nth(1).unwrap_or("").to_owned()).collect::<std::collections::BTreeSet<_>>()
+    };
+    // 09:30 to 09:42: thirteen minutes, the last two written live.
+    wait_until("bars of 09:42", Duration::from_secs(60), || path.exists() && minutes(&bar_lines(&path)).len() >= 13);
+    let at_stop = live.market_time().secs();
+    live.stop().expect("stop");
+    let got = bar_lines(&path);
+    // The same bars as the day written whole, but only those of minutes ended by the stop.
+    let whole = sim::write_bars(&opts(whole_dir.path(), 9, Profile::Normal), &players, &prices(whole_dir.path()))
+        .expect("whole day");
+    let ended = |line: &String| {
+        let start = line.split(',').nth(1).and_then(|t| t.parse::<u32>().ok()).expect("time");
+        at(start).secs() + 60 <= at_stop + 1
+    };
+    let expected: std::collections::BTreeSet<String> = bar_lines(&whole).into_iter().filter(ended).collect();
+    assert!(minutes(&got).len() >= 13, "{:?}", minutes(&got));
+    assert!(got.is_subset(&expected), "a bar of a minute not ended by {at_stop} s, or one the whole day lacks");
+    // At most the minute that ended between the last write and the stop is missing.
+    assert!(minutes(&expected).len() - minutes(&got).len() <= 1, "{:?} vs {:?}", minutes(&got), minutes(&expected));
+}
+
 #[test]
 fn bad_live_speeds_are_refused() {
     let dir = tempfile::tempdir().expect("tmp");

@@ -153,6 +153,12 @@ fn write_market(opts: &SimOptions, mut market: market::Market, prices: Option<&P
 /// The price bars of a day written live: the day's bursts are known from the seed, so the
 /// stream is run through once, unwritten, to learn which symbols each burst hits.
 pub fn write_bars(opts: &SimOptions, players: &Players, prices: &PricesOut) -> Result<PathBuf> {
+    let market = run_unwritten(opts, players);
+    bars::write(prices, opts.day, opts.seed, market.universe(), market.burst_hits())
+}
+
+/// The day's stream run through without writing it: what bursts hit is known afterwards.
+fn run_unwritten(opts: &SimOptions, players: &Players) -> market::Market {
     let mut market = market::Market::with_players(opts, players, universe::Universe::new());
     let mut tick = market::Tick::default();
     for t in DAY_START..=DAY_END {
@@ -160,19 +166,13 @@ pub fn write_bars(opts: &SimOptions, players: &Players, prices: &PricesOut) -> R
         tick.streams.iter_mut().for_each(Vec::clear);
         tick.symbol_files.clear();
     }
-    bars::write(prices, opts.day, opts.seed, market.universe(), market.burst_hits())
+    market
 }
 
 /// The bars of a day to be written live (`spawn_live_with`'s `bars`), each minute's once it
 /// has ended: as `write_bars`, the stream run through once, unwritten, for the day's bursts.
 pub fn growing_bars(opts: &SimOptions, players: &Players, prices: &PricesOut) -> Result<bars::Growing> {
-    let mut market = market::Market::with_players(opts, players, universe::Universe::new());
-    let mut tick = market::Tick::default();
-    for t in DAY_START..=DAY_END {
-        market.second(t, &mut tick);
-        tick.streams.iter_mut().for_each(Vec::clear);
-        tick.symbol_files.clear();
-    }
+    let market = run_unwritten(opts, players);
     bars::Growing::new(prices, opts.day, opts.seed, market.universe(), market.burst_hits())
 }
 

@@ -46,7 +46,9 @@ pub fn read_day(files: &[BarFile], day: Day, bar_s: Option<u32>, zone: Tz) -> Re
     let (rows, layout) = if file.parquet {
         parquet_rows(&file.path, &mut out.malformed)?
     } else {
-        csv_rows(&file.path, day, zone, &mut out.malformed)?
+        // Today's file may be written while it is read: its unterminated last line is
+        // half a row (a close of 12.3 for 12.3456), left for the next read.
+        csv_rows(&file.path, day, zone, day >= Day::today(), &mut out.malformed)?
     };
     let bar_s = match layout {
         Layout::Vendor => 60,
@@ -118,16 +120,22 @@ fn bytes_of(path: &Path) -> Result<Vec<u8>, PriceError> {
     Ok(out)
 }
 
-fn csv_rows(path: &Path, day: Day, zone: Tz, bad: &mut Vec<Malformed>) -> Result<(Rows, Layout), PriceError> {
+fn csv_rows(
+    path: &Path,
+    day: Day,
+    zone: Tz,
+    growing: bool,
+    bad: &mut Vec<Malformed>,
+) -> Result<(Rows, Layout), PriceError> {
     let bytes = bytes_of(path)?;
     let file: Arc<Path> = Arc::from(path);
     let mut rows = Rows::default();
     let mut columns: Option<Columns> = None;
     let mut it = lines(&bytes);
     let mut texts: Vec<&[u8]> = it.by_ref().map(|l| l.text).collect();
-    // A file that does not end in a line ending still has its last line (these files are whole).
+    // A past day's file that does not end in a line ending still has its last line (it is whole).
     let rest = &bytes[it.consumed()..];
-    if !is_blank(rest) {
+    if !growing && !is_blank(rest) {
         texts.push(rest.strip_suffix(b"\r").unwrap_or(rest));
     }
     // Files list a symbol's bars together: the last symbol's bars are at hand without a lookup.
@@ -238,6 +246,20 @@ mod tests {
             "the unterminated last line is a row"
         );
         assert_eq!(one(&p, false, Some(60))?.get("SPY").map(|s| s.bar_s), Some(60), "[prices] bar_s wins");
+        Ok(())
+    }
+
+    #[test]
+    fn todays_file_being_written_is_read_to_its_last_whole_line() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let today = Day::today();
+        let p = dir.path().join(format!("{}.csv", today.compact()));
+        std::fs::write(&p, "symbol,time,open,high,low,close,volume\nSPY,93000,1,1,1,12.3456,5\nSPY,93100,1,1,1,12.3")?;
+        let files = [BarFile { day: today, path: p.clone(), parquet: false }];
+        let bars = read_day(&files, today, Some(60), NY)?.ok_or("no bars")?;
+        let spy: Vec<f64> = bars.get("SPY").map(|s| s.bars.iter().map(|b| b.close).collect()).unwrap_or_default();
+        assert_eq!(spy, [12.3456], "the half-written 09:31 bar waits for its line ending");
+        assert!(bars.malformed.is_empty(), "{:?}", bars.malformed);
         Ok(())
     }
 

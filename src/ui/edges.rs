@@ -159,10 +159,12 @@ impl EdgesView {
         self.rows.get(self.scroll.sel).map(|r| r.summary)
     }
 
-    /// Enter on the selected row: its group's path and events.
-    fn open_path(&mut self) {
-        let (Some(study), Some(i)) = (self.study(), self.selected()) else { return };
+    /// Enter on the selected row: its group's path and events. False when the row has none to
+    /// draw (no event of its group had bars around it).
+    fn open_path(&mut self) -> bool {
+        let (Some(study), Some(i)) = (self.study(), self.selected()) else { return true };
         self.path = path_chart(study, i);
+        self.path.is_some()
     }
 }
 
@@ -348,6 +350,11 @@ impl App {
             }
             if matches!(action, Some(Action::Enter)) {
                 let target = p.targets.get(p.scroll.sel).cloned().flatten();
+                if target.is_none() && !p.targets.is_empty() {
+                    // A rule's market event names no burst or symbol to open.
+                    self.say("this event has no burst or symbol to open: a market event of a rule");
+                    return Taken::Yes(None);
+                }
                 return Taken::Yes(target.and_then(|(day, landing)| self.open_event(day, landing)));
             }
             let len = p.events.len();
@@ -358,7 +365,13 @@ impl App {
                 self.view.overlay = Overlay::None;
                 return Taken::Yes(None);
             }
-            Some(Action::Enter) => v.open_path(),
+            Some(Action::Enter) => {
+                if !v.open_path() {
+                    self.say(
+                        "no path to draw for this row: none of its events had bars from 30 min before to 30 min after",
+                    );
+                }
+            }
             Some(a @ (Action::SortNext | Action::SortPrev | Action::SortReverse)) => {
                 let keep = v.selected();
                 let n = COLUMNS.len();

@@ -421,3 +421,17 @@ fn enter_on_an_event_opens_its_day_at_its_burst() -> Res {
     assert!(other.contains("Date 2025-07-11") && other.contains("Syms Hit At 09:45:00"), "{other}");
     Ok(())
 }
+
+#[test]
+fn enter_on_a_row_without_a_path_says_so_instead_of_nothing() -> Res {
+    let (_d, app) = app();
+    let mut s = study();
+    s.output.paths.clear();
+    let mut app = with_study(app, StudyState::Ready(Arc::new(s)));
+    keys(&mut app, "E");
+    key(&mut app, KeyCode::Enter);
+    let big = screen(&mut app, 160, 48);
+    assert!(!big.contains("Esc back"), "no path view opened:\n{big}");
+    assert!(big.contains("no path to draw for this row"), "{big}");
+    Ok(())
+}

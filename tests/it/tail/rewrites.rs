@@ -131,7 +131,19 @@ fn an_unreadable_file_is_reported_once_and_recovered(poll_only: bool) {
     assert_eq!(seen.errors[0].0, q);
     assert!(!seen.errors[0].1.is_empty());
     let seen = t.settle(POLL * 5);
-    assert_eq!(seen.errors.len(), 1, "{:?}", seen.errors);
+    // As root the file is blocked by moving it aside and putting a folder in its place: between
+    // the two the file is briefly gone, and a tailer that looks then says so first. Each state is
+    // said once, never again while it lasts.
+    let said: Vec<&str> = seen.errors.iter().map(|(_, why)| why.as_str()).collect();
+    let expected: &[&[&str]] = match &blocked {
+        Blocked::Folder(_) => &[&["is a folder, not a file"], &["vanished (no such file)", "is a folder, not a file"]],
+        Blocked::Permissions => &[],
+    };
+    if expected.is_empty() {
+        assert_eq!(seen.errors.len(), 1, "{:?}", seen.errors);
+    } else {
+        assert!(expected.contains(&said.as_slice()), "{:?}", seen.errors);
+    }
     make_readable(&q, blocked);
     append(&q, quote(4).as_bytes());
     let seen = t.until("the row after recovery", |s| s.received.len() >= 4);

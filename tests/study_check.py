@@ -46,29 +46,34 @@ def day_of(name, prefix, suffix):
     return name[len(prefix):len(name) - len(suffix)]
 
 
+def file_lines(path):
+    """A file's lines as ki2 reads them: split at LF, a CR before it dropped, bad UTF-8 replaced."""
+    with open(path, "rb") as f:
+        for raw in f.read().split(b"\n"):
+            yield raw.rstrip(b"\r").decode("utf-8", "replace")
+
+
 def bursts(root):
     """Every valid burst row: (date, time, group, s1, prog label), as ki2's parser takes them."""
     out = []
     for path in sorted(glob.glob(f"{root}/Data_Burst/*.csv")):
         date = os.path.basename(path)[:8]
-        with open(path, "rb") as f:
-            for raw in f.read().split(b"\n"):
-                line = raw.rstrip(b"\r").decode("utf-8", "replace")
-                if not line.strip():
-                    continue
-                f_ = line.split(",")
-                while len(f_) > 10 and f_[-1] == "":
-                    f_.pop()
-                if len(f_) < 9 or len(f_) > 10:
-                    continue
-                t, grade, prog, bg, s1 = f_[0], f_[1], f_[2], f_[3], f_[4]
-                if not all(uint(x) for x in [t, s1] + f_[5:9]) or grade not in GRADES or bg not in ("0", "1"):
-                    continue
-                sec = secs(t)
-                if sec is None:
-                    continue
-                label = {"1": "Buy", "0": "Sell"}.get(prog, "UND")
-                out.append((date, sec, GRADES[grade], label, int(s1)))
+        for line in file_lines(path):
+            if not line.strip():
+                continue
+            f_ = line.split(",")
+            while len(f_) > 10 and f_[-1] == "":
+                f_.pop()
+            if len(f_) < 9 or len(f_) > 10:
+                continue
+            t, grade, prog, bg, s1 = f_[0], f_[1], f_[2], f_[3], f_[4]
+            if not all(uint(x) for x in [t, s1] + f_[5:9]) or grade not in GRADES or bg not in ("0", "1"):
+                continue
+            sec = secs(t)
+            if sec is None:
+                continue
+            label = {"1": "Buy", "0": "Sell"}.get(prog, "UND")
+            out.append((date, sec, GRADES[grade], label, int(s1)))
     return out
 
 
@@ -78,14 +83,12 @@ def hit_symbols(root, date, sec):
     if not os.path.exists(path):
         return []
     syms = set()
-    with open(path, "rb") as f:
-        for i, raw in enumerate(f.read().split(b"\n")):
-            line = raw.rstrip(b"\r").decode("utf-8", "replace")
-            if i == 0 or not line.strip():
-                continue
-            f_ = line.split(",")
-            if len(f_) == 4 and f_[0] and all(uint(x) for x in f_[1:]):
-                syms.add(f_[0])
+    for i, line in enumerate(file_lines(path)):
+        if i == 0 or not line.strip():
+            continue
+        f_ = line.split(",")
+        if len(f_) == 4 and f_[0] and all(uint(x) for x in f_[1:]):
+            syms.add(f_[0])
     return sorted(syms)
 
 
@@ -94,26 +97,24 @@ def first_seen(root):
     for path in sorted(glob.glob(f"{root}/Data/*_hft1.csv")):
         date = os.path.basename(path)[:8]
         first = {}
-        with open(path, "rb") as f:
-            for raw in f.read().split(b"\n"):
-                line = raw.rstrip(b"\r").decode("utf-8", "replace")
-                if not line.strip():
+        for line in file_lines(path):
+            if not line.strip():
+                continue
+            f_ = line.split(",")
+            while len(f_) > 7 and f_[-1] == "":
+                f_.pop()
+            if len(f_) != 7 or not f_[0] or not all(uint(x) for x in f_[2:6]):
+                continue
+            if f_[6]:
+                try:
+                    float(f_[6])
+                except ValueError:
                     continue
-                f_ = line.split(",")
-                while len(f_) > 7 and f_[-1] == "":
-                    f_.pop()
-                if len(f_) != 7 or not f_[0] or not all(uint(x) for x in f_[2:6]):
-                    continue
-                if f_[6]:
-                    try:
-                        float(f_[6])
-                    except ValueError:
-                        continue
-                sec = secs(f_[2])
-                if sec is None:
-                    continue
-                if f_[0] not in first or sec < first[f_[0]]:
-                    first[f_[0]] = sec
+            sec = secs(f_[2])
+            if sec is None:
+                continue
+            if f_[0] not in first or sec < first[f_[0]]:
+                first[f_[0]] = sec
         rows += [(date, s, t) for s, t in first.items()]
     return rows
 

@@ -9,37 +9,7 @@ use super::rules::{Field, Op, Source, Value};
 use super::ruleset::RuleSet;
 use crate::archive::fingerprint::Fingerprint;
 use crate::archive::printable::printable;
-use crate::archive::{Day, Kind, SecondOfDay};
-
-/// One file of a day: its kind, and for symbol files the burst they belong to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FileKey {
-    pub kind: Kind,
-    pub burst: Option<SecondOfDay>,
-}
-
-impl FileKey {
-    pub fn new(kind: Kind, burst: Option<SecondOfDay>) -> FileKey {
-        FileKey { kind, burst: if kind == Kind::BurstSymbols { burst } else { None } }
-    }
-
-    /// `hft1`, `bursts`, `burst_symbols/093015`: the file's name in checkpoints.
-    pub fn label(self) -> String {
-        match self.burst {
-            Some(t) => format!("{}/{:06}", self.kind.name(), t.hhmmss()),
-            None => self.kind.name().to_owned(),
-        }
-    }
-
-    pub fn parse(label: &str) -> Option<FileKey> {
-        let (kind, burst) = match label.split_once('/') {
-            Some((k, t)) => (k, Some(SecondOfDay::from_hhmmss(t.parse().ok()?)?)),
-            None => (label, None),
-        };
-        let kind = Kind::ALL.into_iter().find(|k| k.name() == kind)?;
-        (burst.is_some() == (kind == Kind::BurstSymbols)).then_some(FileKey { kind, burst })
-    }
-}
+use crate::archive::{Day, FileKey, SecondOfDay};
 
 /// A row of a day's file: which file, its place (0-based) among the file's rows, and the
 /// fingerprint of what it holds (a file started over with other rows has other alerts).
@@ -85,7 +55,7 @@ pub(crate) fn sample(index: u64) -> Alert {
         rule: "r".into(),
         source: Source::S1,
         day: Day::parse_compact("20250714").unwrap_or_else(|| panic!("day")),
-        at: RowRef { file: FileKey::new(Kind::S1, None), index, content: 0 },
+        at: RowRef { file: FileKey::new(crate::archive::Kind::S1, None), index, content: 0 },
         time: SecondOfDay::default(),
         symbol: None,
         field: Field::Value,

@@ -2,12 +2,13 @@
 //! command that waits, or later (`Evaluator::deferred`) for the live path, which holds the
 //! symbols files and quotes rows meanwhile, in the order they came.
 
-use super::alert::{Alert, BasketTag, FileKey, RowRef};
+use super::alert::{Alert, BasketTag, RowRef};
 use super::baskets::BasketMatch;
 use super::context::HeldFile;
 use super::eval::{Evaluator, admit, alert};
 use super::rules::{Field, Source, Value};
 use super::ruleset::matches;
+use crate::archive::FileKey;
 use crate::archive::Kind;
 use crate::archive::fingerprint::Fingerprint;
 

@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
-use super::alert::{Alert, FileKey, RowRef};
+use super::alert::{Alert, RowRef};
 use super::context::{Context, HeldFile, HeldRow};
 use super::enrich::Enricher;
 use super::rules::{Rule, Source, Value};
 use super::ruleset::{RuleSet, burst_value, hit_value, matches, quote_value, series_value};
+use crate::archive::FileKey;
 use crate::archive::fingerprint;
 use crate::archive::{BurstRow, Day, DayData, Kind, Quotes, Rows, SecondOfDay, SeriesRow, SymbolHit};
 

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::alert::FileKey;
+use crate::archive::FileKey;
 use crate::archive::Rows;
 use crate::archive::ledger::{Admitted, FileLedger, Mark};
 

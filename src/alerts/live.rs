@@ -4,11 +4,12 @@
 //! alerts of the rows present at start until the day has been read, then shows them in time
 //! order and hands each sink those past its checkpoint; and starts each new day afresh.
 
-use super::alert::{Alert, FileKey};
+use super::alert::Alert;
 use super::delivery::{Delivery, SinkStatus};
 use super::eval::Evaluator;
 use super::ledger::Ledger;
 use super::ruleset::RuleSet;
+use crate::archive::FileKey;
 use crate::archive::{Day, Rows};
 use crate::tail::TailEvent;
 

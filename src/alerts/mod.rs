@@ -25,7 +25,7 @@ pub mod rules;
 pub mod ruleset;
 
 pub use crate::archive::printable::printable;
-pub use alert::{Alert, BasketTag, FileKey, HumanFormat, RowRef, iso_time};
+pub use alert::{Alert, BasketTag, HumanFormat, RowRef, iso_time};
 pub use baskets::{BasketMatch, BasketMatcher, BasketSource};
 pub use context::Context;
 pub use delivery::{Delivery, SinkStatus};

@@ -213,7 +213,7 @@ impl Archive {
             return Err(LayoutError::NotAFolder(root.to_path_buf()));
         }
         let mut listings = Vec::new();
-        for base in layout_bases(root)? {
+        for base in layout_bases(root, None)? {
             for (dir, folder) in base_folders(&base) {
                 listings.push((base.clone(), list_folder(&dir, folder, None)?));
             }
@@ -326,22 +326,31 @@ pub fn choose_location(mut locations: Vec<(PathBuf, DayFiles)>) -> Option<(PathB
     Some((base, files, Some(warning)))
 }
 
-/// The root itself and every `YYYY/MM` below it.
-fn layout_bases(root: &Path) -> Result<Vec<PathBuf>, LayoutError> {
-    let mut bases = vec![root.to_path_buf()];
+/// The root itself and every `YYYY/MM` below it, months in order; with `from` (`("2025",
+/// "07")`), only the months from that one on. The one walker of the monthly layout: the
+/// listing and the tailer's look for a newer day both go through it.
+pub fn layout_bases(root: &Path, from: Option<&(String, String)>) -> Result<Vec<PathBuf>, LayoutError> {
     let years = fs::read_dir(root).map_err(|e| LayoutError::Io { path: root.to_path_buf(), source: e })?;
-    let is_num = |p: &Path, n: usize| {
-        p.file_name().and_then(|f| f.to_str()).is_some_and(|f| f.len() == n && f.bytes().all(|b| b.is_ascii_digit()))
-    };
     let mut months = Vec::new();
-    for year in years.flatten().map(|e| e.path()).filter(|p| p.is_dir() && is_num(p, 4)) {
-        if let Ok(entries) = fs::read_dir(&year) {
-            months.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir() && is_num(p, 2)));
+    for (year, path) in numbered(years, 4) {
+        let Ok(entries) = fs::read_dir(&path) else { continue };
+        for (month, path) in numbered(entries, 2) {
+            if from.is_none_or(|(y, m)| (&year, &month) >= (y, m)) {
+                months.push(path);
+            }
         }
     }
     months.sort();
-    bases.extend(months);
-    Ok(bases)
+    Ok(std::iter::once(root.to_path_buf()).chain(months).collect())
+}
+
+/// Sub-folders named by `digits` digits (`2025`, `07`), with their names.
+fn numbered(entries: fs::ReadDir, digits: usize) -> impl Iterator<Item = (String, PathBuf)> {
+    entries.flatten().filter_map(move |e| {
+        let name = e.file_name().to_str()?.to_owned();
+        (name.len() == digits && name.bytes().all(|b| b.is_ascii_digit()) && e.path().is_dir())
+            .then(|| (name, e.path()))
+    })
 }
 
 /// `base/name`, matching the folder name without regard to case (archives copied from Windows

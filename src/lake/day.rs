@@ -17,9 +17,9 @@ use polars::prelude::{BooleanChunked, DataFrame};
 
 use super::folder::{Folder, SourceMarks, Swap};
 use super::frame::{self, Hits};
-use super::names::{PartName, Src};
+use super::names::PartName;
 use super::source::{Admitted, Source, head};
-use crate::archive::{BurstRow, Day, Kind, Rows, SecondOfDay};
+use crate::archive::{BurstRow, Day, FileKey, Kind, Rows, SecondOfDay};
 use crate::store::frames::day_start_ms;
 
 /// How long a burst waits for its symbols file before it is written without.
@@ -47,7 +47,7 @@ pub struct Flushed {
 pub struct DayLake {
     pub day: Day,
     folders: BTreeMap<Kind, Folder>,
-    sources: BTreeMap<Src, Source>,
+    sources: BTreeMap<FileKey, Source>,
     /// The bursts file's rows in the current pass, and every symbol file's hits: what the
     /// bursts' `symbols` column is built from.
     bursts: Vec<BurstRow>,
@@ -86,7 +86,7 @@ impl DayLake {
             for (burst, marks) in marks {
                 let rows = marks.last().map_or(0, |m| m.rows);
                 tracing::debug!(file = kind.file_name(day, burst), %day, rows, "the lake holds rows already");
-                lake.sources.insert((kind, burst), Source::new(kind, burst, marks));
+                lake.sources.insert(FileKey::new(kind, burst), Source::new(kind, burst, marks));
             }
             lake.folders.insert(kind, folder);
         }
@@ -107,7 +107,8 @@ impl DayLake {
             }
             _ => None,
         };
-        let source = self.sources.entry((kind, burst)).or_insert_with(|| Source::new(kind, burst, Vec::new()));
+        let source =
+            self.sources.entry(FileKey::new(kind, burst)).or_insert_with(|| Source::new(kind, burst, Vec::new()));
         let a = source.admit(rows, now);
         if let Some(at) = a.diverged_at {
             tracing::warn!(
@@ -131,7 +132,7 @@ impl DayLake {
             }
             _ => {}
         }
-        if let Some(s) = self.sources.get_mut(&(kind, burst)) {
+        if let Some(s) = self.sources.get_mut(&FileKey::new(kind, burst)) {
             s.restart();
         }
     }
@@ -144,7 +145,7 @@ impl DayLake {
     }
 
     fn check_short(&mut self, quiet_since: Option<Instant>) {
-        for ((kind, burst), s) in &mut self.sources {
+        for (FileKey { kind, burst }, s) in &mut self.sources {
             if quiet_since.is_some_and(|t| s.last_rows.is_none_or(|l| l > t)) {
                 continue;
             }
@@ -203,7 +204,7 @@ impl DayLake {
                 let at = s.oldest_pending()?;
                 // A burst waiting for its symbols is due when it may go without them; the
                 // symbols file's own rows make a flush due before that.
-                let held = key.0 == Kind::Bursts && self.releasable(*key, Instant::now(), false) == 0;
+                let held = key.kind == Kind::Bursts && self.releasable(*key, Instant::now(), false) == 0;
                 Some(if held { at + BURST_WAIT } else { at + wait })
             })
             .min();
@@ -227,11 +228,11 @@ impl DayLake {
             self.check_short(Some(now.checked_sub(self.settings.flush * 2).unwrap_or(now)));
         }
         let rewritten: Vec<Kind> =
-            self.sources.iter().filter(|(_, s)| s.drop_after.is_some()).map(|((k, _), _)| *k).collect();
+            self.sources.iter().filter(|(_, s)| s.drop_after.is_some()).map(|(k, _)| k.kind).collect();
         for kind in dedup(rewritten) {
             self.rewrite(kind)?;
         }
-        let keys: Vec<Src> = self.sources.iter().filter(|(_, s)| s.pending_len() > 0).map(|(k, _)| *k).collect();
+        let keys: Vec<FileKey> = self.sources.iter().filter(|(_, s)| s.pending_len() > 0).map(|(k, _)| *k).collect();
         for key in keys {
             let n = self.releasable(key, now, force);
             if n > 0 {
@@ -248,9 +249,9 @@ impl DayLake {
     }
 
     /// How many of the source's pending rows may be written now.
-    fn releasable(&self, key: Src, now: Instant, force: bool) -> usize {
+    fn releasable(&self, key: FileKey, now: Instant, force: bool) -> usize {
         let Some(s) = self.sources.get(&key) else { return 0 };
-        if key.0 != Kind::Bursts || force {
+        if key.kind != Kind::Bursts || force {
             return s.pending_len();
         }
         let Rows::Bursts(rows) = s.pending() else { return 0 };
@@ -265,8 +266,8 @@ impl DayLake {
             .count()
     }
 
-    fn write_part(&mut self, key: Src, n: usize) -> Result<usize> {
-        let (kind, burst) = key;
+    fn write_part(&mut self, key: FileKey, n: usize) -> Result<usize> {
+        let FileKey { kind, burst } = key;
         let Some(s) = self.sources.get_mut(&key) else { return Ok(0) };
         let Some(mark) = s.mark_after(n) else { return Ok(0) };
         let name = PartName { burst, from: s.lake_rows(), to: mark.rows, chain: mark.chain };
@@ -281,8 +282,8 @@ impl DayLake {
     fn marks(&self, kind: Kind) -> SourceMarks {
         self.sources
             .iter()
-            .filter(|((k, _), s)| *k == kind && !s.marks().is_empty())
-            .map(|((_, burst), s)| (*burst, s.marks().to_vec()))
+            .filter(|(k, s)| k.kind == kind && !s.marks().is_empty())
+            .map(|(k, s)| (k.burst, s.marks().to_vec()))
             .collect()
     }
 
@@ -326,7 +327,7 @@ impl DayLake {
         if kind != Kind::Bursts {
             return None;
         }
-        let s = self.sources.get(&(Kind::Bursts, None))?;
+        let s = self.sources.get(&FileKey::new(Kind::Bursts, None))?;
         let to = usize::try_from(s.lake_rows()).ok()?;
         let from = usize::try_from(from).ok()?;
         if s.checking() || self.bursts.len() < to || from > to {
@@ -351,8 +352,8 @@ impl DayLake {
         let old = folder.replace(&[], Some(&mut df), &marks, Swap::AtomicOrNot)?;
         tracing::warn!(kind = kind.name(), day = %self.day, rows = df.height(), "the lake's rows of a rewritten file were replaced");
         self.retired.push(old);
-        for ((k, _), s) in &mut self.sources {
-            if *k == kind {
+        for (k, s) in &mut self.sources {
+            if k.kind == kind {
                 s.drop_after = None;
             }
         }
@@ -362,7 +363,7 @@ impl DayLake {
     /// The rows of `df` (the folder's, in order) that their sources still hold.
     fn keep_rows(&self, kind: Kind, df: DataFrame) -> Result<DataFrame> {
         if kind != Kind::BurstSymbols {
-            let keep = self.sources.get(&(kind, None)).map_or(0, Source::lake_rows);
+            let keep = self.sources.get(&FileKey::new(kind, None)).map_or(0, Source::lake_rows);
             return Ok(df.slice(0, usize::try_from(keep).unwrap_or(usize::MAX)));
         }
         let base = day_start_ms(self.day);
@@ -376,7 +377,7 @@ impl DayLake {
             .map(|t| {
                 let Some(ms) = t else { return false };
                 let burst = u32::try_from((ms - base) / 1000).ok().and_then(SecondOfDay::from_secs);
-                let keep = self.sources.get(&(kind, burst)).map_or(0, Source::lake_rows);
+                let keep = self.sources.get(&FileKey::new(kind, burst)).map_or(0, Source::lake_rows);
                 let n = seen.entry(ms).or_default();
                 *n += 1;
                 *n <= keep

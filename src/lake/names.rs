@@ -12,10 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::archive::{Kind, SecondOfDay};
-
-/// A source file of a day: its kind and, for symbol files, the burst it belongs to.
-pub type Src = (Kind, Option<SecondOfDay>);
+use crate::archive::SecondOfDay;
 
 /// A source file's rows up to some row: how many, and their running fingerprint (the same
 /// marks the live alerts keep in their checkpoints).

@@ -10,10 +10,8 @@ use super::emit::{Emitter, Stopped};
 use super::follower::Follower;
 use super::listing::DayListing;
 use crate::archive::kind::{Name, parse_name};
-use crate::archive::layout::child_ci;
-use crate::archive::{ColumnOrder, Day, Kind, LayoutError, SecondOfDay};
-
-type Key = (Kind, Option<SecondOfDay>);
+use crate::archive::layout::{child_ci, layout_bases};
+use crate::archive::{ColumnOrder, Day, FileKey, Kind, LayoutError};
 
 /// How often files are checked: `active` while they grow, backing off to `idle` when quiet.
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +25,7 @@ pub(super) struct Pace {
 
 pub(super) struct DayTail {
     pub day: Day,
-    followers: BTreeMap<Key, Follower>,
+    followers: BTreeMap<FileKey, Follower>,
     /// A folder that could not be listed, reported once until it changes.
     listing_error: Option<(PathBuf, String)>,
     listing: DayListing,
@@ -85,22 +83,22 @@ impl DayTail {
             // Files of the layout given up are dropped, as `stats` would not count them; the
             // kinds both layouts hold move to the chosen file (its content decides whether the
             // rows are sent again).
-            let keep: BTreeSet<Key> = files.all().into_iter().map(|(k, t, _)| (k, t)).collect();
-            let gone: Vec<Key> = self.followers.keys().filter(|k| !keep.contains(k)).copied().collect();
-            for (kind, burst) in gone {
-                self.followers.remove(&(kind, burst));
+            let keep: BTreeSet<FileKey> = files.all().into_iter().map(|(k, t, _)| FileKey::new(k, t)).collect();
+            let gone: Vec<FileKey> = self.followers.keys().filter(|k| !keep.contains(k)).copied().collect();
+            for key @ FileKey { kind, burst } in gone {
+                self.followers.remove(&key);
                 emit.send(TailEvent::Reset { day: self.day, kind, burst })?;
             }
         }
         let mut found = 0;
         for (kind, burst, path) in files.all() {
-            match self.followers.get_mut(&(kind, burst)) {
+            match self.followers.get_mut(&FileKey::new(kind, burst)) {
                 Some(f) if f.path() != path => f.moved_to(path.to_path_buf()),
                 Some(_) => {}
                 None => {
                     found += 1;
                     let f = Follower::new(path.to_path_buf(), kind, burst, columns, now);
-                    self.followers.insert((kind, burst), f);
+                    self.followers.insert(FileKey::new(kind, burst), f);
                 }
             }
         }
@@ -163,12 +161,7 @@ fn schedule(f: &mut Follower, now: Instant, grew: bool, pace: Pace) {
 /// on). Symbol files are not looked at: a day starts with its other files, and the symbols
 /// folder is by far the largest to list.
 pub(super) fn newer_day(root: &Path, after: Day) -> Option<Day> {
-    let (year, month) = after.year_month();
-    let mut bases = vec![root.to_path_buf()];
-    for y in numbered(root, 4).into_iter().filter(|(n, _)| *n >= year) {
-        let months = numbered(&y.1, 2).into_iter();
-        bases.extend(months.filter(|(m, _)| y.0 > year || *m >= month).map(|(_, p)| p));
-    }
+    let bases = layout_bases(root, Some(&after.year_month())).unwrap_or_else(|_| vec![root.to_path_buf()]);
     let mut newest = None;
     for base in bases {
         for folder in [Kind::Quotes.folder(), Kind::Bursts.folder()] {
@@ -185,19 +178,6 @@ pub(super) fn newer_day(root: &Path, after: Day) -> Option<Day> {
         }
     }
     newest
-}
-
-/// Sub-folders of `dir` named by `digits` digits (`2025`, `07`), with their names.
-fn numbered(dir: &Path, digits: usize) -> Vec<(String, PathBuf)> {
-    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
-    entries
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_str()?.to_string();
-            (name.len() == digits && name.bytes().all(|b| b.is_ascii_digit()) && e.path().is_dir())
-                .then(|| (name, e.path()))
-        })
-        .collect()
 }
 
 #[cfg(test)]

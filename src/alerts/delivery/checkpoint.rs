@@ -11,8 +11,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::gaps::Gaps;
-use crate::alerts::alert::FileKey;
 use crate::archive::Day;
+use crate::archive::FileKey;
 use crate::archive::ledger::Mark;
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use super::gaps::Gaps;
 use crate::alerts::Alert;
-use crate::alerts::alert::FileKey;
 use crate::archive::Day;
+use crate::archive::FileKey;
 use crate::archive::ledger::Mark;
 
 #[derive(Debug, Clone)]

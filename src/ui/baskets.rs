@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::app::App;
 use super::columns::{Column, Sort, Sorts};
@@ -203,34 +203,24 @@ impl App {
 
     /// The view's keys: moving, Enter (detail), the sort keys, Esc (back, then close).
     pub(super) fn baskets_key(&mut self, key: KeyEvent) -> Taken {
-        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
         let action = self.keys.action(key);
         let Overlay::Baskets(v) = &mut self.view.overlay else { return Taken::Pass };
         let len = self.data.baskets.table().map_or(0, |t| t.baskets.len());
-        match key.code {
-            KeyCode::Esc | KeyCode::Backspace if plain => {
+        match action {
+            Some(Action::Back) => {
                 if v.open.take().is_none() {
                     self.view.overlay = Overlay::None;
                 }
                 return Taken::Yes(None);
             }
-            KeyCode::Enter if plain => {
+            Some(Action::Enter) => {
                 let table = self.data.baskets.table();
                 v.open = table.and_then(|t| v.selected(t)).map(|l| l.report.id.clone());
                 return Taken::Yes(None);
             }
             _ => {}
         }
-        let m = match key.code {
-            KeyCode::Up | KeyCode::Char('k') => Some(super::nav::Move::Newer(1)),
-            KeyCode::Down | KeyCode::Char('j') => Some(super::nav::Move::Older(1)),
-            KeyCode::PageUp => Some(super::nav::Move::Newer(10)),
-            KeyCode::PageDown => Some(super::nav::Move::Older(10)),
-            KeyCode::Home | KeyCode::Char('g') => Some(super::nav::Move::Newest),
-            KeyCode::End | KeyCode::Char('G') => Some(super::nav::Move::Oldest),
-            _ => None,
-        };
-        if let (Some(m), true) = (m, plain) {
+        if let Some(m) = action.and_then(|a| super::update::nav_move(a, 10)) {
             // In the detail they do nothing, rather than move a list hidden under the view.
             if v.open.is_none() {
                 v.nav.apply(m, len);

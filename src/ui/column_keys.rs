@@ -2,8 +2,6 @@
 //! column, `r` reverses, `s` switches High Quote Counts between newest and largest first, `C`
 //! opens the column chooser. Every change is kept: an `Effect` writes view.toml.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::app::App;
 use super::columns::{self, PaneColumns, QUOTE_COUNT, Sort};
 use super::keymap::Action;
@@ -78,18 +76,16 @@ impl App {
 
     /// The chooser's keys: the cursor, `Space`, and closing; the others go to the screen
     /// (`<` `>` `r` sort the chooser's pane).
-    pub(super) fn chooser_key(&mut self, key: KeyEvent) -> Taken {
+    pub(super) fn chooser_key(&mut self, action: Option<Action>) -> Taken {
         let Overlay::Columns(ch) = &mut self.view.overlay else { return Taken::Pass };
-        if !key.modifiers.difference(KeyModifiers::SHIFT).is_empty() {
-            return Taken::Pass;
-        }
-        match key.code {
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('C') => self.view.overlay = Overlay::None,
-            KeyCode::Up | KeyCode::Char('k') => ch.step(-1),
-            KeyCode::Down | KeyCode::Char('j') => ch.step(1),
-            KeyCode::Home | KeyCode::Char('g') | KeyCode::PageUp => ch.step(isize::MIN),
-            KeyCode::End | KeyCode::Char('G') | KeyCode::PageDown => ch.step(isize::MAX),
-            KeyCode::Char(' ') => {
+        let Some(action) = action else { return Taken::Pass };
+        match action {
+            Action::Back | Action::Enter | Action::Columns => self.view.overlay = Overlay::None,
+            Action::Newer => ch.step(-1),
+            Action::Older => ch.step(1),
+            Action::Newest | Action::PageNewer => ch.step(isize::MIN),
+            Action::Oldest | Action::PageOlder => ch.step(isize::MAX),
+            Action::ToggleColumn => {
                 let (pane, i) = (ch.pane, ch.cursor);
                 let title = columns::of(pane).get(i).map_or("?", |c| c.col.title);
                 match self.view.columns[pane].toggle(pane, i) {

@@ -70,7 +70,7 @@ pub fn draw(app: &mut App, f: &mut Frame) {
     panes::series::draw(app, &p.s2, &p.s1, f, series);
     panes::alerts::draw(app, &p.alerts, f, alerts);
     if let (Overlay::Rules(ed), true) = (&mut app.view.overlay, docked) {
-        panes::rules::draw(ed, app.data.alerting.rules(), p.catch.as_ref(), app.opts.theme, f, dock);
+        panes::rules::draw(ed, app.data.alerting.rules(), p.catch.as_ref(), &app.keys, app.opts.theme, f, dock);
     }
     overlay(app, f, body);
 }
@@ -86,7 +86,7 @@ fn overlay(app: &mut App, f: &mut Frame, area: Rect) {
         Overlay::Help(scroll) => panes::help::draw(scroll, &app.keys, theme, f, area),
         Overlay::Sinks => panes::sinks::draw(sinks.as_deref().unwrap_or_default(), theme, f, area),
         Overlay::Message(text) => panes::message::draw(text, theme, f, area),
-        Overlay::Columns(ch) => panes::chooser::draw(ch, view.columns[ch.pane], theme, f, area),
+        Overlay::Columns(ch) => panes::chooser::draw(ch, view.columns[ch.pane], &app.keys, theme, f, area),
         Overlay::Days(p) => panes::days::draw(p, tailed, data.shown().day(), theme, f, area),
         Overlay::Malformed(nav) => panes::malformed::draw(nav, data.shown().malformed(), theme, f, area),
         // Docked under the panes (above).

@@ -8,7 +8,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::app::{App, Landing};
 use super::keymap::Action;
@@ -36,16 +36,16 @@ pub struct Scroll {
 }
 
 impl Scroll {
-    /// Moves by a key of the usual ones; false when it is not one.
-    fn key(&mut self, code: KeyCode, len: usize, page: usize) -> bool {
+    /// Moves by a moving action (first row first: newer is up); false when it is not one.
+    fn key(&mut self, action: Option<Action>, len: usize, page: usize) -> bool {
         let last = len.saturating_sub(1);
-        self.sel = match code {
-            KeyCode::Up | KeyCode::Char('k') => self.sel.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => (self.sel + 1).min(last),
-            KeyCode::PageUp => self.sel.saturating_sub(page.max(1)),
-            KeyCode::PageDown => (self.sel + page.max(1)).min(last),
-            KeyCode::Home | KeyCode::Char('g') => 0,
-            KeyCode::End | KeyCode::Char('G') => last,
+        self.sel = match action {
+            Some(Action::Newer) => self.sel.saturating_sub(1),
+            Some(Action::Older) => (self.sel + 1).min(last),
+            Some(Action::PageNewer) => self.sel.saturating_sub(page.max(1)),
+            Some(Action::PageOlder) => (self.sel + page.max(1)).min(last),
+            Some(Action::Newest) => 0,
+            Some(Action::Oldest) => last,
             _ => return false,
         };
         true
@@ -337,10 +337,9 @@ impl App {
     /// The Edges view's keys: moving, sorting, Enter for a row's path, Esc back.
     pub(super) fn edges_key(&mut self, key: KeyEvent) -> Taken {
         let action = self.keys.action(key);
-        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
         let Overlay::Edges(v) = &mut self.view.overlay else { return Taken::Pass };
         if let Some(p) = &mut v.path {
-            if matches!(action, Some(Action::Back)) || (key.code == KeyCode::Backspace && plain) {
+            if matches!(action, Some(Action::Back)) {
                 v.path = None;
                 return Taken::Yes(None);
             }
@@ -358,7 +357,7 @@ impl App {
                 return Taken::Yes(target.and_then(|(day, landing)| self.open_event(day, landing)));
             }
             let len = p.events.len();
-            return if plain && p.scroll.key(key.code, len, 10) { Taken::Yes(None) } else { Taken::Pass };
+            return if p.scroll.key(action, len, 10) { Taken::Yes(None) } else { Taken::Pass };
         }
         match action {
             Some(Action::Back | Action::Edges) => {
@@ -382,7 +381,7 @@ impl App {
                 };
                 v.resort(keep);
             }
-            _ if plain && v.scroll.key(key.code, v.rows.len(), v.height) => {}
+            _ if v.scroll.key(action, v.rows.len(), v.height) => {}
             _ => return Taken::Pass,
         }
         Taken::Yes(None)
@@ -397,14 +396,14 @@ mod tests {
     fn the_selection_stays_on_screen_as_it_moves_first_row_first() {
         let mut s = Scroll::default();
         assert_eq!(s.show(30, 10), 0..10);
-        assert!(s.key(KeyCode::PageDown, 30, 10) && s.sel == 10);
+        assert!(s.key(Some(Action::PageOlder), 30, 10) && s.sel == 10);
         assert_eq!(s.show(30, 10), 1..11);
-        assert!(s.key(KeyCode::End, 30, 10) && s.sel == 29);
+        assert!(s.key(Some(Action::Oldest), 30, 10) && s.sel == 29);
         assert_eq!(s.show(30, 10), 20..30);
-        assert!(s.key(KeyCode::Char('k'), 30, 10) && s.sel == 28);
+        assert!(s.key(Some(Action::Newer), 30, 10) && s.sel == 28);
         assert_eq!(s.show(30, 10), 20..30, "no scroll while the selection is on screen");
-        assert!(s.key(KeyCode::Home, 30, 10) && s.show(30, 10) == (0..10));
-        assert!(!s.key(KeyCode::Char('x'), 30, 10));
+        assert!(s.key(Some(Action::Newest), 30, 10) && s.show(30, 10) == (0..10));
+        assert!(!s.key(Some(Action::Sinks), 30, 10) && !s.key(None, 30, 10));
         // A list shorter than before (a new study) keeps the selection inside it.
         s.sel = 29;
         assert_eq!((s.show(4, 10), s.sel), (0..4, 3));

@@ -45,6 +45,67 @@ pub enum Action {
     Help,
     Message,
     Quit,
+    // The threshold editor's own (`Mode::Editor`).
+    StepUp,
+    StepDown,
+    ToggleRule,
+    AddRule,
+    DeleteRule,
+    SaveRules,
+    // The column chooser's own (`Mode::Chooser`).
+    ToggleColumn,
+}
+
+/// Where a binding holds. A view open on top takes the keys of its own mode first and hands
+/// the rest to the screen's, so that `q`, `?` and the moving keys mean the same everywhere;
+/// a view may also read a screen action its own way (in the editor `h` `l` move between
+/// columns, in a symbol's view `[` `]` mean fewer / more days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Screen,
+    /// The threshold editor (`t`).
+    Editor,
+    /// The column chooser (`C`).
+    Chooser,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Screen => "the screen",
+            Mode::Editor => "the threshold editor",
+            Mode::Chooser => "the column chooser",
+        }
+    }
+
+    /// The screen's actions a view must leave reachable: a key of the view's own cannot shadow
+    /// them (`[keys] quit = "x"` would make `x` quit on the screen and delete a rule in the
+    /// editor).
+    fn keeps(self) -> &'static [Action] {
+        match self {
+            Mode::Screen => &[],
+            Mode::Editor => &[
+                Action::Quit,
+                Action::Help,
+                Action::Back,
+                Action::Rules,
+                Action::Enter,
+                Action::Newer,
+                Action::Older,
+                Action::PaneLeft,
+                Action::PaneRight,
+            ],
+            Mode::Chooser => &[
+                Action::Quit,
+                Action::Help,
+                Action::Back,
+                Action::Columns,
+                Action::Enter,
+                Action::Newer,
+                Action::Older,
+            ],
+        }
+    }
 }
 
 /// A key with its modifiers, as typed.
@@ -162,9 +223,10 @@ impl Key {
     }
 }
 
-/// One action in the table: its name in config.toml, where the help lists it, what it does, and
-/// its keys unless the config says otherwise.
+/// One action in the table: where it holds, its name in config.toml, where the help lists it,
+/// what it does, and its keys unless the config says otherwise.
 pub struct Entry {
+    pub mode: Mode,
     pub action: Action,
     pub name: &'static str,
     pub section: &'static str,
@@ -189,7 +251,15 @@ const fn e(
     does: &'static str,
     keys: &'static [Key],
 ) -> Entry {
-    Entry { action, name, section, does, keys }
+    Entry { mode: Mode::Screen, action, name, section, does, keys }
+}
+
+const fn in_mode(mode: Mode, action: Action, name: &'static str, does: &'static str, keys: &'static [Key]) -> Entry {
+    let section = match mode {
+        Mode::Chooser => "Columns",
+        _ => "Threshold editor",
+    };
+    Entry { mode, action, name, section, does, keys }
 }
 
 pub const TABLE: &[Entry] = &[
@@ -204,7 +274,7 @@ pub const TABLE: &[Entry] = &[
     e(Action::Newest, "newest", "Move", "newest row (autosnap on again)", &[p(Home), c('g')]),
     e(Action::Oldest, "oldest", "Move", "oldest row", &[p(End), c('G')]),
     e(Action::Enter, "enter", "Move", "drill in: burst → its symbols, symbol → its day, alert → its row", &[p(Enter)]),
-    e(Action::Back, "back", "Move", "back: close the view, clear the filter", &[p(Esc)]),
+    e(Action::Back, "back", "Move", "back: close the view, clear the filter", &[p(Esc), p(Backspace)]),
     e(Action::Filter, "filter", "Watch", "filter every pane by symbol (SPY, or BR* for a prefix)", &[c('/')]),
     e(Action::Follow, "follow", "Watch", "autosnap on/off in this pane (follow the newest row)", &[c('f')]),
     e(Action::Pause, "pause", "Watch", "pause the screen (data keeps arriving)", &[c('p')]),
@@ -212,7 +282,7 @@ pub const TABLE: &[Entry] = &[
     e(Action::SortNext, "sort_next", "Watch", "sort the pane in focus by the next column (its header: ↓ ↑)", &[c('>')]),
     e(Action::SortPrev, "sort_prev", "Watch", "sort the pane in focus by the previous column", &[c('<')]),
     e(Action::SortReverse, "sort_reverse", "Watch", "reverse the sort of the pane in focus", &[c('r')]),
-    e(Action::Columns, "columns", "Watch", "columns of the pane in focus: Space shows / hides (kept)", &[c('C')]),
+    e(Action::Columns, "columns", "Watch", "columns of the pane in focus: show / hide them (kept)", &[c('C')]),
     e(Action::Net, "net", "Watch", "Buy vs Sell Progs: two lines / Buys − Sells", &[c('n')]),
     e(Action::Narrower, "narrower", "Watch", "S2 / S1: narrower window", &[c('[')]),
     e(Action::Wider, "wider", "Watch", "S2 / S1: wider window", &[c(']')]),
@@ -231,37 +301,17 @@ pub const TABLE: &[Entry] = &[
     e(Action::Help, "help", "ki2", "this help", &[c('?')]),
     e(Action::Message, "message", "ki2", "the last message in full (the status line cuts a long one)", &[c('e')]),
     e(Action::Quit, "quit", "ki2", "quit (asks first while rule edits are unsaved)", &[c('q'), Key::ctrl('c')]),
+    in_mode(Mode::Editor, Action::StepUp, "step_up", "step the value up", &[c('+'), c('=')]),
+    in_mode(Mode::Editor, Action::StepDown, "step_down", "step the value down", &[c('-'), c('_')]),
+    in_mode(Mode::Editor, Action::ToggleRule, "toggle_rule", "enable / disable", &[c(' ')]),
+    in_mode(Mode::Editor, Action::AddRule, "add_rule", "add a rule", &[c('a')]),
+    in_mode(Mode::Editor, Action::DeleteRule, "delete_rule", "delete (press twice)", &[c('x'), p(Delete)]),
+    in_mode(Mode::Editor, Action::SaveRules, "save_rules", "save to the rules file", &[c('s')]),
+    in_mode(Mode::Chooser, Action::ToggleColumn, "toggle_column", "show / hide the column", &[c(' ')]),
 ];
 
 /// The sections of the help, in order.
 pub const SECTIONS: [&str; 4] = ["Move", "Watch", "Alerts", "ki2"];
-
-/// Keys of the threshold editor (its own, shown in its panel; other keys reach the screen).
-pub struct KeyHelp {
-    pub keys: &'static str,
-    pub does: &'static str,
-}
-
-const fn k(keys: &'static str, does: &'static str) -> KeyHelp {
-    KeyHelp { keys, does }
-}
-
-pub const EDITOR_KEYS: &[KeyHelp] = &[
-    k("↑ ↓  ← →", "rule / column"),
-    k("+ -", "step the value"),
-    k("0-9", "type a value, Enter to apply"),
-    k("Enter", "edit the cell: pick from a list, type, toggle"),
-    k("Space", "enable / disable"),
-    k("a", "add a rule"),
-    k("x", "delete (press twice)"),
-    k("s", "save to the rules file"),
-    k("Esc t", "close (changes stay in effect)"),
-    k("q", "quit (asks first while edits are unsaved)"),
-];
-
-/// Keys of a symbol's view (Enter on a symbol): taken there, the rest reach the screen.
-pub const SYMBOL_VIEW_KEYS: &[KeyHelp] =
-    &[k("[ ]  Tab  Enter", "fewer / more days (5…250) · days ↔ rows · Enter opens a day")];
 
 /// The bindings in effect: the table's, with `[keys]` from config.toml on top.
 #[derive(Debug, Clone)]
@@ -302,18 +352,39 @@ impl Keymap {
             map.bindings.retain(|(_, a)| *a != entry.action);
             map.bindings.extend(keys.into_iter().map(|k| (k, entry.action)));
         }
+        let at = rebinds.first().map_or("config", |r| r.at.as_str());
         for (i, (k, a)) in map.bindings.iter().enumerate() {
-            if let Some((_, b)) = map.bindings[i + 1..].iter().find(|(k2, b)| k2 == k && b != a) {
-                let at = rebinds.first().map_or("config", |r| r.at.as_str());
+            let clash = map.bindings[i + 1..].iter().find(|(k2, b)| k2 == k && b != a && mode(*b) == mode(*a));
+            if let Some((_, b)) = clash {
                 return Err(format!("{at}: [keys]: {} is bound to both {} and {}", k.label(), name(*a), name(*b)));
+            }
+            // A view's own key may stand for a screen action elsewhere (`s` sorts, and saves in
+            // the editor), but not for one the view must leave reachable.
+            let m = mode(*a);
+            if let Some((_, b)) = map.bindings.iter().find(|(k2, b)| k2 == k && m.keeps().contains(b)) {
+                return Err(format!(
+                    "{at}: [keys]: {} is bound to both {} and {} (in {}, which needs {} too)",
+                    k.label(),
+                    name(*b),
+                    name(*a),
+                    m.name(),
+                    name(*b)
+                ));
             }
         }
         Ok(map)
     }
 
+    /// The screen's action for a key.
     pub fn action(&self, event: KeyEvent) -> Option<Action> {
+        self.action_in(Mode::Screen, event)
+    }
+
+    /// The action for a key in a view: the view's own first, then the screen's.
+    pub fn action_in(&self, m: Mode, event: KeyEvent) -> Option<Action> {
         let key = Key::of(event);
-        self.bindings.iter().find(|(k, _)| *k == key).map(|(_, a)| *a)
+        let of = |want: Mode| self.bindings.iter().find(|(k, a)| *k == key && mode(*a) == want).map(|(_, a)| *a);
+        (m != Mode::Screen).then(|| of(m)).flatten().or_else(|| of(Mode::Screen))
     }
 
     /// The key a hint on screen names for an action (`d opens it again`): its first binding,
@@ -321,6 +392,17 @@ impl Keymap {
     pub fn hint(&self, action: Action) -> String {
         match self.bindings.iter().find(|(_, a)| *a == action) {
             Some((k, _)) => k.label(),
+            None => format!("[{}]", name(action)),
+        }
+    }
+
+    /// The key an action is drawn with in a line of key hints: its first binding that is not a
+    /// letter (`↑` rather than `k`, where both move), else its first.
+    pub fn glyph(&self, action: Action) -> String {
+        let mut keys = self.bindings.iter().filter(|(_, a)| *a == action).map(|(k, _)| *k);
+        let first = keys.clone().next();
+        match keys.find(|k| !matches!(k.code, KeyCode::Char(c) if c.is_alphanumeric())).or(first) {
+            Some(k) => k.label(),
             None => format!("[{}]", name(action)),
         }
     }
@@ -334,6 +416,10 @@ impl Keymap {
 
 fn name(a: Action) -> &'static str {
     TABLE.iter().find(|e| e.action == a).map_or("?", |e| e.name)
+}
+
+fn mode(a: Action) -> Mode {
+    TABLE.iter().find(|e| e.action == a).map_or(Mode::Screen, |e| e.mode)
 }
 
 #[cfg(test)]
@@ -358,6 +444,27 @@ mod tests {
     }
 
     #[test]
+    fn a_view_takes_its_own_keys_first_and_hands_on_the_rest() -> Result<(), String> {
+        let m = Keymap::default();
+        let key = |ch| ev(Char(ch), KeyModifiers::NONE);
+        assert_eq!(m.action(key('s')), Some(Action::SortQuotes));
+        assert_eq!(m.action_in(Mode::Editor, key('s')), Some(Action::SaveRules));
+        assert_eq!(m.action_in(Mode::Chooser, key('s')), Some(Action::SortQuotes));
+        assert_eq!(m.action(key(' ')), None);
+        assert_eq!(m.action_in(Mode::Editor, key(' ')), Some(Action::ToggleRule));
+        assert_eq!(m.action_in(Mode::Chooser, key(' ')), Some(Action::ToggleColumn));
+        assert_eq!(m.action_in(Mode::Editor, key('q')), Some(Action::Quit));
+        assert_eq!(m.action_in(Mode::Editor, ev(Backspace, KeyModifiers::NONE)), Some(Action::Back));
+        // An editor key may be a screen key the editor does not need: `d` deletes there.
+        let m = Keymap::with(&[Rebind { action: "delete_rule".into(), keys: vec!["d".into()], at: "line 2".into() }])?;
+        assert_eq!(m.action_in(Mode::Editor, key('d')), Some(Action::DeleteRule));
+        assert_eq!(m.action(key('d')), Some(Action::Days));
+        assert_eq!(m.action_in(Mode::Editor, key('x')), None);
+        assert_eq!(m.hint(Action::DeleteRule), "d");
+        Ok(())
+    }
+
+    #[test]
     fn config_rebinds_by_name_and_names_the_line_of_a_mistake() -> Result<(), String> {
         let r = |action: &str, keys: &[&str]| Rebind {
             action: action.into(),
@@ -378,10 +485,15 @@ mod tests {
         let err = Keymap::with(&[r("quit", &[])]).err().ok_or("quit unbound")?;
         assert_eq!(err, "line 3, column 1: keys.quit = []: quit needs at least one key");
         assert!(Keymap::with(&[r("help", &[])]).is_err(), "help unbound");
-        let m = Keymap::with(&[r("quit", &["x"]), r("help", &["f1"]), r("days", &[])])?;
+        let m = Keymap::with(&[r("quit", &["Q"]), r("help", &["f1"]), r("days", &[])])?;
         assert_eq!(
             (m.hint(Action::Quit), m.hint(Action::Help), m.hint(Action::Days)),
-            ("x".into(), "F1".into(), "[days]".into())
+            ("Q".into(), "F1".into(), "[days]".into())
+        );
+        let err = Keymap::with(&[r("quit", &["x"])]).err().ok_or("x quits and deletes")?;
+        assert_eq!(
+            err,
+            "line 3, column 1: [keys]: x is bound to both quit and delete_rule (in the threshold editor, which needs quit too)"
         );
         assert_eq!(Key::parse("shift+tab"), Some(Key::plain(BackTab)));
         assert_eq!(Key::parse("F5"), Some(Key::plain(F(5))));

@@ -4,12 +4,12 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{App, Landing};
-use super::keymap::Action;
+use super::keymap::{Action, Mode};
 use super::lists;
 use super::nav::{ListNav, Move};
 use super::overlay::Overlay;
 use super::panes::days::{DayPicker, DaySummary};
-use super::panes::rules::Outcome;
+use super::panes::rules::{Outcome, RulesEditor};
 use super::panes::sinks::NO_SINKS;
 use super::panes::symbol_view::SymbolView;
 use super::view::{ListPane, Pane, WINDOWS};
@@ -64,8 +64,15 @@ impl App {
                 Some(Action::Quit) => {
                     if self.rules_unsaved && !asked {
                         self.quit_asked = true;
-                        let (rules, quit) = (self.keys.hint(Action::Rules), self.keys.hint(Action::Quit));
-                        self.complain(format!("unsaved rule edits: {rules}, then s, saves them; {quit} again quits"));
+                        let k = |a| self.keys.hint(a);
+                        let (save, quit) = (k(Action::SaveRules), k(Action::Quit));
+                        self.complain(match self.view.overlay {
+                            Overlay::Rules(_) => format!("unsaved rule edits: {save} saves, {quit} again quits"),
+                            _ => format!(
+                                "unsaved rule edits: {}, then {save}, saves them; {quit} again quits",
+                                k(Action::Rules)
+                            ),
+                        });
                     } else {
                         self.quit = true;
                     }
@@ -78,35 +85,36 @@ impl App {
     }
 
     fn overlay_key(&mut self, key: KeyEvent) -> Taken {
-        let nav_key = matches!(
-            key.code,
-            KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown | KeyCode::Home | KeyCode::End
-        ) || matches!(key.code, KeyCode::Char('j' | 'k' | 'g' | 'G'));
-        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+        let mode = match self.view.overlay {
+            Overlay::Rules(_) => Mode::Editor,
+            Overlay::Columns(_) => Mode::Chooser,
+            _ => Mode::Screen,
+        };
+        let action = self.keys.action_in(mode, key);
         let v = &mut self.view;
         match &mut v.overlay {
             Overlay::None => Taken::Pass,
-            Overlay::Help(scroll) => match key.code {
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter if plain => {
+            Overlay::Help(scroll) => match action {
+                Some(Action::Back | Action::Help | Action::Enter) => {
                     v.overlay = Overlay::None;
                     Taken::Yes(None)
                 }
-                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown if plain => {
+                Some(Action::Older | Action::PageOlder) => {
                     *scroll = scroll.saturating_add(1);
                     Taken::Yes(None)
                 }
-                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp if plain => {
+                Some(Action::Newer | Action::PageNewer) => {
                     *scroll = scroll.saturating_sub(1);
                     Taken::Yes(None)
                 }
                 _ => Taken::Pass,
             },
-            Overlay::Days(p) => match key.code {
-                KeyCode::Esc | KeyCode::Char('d') if plain => {
+            Overlay::Days(p) => match action {
+                Some(Action::Back | Action::Days) => {
                     v.overlay = Overlay::None;
                     Taken::Yes(None)
                 }
-                KeyCode::Enter => {
+                Some(Action::Enter) => {
                     let day = p.selected();
                     v.overlay = Overlay::None;
                     let Some(day) = day else { return Taken::Yes(None) };
@@ -118,60 +126,64 @@ impl App {
                         Taken::Yes(Some(Effect::OpenDay(day)))
                     }
                 }
-                _ if nav_key && plain => {
-                    let len = p.days.len();
-                    move_nav(&mut p.nav, key.code, len, 10);
-                    Taken::Yes(None)
-                }
-                _ => Taken::Pass,
+                _ => match action.and_then(|a| nav_move(a, 10)) {
+                    Some(m) => {
+                        p.nav.apply(m, p.days.len());
+                        Taken::Yes(None)
+                    }
+                    None => Taken::Pass,
+                },
             },
-            Overlay::Columns(_) => self.chooser_key(key),
+            Overlay::Columns(_) => self.chooser_key(action),
             Overlay::Baskets(_) => self.baskets_key(key),
             Overlay::Edges(_) => self.edges_key(key),
-            Overlay::Message(_) => match self.keys.action(key) {
+            Overlay::Message(_) => match action {
                 Some(Action::Back | Action::Message) => {
                     v.overlay = Overlay::None;
                     Taken::Yes(None)
                 }
                 _ => Taken::Pass,
             },
-            Overlay::Sinks => match key.code {
-                KeyCode::Esc | KeyCode::Char('o') if plain => {
+            Overlay::Sinks => match action {
+                Some(Action::Back | Action::Sinks) => {
                     v.overlay = Overlay::None;
                     Taken::Yes(None)
                 }
                 _ => Taken::Pass,
             },
-            Overlay::Malformed(nav) => match key.code {
-                KeyCode::Esc | KeyCode::Char('m') if plain => {
+            Overlay::Malformed(nav) => match action {
+                Some(Action::Back | Action::Malformed) => {
                     v.overlay = Overlay::None;
                     Taken::Yes(None)
                 }
-                _ if nav_key && plain => {
-                    let len = self.data.shown().malformed().len();
-                    move_nav(nav, key.code, len, 20);
-                    Taken::Yes(None)
-                }
-                _ => Taken::Pass,
+                _ => match action.and_then(|a| nav_move(a, 20)) {
+                    Some(m) => {
+                        nav.apply(m, self.data.shown().malformed().len());
+                        Taken::Yes(None)
+                    }
+                    None => Taken::Pass,
+                },
             },
-            Overlay::Symbol(sv) => match key.code {
-                KeyCode::Esc | KeyCode::Backspace => {
+            // In a symbol's view the S2 / S1 window keys step its days, and Tab moves between
+            // its two lists.
+            Overlay::Symbol(sv) => match action {
+                Some(Action::Back) => {
                     v.overlay = Overlay::None;
                     Taken::Yes(None)
                 }
-                KeyCode::Char(c @ ('[' | ']')) if plain => {
-                    sv.across.step(c == ']');
+                Some(a @ (Action::Narrower | Action::Wider)) => {
+                    sv.across.step(a == Action::Wider);
                     v.across_span = sv.across.span;
                     let (index, version) = (&self.data.days.0, self.data.days.1);
                     sv.gather(index, version, self.data.shown().day());
                     Taken::Yes(None)
                 }
-                KeyCode::Tab if plain => {
+                Some(Action::NextPane | Action::PrevPane) => {
                     sv.across.focused = !sv.across.focused;
                     Taken::Yes(None)
                 }
                 // Enter on a day: that day, at this symbol.
-                KeyCode::Enter if sv.across.focused => {
+                Some(Action::Enter) if sv.across.focused => {
                     let Some(line) = sv.across.selected().cloned() else { return Taken::Yes(None) };
                     if line.shown {
                         return Taken::Yes(None);
@@ -187,21 +199,21 @@ impl App {
                     self.status.loading = Some(line.day);
                     Taken::Yes(Some(Effect::OpenDay(line.day)))
                 }
-                _ if nav_key && plain => {
-                    if sv.across.focused {
-                        let len = sv.across.lines.len();
-                        move_nav(&mut sv.across.nav, key.code, len, 10);
-                    } else {
-                        let len = sv.day.rows.len();
-                        move_nav(&mut sv.nav, key.code, len, 20);
+                _ => match action.and_then(|a| nav_move(a, if sv.across.focused { 10 } else { 20 })) {
+                    Some(m) if sv.across.focused => {
+                        sv.across.nav.apply(m, sv.across.lines.len());
+                        Taken::Yes(None)
                     }
-                    Taken::Yes(None)
-                }
-                _ => Taken::Pass,
+                    Some(m) => {
+                        sv.nav.apply(m, sv.day.rows.len());
+                        Taken::Yes(None)
+                    }
+                    None => Taken::Pass,
+                },
             },
             Overlay::Rules(ed) => {
                 let rules = self.data.alerting.rules().clone();
-                match ed.key(&rules, key) {
+                match ed.key(&rules, key, action, &self.keys) {
                     Outcome::Pass => Taken::Pass,
                     Outcome::Nothing => Taken::Yes(None),
                     Outcome::Changed(r) => {
@@ -218,10 +230,6 @@ impl App {
                         Taken::Yes(None)
                     }
                     Outcome::Save => Taken::Yes(Some(Effect::SaveRules(rules))),
-                    Outcome::Quit => {
-                        self.quit = true;
-                        Taken::Yes(None)
-                    }
                     Outcome::Close => {
                         if ed.dirty {
                             self.say("rules changed and in effect, not saved (t, then s, saves them)");
@@ -355,12 +363,24 @@ impl App {
             },
             Action::Sinks if self.data.alerting.has_sinks() => v.overlay = Overlay::Sinks,
             Action::Sinks => self.say(NO_SINKS),
-            Action::Rules => v.overlay = Overlay::Rules(Box::default()),
+            Action::Rules => {
+                // Edits made before it was closed are still unsaved: its title says so again.
+                let dirty = self.rules_unsaved;
+                v.overlay = Overlay::Rules(Box::new(RulesEditor { dirty, ..Default::default() }));
+            }
             Action::Days => return Some(Effect::ListDays),
             Action::Baskets => return self.open_baskets(),
             Action::Edges => self.open_edges(),
             Action::Copy => self.copy(false),
             Action::CopyTable => self.copy(true),
+            // A view's own (the key table gives them only while it is open).
+            Action::StepUp
+            | Action::StepDown
+            | Action::ToggleRule
+            | Action::AddRule
+            | Action::DeleteRule
+            | Action::SaveRules
+            | Action::ToggleColumn => {}
         }
         None
     }
@@ -509,15 +529,15 @@ fn neighbour(p: Pane, right: bool) -> Pane {
     }
 }
 
-fn move_nav(nav: &mut ListNav, code: KeyCode, len: usize, page: usize) {
-    let m = match code {
-        KeyCode::Up | KeyCode::Char('k') => Move::Newer(1),
-        KeyCode::Down | KeyCode::Char('j') => Move::Older(1),
-        KeyCode::PageUp => Move::Newer(page),
-        KeyCode::PageDown => Move::Older(page),
-        KeyCode::Home | KeyCode::Char('g') => Move::Newest,
-        KeyCode::End | KeyCode::Char('G') => Move::Oldest,
-        _ => return,
-    };
-    nav.apply(m, len);
+/// How a moving action moves a list, `page` rows a page.
+pub(super) fn nav_move(action: Action, page: usize) -> Option<Move> {
+    Some(match action {
+        Action::Newer => Move::Newer(1),
+        Action::Older => Move::Older(1),
+        Action::PageNewer => Move::Newer(page),
+        Action::PageOlder => Move::Older(page),
+        Action::Newest => Move::Newest,
+        Action::Oldest => Move::Oldest,
+        _ => return None,
+    })
 }

@@ -26,7 +26,14 @@ fn rebound_keys_are_the_keys_the_header_and_the_help_name() {
         keys: vec![key.into()],
         at: "line 2, column 1".into(),
     };
-    let keymap = Keymap::with(&[rebind("quit", "x"), rebind("help", "F1")]).unwrap();
+    // `x` deletes a rule in the threshold editor: quitting there too would be refused.
+    assert_eq!(
+        Keymap::with(&[rebind("quit", "x")]).err().as_deref(),
+        Some(
+            "line 2, column 1: [keys]: x is bound to both quit and delete_rule (in the threshold editor, which needs quit too)"
+        )
+    );
+    let keymap = Keymap::with(&[rebind("quit", "x"), rebind("help", "F1"), rebind("delete_rule", "D")]).unwrap();
     let (_d, app) = app();
     let mut app = app.with_keys(keymap);
     let s = screen(&mut app, 160, 48);
@@ -35,6 +42,14 @@ fn rebound_keys_are_the_keys_the_header_and_the_help_name() {
     let s = screen(&mut app, 160, 48);
     assert!(s.contains("Esc or F1 closes this help"), "{s}");
     assert!(!s.contains("? help") && !s.contains("q quit"), "{s}");
+    // The views' keys come from the same table: the help and the editor's panel name `D`.
+    assert!(s.contains("a / D / s       add a rule / delete it (press twice)"), "{s}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('t'));
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("┌ Thresholds"), "{s}");
+    key(&mut app, KeyCode::Char('D'));
+    assert!(screen(&mut app, 160, 48).contains("press D again to delete this rule"));
     // Quitting must stay reachable: `quit = []` is refused, naming its line.
     let none = KeyBinding { action: "quit".into(), keys: vec![], at: "line 4, column 1".into() };
     assert_eq!(

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::centered;
 use crate::ui::columns::{self, PaneColumns, Sorts};
+use crate::ui::keymap::{Action, Keymap};
 use crate::ui::theme::Theme;
 use crate::ui::view::ListPane;
 
@@ -30,9 +31,16 @@ impl Chooser {
     }
 }
 
-const HELP: &str = " Space show/hide · < > sort · r reverse · Esc";
-
-pub fn draw(ch: &Chooser, choice: PaneColumns, theme: Theme, f: &mut Frame, area: Rect) {
+pub fn draw(ch: &Chooser, choice: PaneColumns, keys: &Keymap, theme: Theme, f: &mut Frame, area: Rect) {
+    let k = |a| keys.hint(a);
+    let help = format!(
+        " {} show/hide · {} {} sort · {} reverse · {}",
+        k(Action::ToggleColumn),
+        k(Action::SortPrev),
+        k(Action::SortNext),
+        k(Action::SortReverse),
+        k(Action::Back)
+    );
     let cols = columns::of(ch.pane);
     let mut lines: Vec<Line> = cols
         .iter()
@@ -50,8 +58,9 @@ pub fn draw(ch: &Chooser, choice: PaneColumns, theme: Theme, f: &mut Frame, area
         })
         .collect();
     lines.push(Line::default());
-    lines.push(Line::styled(HELP, theme.dim()));
-    let r = centered(area, HELP.chars().count() as u16 + 3, lines.len() as u16 + 2);
+    let width = help.chars().count() as u16 + 3;
+    lines.push(Line::styled(help, theme.dim()));
+    let r = centered(area, width, lines.len() as u16 + 2);
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::centered;
-use crate::ui::keymap::{Action, Keymap, SECTIONS, SYMBOL_VIEW_KEYS, TABLE};
+use crate::ui::keymap::{Action, Keymap, SECTIONS, TABLE};
 use crate::ui::theme::Theme;
 
 /// Opposite actions said on one line (`k ↑ / j ↓  newer / older row`), so that the whole list
@@ -38,19 +38,41 @@ pub fn draw(scroll: &mut u16, keys: &Keymap, theme: Theme, f: &mut Frame, area: 
             }
             let (k, does) = match PAIRS.iter().find(|&&(first, _, _)| first == e.action) {
                 Some(&(first, second, does)) => {
-                    (format!("{} / {}", keys_text(keys, first), keys_text(keys, second)), does)
+                    (format!("{} / {}", keys_text(keys, first), keys_text(keys, second)), does.to_owned())
                 }
-                None => (keys_text(keys, e.action), e.does),
+                // The chooser's own key, as bound.
+                None if e.action == Action::Columns => (
+                    keys_text(keys, e.action),
+                    format!("columns of the pane in focus: {} shows / hides (kept)", keys.hint(Action::ToggleColumn)),
+                ),
+                None => (keys_text(keys, e.action), e.does.to_owned()),
             };
             // Always a space before the words, also after keys as wide as their column.
             lines.push(Line::from(vec![Span::styled(format!("  {k:<15} "), theme.key()), Span::raw(does)]));
         }
     }
-    // Its own keys: `[` `]` mean fewer / more days there, not the S2 / S1 window.
-    lines.push(Line::styled("A symbol across days (Enter on a symbol)", theme.header()));
-    for k in SYMBOL_VIEW_KEYS {
-        lines.push(Line::from(vec![Span::styled(format!("  {:<16}", k.keys), theme.key()), Span::raw(k.does)]));
-    }
+    let k = |a| keys.hint(a);
+    let key_line = |keys: String, does: String| {
+        Line::from(vec![Span::styled(format!("  {keys:<15} "), theme.key()), Span::raw(does)])
+    };
+    // The views read some screen keys their own way: the S2 / S1 window keys step a symbol's
+    // days, the pane keys move between its lists.
+    lines.push(Line::styled(format!("A symbol across days ({} on a symbol)", k(Action::Enter)), theme.header()));
+    lines.push(key_line(
+        format!("{} {}  {}  {}", k(Action::Narrower), k(Action::Wider), k(Action::NextPane), k(Action::Enter)),
+        "fewer / more days (5…250) · days ↔ rows · Enter opens a day".into(),
+    ));
+    // The editor's own keys, on two lines: its panel shows them too, as many as fit.
+    lines.push(Line::styled(format!("Threshold editor ({})", k(Action::Rules)), theme.header()));
+    lines.push(key_line(
+        format!("{} / {}", k(Action::StepUp), k(Action::StepDown)),
+        "step the value up / down (0-9 types one)".into(),
+    ));
+    lines.push(key_line(k(Action::ToggleRule), "enable / disable the rule".into()));
+    lines.push(key_line(
+        format!("{} / {} / {}", k(Action::AddRule), k(Action::DeleteRule), k(Action::SaveRules)),
+        "add a rule / delete it (press twice) / save the rules".into(),
+    ));
     lines.push(Line::styled(
         format!("{} or {} closes this help", keys.hint(Action::Back), keys.hint(Action::Help)),
         theme.dim(),

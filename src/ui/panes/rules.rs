@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Table
 
 use crate::alerts::{Field, FieldType, Op, Rule, RuleSet, Source, Value};
 use crate::archive::{Grade, ProgType};
-use crate::ui::keymap::EDITOR_KEYS;
+use crate::ui::keymap::{Action, Keymap};
 use crate::ui::lists::CatchView;
 use crate::ui::text;
 use crate::ui::theme::Theme;
@@ -67,8 +67,6 @@ pub struct RulesEditor {
     pub input: Option<Input>,
     pub picker: Option<Picker>,
     pub confirm_delete: bool,
-    /// `q` was pressed once with unsaved edits: the next `q` quits.
-    pub confirm_quit: bool,
     /// Changed since the last save.
     pub dirty: bool,
     /// The selected rule (by row) and its value before this edit, for "+N / −N".
@@ -81,8 +79,6 @@ pub enum Outcome {
     Changed(RuleSet),
     Save,
     Close,
-    /// `q`: leave ki2 (the editor asks first while edits are unsaved).
-    Quit,
     /// Not a key of the editor's: the screen behind it takes it (`p`, `/`, `d`...).
     Pass,
     /// Something typed or asked for that cannot be done.
@@ -93,16 +89,7 @@ pub enum Outcome {
 
 impl Default for RulesEditor {
     fn default() -> Self {
-        RulesEditor {
-            row: 0,
-            col: 5,
-            input: None,
-            picker: None,
-            confirm_delete: false,
-            confirm_quit: false,
-            dirty: false,
-            baseline: None,
-        }
+        RulesEditor { row: 0, col: 5, input: None, picker: None, confirm_delete: false, dirty: false, baseline: None }
     }
 }
 
@@ -111,54 +98,42 @@ impl RulesEditor {
         COLS[self.col.min(COLS.len() - 1)]
     }
 
-    pub fn key(&mut self, rules: &RuleSet, key: KeyEvent) -> Outcome {
+    /// A key in the editor: `action` is what the key table makes of it here (the editor's own
+    /// actions first, then the screen's). Quitting is the screen's: it asks first while edits
+    /// are unsaved, wherever it is pressed.
+    pub fn key(&mut self, rules: &RuleSet, key: KeyEvent, action: Option<Action>, keys: &Keymap) -> Outcome {
         if self.input.is_some() {
             return self.typing(rules, key);
         }
         if self.picker.is_some() {
-            return self.picking(rules, key);
-        }
-        // Ctrl-S is not s: keys with Control or Alt belong to the screen's keymap.
-        if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
-            return Outcome::Pass;
+            return self.picking(rules, action);
         }
         let confirm = std::mem::take(&mut self.confirm_delete);
-        let confirm_quit = std::mem::take(&mut self.confirm_quit);
         let n = rules.len();
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('t') => Outcome::Close,
-            // Quitting would lose the edits without a word: the first `q` says so.
-            KeyCode::Char('q') if self.dirty && !confirm_quit => {
-                self.confirm_quit = true;
-                Outcome::Error("unsaved rule edits: s saves, q again quits".into())
-            }
-            KeyCode::Char('q') => Outcome::Quit,
-            KeyCode::Up | KeyCode::Char('k') => {
+        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+        match (action, key.code) {
+            (Some(Action::Back | Action::Rules), _) => Outcome::Close,
+            (Some(Action::Newer), _) => {
                 self.row = self.row.saturating_sub(1);
                 Outcome::Nothing
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            (Some(Action::Older), _) => {
                 self.row = (self.row + 1).min(n.saturating_sub(1));
                 Outcome::Nothing
             }
-            KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab => {
+            (Some(Action::PaneLeft | Action::PrevPane), _) => {
                 self.col = self.col.saturating_sub(1);
                 Outcome::Nothing
             }
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
+            (Some(Action::PaneRight | Action::NextPane), _) => {
                 self.col = (self.col + 1).min(COLS.len() - 1);
                 Outcome::Nothing
             }
-            KeyCode::Char('+') | KeyCode::Char('=') => self.edit(rules, |r| r.step(true)),
-            KeyCode::Char('-') | KeyCode::Char('_') => self.edit(rules, |r| r.step(false)),
-            KeyCode::Char(' ') => self.edit(rules, |r| r.enabled = !r.enabled),
-            KeyCode::Char(c) if c.is_ascii_digit() || c == '.' => {
-                self.col = 5;
-                self.input = Some(Input { col: Col::Value, text: c.to_string() });
-                Outcome::Nothing
-            }
-            KeyCode::Char('a') => self.add(rules),
-            KeyCode::Char('x') | KeyCode::Delete => {
+            (Some(Action::StepUp), _) => self.edit(rules, |r| r.step(true)),
+            (Some(Action::StepDown), _) => self.edit(rules, |r| r.step(false)),
+            (Some(Action::ToggleRule), _) => self.edit(rules, |r| r.enabled = !r.enabled),
+            (Some(Action::AddRule), _) => self.add(rules),
+            (Some(Action::DeleteRule), _) => {
                 if n == 0 {
                     Outcome::Nothing
                 } else if confirm {
@@ -169,11 +144,17 @@ impl RulesEditor {
                     Outcome::Changed(r)
                 } else {
                     self.confirm_delete = true;
-                    Outcome::Prompt("press x again to delete this rule".into())
+                    Outcome::Prompt(format!("press {} again to delete this rule", keys.hint(Action::DeleteRule)))
                 }
             }
-            KeyCode::Char('s') => Outcome::Save,
-            KeyCode::Enter => self.enter(rules),
+            (Some(Action::SaveRules), _) => Outcome::Save,
+            (Some(Action::Enter), _) => self.enter(rules),
+            // A digit starts typing a value, unless the key table gave it to an action.
+            (None, KeyCode::Char(c)) if plain && (c.is_ascii_digit() || c == '.') => {
+                self.col = 5;
+                self.input = Some(Input { col: Col::Value, text: c.to_string() });
+                Outcome::Nothing
+            }
             _ => Outcome::Pass,
         }
     }
@@ -255,22 +236,22 @@ impl RulesEditor {
         }
     }
 
-    fn picking(&mut self, rules: &RuleSet, key: KeyEvent) -> Outcome {
+    fn picking(&mut self, rules: &RuleSet, action: Option<Action>) -> Outcome {
         let Some(p) = self.picker.as_mut() else { return Outcome::Nothing };
-        match key.code {
-            KeyCode::Esc => {
+        match action {
+            Some(Action::Back) => {
                 self.picker = None;
                 Outcome::Nothing
             }
-            KeyCode::Up | KeyCode::Char('k') => {
+            Some(Action::Newer) => {
                 p.sel = p.sel.saturating_sub(1);
                 Outcome::Nothing
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Some(Action::Older) => {
                 p.sel = (p.sel + 1).min(p.options.len().saturating_sub(1));
                 Outcome::Nothing
             }
-            KeyCode::Enter => {
+            Some(Action::Enter) => {
                 let Some(p) = self.picker.take() else { return Outcome::Nothing };
                 let Some(choice) = p.options.get(p.sel).copied() else { return Outcome::Nothing };
                 match p.col {
@@ -361,7 +342,15 @@ fn parse_value(field: Option<Field>, text: &str) -> Option<Value> {
     Some(v)
 }
 
-pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, catch: Option<&CatchView>, theme: Theme, f: &mut Frame, area: Rect) {
+pub fn draw(
+    ed: &mut RulesEditor,
+    rules: &RuleSet,
+    catch: Option<&CatchView>,
+    keys: &Keymap,
+    theme: Theme,
+    f: &mut Frame,
+    area: Rect,
+) {
     f.render_widget(Clear, area);
     let dirty = if ed.dirty { " (not saved: s saves)" } else { "" };
     let block = Block::default()
@@ -462,9 +451,10 @@ pub fn draw(ed: &mut RulesEditor, rules: &RuleSet, catch: Option<&CatchView>, th
     }
     // As many keys as fit whole: a hint cut mid-word says something else (`?` lists them all).
     let mut room = usize::from(keys_area.width);
-    let keys: Vec<Span> = EDITOR_KEYS
+    let hints = key_hints(keys);
+    let keys: Vec<Span> = hints
         .iter()
-        .map(|k| (k.keys, format!(" {}  ", k.does)))
+        .map(|(keys, does)| (keys.as_str(), format!(" {does}  ")))
         .take_while(|(keys, does)| {
             let w = keys.chars().count() + does.trim_end().chars().count();
             let fits = w <= room;
@@ -550,4 +540,47 @@ fn draw_catch(c: &CatchView, theme: Theme, f: &mut Frame, area: Rect) {
 
 fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 { text::thousands(x as u64) } else { format!("{x:.1}") }
+}
+
+/// The editor's keys as its panel lists them, from the key table as bound (`[keys]` included).
+pub fn key_hints(keys: &Keymap) -> Vec<(String, &'static str)> {
+    let k = |a| keys.hint(a);
+    let g = |a| keys.glyph(a);
+    vec![
+        (
+            format!("{} {}  {} {}", g(Action::Newer), g(Action::Older), g(Action::PaneLeft), g(Action::PaneRight)),
+            "rule / column",
+        ),
+        (format!("{} {}", k(Action::StepUp), k(Action::StepDown)), "step the value"),
+        ("0-9".into(), "type a value, Enter to apply"),
+        (k(Action::Enter), "edit the cell: pick from a list, type, toggle"),
+        (k(Action::ToggleRule), "enable / disable"),
+        (k(Action::AddRule), "add a rule"),
+        (k(Action::DeleteRule), "delete (press twice)"),
+        (k(Action::SaveRules), "save to the rules file"),
+        (format!("{} {}", k(Action::Back), k(Action::Rules)), "close (changes stay in effect)"),
+        (k(Action::Quit), "quit (asks first while edits are unsaved)"),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::KeyBinding;
+
+    #[test]
+    fn the_panel_names_the_keys_as_bound() -> Result<(), String> {
+        let hints = key_hints(&Keymap::default());
+        assert_eq!(hints[0], ("↑ ↓  ← →".to_owned(), "rule / column"));
+        assert_eq!(hints[6], ("x".to_owned(), "delete (press twice)"));
+        assert_eq!(hints[8], ("Esc t".to_owned(), "close (changes stay in effect)"));
+        let rebind =
+            |action: &str, key: &str| KeyBinding { action: action.into(), keys: vec![key.into()], at: "l".into() };
+        let keys = Keymap::with(&[rebind("delete_rule", "D"), rebind("older", "J"), rebind("quit", "x")])?;
+        let hints = key_hints(&keys);
+        assert_eq!(hints[0].0, "↑ J  ← →");
+        assert_eq!(hints[6].0, "D");
+        assert_eq!(hints[9].0, "x");
+        Ok(())
+    }
 }

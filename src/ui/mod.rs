@@ -20,6 +20,7 @@ mod data;
 mod draw;
 mod edges;
 mod keymap;
+mod layout;
 mod lists;
 mod nav;
 mod order;
@@ -28,6 +29,7 @@ mod panes;
 mod prices;
 mod run;
 mod scale;
+mod settle;
 mod sorted;
 mod terminal;
 mod text;
@@ -43,8 +45,15 @@ pub use theme::Theme;
 pub use update::Effect;
 
 impl App {
-    /// Draws the whole screen (the event loop and the snapshot tests call this).
+    /// The update step for the frame's size, then the paint: one call for the snapshot tests
+    /// and the benchmarks (the event loop calls the two itself, `settle` outside `draw`).
     pub fn render(&mut self, f: &mut ratatui::Frame) {
+        self.settle(f.area());
+        self.draw(f);
+    }
+
+    /// Paints the screen from what `settle` prepared; changes nothing.
+    pub fn draw(&self, f: &mut ratatui::Frame) {
         draw::draw(self, f);
     }
 }

@@ -2,9 +2,12 @@
 //! list state per pane, each one's sort and columns — `columns.rs` — the filter, the overlay, the
 //! caches); `update.rs` turns keys into changes (`column_keys.rs` the sort and column keys); `lists.rs` says what each list pane lists, for the keys and the screen alike, in the
 //! order of a column (`order.rs` for the short lists, `sorted.rs` for hft1's million rows);
-//! `draw.rs` lays out the panes, gathers what they show (`lists::prepare`) and has them paint it
-//! (one file each in `panes/`, none of which queries the store; `prices.rs` prepares the symbol
-//! view's price line and the selected burst's return so far from the bars a worker hands over); `run.rs` is the event loop over
+//! `layout.rs` says where everything goes for a terminal's size; `settle.rs` is the update step
+//! before a frame (the lists' heights, what the panes show — `lists::prepare` — gathered only when
+//! something changed, the overlays' scroll); `draw.rs` has the panes paint it from `&App` (one
+//! file each in `panes/`, none of which queries the store or changes anything; `prices.rs`
+//! prepares the symbol view's price line and the selected burst's return so far from the bars a
+//! worker hands over); `run.rs` is the event loop over
 //! the terminal, the tailer and a 1 s clock; `terminal.rs` gets the terminal back on every way
 //! out. The UI never touches files: what it needs from outside comes through `run::Io`.
 

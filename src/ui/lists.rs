@@ -7,7 +7,7 @@ use super::cache::{QuoteOrder, ShortList};
 use super::catch::{Catch, Histogram};
 use super::columns::{ALERTS, BURSTS};
 use super::data::Data;
-use super::order::{SortKey, alert_key, burst_key, hit_key, is_time, order};
+use super::order::{B_BASKET, SortKey, alert_key, burst_key, hit_key, is_time, order};
 use super::overlay::Overlay;
 use super::view::{Extents, ListPane, View};
 use crate::alerts::{Alert, Op, Source, Value};
@@ -187,7 +187,7 @@ fn burst_list(data: &Data, view: &mut View) -> Vec<usize> {
     let sort = view.columns[ListPane::Bursts].sort;
     let arrival = BURSTS.get(sort.col).is_some_and(|c| is_time(c.name));
     let store = data.shown();
-    let by_basket = BURSTS.get(sort.col).is_some_and(|c| c.name == "basket");
+    let by_basket = sort.col == B_BASKET;
     let keys = |base: &[usize]| -> Vec<Option<SortKey>> {
         let seen = |b: &BurstRow| if by_basket { data.basket_of(b.time).map(|(_, n)| n) } else { None };
         base.iter().map(|&i| store.burst_at(i).and_then(|b| burst_key(&b, seen(&b), sort.col))).collect()

@@ -14,6 +14,7 @@ use crate::view_file::{ViewError, ViewFile};
 use super::columns::Columns;
 use super::data::{Data, HistoryDay};
 use super::keymap::Keymap;
+use super::layout::Screen;
 use super::lists;
 use super::overlay::Overlay;
 use super::theme::Theme;
@@ -56,6 +57,12 @@ pub struct App {
     pub(super) clipboard_on: bool,
     pub(super) bell_pending: bool,
     pub(super) quit: bool,
+    /// What the panes show, gathered by the update step (`settle.rs`) for the screen it was
+    /// laid out as; drawing only paints it.
+    pub(super) prepared: Option<lists::Prepared>,
+    pub(super) prepared_for: Option<Screen>,
+    /// Something changed since `prepared` was gathered.
+    pub(super) stale: bool,
 }
 
 #[derive(Debug, Default)]
@@ -141,6 +148,9 @@ impl App {
             clipboard_on: true,
             bell_pending: false,
             quit: false,
+            prepared: None,
+            prepared_for: None,
+            stale: true,
         }
     }
 
@@ -324,6 +334,21 @@ impl App {
 
     /// Now and then (once a second): alerts that waited for history, the index's progress.
     pub fn tick(&mut self) {
+        let before = self.inputs();
+        self.tick_inner();
+        if self.inputs() != before {
+            self.touch();
+        }
+    }
+
+    /// What the clock may bring that the prepared rows show: days indexed, bars, baskets, alerts
+    /// that waited for history.
+    fn inputs(&self) -> (u64, u64, u64, usize, usize, usize) {
+        let d = &self.data;
+        (d.days.1, d.bar_days.1, d.baskets_stamp(), d.alerts_total, d.shown_alerts_total(), d.unseen_alerts)
+    }
+
+    fn tick_inner(&mut self) {
         self.poll_baskets();
         self.refresh_edges();
         self.refresh_bars();
@@ -357,6 +382,7 @@ impl App {
 
     /// One event from the tailer. Returns whether the screen changes.
     pub fn on_tail(&mut self, event: TailEvent) -> bool {
+        self.touch();
         let raised = self.data.alerting.on_event(&event);
         let changed = self.store_event(event);
         if let Some(r) = raised {
@@ -476,6 +502,7 @@ impl App {
     /// An earlier day, read whole, shown (with the alerts today's rules raise on it) until the
     /// user goes back to the live day.
     pub fn show_history(&mut self, data: DayData) {
+        self.touch();
         self.status.loading = None;
         let day = data.day;
         if day == self.data.live.day() && self.opts.live {
@@ -530,6 +557,7 @@ impl App {
 
     /// Back from an earlier day to the tailed one.
     pub fn show_live(&mut self) {
+        self.touch();
         if self.data.history.take().is_some() {
             self.data.unseen_alerts = 0;
             self.view.new_day();
@@ -545,6 +573,7 @@ impl App {
 
     /// New rules (edited, or reloaded from the file): evaluation and highlights follow at once.
     pub fn set_rules(&mut self, rules: RuleSet) {
+        self.touch();
         self.data.alerting.set_rules(rules);
     }
 

@@ -73,6 +73,34 @@ pub const ALERTS: [Column; 6] = [
     c("seen_before", "Seen before", 40, false, 1, No),
 ];
 
+/// The place of the column named `name` among `cols`. Meant for constants
+/// (`const TIME: usize = at(&BURSTS, "time");`): a name that is not there stops the build
+/// instead of matching nothing at run time.
+pub const fn at(cols: &[Column], name: &str) -> usize {
+    let mut i = 0;
+    while i < cols.len() {
+        if same(cols[i].name.as_bytes(), name.as_bytes()) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no column of that name")
+}
+
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 pub fn of(pane: ListPane) -> &'static [Column] {
     match pane {
         ListPane::Quotes => &QUOTES,

@@ -7,7 +7,7 @@ use super::cache::{QuoteOrder, ShortList};
 use super::catch::{Catch, Histogram};
 use super::columns::{ALERTS, BURSTS};
 use super::data::Data;
-use super::order::{SortKey, alert_key, burst_key, hit_key, is_time, order};
+use super::order::{B_BASKET, SortKey, alert_key, burst_key, hit_key, is_time, order};
 use super::overlay::Overlay;
 use super::view::{Extents, ListPane, View};
 use crate::alerts::{Alert, Op, Source, Value};
@@ -187,7 +187,7 @@ fn burst_list(data: &Data, view: &mut View) -> Vec<usize> {
     let sort = view.columns[ListPane::Bursts].sort;
     let arrival = BURSTS.get(sort.col).is_some_and(|c| is_time(c.name));
     let store = data.shown();
-    let by_basket = BURSTS.get(sort.col).is_some_and(|c| c.name == "basket");
+    let by_basket = sort.col == B_BASKET;
     let keys = |base: &[usize]| -> Vec<Option<SortKey>> {
         let seen = |b: &BurstRow| if by_basket { data.basket_of(b.time).map(|(_, n)| n) } else { None };
         base.iter().map(|&i| store.burst_at(i).and_then(|b| burst_key(&b, seen(&b), sort.col))).collect()
@@ -231,7 +231,13 @@ pub fn burst_position(data: &Data, view: &mut View, time: SecondOfDay) -> Option
 pub type Hits = (Option<SecondOfDay>, Result<Vec<SymbolHit>, SymbolsState>);
 
 pub fn hits(data: &Data, view: &mut View) -> Hits {
-    let Some((_, burst)) = selected_burst(data, view) else { return (None, Ok(Vec::new())) };
+    let burst = selected_burst(data, view).map(|(_, b)| b);
+    hits_of(data, view, burst)
+}
+
+/// The symbols `burst` hit, as the pane lists them.
+fn hits_of(data: &Data, view: &mut View, burst: Option<BurstRow>) -> Hits {
+    let Some(burst) = burst else { return (None, Ok(Vec::new())) };
     let shown = extents(data, view);
     let matcher = view.matcher().cloned();
     let sort = view.columns[ListPane::Symbols].sort;
@@ -389,9 +395,13 @@ pub fn prepare(data: &Data, view: &mut View) -> Prepared {
     let e = extents(data, view);
     let n = len(data, view, ListPane::Quotes);
     let quotes = shown(view, ListPane::Quotes, n, |v, p| quotes_at(data, v, p));
-    let n = len(data, view, ListPane::Bursts);
-    let bursts = shown(view, ListPane::Bursts, n, |v, p| bursts_at(data, v, p).into_iter().map(|(_, b)| b).collect());
-    let (hits_at, hit_list) = hits(data, view);
+    // The burst list once for the frame: the pane's rows, and the selected burst's symbols.
+    let store = data.shown();
+    let l = burst_list(data, view);
+    let bursts =
+        shown(view, ListPane::Bursts, l.len(), |_, p| p.iter().filter_map(|&i| store.burst_at(*l.get(i)?)).collect());
+    let selected = view.lists[ListPane::Bursts].nav.selected(l.len()).and_then(|p| store.burst_at(*l.get(p)?));
+    let (hits_at, hit_list) = hits_of(data, view, selected);
     let hits = hit_list.map(|h| {
         let n = h.len();
         shown(view, ListPane::Symbols, n, |_, p| p.iter().filter_map(|&i| h.get(i).cloned()).collect())
@@ -400,7 +410,6 @@ pub fn prepare(data: &Data, view: &mut View) -> Prepared {
     let log = data.shown_alerts();
     let alerts =
         shown(view, ListPane::Alerts, l.len(), |_, p| p.iter().filter_map(|&i| log.get(*l.get(i)?).cloned()).collect());
-    let store = data.shown();
     let mut programs = store.programs();
     programs.truncate(e.bursts);
     let window = view.window_s();

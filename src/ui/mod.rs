@@ -2,9 +2,12 @@
 //! list state per pane, each one's sort and columns — `columns.rs` — the filter, the overlay, the
 //! caches); `update.rs` turns keys into changes (`column_keys.rs` the sort and column keys); `lists.rs` says what each list pane lists, for the keys and the screen alike, in the
 //! order of a column (`order.rs` for the short lists, `sorted.rs` for hft1's million rows);
-//! `draw.rs` lays out the panes, gathers what they show (`lists::prepare`) and has them paint it
-//! (one file each in `panes/`, none of which queries the store; `prices.rs` prepares the symbol
-//! view's price line and the selected burst's return so far from the bars a worker hands over); `run.rs` is the event loop over
+//! `layout.rs` says where everything goes for a terminal's size; `settle.rs` is the update step
+//! before a frame (the lists' heights, what the panes show — `lists::prepare` — gathered only when
+//! something changed, the overlays' scroll); `draw.rs` has the panes paint it from `&App` (one
+//! file each in `panes/`, none of which queries the store or changes anything; `prices.rs`
+//! prepares the symbol view's price line and the selected burst's return so far from the bars a
+//! worker hands over); `run.rs` is the event loop over
 //! the terminal, the tailer and a 1 s clock; `terminal.rs` gets the terminal back on every way
 //! out. The UI never touches files: what it needs from outside comes through `run::Io`.
 
@@ -20,6 +23,7 @@ mod data;
 mod draw;
 mod edges;
 mod keymap;
+mod layout;
 mod lists;
 mod nav;
 mod order;
@@ -28,6 +32,7 @@ mod panes;
 mod prices;
 mod run;
 mod scale;
+mod settle;
 mod sorted;
 mod terminal;
 mod text;
@@ -43,8 +48,15 @@ pub use theme::Theme;
 pub use update::Effect;
 
 impl App {
-    /// Draws the whole screen (the event loop and the snapshot tests call this).
+    /// The update step for the frame's size, then the paint: one call for the snapshot tests
+    /// and the benchmarks (the event loop calls the two itself, `settle` outside `draw`).
     pub fn render(&mut self, f: &mut ratatui::Frame) {
+        self.settle(f.area());
+        self.draw(f);
+    }
+
+    /// Paints the screen from what `settle` prepared; changes nothing.
+    pub fn draw(&self, f: &mut ratatui::Frame) {
         draw::draw(self, f);
     }
 }

@@ -55,6 +55,13 @@ impl ListNav {
         (self.visible(len, height).collect(), self.selected(len))
     }
 
+    /// What `show` gives, from a copy: for drawing, which reads the list's place as the update
+    /// step fitted it and keeps nothing.
+    pub fn shown(&self, len: usize, height: usize) -> (Vec<usize>, Option<usize>) {
+        let mut nav = *self;
+        nav.show(len, height)
+    }
+
     /// Positions shown, first line first.
     pub fn visible(&self, len: usize, height: usize) -> impl Iterator<Item = usize> + use<> {
         let top = if len == 0 { None } else { Some(self.top.min(len - 1)) };

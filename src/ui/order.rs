@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use super::columns::{ALERTS, BURSTS, SYMBOLS, Sort};
+use super::columns::Sort;
 use crate::alerts::{Alert, Value};
 use crate::archive::{BurstRow, Grade, SymbolHit};
 
@@ -74,44 +74,74 @@ pub fn is_time(name: &str) -> bool {
     name == "time"
 }
 
+/// The columns by name, checked when ki2 is built (`columns::at`).
+mod cols {
+    use crate::ui::columns::{ALERTS, BURSTS, SYMBOLS, at};
+    pub const B_TIME: usize = at(&BURSTS, "time");
+    pub const B_GRADE: usize = at(&BURSTS, "grade");
+    pub const B_PROG: usize = at(&BURSTS, "prog_type");
+    pub const B_BACKGROUND: usize = at(&BURSTS, "background");
+    pub const B_S1: usize = at(&BURSTS, "s1");
+    pub const B_S2: usize = at(&BURSTS, "s2");
+    pub const B_CT: usize = at(&BURSTS, "ct");
+    pub const B_CB: usize = at(&BURSTS, "cb");
+    pub const B_CS: usize = at(&BURSTS, "cs");
+    pub const B_CU: usize = at(&BURSTS, "cu");
+    pub const B_BASKET: usize = at(&BURSTS, "basket");
+    pub const H_SYMBOL: usize = at(&SYMBOLS, "symbol");
+    pub const H_NT: usize = at(&SYMBOLS, "nt");
+    pub const H_NQ: usize = at(&SYMBOLS, "nq");
+    pub const H_BBO: usize = at(&SYMBOLS, "bbo");
+    pub const A_TIME: usize = at(&ALERTS, "time");
+    pub const A_RULE: usize = at(&ALERTS, "rule");
+    pub const A_SYMBOL: usize = at(&ALERTS, "symbol");
+    pub const A_VALUE: usize = at(&ALERTS, "value");
+    pub const A_THRESHOLD: usize = at(&ALERTS, "threshold");
+}
+
+pub use cols::B_BASKET;
+
 /// `seen`: how often the burst's basket was seen before it (None: it joined no recurring basket).
 pub fn burst_key(b: &BurstRow, seen: Option<u32>, col: usize) -> Option<SortKey> {
-    match BURSTS.get(col)?.name {
-        "time" => num(b.time.secs()),
-        "grade" => severity(b.grade),
-        "prog_type" => text(b.prog_type.label()),
-        "background" => text(b.background.label()),
-        "s1" => num(b.s1),
-        "s2" => num(b.s2),
-        "ct" => num(b.ct),
-        "cb" => num(b.cb),
-        "cs" => num(b.cs),
+    use cols::*;
+    match col {
+        B_TIME => num(b.time.secs()),
+        B_GRADE => severity(b.grade),
+        B_PROG => text(b.prog_type.label()),
+        B_BACKGROUND => text(b.background.label()),
+        B_S1 => num(b.s1),
+        B_S2 => num(b.s2),
+        B_CT => num(b.ct),
+        B_CB => num(b.cb),
+        B_CS => num(b.cs),
         // Shown as written: a number when it reads as one.
-        "cu" => {
+        B_CU => {
             b.cu.as_deref().map(|c| c.trim().parse::<f64>().map_or_else(|_| SortKey::Text(c.to_owned()), SortKey::Num))
         }
-        "basket" => num(seen?),
+        B_BASKET => num(seen?),
         _ => None,
     }
 }
 
 pub fn hit_key(h: &SymbolHit, col: usize) -> Option<SortKey> {
-    match SYMBOLS.get(col)?.name {
-        "symbol" => text(&h.symbol),
-        "nt" => num(h.num_trades),
-        "nq" => num(h.num_quotes),
-        "bbo" => num(h.bbo),
+    use cols::*;
+    match col {
+        H_SYMBOL => text(&h.symbol),
+        H_NT => num(h.num_trades),
+        H_NQ => num(h.num_quotes),
+        H_BBO => num(h.bbo),
         _ => None,
     }
 }
 
 pub fn alert_key(a: &Alert, col: usize) -> Option<SortKey> {
-    match ALERTS.get(col)?.name {
-        "time" => num(a.time.secs()),
-        "rule" => text(&a.rule),
-        "symbol" => a.symbol.as_deref().and_then(text),
-        "value" => value(&a.value),
-        "threshold" => value(&a.threshold),
+    use cols::*;
+    match col {
+        A_TIME => num(a.time.secs()),
+        A_RULE => text(&a.rule),
+        A_SYMBOL => a.symbol.as_deref().and_then(text),
+        A_VALUE => value(&a.value),
+        A_THRESHOLD => value(&a.threshold),
         _ => None,
     }
 }
@@ -119,6 +149,7 @@ pub fn alert_key(a: &Alert, col: usize) -> Option<SortKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::columns::{ALERTS, BURSTS, SYMBOLS};
 
     #[test]
     fn numbers_sort_numerically_missing_last_and_ties_keep_their_order() {

@@ -83,12 +83,35 @@ pub fn price_line(state: Option<&BarsState>, symbol: &str, bursts: &[SecondOfDay
 
 /// The selected burst's hit symbols' mean return from the burst's second to their latest bar
 /// (every hit symbol, whatever the filter shows); None without bars for the day.
+/// Computed again only when one of these changed: the day, the burst, the bars (their version),
+/// the rows (the hit symbols come with them).
 pub fn burst_so_far(data: &Data, view: &mut View, at: Option<SecondOfDay>) -> Option<SoFar> {
     let at = at?;
-    let Some(BarsState::Ready(bars)) = data.bar_days.0.get(&data.shown().day()) else { return None };
     let version = super::lists::extents(data, view).version;
-    let SymbolsState::Present(hits) = view.caches.hits(data.shown(), at, version) else { return None };
-    Some(mean_so_far(bars, hits.iter().map(|h| h.symbol.as_str()), at.secs()))
+    let key = SoFarKey { day: data.shown().day(), at, bars: data.bar_days.1, rows: version };
+    if let Some((k, so_far)) = view.so_far
+        && k == key
+    {
+        return so_far;
+    }
+    let so_far = match data.bar_days.0.get(&key.day) {
+        Some(BarsState::Ready(bars)) => match view.caches.hits(data.shown(), at, version) {
+            SymbolsState::Present(hits) => Some(mean_so_far(bars, hits.iter().map(|h| h.symbol.as_str()), at.secs())),
+            _ => None,
+        },
+        _ => None,
+    };
+    view.so_far = Some((key, so_far));
+    so_far
+}
+
+/// What a burst's mean return so far is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SoFarKey {
+    day: crate::archive::Day,
+    at: SecondOfDay,
+    bars: u64,
+    rows: u64,
 }
 
 impl App {

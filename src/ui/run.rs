@@ -105,7 +105,7 @@ where
     loop {
         if dirty && Instant::now() >= next_frame {
             let before = count.get();
-            term.draw(|f| app.render(f)).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+            frame(term, app)?;
             dirty = false;
             let bytes = count.get().saturating_sub(before);
             let spend = if pacing.budget > 0 {
@@ -135,7 +135,7 @@ where
                     if let Some(effect) = app.on_key(key) {
                         if matches!(effect, Effect::OpenDay(_)) {
                             // Say "LOADING" before the (short) read.
-                            term.draw(|f| app.render(f)).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+                            frame(term, app)?;
                         }
                         apply(effect, app, io);
                     }
@@ -198,6 +198,17 @@ where
     }
 }
 
+/// One frame: the update step for the terminal's size as it is now, then the paint.
+fn frame<B: Backend>(term: &mut Terminal<B>, app: &mut App) -> Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    term.autoresize().map_err(|e| anyhow::anyhow!("cannot resize: {e}"))?;
+    app.settle(term.get_frame().area());
+    term.draw(|f| app.draw(f)).map_err(|e| anyhow::anyhow!("cannot draw: {e}"))?;
+    Ok(())
+}
+
 async fn recv(tail: &mut Option<Receiver<TailEvent>>) -> Option<TailEvent> {
     match tail.as_mut() {
         Some(rx) => rx.recv().await,
@@ -214,6 +225,7 @@ async fn sleep_until(at: Option<Instant>) {
 
 /// Carries out what a key asked for; failures are shown in the status line, nothing is lost.
 pub fn apply(effect: Effect, app: &mut App, io: &mut dyn Io) {
+    app.touch();
     match effect {
         Effect::ListDays => {
             let days = io.days();

@@ -10,9 +10,9 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// The top of the axis for data reaching `data_max`.
-    pub fn top(&mut self, data_max: f64) -> f64 {
-        self.data_max = data_max;
+    /// The top of the axis for data reaching `data_max` (which the update step keeps in
+    /// `self.data_max`, for a hard max to start from).
+    pub fn top(&self, data_max: f64) -> f64 {
         self.hard_max.unwrap_or(data_max)
     }
 
@@ -52,7 +52,7 @@ mod tests {
 
     #[test]
     fn smart_scale_fits_and_a_hard_max_stays() {
-        let mut s = Scale::default();
+        let mut s = Scale { data_max: 1234.0, ..Scale::default() };
         assert_eq!(s.top(1234.0), 1234.0);
         s.toggle();
         assert_eq!(s.hard_max, Some(1300.0));

@@ -44,6 +44,7 @@ impl App {
     /// takes the keys it uses and passes the rest to the keymap, so a key (`q` above all)
     /// means the same wherever it is pressed; Ctrl-C always quits.
     pub fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        self.touch();
         if key.kind == KeyEventKind::Release {
             return None;
         }

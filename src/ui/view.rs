@@ -134,6 +134,8 @@ pub struct View {
     pub catch: Option<Catch>,
     /// How many earlier days a symbol's view lists (`[` `]`).
     pub across_span: usize,
+    /// The selected burst's mean return so far, and what it was computed from.
+    pub so_far: Option<(super::prices::SoFarKey, Option<crate::analysis::study::returns::SoFar>)>,
 }
 
 impl Default for View {
@@ -153,6 +155,7 @@ impl Default for View {
             caches: Caches::default(),
             catch: None,
             across_span: super::across::DEFAULT_SPAN,
+            so_far: None,
         }
     }
 }

@@ -25,5 +25,6 @@ mod ui;
 mod ui_baskets;
 mod ui_columns;
 mod ui_edges;
+mod ui_frames;
 mod ui_prices;
 mod ui_words;

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{ListTable, TableRow, autosnap, badge, list_table};
+use super::{ListTable, badge, list_rows, list_table, pane_snap};
 use crate::alerts::Alert;
 use crate::ui::app::App;
 use crate::ui::columns::ALERTS;
@@ -15,28 +15,20 @@ use crate::ui::view::{ListPane, Pane};
 pub fn draw(app: &App, shown: &Shown<Alert>, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let focused = app.view.focus == Pane::Alerts;
-    let sel = shown.selected;
-    let body = shown
-        .rows
-        .iter()
-        .map(|(pos, a)| {
-            let pos = *pos;
-            let style = if Some(pos) == sel { theme.selected(focused) } else { Default::default() };
-            let d = Default::default();
-            let seen = a.enrichment.as_ref().map(|e| e.describe()).unwrap_or_default();
-            TableRow {
-                cells: vec![
-                    (a.time.to_string(), d),
-                    (text::clean(&a.rule, 20).into_owned(), theme.key()),
-                    (a.symbol.as_deref().map(|s| text::symbol(s).into_owned()).unwrap_or_else(|| "-".into()), d),
-                    (a.value.to_string(), d),
-                    (format!("{}{}", a.op.symbol(), a.threshold), theme.dim()),
-                    (seen, theme.dim()),
-                ],
-                style,
-            }
-        })
-        .collect();
+    let body = list_rows(shown, focused, theme, |a, _| {
+        let d = Default::default();
+        let seen = a.enrichment.as_ref().map(|e| e.describe()).unwrap_or_default();
+        let cells = vec![
+            (a.time.to_string(), d),
+            (text::clean(&a.rule, 20).into_owned(), theme.key()),
+            (a.symbol.as_deref().map(|s| text::symbol(s).into_owned()).unwrap_or_else(|| "-".into()), d),
+            (a.value.to_string(), d),
+            (format!("{}{}", a.op.symbol(), a.threshold), theme.dim()),
+            (seen, theme.dim()),
+        ];
+        // An alert is what a rule caught: its row is not lit again.
+        (false, cells)
+    });
     let d = &app.data;
     let (total, kept) = (d.shown_alerts_total(), d.shown_alerts().len());
     let total = if app.view.filter.is_some() {
@@ -50,8 +42,7 @@ pub fn draw(app: &App, shown: &Shown<Alert>, f: &mut Frame, area: Rect) {
     let bell = if app.opts.bell { "bell " } else { "no bell " };
     let badges = Line::from(vec![Span::raw(total), badge(bell.into(), app.opts.bell, theme)]);
     let choice = app.view.columns[ListPane::Alerts];
-    let newest_first = choice.sort.col == 0 && choice.sort.desc;
-    let (_, footer) = autosnap(shown, app.view.lists[ListPane::Alerts].nav.follow, newest_first, theme);
+    let (_, footer) = pane_snap(app, ListPane::Alerts, shown);
     let t = ListTable { title: Line::from(" Alerts "), badges, focused, cols: &ALERTS, choice, footer };
     list_table(f, area, t, body, theme);
 }

@@ -19,8 +19,30 @@ const OPEN: u32 = 9 * 3600 + 30 * 60;
 const CLOSE: u32 = 16 * 3600;
 const BAR_S: u32 = 15 * 60;
 
-pub fn draw(v: &mut BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: Rect) {
-    let r = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height);
+/// The view's frame in `area`.
+fn frame_area(area: Rect) -> Rect {
+    Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height)
+}
+
+/// Baskets the list shows at a time (under its header, inside its frame).
+fn list_rows(r: Rect) -> usize {
+    usize::from(Block::default().borders(Borders::ALL).inner(r).height.saturating_sub(1))
+}
+
+/// The update step's part: the list's selection and scroll fitted to its room.
+pub fn fit(v: &mut BasketsView, found: &Found, area: Rect) {
+    // Only while the list is what the view shows (as `draw` chooses).
+    if let Found::Ready { table, .. } = found
+        && !table.days.is_empty()
+        && !table.baskets.is_empty()
+        && !v.open.as_ref().is_some_and(|id| table.baskets.iter().any(|l| &l.report.id == id))
+    {
+        v.nav.fit(table.baskets.len(), list_rows(frame_area(area)));
+    }
+}
+
+pub fn draw(v: &BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: Rect) {
+    let r = frame_area(area);
     f.render_widget(Clear, r);
     let frame = |title: String| {
         Block::default()
@@ -75,7 +97,7 @@ fn no_days(day: crate::archive::Day) -> String {
     )
 }
 
-fn list(v: &mut BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
+fn list(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
     let days = closed_days(table.days.len());
     let title = format!(
         " Baskets · {} seen {}+ times over {days} · Enter detail, Esc closes ",
@@ -98,8 +120,7 @@ fn list(v: &mut BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, 
     let inner = block.inner(r);
     f.render_widget(block, r);
     let lines = v.order(table);
-    let h = usize::from(inner.height.saturating_sub(1));
-    let (positions, sel) = v.nav.show(lines.len(), h);
+    let (positions, sel) = v.nav.shown(lines.len(), list_rows(r));
     let body = positions
         .iter()
         .filter_map(|&pos| Some((*lines.get(lines.len() - 1 - pos)?, pos)))

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{ListTable, TableRow, autosnap, list_table};
+use super::{ListTable, list_rows, list_table, pane_snap};
 use crate::analysis::baskets::short_id;
 use crate::archive::BurstRow;
 use crate::ui::app::App;
@@ -16,39 +16,29 @@ use crate::ui::view::{ListPane, Pane};
 pub fn draw(app: &App, shown: &Shown<BurstRow>, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let focused = app.view.focus == Pane::Bursts;
-    let sel = shown.selected;
     let rules = app.rules();
-    let body = shown
-        .rows
-        .iter()
-        .map(|(pos, b)| {
-            let pos = *pos;
-            let hit = rules.burst_match(b).is_some();
-            let mut style = if hit { theme.alert_row() } else { Default::default() };
-            if Some(pos) == sel {
-                style = style.patch(theme.selected(focused));
-            }
-            let d = Default::default();
-            let color = !hit && Some(pos) != sel;
-            let cells = vec![
-                (b.time.to_string(), d),
-                (b.grade.label().to_owned(), if color { theme.grade(b.grade) } else { d }),
-                (b.prog_type.label().to_owned(), if color { theme.prog(b.prog_type) } else { d }),
-                (b.background.label().to_owned(), d),
-                (b.s1.to_string(), d),
-                (b.s2.to_string(), d),
-                (b.ct.to_string(), d),
-                (b.cb.to_string(), if color { theme.buy() } else { d }),
-                (b.cs.to_string(), if color { theme.sell() } else { d }),
-                (text::clean(&b.cu_shown(), 6).into_owned(), d),
-                (app.data.basket_of(b.time).map_or_else(String::new, |(id, n)| format!("{}·{n}", short_id(id))), d),
-            ];
-            TableRow { cells, style }
-        })
-        .collect();
+    let body = list_rows(shown, focused, theme, |b, selected| {
+        let hit = rules.burst_match(b).is_some();
+        let d = Default::default();
+        // Lit and selected rows keep one colour across.
+        let color = !hit && !selected;
+        let cells = vec![
+            (b.time.to_string(), d),
+            (b.grade.label().to_owned(), if color { theme.grade(b.grade) } else { d }),
+            (b.prog_type.label().to_owned(), if color { theme.prog(b.prog_type) } else { d }),
+            (b.background.label().to_owned(), d),
+            (b.s1.to_string(), d),
+            (b.s2.to_string(), d),
+            (b.ct.to_string(), d),
+            (b.cb.to_string(), if color { theme.buy() } else { d }),
+            (b.cs.to_string(), if color { theme.sell() } else { d }),
+            (text::clean(&b.cu_shown(), 6).into_owned(), d),
+            (app.data.basket_of(b.time).map_or_else(String::new, |(id, n)| format!("{}·{n}", short_id(id))), d),
+        ];
+        (hit, cells)
+    });
     let choice = app.view.columns[ListPane::Bursts];
-    let newest_first = choice.sort.col == 0 && choice.sort.desc;
-    let (snap, footer) = autosnap(shown, app.view.lists[ListPane::Bursts].nav.follow, newest_first, theme);
+    let (snap, footer) = pane_snap(app, ListPane::Bursts, shown);
     let badges = Line::from(vec![Span::raw(format!(" {} ", text::thousands(shown.len as u64))), snap]);
     let t = ListTable { title: Line::from(" Burst Signals "), badges, focused, cols: &BURSTS, choice, footer };
     list_table(f, area, t, body, theme);

@@ -107,13 +107,21 @@ fn line(d: Day, s: Option<&DaySummary>, live: Option<Day>, shown: Day, width: us
 }
 
 /// `live`: the tailed day, when there is one.
-pub fn draw(p: &mut DayPicker, live: Option<Day>, shown: Day, theme: Theme, f: &mut Frame, area: Rect) {
-    let h = (p.days.len() as u16 + 3).clamp(4, area.height.saturating_sub(2).max(4));
-    let r = centered(area, 76, h);
+/// The picker's height in `area`.
+fn height(p: &DayPicker, area: Rect) -> u16 {
+    (p.days.len() as u16 + 3).clamp(4, area.height.saturating_sub(2).max(4))
+}
+
+/// Days the picker lists at a time.
+pub fn rows(p: &DayPicker, area: Rect) -> usize {
+    usize::from(height(p, area).saturating_sub(3))
+}
+
+pub fn draw(p: &DayPicker, live: Option<Day>, shown: Day, theme: Theme, f: &mut Frame, area: Rect) {
+    let r = centered(area, 76, height(p, area));
     f.render_widget(Clear, r);
     let width = usize::from(r.width.saturating_sub(2));
-    let rows = usize::from(h.saturating_sub(3));
-    let (positions, sel) = p.nav.show(p.days.len(), rows);
+    let (positions, sel) = p.nav.shown(p.days.len(), rows(p, area));
     let head = format!(
         " {:<10} {:<5} {:>9} {:>5} {:>4}/{:<4} {:<14} {:>6}",
         "Day", "", "Rows", "Burst", "Buy", "Sell", "Max quotes", "Alerts"

@@ -29,10 +29,51 @@ const COLS: [Col; 9] = [
 const EVENT_COLS: [Col; 4] =
     [col("Day", 10, false, 9), col("Time", 8, false, 9), col("Symbols", 7, true, 5), col("bp", 9, true, 8)];
 
-pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
-    let r = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height);
-    f.render_widget(Clear, r);
+/// The view's frame in `area`.
+fn frame_area(area: Rect) -> Rect {
+    Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height)
+}
+
+/// Inside the frame: the table, and the notes under it.
+fn table_areas(study_notes: usize, inner: Rect) -> [Rect; 2] {
+    let notes = study_notes.min(2) as u16;
+    Layout::vertical([Constraint::Min(0), Constraint::Length(2 + notes)]).areas(inner)
+}
+
+/// Inside a path's frame: the chart, and its events' list under it.
+fn path_areas(p: &PathChart, inner: Rect) -> [Rect; 2] {
+    let list_h = (p.events.len() as u16 + 2).min(inner.height * 2 / 5);
+    Layout::vertical([Constraint::Min(0), Constraint::Length(list_h)]).areas(inner)
+}
+
+fn inner(r: Rect) -> Rect {
+    Block::default().borders(Borders::ALL).inner(r)
+}
+
+/// The update step's part: the table's and the path list's selection and scroll fitted to
+/// their room (`v.height` is also the page the keys move by).
+pub fn fit(v: &mut EdgesView, area: Rect) {
+    let inner = inner(frame_area(area));
     if let Some(p) = &mut v.path {
+        let [_, list] = path_areas(p, inner);
+        if list.height >= 2 {
+            p.scroll.show(p.events.len(), usize::from(list.height.saturating_sub(1)));
+        }
+        return;
+    }
+    let StudyState::Ready(study) = &v.state else { return };
+    if v.rows.is_empty() {
+        return;
+    }
+    let [body, _] = table_areas(study.notes.len(), inner);
+    v.height = usize::from(body.height.saturating_sub(1)).max(1);
+    v.scroll.show(v.rows.len(), v.height);
+}
+
+pub fn draw(v: &EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
+    let r = frame_area(area);
+    f.render_widget(Clear, r);
+    if let Some(p) = &v.path {
         return draw_path(p, theme, f, r);
     }
     let days = v.study().map(|s| s.inputs.days.len());
@@ -56,8 +97,7 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
         StudyState::Unavailable(why) => return f.render_widget(said(why.clone(), false), inner),
         StudyState::Failed(why) => return f.render_widget(said(format!("the study failed: {why}"), true), inner),
     };
-    let notes = study.notes.len().min(2) as u16;
-    let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(2 + notes)]).areas(inner);
+    let [body, foot] = table_areas(study.notes.len(), inner);
     let mut lines = vec![
         Line::from(format!(
             "{} day(s), {} with bars; {} event(s) · {}",
@@ -74,9 +114,9 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
         let text = "no event had a return: are the bars' days and symbols those of the archive?".to_owned();
         return f.render_widget(said(text, false), body);
     }
-    v.height = usize::from(body.height.saturating_sub(1)).max(1);
-    let shown = v.scroll.show(v.rows.len(), v.height);
-    let sel = v.scroll.sel;
+    let mut scroll = v.scroll;
+    let shown = scroll.show(v.rows.len(), v.height);
+    let sel = scroll.sel;
     let rows = table_rows(v.rows[shown.clone()].iter().map(|r| &r.cells[..]), shown, sel, theme);
     let (sort, desc) = v.sort;
     let titles =
@@ -89,14 +129,13 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
     table_with(f, body, Block::default(), &COLS, titles, rows, theme, false);
 }
 
-fn draw_path(p: &mut PathChart, theme: Theme, f: &mut Frame, r: Rect) {
+fn draw_path(p: &PathChart, theme: Theme, f: &mut Frame, r: Rect) {
     let title = format!(" {} · mean cumulative return (bp) ±2 SE · Esc back ", p.name);
     let block = Block::default()
         .title(Line::styled(title, theme.title(true)))
         .title_bottom(Line::styled(" Enter: an event's day, at its burst ", theme.dim()).right_aligned());
     let inner = boxed(block, theme, f, r);
-    let list_h = (p.events.len() as u16 + 2).min(inner.height * 2 / 5);
-    let [chart_area, list] = Layout::vertical([Constraint::Min(0), Constraint::Length(list_h)]).areas(inner);
+    let [chart_area, list] = path_areas(p, inner);
     if p.mean.is_empty() {
         f.render_widget(Paragraph::new("no event of this group had a price around it"), chart_area);
     } else {
@@ -126,8 +165,9 @@ fn draw_path(p: &mut PathChart, theme: Theme, f: &mut Frame, r: Rect) {
         return;
     }
     let h = usize::from(list.height.saturating_sub(1));
-    let shown = p.scroll.show(p.events.len(), h);
-    let sel = p.scroll.sel;
+    let mut scroll = p.scroll;
+    let shown = scroll.show(p.events.len(), h);
+    let sel = scroll.sel;
     let rows = table_rows(p.events[shown.clone()].iter().map(|e| &e[..]), shown, sel, theme);
     // The events' own figure: the mean over their symbols at the row's horizon.
     let titles = vec!["Day".into(), "Time".into(), "Symbols".into(), format!("+{} bp", p.horizon)];

@@ -28,7 +28,30 @@ fn keys_text(keys: &Keymap, action: Action) -> String {
 }
 
 /// Scrolls (`j`/`k`) when the terminal is too low for the whole list.
-pub fn draw(scroll: &mut u16, keys: &Keymap, theme: Theme, f: &mut Frame, area: Rect) {
+pub fn draw(scroll: u16, keys: &Keymap, theme: Theme, f: &mut Frame, area: Rect) {
+    let lines = lines(keys, theme);
+    let total = lines.len() as u16;
+    let (r, rows) = place(area, total);
+    let more = if scroll + rows < total { " · j/↓ for more " } else { "" };
+    f.render_widget(Clear, r);
+    let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(format!(" Keys {more}"));
+    f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+}
+
+/// The scroll kept within the list for the room `area` gives (the update step's part).
+pub fn fit(scroll: u16, keys: &Keymap, theme: Theme, area: Rect) -> u16 {
+    let total = lines(keys, theme).len() as u16;
+    let (_, rows) = place(area, total);
+    scroll.min(total.saturating_sub(rows))
+}
+
+/// Where the list goes, and how many of its lines show.
+fn place(area: Rect, total: u16) -> (Rect, u16) {
+    let r = centered(area, 84, total + 2);
+    (r, r.height.saturating_sub(2))
+}
+
+fn lines(keys: &Keymap, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for section in SECTIONS {
         lines.push(Line::styled(section, theme.header()));
@@ -77,12 +100,5 @@ pub fn draw(scroll: &mut u16, keys: &Keymap, theme: Theme, f: &mut Frame, area: 
         format!("{} or {} closes this help", keys.hint(Action::Back), keys.hint(Action::Help)),
         theme.dim(),
     ));
-    let total = lines.len() as u16;
-    let r = centered(area, 84, total + 2);
-    let rows = r.height.saturating_sub(2);
-    *scroll = (*scroll).min(total.saturating_sub(rows));
-    let more = if *scroll + rows < total { " · j/↓ for more " } else { "" };
-    f.render_widget(Clear, r);
-    let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(format!(" Keys {more}"));
-    f.render_widget(Paragraph::new(lines).block(block).scroll((*scroll, 0)), r);
+    lines
 }

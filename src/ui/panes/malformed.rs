@@ -11,11 +11,22 @@ use crate::ui::nav::ListNav;
 use crate::ui::text;
 use crate::ui::theme::Theme;
 
-pub fn draw(nav: &mut ListNav, items: &[Malformed], theme: Theme, f: &mut Frame, area: Rect) {
-    let r = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
+/// Where the list goes.
+fn place(area: Rect) -> Rect {
+    centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2))
+}
+
+/// Rows the list shows at a time.
+pub fn rows(area: Rect) -> usize {
+    usize::from(place(area).height.saturating_sub(2))
+}
+
+/// `nav` as the update step fitted it (`rows`).
+pub fn draw(nav: &ListNav, items: &[Malformed], theme: Theme, f: &mut Frame, area: Rect) {
+    let r = place(area);
     f.render_widget(Clear, r);
-    let rows = usize::from(r.height.saturating_sub(2));
-    let (positions, sel) = nav.show(items.len(), rows);
+    let rows = rows(area);
+    let (positions, sel) = nav.shown(items.len(), rows);
     let lines: Vec<Line> = positions
         .into_iter()
         .filter_map(|pos| {

@@ -26,10 +26,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
+use super::app::App;
 use super::columns::{Column, PaneColumns};
 use super::lists::Shown;
 use super::text;
 use super::theme::Theme;
+use super::view::ListPane;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Col {
@@ -202,7 +204,7 @@ pub fn body_height(area: Rect) -> usize {
 /// tells them apart, not only the style), and, while it is off, the rows that arrived above
 /// the viewport on the bottom border (`+18 new`, as lnav marks them).
 /// `newest_first`: the pane is sorted by time, newest on top (else the rows above are "more").
-pub fn autosnap<T>(
+fn autosnap<T>(
     shown: &Shown<T>,
     follow: bool,
     newest_first: bool,
@@ -216,6 +218,37 @@ pub fn autosnap<T>(
     let word = if newest_first { "new" } else { "more above" };
     let footer = (above > 0).then(|| Line::styled(format!(" +{} {word} ", text::thousands(above as u64)), theme.key()));
     (Span::styled("autosnap off ", theme.error()), footer)
+}
+
+/// A list pane's autosnap mark and footer, as `autosnap` gives them for the pane's list state
+/// and sort.
+pub fn pane_snap<T>(app: &App, pane: ListPane, shown: &Shown<T>) -> (Span<'static>, Option<Line<'static>>) {
+    let sort = app.view.columns[pane].sort;
+    let newest_first = sort.col == 0 && sort.desc;
+    autosnap(shown, app.view.lists[pane].nav.follow, newest_first, app.theme())
+}
+
+/// A list pane's rows: `cells` gives an item's cells (told whether it is the selected one) and
+/// whether a rule catches it; a caught row is lit, the selected one marked.
+pub fn list_rows<T>(
+    shown: &Shown<T>,
+    focused: bool,
+    theme: Theme,
+    cells: impl Fn(&T, bool) -> (bool, Vec<(String, Style)>),
+) -> Vec<TableRow> {
+    shown
+        .rows
+        .iter()
+        .map(|(pos, item)| {
+            let selected = Some(*pos) == shown.selected;
+            let (hit, cells) = cells(item, selected);
+            let mut style = if hit { theme.alert_row() } else { Style::default() };
+            if selected {
+                style = style.patch(theme.selected(focused));
+            }
+            TableRow { cells, style }
+        })
+        .collect()
 }
 
 /// `● autosnap` / `○ autosnap` and other small marks for a title.

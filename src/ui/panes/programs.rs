@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Sparkline};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Sparkline};
 
 use super::pane_block;
 use crate::store::ProgramPoint;
@@ -20,7 +20,35 @@ use crate::ui::view::Pane;
 const OPEN_S: f64 = 9.5 * 3600.0;
 const CLOSE_S: f64 = 16.0 * 3600.0;
 
-pub fn draw(app: &mut App, points: &[ProgramPoint], f: &mut Frame, area: Rect) {
+/// Inside the pane's frame: the chart, and the sparklines under it.
+fn areas(inner: Rect) -> [Rect; 2] {
+    let spark_h = if inner.height >= 8 { 2 } else { inner.height.min(2) };
+    Layout::vertical([Constraint::Min(0), Constraint::Length(spark_h)]).areas(inner)
+}
+
+/// Whether a pane of this size draws the chart (not only the sparklines).
+fn charted(inner: Rect) -> bool {
+    inner.height > 0 && inner.width >= 10 && areas(inner)[0].height >= 4
+}
+
+/// The largest value the chart plots: B−S, or both lines.
+fn plotted_max(net: bool, points: &[ProgramPoint]) -> f64 {
+    let (cb, cs) = (|p: &ProgramPoint| f64::from(p.cb), |p: &ProgramPoint| f64::from(p.cs));
+    if net {
+        points.iter().map(|p| cb(p) - cs(p)).fold(1.0, f64::max)
+    } else {
+        points.iter().flat_map(|p| [cb(p), cs(p)]).fold(1.0, f64::max)
+    }
+}
+
+/// For the update step: what the chart in `area` plots up to, when it draws one (where a hard
+/// max the user sets starts from).
+pub fn data_max(net: bool, points: &[ProgramPoint], area: Rect) -> Option<f64> {
+    let inner = Block::default().borders(Borders::ALL).inner(area);
+    (!points.is_empty() && charted(inner)).then(|| plotted_max(net, points))
+}
+
+pub fn draw(app: &App, points: &[ProgramPoint], f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let focused = app.view.focus == Pane::Programs;
     let last = points.last().copied();
@@ -44,12 +72,11 @@ pub fn draw(app: &mut App, points: &[ProgramPoint], f: &mut Frame, area: Rect) {
         f.render_widget(ratatui::widgets::Paragraph::new(Span::styled("no bursts yet", theme.dim())), inner);
         return;
     }
-    let spark_h = if inner.height >= 8 { 2 } else { inner.height.min(2) };
-    let [chart_area, spark_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(spark_h)]).areas(inner);
+    let [chart_area, spark_area] = areas(inner);
     // One time axis for the chart and the bars under it: a bar sits under the time it counts.
     let axis = TimeAxis::of(points);
     let plot_left = if chart_area.height >= 4 {
-        chart(app.view.net, points, axis, &mut app.view.programs_scale, theme, f, chart_area)
+        chart(app.view.net, points, axis, &app.view.programs_scale, theme, f, chart_area)
     } else {
         SPARK_LABEL
     };
@@ -90,7 +117,7 @@ fn chart(
     net: bool,
     points: &[ProgramPoint],
     axis: TimeAxis,
-    scale: &mut Scale,
+    scale: &Scale,
     theme: Theme,
     f: &mut Frame,
     area: Rect,
@@ -104,10 +131,10 @@ fn chart(
     let TimeAxis { x0, x1 } = axis;
     let (datasets, y0, y1) = if net {
         let lo = diff.iter().map(|p| p.1).fold(0.0, f64::min);
-        let hi = scale.top(diff.iter().map(|p| p.1).fold(1.0, f64::max));
+        let hi = scale.top(plotted_max(true, points));
         (vec![line("B−S", &diff, theme.s2())], lo, hi.max(lo + 1.0))
     } else {
-        let hi = scale.top(buys.iter().chain(&sells).map(|p| p.1).fold(1.0, f64::max));
+        let hi = scale.top(plotted_max(false, points));
         (vec![line("Buy", &buys, theme.buy()), line("Sell", &sells, theme.sell())], 0.0, hi)
     };
     let label = |s: f64| {

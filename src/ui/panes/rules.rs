@@ -343,7 +343,7 @@ fn parse_value(field: Option<Field>, text: &str) -> Option<Value> {
 }
 
 pub fn draw(
-    ed: &mut RulesEditor,
+    ed: &RulesEditor,
     rules: &RuleSet,
     catch: Option<&CatchView>,
     keys: &Keymap,
@@ -383,7 +383,8 @@ pub fn draw(
     let keys_h = u16::from(inner.height >= 6);
     let [table_area, input_area, keys_area] =
         Layout::vertical([Constraint::Min(2), Constraint::Length(1), Constraint::Length(keys_h)]).areas(inner);
-    ed.row = ed.row.min(rules.len().saturating_sub(1));
+    // As the update step keeps it.
+    let row = ed.row.min(rules.len().saturating_sub(1));
     let header = Row::new(COLS.iter().map(|c| Cell::from(c.title()))).style(theme.header());
     let rows = rules.rules().iter().enumerate().map(|(i, r)| {
         let cells = COLS.iter().enumerate().map(|(j, c)| {
@@ -399,7 +400,7 @@ pub fn draw(
                 Col::Cooldown => r.cooldown_s.to_string(),
             };
             let cell = Cell::from(value);
-            if i == ed.row && j == ed.col { cell.style(theme.selected(true)) } else { cell }
+            if i == row && j == ed.col { cell.style(theme.selected(true)) } else { cell }
         });
         let row = Row::new(cells);
         if !r.enabled { row.style(theme.dim()) } else { row }
@@ -415,7 +416,7 @@ pub fn draw(
         Constraint::Length(10),
     ];
     // Scrolled to the selected rule when the dock is low.
-    let mut state = TableState::default().with_selected(Some(ed.row));
+    let mut state = TableState::default().with_selected(Some(row));
     f.render_stateful_widget(
         Table::new(rows, widths).header(header).row_highlight_style(Style::default()),
         table_area,

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Sparkline};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Sparkline};
 
 use super::pane_block;
 use crate::archive::SeriesRow;
@@ -16,7 +16,20 @@ pub fn window_label(s: u32) -> String {
     if s >= 3600 { format!("{}h", s / 3600) } else { format!("{}m", s / 60) }
 }
 
-pub fn draw(app: &mut App, s2: &[SeriesRow], s1: &[SeriesRow], f: &mut Frame, area: Rect) {
+/// The largest value the chart plots.
+fn plotted_max(s2: &[SeriesRow], s1: &[SeriesRow]) -> f64 {
+    s2.iter().chain(s1).map(|r| f64::from(r.value)).fold(1.0, f64::max)
+}
+
+/// For the update step: what the chart in `area` plots up to, when it draws one (too low a
+/// pane draws S2 as a sparkline instead).
+pub fn data_max(s2: &[SeriesRow], s1: &[SeriesRow], area: Rect) -> Option<f64> {
+    let inner = Block::default().borders(Borders::ALL).inner(area);
+    let charted = inner.height >= 5 && inner.width >= 10 && !(s1.is_empty() && s2.is_empty());
+    charted.then(|| plotted_max(s2, s1))
+}
+
+pub fn draw(app: &App, s2: &[SeriesRow], s1: &[SeriesRow], f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let focused = app.view.focus == Pane::Series;
     let window = app.view.window_s();
@@ -49,7 +62,7 @@ pub fn draw(app: &mut App, s2: &[SeriesRow], s1: &[SeriesRow], f: &mut Frame, ar
     let (d2, d1) = (pts(s2), pts(s1));
     let end = d2.last().map(|p| p.0).into_iter().chain(d1.last().map(|p| p.0)).fold(0.0, f64::max);
     let start = (end - f64::from(window)).max(0.0);
-    let hi = app.view.series_scale.top(d2.iter().chain(&d1).map(|p| p.1).fold(1.0, f64::max));
+    let hi = app.view.series_scale.top(plotted_max(s2, s1));
     let label = |s: f64| {
         let s = s.max(0.0) as u32;
         if window <= 3600 {

@@ -81,17 +81,11 @@ const COLS: [Col; 6] = [
     col("Size", 6, true, 4),
 ];
 
-pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rect) {
+/// The view's frame in `area`, and inside it: the earlier days, the facts, the sparkline, the
+/// price line, the rows.
+fn areas(v: &SymbolView, area: Rect) -> (Rect, [Rect; 5]) {
     let r = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height);
-    f.render_widget(Clear, r);
-    let d = &v.day;
-    let name = text::symbol(&d.symbol).into_owned();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true))
-        .title(Line::styled(format!(" {name} · {day} · Esc back "), theme.title(true)));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
+    let inner = Block::default().borders(Borders::ALL).inner(r);
     // The price line takes room from the earlier days' list (and none without a bars worker).
     let (price_h, across_max) = match v.price {
         PriceLine::Off => (0, inner.height * 2 / 5),
@@ -99,7 +93,7 @@ pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rec
         PriceLine::Chart(_) => ((inner.height / 3).clamp(6, 14), inner.height / 4),
     };
     let across_h = (v.across.lines.len() as u16 + 2).clamp(4, across_max.max(4));
-    let [across, facts, spark, price, rows_area] = Layout::vertical([
+    let parts = Layout::vertical([
         Constraint::Length(across_h),
         Constraint::Length(3),
         Constraint::Length(2),
@@ -107,7 +101,38 @@ pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rec
         Constraint::Min(0),
     ])
     .areas(inner);
-    draw_across(&mut v.across, theme, f, across);
+    (r, parts)
+}
+
+/// The earlier days' list: its label line, and the rows under it.
+fn across_areas(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area)
+}
+
+/// Rows a table of this height shows under its header.
+fn body_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(1))
+}
+
+/// The update step's part: both lists' selection and scroll fitted to their room.
+pub fn fit(v: &mut SymbolView, area: Rect) {
+    let (_, [across, _, _, _, rows_area]) = areas(v, area);
+    let [_, body] = across_areas(across);
+    v.across.nav.fit(v.across.lines.len(), body_rows(body));
+    v.nav.fit(v.day.rows.len(), body_rows(rows_area));
+}
+
+pub fn draw(v: &SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rect) {
+    let (r, [across, facts, spark, price, rows_area]) = areas(v, area);
+    f.render_widget(Clear, r);
+    let d = &v.day;
+    let name = text::symbol(&d.symbol).into_owned();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(Line::styled(format!(" {name} · {day} · Esc back "), theme.title(true)));
+    f.render_widget(block, r);
+    draw_across(&v.across, theme, f, across);
     draw_price(&v.price, theme, f, price);
     let when = |t: Option<crate::archive::SecondOfDay>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
     let bursts = if d.bursts.is_empty() {
@@ -155,8 +180,7 @@ pub fn draw(v: &mut SymbolView, day: Day, theme: Theme, f: &mut Frame, area: Rec
             .collect()
     };
     f.render_widget(Sparkline::default().data(data).style(theme.s2()), spark);
-    let h = usize::from(rows_area.height.saturating_sub(1));
-    let (positions, sel) = v.nav.show(d.rows.len(), h);
+    let (positions, sel) = v.nav.shown(d.rows.len(), body_rows(rows_area));
     let focused = !v.across.focused;
     let body = positions
         .iter()
@@ -234,8 +258,8 @@ const DAY_COLS: [Col; 7] = [
 ];
 
 /// The symbol's days, newest first, with a sparkline of its rows per day (oldest on the left).
-fn draw_across(a: &mut Across, theme: Theme, f: &mut Frame, area: Rect) {
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+fn draw_across(a: &Across, theme: Theme, f: &mut Frame, area: Rect) {
+    let [head, body] = across_areas(area);
     let label = format!(" last {} days · [ ] fewer/more · Tab · Enter opens ", a.span);
     let w = (label.chars().count() as u16).min(head.width);
     let [l, s] = Layout::horizontal([Constraint::Length(w), Constraint::Min(0)]).areas(head);
@@ -244,8 +268,7 @@ fn draw_across(a: &mut Across, theme: Theme, f: &mut Frame, area: Rect) {
     let tail = rows.len().saturating_sub(usize::from(s.width));
     f.render_widget(Sparkline::default().data(rows[tail..].to_vec()).style(theme.s2()), s);
     let when = |t: Option<crate::archive::SecondOfDay>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
-    let h = usize::from(body.height.saturating_sub(1));
-    let (positions, sel) = a.nav.show(a.lines.len(), h);
+    let (positions, sel) = a.nav.shown(a.lines.len(), body_rows(body));
     let lines = positions
         .iter()
         .filter_map(|&pos| Some((a.lines.get(pos)?, pos)))

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{ListTable, TableRow, list_table, pane_block};
+use super::{ListTable, list_rows, list_table, pane_block};
 use crate::analysis::study::returns::SoFar;
 use crate::archive::{SecondOfDay, SymbolHit};
 use crate::store::SymbolsState;
@@ -56,30 +56,18 @@ pub fn draw(
             return;
         }
     };
-    let (n, sel) = (hits.len, hits.selected);
+    let n = hits.len;
     let rules = app.rules();
-    let body = hits
-        .rows
-        .iter()
-        .map(|(pos, s)| {
-            let pos = *pos;
-            let hit = rules.hit_match(s).is_some();
-            let mut style = if hit { theme.alert_row() } else { Default::default() };
-            if Some(pos) == sel {
-                style = style.patch(theme.selected(focused));
-            }
-            let d = Default::default();
-            TableRow {
-                cells: vec![
-                    (text::symbol(&s.symbol).into_owned(), d),
-                    (s.num_trades.to_string(), d),
-                    (s.num_quotes.to_string(), d),
-                    (s.bbo.to_string(), d),
-                ],
-                style,
-            }
-        })
-        .collect();
+    let body = list_rows(hits, focused, theme, |s, _| {
+        let d = Default::default();
+        let cells = vec![
+            (text::symbol(&s.symbol).into_owned(), d),
+            (s.num_trades.to_string(), d),
+            (s.num_quotes.to_string(), d),
+            (s.bbo.to_string(), d),
+        ];
+        (rules.hit_match(s).is_some(), cells)
+    });
     let badges = Line::from(Span::raw(format!(" {n} ")));
     let choice = app.view.columns[ListPane::Symbols];
     let footer = so_far.map(|s| Line::from(so_far_words(s, area.width.saturating_sub(4))));

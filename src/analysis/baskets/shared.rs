@@ -33,8 +33,14 @@ struct Slot {
     /// The live day and the closed days before it that `closed` was synced over.
     key: Option<(Day, Vec<Day>)>,
     closed: Option<Arc<Closed>>,
-    /// The live day's bursts, in the order the matcher took them in.
-    today: Vec<TodayBurst>,
+}
+
+/// The live day's bursts, in the order the matcher took them in. Under a lock of its own: the
+/// alert path writes here while a sync may hold the other one.
+#[derive(Default)]
+struct Today {
+    day: Option<Day>,
+    bursts: Vec<TodayBurst>,
 }
 
 pub struct SharedBaskets {
@@ -42,6 +48,7 @@ pub struct SharedBaskets {
     past: IndexPast,
     similarity: f64,
     slot: Mutex<Slot>,
+    today: Mutex<Today>,
     syncs: AtomicUsize,
 }
 
@@ -52,12 +59,17 @@ impl SharedBaskets {
             builder,
             similarity,
             slot: Mutex::new(Slot::default()),
+            today: Mutex::new(Today::default()),
             syncs: AtomicUsize::new(0),
         })
     }
 
     fn lock(&self) -> MutexGuard<'_, Slot> {
         self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_today(&self) -> MutexGuard<'_, Today> {
+        self.today.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// How many closed days there are before `day` (listed again for days written since).
@@ -82,9 +94,7 @@ impl SharedBaskets {
         self.syncs.fetch_add(1, Ordering::Relaxed);
         let synced = state::sync(&self.builder, &files, self.similarity).map_err(|e| format!("{e:#}"))?;
         let closed = Arc::new(Closed { clusters: synced.clusters, days: synced.days, warnings: synced.warnings });
-        let same_day = slot.key.as_ref().is_some_and(|k| k.0 == day);
-        let today = if same_day { std::mem::take(&mut slot.today) } else { Vec::new() };
-        *slot = Slot { key: Some(key), closed: Some(closed.clone()), today };
+        *slot = Slot { key: Some(key), closed: Some(closed.clone()) };
         Ok(closed)
     }
 
@@ -96,22 +106,20 @@ impl SharedBaskets {
     /// A matcher for `day` starts taking in the day's bursts from its first: what an earlier
     /// one wrote down is forgotten (it would be counted twice).
     pub(super) fn restart_today(&self, day: Day) {
-        let mut slot = self.lock();
-        if slot.key.as_ref().is_some_and(|k| k.0 == day) {
-            slot.today.clear();
-        }
+        *self.lock_today() = Today { day: Some(day), bursts: Vec::new() };
     }
 
     pub(super) fn took_in(&self, day: Day, burst: TodayBurst) {
-        let mut slot = self.lock();
-        if slot.key.as_ref().is_some_and(|k| k.0 == day) {
-            slot.today.push(burst);
+        let mut today = self.lock_today();
+        if today.day != Some(day) {
+            *today = Today { day: Some(day), bursts: Vec::new() };
         }
+        today.bursts.push(burst);
     }
 
     /// The live day's bursts the alert path has taken in so far.
     pub fn today(&self, day: Day) -> Vec<TodayBurst> {
-        let slot = self.lock();
-        if slot.key.as_ref().is_some_and(|k| k.0 == day) { slot.today.clone() } else { Vec::new() }
+        let today = self.lock_today();
+        if today.day == Some(day) { today.bursts.clone() } else { Vec::new() }
     }
 }

@@ -206,3 +206,90 @@ fn the_view_counts_the_live_days_bursts_as_the_alert_path_matched_them() {
         assert_eq!(cells[9..11], [last[0], last[1]], "{id}:\n{s}");
     }
 }
+
+/// Live: the view opened mid-day counts the bursts so far; the later ones, matched by the
+/// alert path as their files come, bring it up to date while it is open (as the event loop does
+/// each second), until it holds what `ki2 baskets` says of the six days.
+#[test]
+fn the_open_view_is_brought_up_to_date_as_the_live_days_bursts_come() {
+    use ki2::archive::Rows;
+    use ki2::tail::TailEvent;
+    use ki2::ui::Io;
+    let g = generated();
+    let data = tempfile::tempdir().expect("tmp");
+    let archive = Archive::discover(&g.root).expect("archive");
+    let builder = ki2::history::builder(&g.root, data.path(), ColumnOrder::default());
+    let shared = SharedBaskets::new(&archive, builder, 0.6);
+    let live = day(LIVE);
+    let context = Context::default().with_baskets(Arc::new(IndexBaskets::sharing(shared.clone())));
+    let opts = ki2::ui::AppOptions { live: true, ..options(Theme::mono()) };
+    let store = ki2::store::DayStore::new(live).expect("store");
+    let mut app = App::new(store, opts, Evaluator::new(RuleSet::defaults()).with_context(context));
+    let mut io = archive_io(&g.root, &data.path().join("rules.toml")).with_baskets(BasketsWorker::sharing(shared));
+    let whole = read_day(&archive.files(live), ColumnOrder::default());
+    // The cut: the earliest last burst of a basket that fired on the live day, so at least
+    // one basket's last burst comes after the view has opened.
+    let cut = g
+        .json
+        .iter()
+        .filter_map(|b| b["last"].as_str()?.strip_prefix("2025-07-14T").map(|t| t.replace(':', "")))
+        .min()
+        .expect("a player fires on the live day");
+    let noon = ki2::archive::SecondOfDay::from_hhmmss(cut.parse().expect("hhmmss")).expect("cut");
+    let feed = |app: &mut App, morning: bool| {
+        let bursts: Vec<_> = whole.bursts.iter().filter(|b| (b.time < noon) == morning).cloned().collect();
+        app.on_tail(TailEvent::Rows { day: live, rows: Rows::Bursts(bursts) });
+        for (t, hits) in whole.symbols.iter().filter(|(t, _)| (**t < noon) == morning) {
+            app.on_tail(TailEvent::Rows { day: live, rows: Rows::BurstSymbols { burst: *t, hits: hits.clone() } });
+        }
+    };
+    feed(&mut app, true);
+    app.on_tail(TailEvent::CaughtUp { day: live });
+    press(&mut app, &mut io, KeyCode::Char('B'));
+    let bursts_of = |s: &str, id: &str| -> u64 {
+        let row = s.lines().find(|l| l.contains(id)).unwrap_or_default();
+        let cells: Vec<&str> = row.split('│').find(|c| c.contains(id)).unwrap_or_default().split_whitespace().collect();
+        cells.get(3).and_then(|c| c.parse().ok()).unwrap_or(0)
+    };
+    // The event loop's second: the clock, then a newer table when more bursts were matched
+    // than the one shown holds (the alert path matches on a thread of its own).
+    let settle = |app: &mut App, io: &mut ki2::commands::watch::ArchiveIo, done: &dyn Fn(&str) -> bool| {
+        let start = Instant::now();
+        loop {
+            app.tick();
+            if let Some(d) = app.baskets_refresh() {
+                let job = io.baskets(d);
+                app.baskets_started(d, job);
+            }
+            let s = screen(app, 160, 48);
+            if done(&s) && app.baskets_refresh().is_none() {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(120), "never settled:\n{s}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let after = format!("2025-07-14T{}", noon);
+    let afternoon: Vec<&Json> =
+        g.json.iter().filter(|b| b["last"].as_str().is_some_and(|l| l >= after.as_str())).collect();
+    assert!(!afternoon.is_empty(), "a player fires after the cut {after}");
+    let all_in = |s: &str| {
+        afternoon.iter().all(|b| bursts_of(s, b["id"].as_str().unwrap_or("")) == b["bursts"].as_u64().unwrap_or(0))
+    };
+    // Until the morning's matches are all in the table shown (more than the closed days').
+    let today = |s: &str| s.contains("and today");
+    let s = loop {
+        let a = settle(&mut app, &mut io, &today);
+        std::thread::sleep(Duration::from_millis(500));
+        if settle(&mut app, &mut io, &today) == a {
+            break a;
+        }
+    };
+    assert!(!all_in(&s), "the later bursts are not in yet:\n{s}");
+    feed(&mut app, false);
+    let s = settle(&mut app, &mut io, &all_in);
+    for b in &g.json {
+        let id = b["id"].as_str().expect("id");
+        assert_eq!(bursts_of(&s, id), b["bursts"].as_u64().expect("bursts"), "{id}:\n{s}");
+    }
+}

@@ -8,6 +8,12 @@ index, not from its code — then held against what ki2 printed.
       baseline_bp, excess_bp (relative tolerance 1e-6), and checks that OUT_DIR/pairs.parquet
       and OUT_DIR/summary.parquet (ki2's --out), read with polars and with DuckDB, hold the same
       pairs and lines. Prints one JSON object (what was compared); exits 1 on any difference.
+  study_check.py baskets ROOT BARS OUT_DIR KI2_JSON [MIN]
+      The Baskets view's "after it fires": for each basket with at least MIN (3) bursts in
+      OUT_DIR/bursts.parquet (`ki2 baskets --out`: which basket each burst joined), its bursts'
+      returns on their own symbols (read here from the Syms Hit files), per burst the mean over
+      its symbols, then over the basket's bursts: n_events, n, mean_bp, t per horizon, held
+      against KI2_JSON (one study summary line per basket and horizon, `event` the basket id).
   study_check.py duckdb SQL_FILE LAKE KI2_JSON
       Runs the README's study query (SQL_FILE, `L/` standing for LAKE) in DuckDB and compares its
       n_events, n, mean_bp and t to ki2's line for the same event, subject and horizon.
@@ -278,6 +284,39 @@ def exact(root, bar_dir, ki2_json, out_dir, market="SPY", capper_s1=200):
     print(json.dumps({"compared": len(mine), "pairs": ki2_pairs.height, "groups": groups}))
 
 
+def baskets(root, bar_dir, out_dir, ki2_json, least="3"):
+    ki2 = [json.loads(l) for l in open(ki2_json) if l.strip()]
+    horizons = sorted({l["horizon_s"] for l in ki2})
+    fired = pl.read_parquet(f"{out_dir}/bursts.parquet")
+    counts = fired.group_by("basket").len()
+    listed = counts.filter(pl.col("len") >= int(least))["basket"].to_list()
+    rows, eid = [], 0
+    for date, time, basket in fired.filter(pl.col("basket").is_in(listed)).select("date", "time", "basket").iter_rows():
+        date = date.replace("-", "")
+        sec = secs(time.replace(":", ""))
+        for sym in hit_symbols(root, date, sec):
+            rows.append((eid, basket, date, sec, sym))
+        eid += 1
+    ev = pl.DataFrame(rows, schema=["eid", "event", "date", "t", "symbol"], orient="row")
+    b, last = bars(bar_dir)
+    mine = {}
+    for h in horizons:
+        r = returns(ev, b, last, h)
+        per = r.group_by("eid", "event").agg(pl.col("r").mean().alias("m"), pl.col("r").count().alias("n"))
+        for (event,), g in per.filter(pl.col("n") > 0).group_by("event"):
+            k = g.height
+            mean = g["m"].mean()
+            sd = g["m"].std(ddof=1) if k >= 2 else None
+            t = mean / (sd / math.sqrt(k)) if sd else None
+            mine[(event, h)] = {"n_events": k, "n": int(g["n"].sum()), "mean_bp": mean, "t": t}
+    theirs = {(l["event"], l["horizon_s"]): l for l in ki2}
+    bad = compare(mine, theirs, ["n_events", "n", "mean_bp", "t"])
+    if bad or not mine:
+        print("\n".join(bad) or "no basket had a return", file=sys.stderr)
+        sys.exit(1)
+    print(json.dumps({"compared": len(mine), "baskets": len({k[0] for k in mine})}))
+
+
 def run_duckdb(sql_file, lake, ki2_json):
     sql = open(sql_file).read().replace("'L/", f"'{lake}/")
     got = duckdb.connect().sql(sql).fetchall()
@@ -301,6 +340,8 @@ def run_duckdb(sql_file, lake, ki2_json):
 if __name__ == "__main__":
     if sys.argv[1] == "exact":
         exact(*sys.argv[2:])
+    elif sys.argv[1] == "baskets":
+        baskets(*sys.argv[2:])
     elif sys.argv[1] == "duckdb":
         run_duckdb(*sys.argv[2:])
     else:

@@ -98,9 +98,19 @@ pub fn alert_context(
     builder: std::sync::Arc<crate::history::Builder>,
     config: &crate::config::Config,
 ) -> crate::alerts::Context {
+    let baskets = crate::analysis::baskets::SharedBaskets::new(archive, builder.clone(), config.basket_similarity);
+    alert_context_sharing(archive, builder, baskets)
+}
+
+/// As `alert_context`, over baskets shared with the Baskets view (one sync for both).
+pub fn alert_context_sharing(
+    archive: &crate::archive::Archive,
+    builder: std::sync::Arc<crate::history::Builder>,
+    baskets: std::sync::Arc<crate::analysis::baskets::SharedBaskets>,
+) -> crate::alerts::Context {
     use crate::analysis::{baskets::IndexBaskets, normals::IndexNormals};
     crate::alerts::Context::default()
-        .with_baskets(std::sync::Arc::new(IndexBaskets::new(archive, builder.clone(), config.basket_similarity)))
+        .with_baskets(std::sync::Arc::new(IndexBaskets::sharing(baskets)))
         .with_normals(std::sync::Arc::new(IndexNormals::new(archive, builder)))
 }
 

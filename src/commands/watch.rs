@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 
 use crate::alerts::{Delivery, Evaluator, RuleSet, RulesOrigin};
-use crate::analysis::baskets::BasketsWorker;
+use crate::analysis::baskets::{BasketsWorker, SharedBaskets};
 use crate::archive::{Archive, ColumnOrder, DateSpec, Day, DayData};
 use crate::cli::WatchArgs;
 use crate::config::Config;
@@ -42,9 +42,11 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         rules: rules.clone(),
         builder: builder.clone(),
     });
+    // The closed days' baskets, synced once for the alert path and the Baskets view.
+    let baskets = SharedBaskets::new(&archive, builder.clone(), config.basket_similarity);
     let evaluator = Evaluator::new(rules)
         .with_enricher(crate::history::enricher(&archive, builder.clone()))
-        .with_context(super::alert_context(&archive, builder.clone(), config));
+        .with_context(super::alert_context_sharing(&archive, builder.clone(), baskets.clone()));
     let history = crate::history::spawn(builder.clone(), root.clone(), crate::history::closed_days(&archive, day));
     let opts = TailOptions {
         root: root.clone(),
@@ -88,8 +90,10 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         tracing::info!("{}", crate::archive::waiting_message(&root));
         app.wait_for_files();
     }
-    let baskets = BasketsWorker::new(&archive, builder.clone(), config.basket_similarity);
-    let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path).with_baskets(baskets);
+    let baskets = BasketsWorker::sharing(baskets);
+    let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path)
+        .with_baskets(baskets)
+        .with_prices(args.prices.clone().or_else(|| config.prices.dir.clone()), config.prices.bar_s);
     // `[lake] dir`: the live day as Parquet too, on threads of its own.
     if let Some(dir) = &config.lake.dir {
         let opts = crate::lake::LakeOptions {
@@ -129,17 +133,34 @@ pub struct ArchiveIo {
     pub lake: Option<crate::lake::LakeHandle>,
     /// Finds the recurring baskets of the closed days (the Baskets view).
     baskets: Option<Arc<BasketsWorker>>,
+    /// The bars the Baskets view's returns after a basket fires are computed from.
+    prices: super::study::fires::Prices,
 }
 
 impl ArchiveIo {
     pub fn new(root: PathBuf, columns: ColumnOrder, rules_path: PathBuf, view_path: PathBuf) -> ArchiveIo {
         let rules_stamp = stamp(&rules_path);
-        ArchiveIo { root, columns, rules_path, rules_stamp, view_path, lake: None, baskets: None }
+        ArchiveIo {
+            root,
+            columns,
+            rules_path,
+            rules_stamp,
+            view_path,
+            lake: None,
+            baskets: None,
+            prices: Default::default(),
+        }
     }
 
     /// The Baskets view finds the baskets with this (else it says there is no index here).
     pub fn with_baskets(mut self, worker: BasketsWorker) -> ArchiveIo {
         self.baskets = Some(Arc::new(worker));
+        self
+    }
+
+    /// With bars (`--prices`, `[prices] dir`), the Baskets view shows the returns after each fires.
+    pub fn with_prices(mut self, dir: Option<PathBuf>, bar_s: Option<u32>) -> ArchiveIo {
+        self.prices = super::study::fires::Prices { dir, bar_s };
         self
     }
 }
@@ -190,13 +211,20 @@ impl ui::Io for ArchiveIo {
     /// time over a year of archive, every burst is matched: tens of seconds).
     fn baskets(&mut self, day: Day) -> Option<ui::BasketsJob> {
         let worker = self.baskets.clone()?;
-        let days = worker.days_before(day);
+        let n = worker.days_before(day);
         let (tx, rx) = std::sync::mpsc::channel();
-        let n = days.len();
+        let prices = self.prices.clone();
         let started = std::thread::Builder::new().name("ki2-baskets".into()).spawn({
             let tx = tx.clone();
             move || {
-                let _ = tx.send(worker.compute(&days));
+                // The table goes out first; the returns after each basket fires (the bars of
+                // every day they fired on) fill in behind it.
+                let mut table = worker.compute(day);
+                let fires = table.as_mut().map(|t| (std::mem::take(&mut t.fires), t.returns.clone())).ok();
+                let _ = tx.send(table);
+                if let Some((fires, slot)) = fires {
+                    slot.set(super::study::fires::returns(&prices, fires));
+                }
             }
         });
         if let Err(e) = started {

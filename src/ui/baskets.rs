@@ -37,10 +37,15 @@ pub enum Found {
         day: Day,
         days: usize,
         result: Receiver<Result<BasketsTable, String>>,
+        /// The table shown while a newer one is found (the live day's bursts moved on).
+        previous: Option<Arc<BasketsTable>>,
+        /// The live day's matched bursts when it was asked for.
+        asked: usize,
     },
     Ready {
         day: Day,
         table: Arc<BasketsTable>,
+        asked: usize,
     },
     Failed {
         day: Day,
@@ -51,7 +56,7 @@ pub enum Found {
 impl Found {
     pub fn table(&self) -> Option<&BasketsTable> {
         match self {
-            Found::Ready { table, .. } => Some(table),
+            Found::Ready { table, .. } | Found::Computing { previous: Some(table), .. } => Some(table),
             _ => None,
         }
     }
@@ -66,7 +71,7 @@ impl Found {
 
 /// The list's columns: name, title, width, keep, first direction.
 pub const COLUMNS: [Column; 10] = [
-    Column { name: "short", col: col("Id", 4, false, 8), sorts: Sorts::Up },
+    Column { name: "short", col: col("Id", 6, false, 8), sorts: Sorts::Up },
     Column { name: "id", col: col("Basket", 16, false, 9), sorts: Sorts::Up },
     Column { name: "core", col: col("Core", 4, true, 7), sorts: Sorts::Down },
     Column { name: "bursts", col: col("Bursts", 6, true, 9), sorts: Sorts::Down },
@@ -141,6 +146,11 @@ impl Data {
         Some((seen.id.as_str(), seen.before))
     }
 
+    /// The live day's bursts the alert path has matched to baskets so far.
+    pub fn live_matched(&self) -> usize {
+        self.alerting.context().baskets_of(self.live.day()).map_or(0, |m| m.len())
+    }
+
     /// Changes whenever a burst's basket may have (for the order of a list sorted by it).
     pub fn baskets_stamp(&self) -> u64 {
         let live = self.alerting.context().baskets_of(self.live.day()).map_or(0, |m| m.len() as u64);
@@ -156,8 +166,22 @@ impl App {
         let day = self.data.live.day();
         match &self.data.baskets {
             Found::Unavailable => None,
+            Found::Ready { day: d, asked, .. } if *d == day && self.data.live_matched() > *asked => {
+                Some(Effect::FindBaskets(day))
+            }
             f if f.for_day() == Some(day) && !matches!(f, Found::Failed { .. }) => None,
             _ => Some(Effect::FindBaskets(day)),
+        }
+    }
+
+    /// The live day, when the Baskets view is open and the alert path has matched more of the
+    /// live day's bursts than the table shown holds (the view counts today as it goes).
+    pub fn baskets_refresh(&self) -> Option<Day> {
+        let day = self.data.live.day();
+        let open = matches!(self.view.overlay, Overlay::Baskets(_));
+        match &self.data.baskets {
+            Found::Ready { day: d, asked, .. } if open && *d == day && self.data.live_matched() > *asked => Some(day),
+            _ => None,
         }
     }
 
@@ -171,8 +195,13 @@ impl App {
 
     /// The event loop started the search (None: this ki2 has no index to search).
     pub fn baskets_started(&mut self, day: Day, job: Option<BasketsJob>) {
+        let previous = match &self.data.baskets {
+            Found::Ready { day: d, table, .. } if *d == day => Some(table.clone()),
+            _ => None,
+        };
+        let asked = self.data.live_matched();
         self.data.baskets = match job {
-            Some(j) => Found::Computing { day, days: j.days, result: j.result },
+            Some(j) => Found::Computing { day, days: j.days, result: j.result, previous, asked },
             None => Found::Unavailable,
         };
         self.poll_baskets();
@@ -180,8 +209,8 @@ impl App {
 
     /// Takes the result when it has come (the clock calls this once a second).
     pub fn poll_baskets(&mut self) {
-        let Found::Computing { day, result, .. } = &self.data.baskets else { return };
-        let day = *day;
+        let Found::Computing { day, result, asked, .. } = &self.data.baskets else { return };
+        let (day, asked) = (*day, *asked);
         let got = match result.try_recv() {
             Ok(r) => r,
             Err(TryRecvError::Empty) => return,
@@ -192,7 +221,7 @@ impl App {
                 if let Some(w) = table.warnings.last() {
                     self.complain(w.clone());
                 }
-                Found::Ready { day, table: Arc::new(table) }
+                Found::Ready { day, table: Arc::new(table), asked }
             }
             Err(why) => {
                 tracing::warn!("baskets: {why}");

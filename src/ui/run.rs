@@ -181,6 +181,10 @@ where
                 app.set_lake(io.lake());
                 app.tell_sink_notes();
                 app.tick();
+                if let Some(day) = app.baskets_refresh() {
+                    let job = io.baskets(day);
+                    app.baskets_started(day, job);
+                }
                 if let Some(change) = io.rules_changed() {
                     match change {
                         Ok(rules) => {

@@ -4,6 +4,7 @@
 mod alerts;
 mod archive;
 mod baskets;
+mod baskets_after;
 mod delivery;
 mod follow_support;
 mod hostile;

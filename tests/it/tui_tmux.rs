@@ -476,9 +476,13 @@ fn demo_folders(tmp: &Path) -> Vec<String> {
 
 /// `ki2 demo` started in a 160×48 tmux, its temporary folder under `dir/tmp` (returned).
 fn demo_in_tmux(dir: &Path) -> (Tmux, PathBuf) {
+    demo_in_tmux_sized(dir, 160, 48)
+}
+
+fn demo_in_tmux_sized(dir: &Path, width: u16, height: u16) -> (Tmux, PathBuf) {
     let tmp = dir.join("tmp");
     fs::create_dir_all(&tmp).unwrap();
-    let t = Tmux::start(160, 48, dir, &[("TMPDIR", &tmp)]);
+    let t = Tmux::start(width, height, dir, &[("TMPDIR", &tmp)]);
     t.command(&format!("{} demo; echo EXIT=$?; stty -a; echo STTY-DONE", ki2()));
     (t, tmp)
 }
@@ -535,6 +539,67 @@ fn e_in_the_demo_shows_the_edges_table_of_its_history_days() {
     t.wait_tui("the table again", |s| s.contains("Excess bp") && !s.contains("Esc back"));
     t.key("Escape");
     t.wait_tui("the panes again", |s| shows_every_pane(s, &TITLES) && !s.contains("Edges ·"));
+    t.type_text("q");
+    assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
+    t.assert_sane();
+}
+
+/// `B` in the demo: its history days' planted players are listed as recurring baskets at once,
+/// Enter shows one close up with its return after it fires (the demo writes bars); on the
+/// newest history day (the day picker), Burst Signals' Basket column marks the players' bursts
+/// with the short ids the view lists (200 columns: room for the column).
+#[test]
+fn b_in_the_demo_lists_its_players_baskets_and_the_basket_column_marks_their_bursts() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (t, _tmp) = demo_in_tmux_sized(dir.path(), 200, 50);
+    t.wait_tui("the demo, live", |s| shows_every_pane(s, &TITLES) && header(s).contains("LIVE"));
+    t.type_text("B");
+    let s = t.wait_until("the Baskets list", Duration::from_secs(120), true, |s| s.contains("Enter detail"));
+    assert!(s.contains("seen 3+ times over 3 closed days"), "{}", frame(&s));
+    // The list's rows: a short id, then the basket's id.
+    let listed: Vec<(String, String)> = s
+        .lines()
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split('│').nth(2)?.split_whitespace().collect();
+            (w.len() > 2 && w[1].starts_with('B') && w[1].len() == 16).then(|| (w[0].to_owned(), w[1].to_owned()))
+        })
+        .collect();
+    assert!(listed.len() >= 2, "the demo's players are listed:\n{}", frame(&s));
+    t.key("Enter");
+    let s = t.wait_until("the detail with its returns", Duration::from_secs(120), true, |s| {
+        s.contains("after it fires: +1m ")
+    });
+    assert!(s.contains(&format!("Basket {} ({})", listed[0].1, listed[0].0)), "{}", frame(&s));
+    t.key("Escape");
+    t.key("Escape");
+    t.wait_tui("the panes again", |s| shows_every_pane(s, &TITLES) && !s.contains("Baskets ·"));
+    t.type_text("d");
+    t.wait_tui("the day picker", |s| s.contains("Days · Enter opens"));
+    t.key("Down");
+    t.key("Enter");
+    t.wait_tui("an earlier day", |s| header(s).contains("HISTORY"));
+    // Burst Signals sorted by Basket (from Time, the previous column): the players' on top.
+    t.key("Tab");
+    t.type_text("<");
+    let s = t.wait_until("a burst marked with its basket", Duration::from_secs(60), true, |s| {
+        s.contains("Basket↓") && pane(s, "Burst Signals").iter().any(|r| r.contains('·'))
+    });
+    let marks: Vec<String> = pane(&s, "Burst Signals")
+        .iter()
+        .filter_map(|r| r.split_whitespace().find(|w| w.contains('·')).map(str::to_owned))
+        .collect();
+    for m in &marks {
+        let (short, before) = m.split_once('·').unwrap_or_default();
+        assert!(before.parse::<u32>().is_ok_and(|n| n > 0), "{m}:\n{}", frame(&s));
+        assert!(short.len() >= 4 && short.chars().all(|c| c.is_ascii_hexdigit()), "{m}:\n{}", frame(&s));
+    }
+    assert!(
+        marks.iter().any(|m| listed.iter().any(|(short, _)| m.starts_with(&format!("{short}·")))),
+        "{marks:?} {listed:?}"
+    );
     t.type_text("q");
     assert_eq!(t.wait_exit(), 0, "q:\n{}", frame(&t.screen()));
     t.assert_sane();

@@ -16,7 +16,7 @@ use crate::history::Builder;
 use crate::prices::PriceFiles;
 
 /// The default horizons of `ki2 study` (`--horizons 1m,5m,15m,30m`).
-const HORIZONS: [u32; 4] = [60, 300, 900, 1800];
+pub const HORIZONS: [u32; 4] = [60, 300, 900, 1800];
 
 /// What the worker needs to run the study like `ki2 study --root ROOT [--prices DIR]`.
 pub struct Setup {

@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Sparkline, Wrap};
 
 use super::TableRow;
-use crate::analysis::baskets::{BasketLine, BasketsTable, short_id};
+use crate::analysis::baskets::{BasketLine, BasketsTable, Returns, short_ids};
+use crate::analysis::study::horizon;
 use crate::ui::baskets::{BasketsView, COLUMNS, Found};
 use crate::ui::panes::Col;
 use crate::ui::text;
@@ -52,6 +53,12 @@ pub fn draw(v: &BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: R
     };
     let words = |text: String| Paragraph::new(format!("\n {text}")).wrap(Wrap { trim: false });
     let title = " Baskets · Esc closes ".to_owned();
+    // A newer table being found (the live day moved on): the one at hand stays on screen.
+    if let Found::Computing { previous: Some(table), .. } = found
+        && !table.days.is_empty()
+    {
+        return ready(v, table, theme, f, r);
+    }
     match found {
         Found::NotAsked | Found::Computing { days: 1.., .. } => {
             let (days, day) = match found {
@@ -64,7 +71,7 @@ pub fn draw(v: &BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: R
             f.render_widget(words(text).block(frame(title)), r);
         }
         Found::Computing { days: 0, day, .. } => f.render_widget(words(no_days(*day)).block(frame(title)), r),
-        Found::Ready { day, table } if table.days.is_empty() => {
+        Found::Ready { day, table, .. } if table.days.is_empty() => {
             f.render_widget(words(no_days(*day)).block(frame(title)), r)
         }
         Found::Unavailable => {
@@ -75,14 +82,42 @@ pub fn draw(v: &BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: R
             let text = format!("Cannot find the baskets: {}", text::clean(why, 400));
             f.render_widget(words(text).block(frame(title)), r);
         }
-        Found::Ready { table, .. } => {
-            let open = v.open.as_ref().and_then(|id| table.baskets.iter().find(|l| &l.report.id == id));
-            match open {
-                Some(line) => detail(line, theme, f, r),
-                None => list(v, table, theme, f, r),
-            }
-        }
+        Found::Ready { table, .. } => ready(v, table, theme, f, r),
     }
+}
+
+fn ready(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
+    let open = v.open.as_ref().and_then(|id| table.baskets.iter().find(|l| &l.report.id == id));
+    match open {
+        Some(line) => {
+            let forms = short_ids(table.baskets.iter().map(|l| l.report.id.as_str()));
+            let short = forms.get(line.report.id.as_str()).cloned().unwrap_or_default();
+            detail(line, &short, &table.returns.get(), theme, f, r)
+        }
+        None => list(v, table, theme, f, r),
+    }
+}
+
+/// `after it fires: +1m +0.12% (t 2.1, n 14) · +5m …`: the study's mean return over the
+/// basket's bursts (each burst the mean over its symbols) at each horizon, or why there is none.
+pub fn after_it_fires(id: &str, returns: &Returns) -> String {
+    let said = match returns {
+        Returns::Computing => "computing from the price bars…".to_owned(),
+        Returns::Unavailable(why) => text::clean(why, 200).into_owned(),
+        Returns::Failed(why) => format!("cannot compute: {}", text::clean(why, 200)),
+        Returns::Ready(by) => match by.get(id) {
+            Some(lines) if !lines.is_empty() => lines
+                .iter()
+                .map(|l| {
+                    let t = l.t.map_or_else(|| "-".to_owned(), |t| format!("{t:.1}"));
+                    format!("+{} {:+.2}% (t {t}, n {})", horizon(l.horizon_s), l.mean_bp / 100.0, l.n_events)
+                })
+                .collect::<Vec<_>>()
+                .join(" · "),
+            _ => "no bars around its bursts".to_owned(),
+        },
+    };
+    format!("after it fires: {said}")
 }
 
 /// `1 closed day`, `5 closed days`.
@@ -98,7 +133,11 @@ fn no_days(day: crate::archive::Day) -> String {
 }
 
 fn list(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
-    let days = closed_days(table.days.len());
+    // The live day is last among the days when its bursts are in.
+    let days = match table.today {
+        0 => closed_days(table.days.len()),
+        _ => format!("{} and today", closed_days(table.days.len().saturating_sub(1))),
+    };
     let title = format!(
         " Baskets · {} seen {}+ times over {days} · Enter detail, Esc closes ",
         table.baskets.len(),
@@ -120,6 +159,8 @@ fn list(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: R
     let inner = block.inner(r);
     f.render_widget(block, r);
     let lines = v.order(table);
+    // Two listed baskets never show one short form: where they would, both are lengthened.
+    let forms = short_ids(lines.iter().map(|l| l.report.id.as_str()));
     let (positions, sel) = v.nav.shown(lines.len(), list_rows(r));
     let body = positions
         .iter()
@@ -129,7 +170,7 @@ fn list(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: R
             let dflt = Default::default();
             TableRow {
                 cells: vec![
-                    (short_id(&b.id), theme.key()),
+                    (forms.get(b.id.as_str()).cloned().unwrap_or_default(), theme.key()),
                     (b.id.clone(), dflt),
                     (b.symbols.len().to_string(), dflt),
                     (b.bursts.to_string(), dflt),
@@ -160,9 +201,8 @@ fn list(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: R
     super::table_with(f, inner, Block::default(), &cols, titles, body, theme, false);
 }
 
-fn detail(line: &BasketLine, theme: Theme, f: &mut Frame, r: Rect) {
+fn detail(line: &BasketLine, short: &str, returns: &Returns, theme: Theme, f: &mut Frame, r: Rect) {
     let b = &line.report;
-    let short = short_id(&b.id);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
@@ -170,7 +210,7 @@ fn detail(line: &BasketLine, theme: Theme, f: &mut Frame, r: Rect) {
     let inner = block.inner(r);
     f.render_widget(block, r);
     let [facts, days_head, days_spark, times_head, times_spark, times_list, core] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(1),
         Constraint::Length(2),
         Constraint::Length(1),
@@ -205,6 +245,7 @@ fn detail(line: &BasketLine, theme: Theme, f: &mut Frame, r: Rect) {
             dim("  core "),
             Span::raw(format!("{} symbols", b.symbols.len())),
         ]),
+        Line::raw(after_it_fires(&b.id, returns)),
     ];
     f.render_widget(Paragraph::new(facts_text), facts);
     let Some(d) = &line.detail else { return };

@@ -100,6 +100,8 @@ pub struct EdgesView {
     pub events: usize,
     /// The keys of the view as bound now, for its footer (`Enter: a row's path · > < r: sort`).
     pub hints: String,
+    /// What has been handed to the study of the live day.
+    pub feed: super::edges_live::Feed,
 }
 
 impl EdgesView {
@@ -114,13 +116,17 @@ impl EdgesView {
             path: None,
             hints: String::new(),
             events: 0,
+            feed: Default::default(),
         };
         v.set(state, version);
         v
     }
 
-    /// The study as it is now: the rows are made again when it has changed.
+    /// The study as it is now: the rows are made again when it has changed, the same row kept
+    /// selected and its path kept open (the live day changes the study every minute or so).
     pub fn set(&mut self, state: StudyState, version: u64) {
+        let kept = self.selected().and_then(|i| self.study()?.output.summary.get(i)).map(|l| line_key(l));
+        let path = self.path.as_ref().map(|p| p.scroll);
         self.version = version;
         self.rows = match &state {
             StudyState::Ready(study) => rows(study),
@@ -134,7 +140,14 @@ impl EdgesView {
         };
         self.state = state;
         self.path = None;
-        self.resort(None);
+        let keep = kept.and_then(|k| self.study()?.output.summary.iter().position(|l| line_key(l) == k));
+        self.resort(keep);
+        if let Some(scroll) = path.filter(|_| keep.is_some())
+            && self.open_path()
+            && let Some(p) = &mut self.path
+        {
+            p.scroll = scroll;
+        }
     }
 
     pub fn study(&self) -> Option<&Arc<Study>> {
@@ -166,6 +179,11 @@ impl EdgesView {
         self.path = path_chart(study, i);
         self.path.is_some()
     }
+}
+
+/// What a summary line is about: the same line in a study made again.
+fn line_key(l: &Summary) -> (String, &'static str, u32) {
+    (l.event.clone(), l.subject, l.horizon_s)
 }
 
 /// The table's cells from the study's own figures, formatted as `ki2 study` prints them.
@@ -309,6 +327,12 @@ impl App {
     /// The study has moved on (computing → ready, or out of date as a day closed): the open
     /// view takes it, asking for it again when it is out of date.
     pub(super) fn refresh_edges(&mut self) -> bool {
+        let changed = self.take_study();
+        self.feed_edges();
+        changed
+    }
+
+    fn take_study(&mut self) -> bool {
         let (Some(h), Overlay::Edges(v)) = (&self.data.study, &mut self.view.overlay) else { return false };
         if h.version() == v.version {
             return false;

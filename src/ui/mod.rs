@@ -19,6 +19,7 @@ mod copy;
 mod data;
 mod draw;
 mod edges;
+mod edges_live;
 mod keymap;
 mod lists;
 mod nav;

@@ -14,9 +14,9 @@ use crate::archive::day::market_zone;
 use crate::prices::{BarsAsk, BarsHandle, BarsState, PriceFiles, read_day};
 
 /// A file as it was when read: where, its modification time and length.
-type Stamp = (PathBuf, Option<SystemTime>, u64);
+pub type Stamp = (PathBuf, Option<SystemTime>, u64);
 
-fn stamp(path: PathBuf) -> Stamp {
+pub fn stamp(path: PathBuf) -> Stamp {
     let m = std::fs::metadata(&path).ok();
     let modified = m.as_ref().and_then(|m| m.modified().ok());
     let len = m.map_or(0, |m| m.len());

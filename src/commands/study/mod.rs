@@ -5,6 +5,7 @@
 pub mod background;
 mod bars;
 pub mod day_bars;
+mod live;
 mod out;
 mod plot;
 mod table;

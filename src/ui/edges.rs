@@ -12,6 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Landing};
 use super::keymap::Action;
+use super::nav::{ListNav, Move};
 use super::overlay::Overlay;
 use super::update::Effect;
 use super::update::Taken;
@@ -102,6 +103,8 @@ pub struct EdgesView {
     pub hints: String,
     /// What has been handed to the study of the live day.
     pub feed: super::edges_live::Feed,
+    /// `m`: the study's malformed bar rows, listed over the table.
+    pub malformed: Option<ListNav>,
 }
 
 impl EdgesView {
@@ -117,6 +120,7 @@ impl EdgesView {
             hints: String::new(),
             events: 0,
             feed: Default::default(),
+            malformed: None,
         };
         v.set(state, version);
         v
@@ -363,6 +367,24 @@ impl App {
         let action = self.keys.action(key);
         let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
         let Overlay::Edges(v) = &mut self.view.overlay else { return Taken::Pass };
+        let len = v.study().map_or(0, |s| s.malformed.len());
+        if let Some(nav) = &mut v.malformed {
+            let step = match key.code {
+                _ if matches!(action, Some(Action::Back | Action::Malformed)) => {
+                    v.malformed = None;
+                    return Taken::Yes(None);
+                }
+                KeyCode::Up | KeyCode::Char('k') => Move::Newer(1),
+                KeyCode::Down | KeyCode::Char('j') => Move::Older(1),
+                KeyCode::PageUp => Move::Newer(20),
+                KeyCode::PageDown => Move::Older(20),
+                KeyCode::Home | KeyCode::Char('g') => Move::Newest,
+                KeyCode::End | KeyCode::Char('G') => Move::Oldest,
+                _ => return Taken::Pass,
+            };
+            nav.apply(step, len);
+            return Taken::Yes(None);
+        }
         if let Some(p) = &mut v.path {
             if matches!(action, Some(Action::Back)) || (key.code == KeyCode::Backspace && plain) {
                 v.path = None;
@@ -389,6 +411,10 @@ impl App {
                 self.view.overlay = Overlay::None;
                 return Taken::Yes(None);
             }
+            Some(Action::Malformed) => match len {
+                0 => self.say("no malformed bar row: every line of the bars files read was a bar"),
+                _ => v.malformed = Some(ListNav::default()),
+            },
             Some(Action::Enter) => {
                 if !v.open_path() {
                     self.say(

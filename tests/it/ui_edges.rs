@@ -99,6 +99,7 @@ pub(crate) fn study() -> Study {
         },
         notes: Vec::new(),
         live: None,
+        malformed: Vec::new(),
     }
 }
 
@@ -471,5 +472,40 @@ fn watching_live_the_view_hands_over_the_live_day_and_says_how_far_its_bars_go()
     assert!(after.contains("1 closed day(s) + today (bars to 10:31:00)"), "{after}");
     let body = |s: &str| s.lines().filter(|l| !l.contains(" Edges · ")).collect::<Vec<_>>().join("\n");
     assert_eq!(body(&before), body(&after), "the same rows");
+    Ok(())
+}
+
+/// `m` in the Edges view lists every malformed bar row of the study, file:line: reason (the
+/// notes name only the first few); `m` again or Esc goes back to the table. Without any, it says so.
+#[test]
+fn m_lists_every_malformed_bar_row_of_the_study() -> Res {
+    use ki2::archive::{Malformed, Reason};
+    let mut s = study();
+    let file: Arc<std::path::Path> = Arc::from(std::path::Path::new("/bars/20250709.csv"));
+    s.malformed = (1..=5)
+        .map(|i| Malformed {
+            file: file.clone(),
+            line: i * 10,
+            reason: Reason::NotANumber { field: "close", value: format!("x{i}") },
+        })
+        .collect();
+    s.notes = vec!["5 malformed bar row(s) skipped: … m lists them".into()];
+    let (_d, a) = app();
+    let mut a = with_study(a, StudyState::Ready(Arc::new(s)));
+    keys(&mut a, "E");
+    assert!(screen(&mut a, 80, 24).contains("m lists them"));
+    keys(&mut a, "m");
+    let shown = screen(&mut a, 80, 24);
+    assert!(shown.contains("5 malformed rows skipped"), "{shown}");
+    for i in 1..=5 {
+        assert!(shown.contains(&format!("/bars/20250709.csv:{}: close is not a number: \"x{i}\"", i * 10)), "{shown}");
+    }
+    keys(&mut a, "m");
+    assert!(screen(&mut a, 80, 24).contains("Excess bp"));
+    let (_e, b) = app();
+    let mut b = with_study(b, StudyState::Ready(Arc::new(study())));
+    keys(&mut b, "Em");
+    let s = screen(&mut b, 80, 24);
+    assert!(s.contains("Excess bp") && s.contains("no malformed bar row"), "{s}");
     Ok(())
 }

@@ -20,6 +20,8 @@ pub struct Study {
     pub notes: Vec<String>,
     /// The live day, when the study includes it (its last day).
     pub live: Option<Live>,
+    /// Every bar row skipped (file:line: reason), by file and line.
+    pub malformed: Vec<crate::archive::Malformed>,
 }
 
 /// How far the live day in a study has got.

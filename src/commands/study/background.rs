@@ -115,7 +115,8 @@ pub(super) fn closed(setup: &Setup, live: Day, worker: &StudyWorker) -> Result<(
         kept.lock().unwrap_or_else(|p| p.into_inner())[i] = bars.clone();
         bars
     });
-    let said = loader.notes(&prices.dir);
+    let mut said = loader.notes(&prices.dir, "m lists them");
+    let malformed = std::mem::take(&mut said.malformed);
     notes.warnings.extend(prices.warnings.iter().cloned());
     notes.warnings.extend(said.warnings);
     notes.errors.extend(said.errors);
@@ -133,8 +134,9 @@ pub(super) fn closed(setup: &Setup, live: Day, worker: &StudyWorker) -> Result<(
         bar_s: config.prices.bar_s,
         market: config.prices.market.clone(),
         rules: setup.rules.clone(),
+        malformed: malformed.clone(),
     };
-    Ok((Study { inputs, output, notes, live: None }, closed))
+    Ok((Study { inputs, output, notes, live: None, malformed }, closed))
 }
 
 fn notes_lines(notes: &Notes) -> impl Iterator<Item = &String> {

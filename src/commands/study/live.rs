@@ -14,8 +14,8 @@ use super::day_bars::{Stamp, stamp};
 use crate::analysis::study::events::{Events, Kind};
 use crate::analysis::study::live::LiveDay;
 use crate::analysis::study::{self, Inputs, Live, Study, StudyState};
-use crate::archive::Day;
 use crate::archive::day::market_zone;
+use crate::archive::{Day, Malformed};
 use crate::prices::{DayBars, PriceFiles, read_day};
 
 /// The closed days' study as the live day is added to it.
@@ -30,6 +30,8 @@ pub struct Closed {
     pub bar_s: Option<u32>,
     pub market: String,
     pub rules: crate::alerts::RuleSet,
+    /// The closed days' malformed bar rows.
+    pub malformed: Vec<Malformed>,
 }
 
 /// A day's bars cut down to the symbols of `inputs`: all the study looks up.
@@ -48,11 +50,13 @@ pub struct Overlay {
     read: Option<Stamp>,
     bars: Option<Arc<DayBars>>,
     said: Vec<String>,
+    /// The live day's malformed bar rows, as last read.
+    malformed: Vec<Malformed>,
 }
 
 impl Overlay {
     pub fn new(closed: Closed) -> Overlay {
-        Overlay { closed, events: None, read: None, bars: None, said: Vec::new() }
+        Overlay { closed, events: None, read: None, bars: None, said: Vec::new(), malformed: Vec::new() }
     }
 
     /// The study with the live day on top when its events (`events`, None: as before) or its
@@ -88,11 +92,12 @@ impl Overlay {
         };
         self.read = Some(stamp(file));
         self.said.clear();
+        self.malformed.clear();
         self.bars = match read_day(&files, day, self.closed.bar_s, market_zone()) {
-            Ok(Some(bars)) => {
-                if let Some(first) = bars.malformed.first() {
-                    self.said
-                        .push(format!("{day}: {} malformed bar row(s) skipped, first {first}", bars.malformed.len()));
+            Ok(Some(mut bars)) => {
+                self.malformed = std::mem::take(&mut bars.malformed);
+                if let Some(note) = super::malformed_note(&self.malformed, "m lists them") {
+                    self.said.push(format!("{day}: {note}"));
                 }
                 self.said.extend(bars.warnings.iter().cloned());
                 Some(Arc::new(trim(bars, &self.closed.inputs)))
@@ -121,7 +126,8 @@ impl Overlay {
         let bars_to = self.bars.as_ref().and_then(|b| b.symbols.values().filter_map(|s| s.last_end()).max());
         let notes = c.notes.iter().chain(&self.said).cloned().collect();
         let live = Some(Live { day: c.live, bars_to });
-        StudyState::Ready(Arc::new(Study { inputs, output, notes, live }))
+        let malformed = c.malformed.iter().chain(&self.malformed).cloned().collect();
+        StudyState::Ready(Arc::new(Study { inputs, output, notes, live, malformed }))
     }
 }
 

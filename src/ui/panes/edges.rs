@@ -36,6 +36,9 @@ pub fn draw(v: &mut EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
     if let Some(p) = &mut v.path {
         return draw_path(p, theme, f, r);
     }
+    if let (Some(nav), StudyState::Ready(s)) = (&mut v.malformed, &v.state) {
+        return super::malformed::draw(nav, &s.malformed, theme, f, area);
+    }
     let title = match v.study() {
         Some(s) => match &s.live {
             Some(live) => {

@@ -9,8 +9,7 @@ use std::time::{Duration, Instant};
 use super::app::App;
 use super::overlay::Overlay;
 use crate::analysis::study::StudyState;
-use crate::analysis::study::live::LiveDay;
-use crate::store::first_seen::FirstSeen;
+use crate::analysis::study::live::{Gathered, LiveDay};
 
 /// How often the live day is looked at: bars come a minute at a time.
 const EVERY: Duration = Duration::from_secs(2);
@@ -18,7 +17,7 @@ const EVERY: Duration = Duration::from_secs(2);
 /// What was handed over last: the store's version then, and when.
 #[derive(Debug, Default)]
 pub struct Feed {
-    seen: FirstSeen,
+    kept: Gathered,
     version: Option<u64>,
     at: Option<Instant>,
 }
@@ -37,7 +36,7 @@ impl App {
         let store = &self.data.live;
         let events = (v.feed.version != Some(store.version())).then(|| {
             v.feed.version = Some(store.version());
-            Arc::new(LiveDay::of(store, &mut v.feed.seen))
+            Arc::new(LiveDay::of(store, &mut v.feed.kept))
         });
         h.live(events);
     }

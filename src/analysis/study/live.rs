@@ -21,23 +21,35 @@ pub struct LiveDay {
     pub first: Vec<(String, u32)>,
 }
 
+/// What gathering the live day keeps between calls: each symbol's first row so far, and the
+/// burst symbol files already read (a file once there is not asked for again).
+#[derive(Debug, Default)]
+pub struct Gathered {
+    day: Option<Day>,
+    seen: FirstSeen,
+    hits: BTreeMap<SecondOfDay, Vec<String>>,
+}
+
 impl LiveDay {
-    /// The store's day as it is now; `seen` keeps the first rows between calls (O(new rows)).
-    pub fn of(store: &DayStore, seen: &mut FirstSeen) -> LiveDay {
-        store.update_first_seen(seen);
+    /// The store's day as it is now (O(new rows) and the symbol files not seen before).
+    pub fn of(store: &DayStore, kept: &mut Gathered) -> LiveDay {
+        if kept.day != Some(store.day()) {
+            *kept = Gathered { day: Some(store.day()), ..Gathered::default() };
+        }
+        store.update_first_seen(&mut kept.seen);
         let bursts: Vec<BurstFact> =
             (0..store.bursts_len()).filter_map(|i| store.burst_at(i)).map(|b| BurstFact::of(&b)).collect();
-        let mut hits = BTreeMap::new();
         for t in bursts.iter().filter_map(BurstFact::second) {
-            if hits.contains_key(&t) {
+            if kept.hits.contains_key(&t) {
                 continue;
             }
             if let SymbolsState::Present(list) = store.burst_symbols(t) {
                 let mut names: Vec<String> = list.into_iter().map(|h| h.symbol).collect();
                 names.sort();
-                hits.insert(t, names);
+                kept.hits.insert(t, names);
             }
         }
-        LiveDay { day: store.day(), bursts, hits, first: store.first_seen(seen) }
+        kept.hits.retain(|t, _| bursts.iter().any(|b| b.second() == Some(*t)));
+        LiveDay { day: store.day(), bursts, hits: kept.hits.clone(), first: store.first_seen(&kept.seen) }
     }
 }

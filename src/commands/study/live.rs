@@ -139,7 +139,6 @@ mod tests {
     use crate::archive::{Archive, ColumnOrder};
     use crate::sim::{self, PricesOut, Profile, SimOptions};
     use crate::store::DayStore;
-    use crate::store::first_seen::FirstSeen;
 
     type Res = Result<(), Box<dyn std::error::Error>>;
 
@@ -210,7 +209,7 @@ mod tests {
         // its bars come a minute at a time.
         let files = Archive::discover(&root)?.files(live);
         let store = DayStore::from_day(crate::archive::read_day(&files, ColumnOrder::default()))?;
-        let events = Arc::new(LiveDay::of(&store, &mut FirstSeen::default()));
+        let events = Arc::new(LiveDay::of(&store, &mut crate::analysis::study::live::Gathered::default()));
         assert!(events.bursts.len() > 10 && !events.first.is_empty(), "{} bursts", events.bursts.len());
 
         let mut seen = Vec::new();

@@ -20,6 +20,7 @@ mod data;
 mod draw;
 mod edges;
 mod edges_live;
+mod edges_path;
 mod keymap;
 mod lists;
 mod nav;

@@ -5,7 +5,10 @@
 //!     KI2_BENCH_STUDY_DAYS=250 cargo bench --bench study # 250 days
 //!
 //! Prints the first run (each day's index built) and then the median of three runs with the
-//! indexes built, wall time and peak RSS (the child's `ru_maxrss`, from `wait4`).
+//! indexes built, wall time and peak RSS (the child's `ru_maxrss`, from `wait4`). Then the TUI's
+//! Edges view over the same indexed days, in process on a 160×48 TestBackend with `ki2 watch`'s
+//! study worker: `E` to its first frame, a key (+ tick + frame) every 20 ms while the study
+//! computes, and `E` to the finished table (target: first frame ≤ 300 ms, keys answered meanwhile).
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -61,6 +64,70 @@ fn main() {
         runs[0].0,
         runs[2].0,
         runs.iter().map(|r| r.1).fold(0.0, f64::max)
+    );
+    edges(&root, &bars, data.path());
+}
+
+/// The Edges view opened on the indexed days, as in `ki2 watch` (the live day is today, not in
+/// the archive: every day is a closed day).
+fn edges(root: &Path, bars: &Path, data: &Path) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ki2::alerts::{Evaluator, RuleSet};
+    use ki2::commands::study::background::{Setup, spawn};
+    use ki2::ui::{App, AppOptions, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let archive = ki2::archive::Archive::discover(root).expect("archive");
+    let builder = ki2::history::builder(&archive.root, data, ki2::archive::ColumnOrder::default());
+    let study = spawn(Setup {
+        config: ki2::config::Config::default(),
+        root: archive.root.clone(),
+        prices: Some(bars.to_path_buf()),
+        rules: RuleSet::defaults(),
+        builder,
+    });
+    let store = ki2::store::DayStore::new(ki2::archive::Day::today()).expect("store");
+    let opts = AppOptions {
+        root_label: root.display().to_string(),
+        theme: Theme::mono(),
+        bell: false,
+        live: true,
+        columns: Default::default(),
+    };
+    let mut app = App::new(store, opts, Evaluator::new(RuleSet::defaults())).with_study(study);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    term.draw(|f| app.render(f)).expect("draw");
+    let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let shown = |term: &Terminal<TestBackend>| -> String {
+        term.backend().buffer().content().iter().map(|c| c.symbol()).collect()
+    };
+    let t = Instant::now();
+    app.on_key(key('E'));
+    term.draw(|f| app.render(f)).expect("draw");
+    let first = t.elapsed().as_secs_f64() * 1000.0;
+    let first_says = if shown(&term).contains("computing") { "computing the study…" } else { "the table" };
+    let mut keys = Vec::new();
+    let deadline = Instant::now() + std::time::Duration::from_secs(120);
+    while !shown(&term).contains("Excess bp") && Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let k = Instant::now();
+        app.on_key(key(if keys.len() % 2 == 0 { 'j' } else { 'k' }));
+        app.tick();
+        term.draw(|f| app.render(f)).expect("draw");
+        keys.push(k.elapsed().as_secs_f64() * 1000.0);
+    }
+    let ready = t.elapsed().as_secs_f64();
+    assert!(shown(&term).contains("Excess bp"), "the Edges view never showed its table");
+    keys.sort_by(f64::total_cmp);
+    let pct = |q: f64| keys.get(((keys.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+    println!(
+        "Edges view (E) on the indexed days, 160×48: first frame {first:.1} ms ({first_says}); {} keys while \
+         computing, key+tick+frame p50 {:.2} / p99 {:.2} / max {:.2} ms; the table after {ready:.2} s",
+        keys.len(),
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
     );
 }
 

@@ -166,8 +166,9 @@ pub struct ExportArgs {
     #[arg(long, conflicts_with = "follow")]
     pub to: Option<String>,
     /// Price bars to export beside the archive, as OUT/bars/date=YYYY-MM-DD/ (default:
-    /// `[prices] dir` in config.toml).
-    #[arg(long, value_name = "DIR", conflicts_with = "follow")]
+    /// `[prices] dir` in config.toml); with --follow, each archive day's bars whenever its bars
+    /// file changes (today's as it grows).
+    #[arg(long, value_name = "DIR")]
     pub prices: Option<PathBuf>,
     /// Keep running: every row appended lands in OUT within `[lake] flush_s` (default 2 s),
     /// exactly once across restarts; parts are compacted as the day grows and when it ends.
@@ -214,6 +215,9 @@ pub struct StudyArgs {
     /// Also draw each group's mean cumulative return, -30 to +30 min, as an SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// List every malformed bar row skipped (file:line: reason) on stderr, not only the first few.
+    #[arg(long)]
+    pub malformed: bool,
     /// Rules file, for `capper` and `rule:NAME` (default: the user's config folder, else the built-in defaults).
     #[arg(long)]
     pub rules: Option<PathBuf>,

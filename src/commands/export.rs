@@ -60,22 +60,12 @@ fn export_bars(
     config: &Config,
     out: &std::path::Path,
 ) -> Result<Option<usize>> {
-    let Some(files) = prices.days.get(&day) else { return Ok(None) };
-    let Some(bars) = crate::prices::read_day(files, day, config.prices.bar_s, crate::archive::day::market_zone())?
-    else {
-        return Ok(None);
-    };
-    for w in &bars.warnings {
+    let Some(written) = crate::lake::bars::write_day(prices, day, config.prices.bar_s, out)? else { return Ok(None) };
+    for w in &written.warnings {
         eprintln!("ki2: warning: {w}");
     }
-    if let Some(first) = bars.malformed.first() {
-        eprintln!("ki2: warning: {} malformed bar row(s) skipped, first {first}", bars.malformed.len());
-    }
-    let mut df = crate::prices::frame(day, &bars)?;
-    let dir = out.join("bars").join(format!("date={day}"));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    crate::atomic_file::write_parquet(&dir.join("part-0.parquet"), &mut df, "part")?;
-    Ok(Some(df.height()))
+    super::study::say_malformed_bars(&written.malformed);
+    Ok(Some(written.rows))
 }
 
 /// `export --follow`: the lake, until Ctrl-C, SIGTERM or SIGHUP (Ctrl-Break, closing the console on Windows) (then what is pending is
@@ -102,6 +92,15 @@ fn follow(config: &Config, args: ExportArgs) -> Result<ExitCode> {
     rt.block_on(async {
         let mut signals = crate::platform::ShutdownSignals::new().context("cannot watch for shutdown signals")?;
         let lake = crate::lake::spawn(opts)?;
+        let _bars = match args.prices.as_ref().or(config.prices.dir.as_ref()) {
+            Some(dir) => Some(crate::lake::bars::BarsFollower::spawn(
+                archive.root.clone(),
+                dir.clone(),
+                config.prices.bar_s,
+                args.out.clone(),
+            )?),
+            None => None,
+        };
         eprintln!(
             "ki2: following {day} into {} (rows land within {:.1} s; Ctrl-C to stop)",
             args.out.display(),

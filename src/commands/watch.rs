@@ -111,6 +111,13 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
             Ok(h) => io.lake = Some(h),
             Err(e) => app.complain(format!("lake: {e:#}")),
         }
+        // With prices, the lake gets each day's bars too (today's as its file grows).
+        if let Some(prices) = args.prices.clone().or_else(|| config.prices.dir.clone()) {
+            match crate::lake::bars::BarsFollower::spawn(root.clone(), prices, config.prices.bar_s, dir.clone()) {
+                Ok(b) => io.lake_bars = Some(b),
+                Err(e) => app.complain(format!("lake: {e:#}")),
+            }
+        }
     }
     tracing::info!("watch {} {day}", archive.root.display());
     let pacing = Pacing { min_frame: config.frame_interval, budget: config.output_budget };
@@ -131,6 +138,8 @@ pub struct ArchiveIo {
     view_path: PathBuf,
     /// The live Parquet lake, when `[lake] dir` is set (dropping it writes what is pending).
     pub lake: Option<crate::lake::LakeHandle>,
+    /// The lake's bars, when prices are given too (dropping it stops it).
+    pub lake_bars: Option<crate::lake::bars::BarsFollower>,
     /// Finds the recurring baskets of the closed days (the Baskets view).
     baskets: Option<Arc<BasketsWorker>>,
     /// The bars the Baskets view's returns after a basket fires are computed from.
@@ -147,6 +156,7 @@ impl ArchiveIo {
             rules_stamp,
             view_path,
             lake: None,
+            lake_bars: None,
             baskets: None,
             prices: Default::default(),
         }

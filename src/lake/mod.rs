@@ -9,6 +9,7 @@
 //! - `chunk-<gen>.parquet`: compacted parts; `.ki2-lake.json`: what the chunks hold.
 //! - compaction and rewrites swap a whole folder generation in one atomic exchange (`folder`).
 
+pub mod bars;
 mod day;
 mod folder;
 mod frame;

@@ -6,6 +6,7 @@
 mod chunks;
 pub mod clock;
 pub mod export;
+pub mod first_seen;
 pub mod frames;
 mod heap;
 mod names;

@@ -12,11 +12,12 @@ use crossterm::event::KeyEvent;
 
 use super::app::{App, Landing};
 use super::keymap::Action;
+use super::nav::ListNav;
 use super::overlay::Overlay;
 use super::update::Effect;
 use super::update::Taken;
 use crate::analysis::study::{Study, StudyState, Subject, Summary, horizon};
-use crate::archive::{Day, SecondOfDay};
+use crate::archive::Day;
 
 /// The table's columns, as their headers read.
 pub const COLUMNS: [&str; 9] = ["Event", "Subject", "H", "Events", "Pairs", "Mean bp", "Hit %", "t", "Excess bp"];
@@ -100,6 +101,10 @@ pub struct EdgesView {
     pub events: usize,
     /// The keys of the view as bound now, for its footer (`Enter: a row's path · > < r: sort`).
     pub hints: String,
+    /// What has been handed to the study of the live day.
+    pub feed: super::edges_live::Feed,
+    /// `m`: the study's malformed bar rows, listed over the table.
+    pub malformed: Option<ListNav>,
 }
 
 impl EdgesView {
@@ -114,13 +119,18 @@ impl EdgesView {
             path: None,
             hints: String::new(),
             events: 0,
+            feed: Default::default(),
+            malformed: None,
         };
         v.set(state, version);
         v
     }
 
-    /// The study as it is now: the rows are made again when it has changed.
+    /// The study as it is now: the rows are made again when it has changed, the same row kept
+    /// selected and its path kept open (the live day changes the study every minute or so).
     pub fn set(&mut self, state: StudyState, version: u64) {
+        let kept = self.selected().and_then(|i| self.study()?.output.summary.get(i)).map(|l| line_key(l));
+        let path = self.path.as_ref().map(|p| p.scroll);
         self.version = version;
         self.rows = match &state {
             StudyState::Ready(study) => rows(study),
@@ -134,7 +144,14 @@ impl EdgesView {
         };
         self.state = state;
         self.path = None;
-        self.resort(None);
+        let keep = kept.and_then(|k| self.study()?.output.summary.iter().position(|l| line_key(l) == k));
+        self.resort(keep);
+        if let Some(scroll) = path.filter(|_| keep.is_some())
+            && self.open_path()
+            && let Some(p) = &mut self.path
+        {
+            p.scroll = scroll;
+        }
     }
 
     pub fn study(&self) -> Option<&Arc<Study>> {
@@ -163,9 +180,14 @@ impl EdgesView {
     /// draw (no event of its group had bars around it).
     fn open_path(&mut self) -> bool {
         let (Some(study), Some(i)) = (self.study(), self.selected()) else { return true };
-        self.path = path_chart(study, i);
+        self.path = super::edges_path::path_chart(study, i);
         self.path.is_some()
     }
+}
+
+/// What a summary line is about: the same line in a study made again.
+fn line_key(l: &Summary) -> (String, &'static str, u32) {
+    (l.event.clone(), l.subject, l.horizon_s)
 }
 
 /// The table's cells from the study's own figures, formatted as `ki2 study` prints them.
@@ -217,73 +239,6 @@ fn order(a: &Summary, b: &Summary, col: usize, desc: bool) -> Ordering {
     }
 }
 
-/// The path of summary line `i`'s series (group and subject), and its events with their mean
-/// return at the line's horizon (the study's per-event means).
-fn path_chart(study: &Study, i: usize) -> Option<PathChart> {
-    let (inputs, output) = (&study.inputs, &study.output);
-    let line = output.summary.get(i)?;
-    let s = inputs.series.iter().position(|x| x.event == line.event && x.subject.label() == line.subject)?;
-    let series = &inputs.series[s];
-    let path = output.paths.iter().find(|p| p.series == s)?;
-    let (mut mean, mut upper, mut lower) = (Vec::new(), Vec::new(), Vec::new());
-    for ((o, m), se) in path.offsets.iter().zip(&path.mean).zip(&path.se) {
-        let x = f64::from(*o) / 60.0;
-        let Some(m) = *m else { continue };
-        mean.push((x, m));
-        if let Some(se) = *se {
-            upper.push((x, m + 2.0 * se));
-            lower.push((x, m - 2.0 * se));
-        }
-    }
-    let ys = mean.iter().chain(&upper).chain(&lower).map(|p| p.1);
-    let (lo, hi) = ys.fold((0.0f64, 0.0f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
-    let pad = ((hi - lo) * 0.05).max(0.5);
-    let j = inputs.horizons.iter().position(|h| *h == line.horizon_s)?;
-    let mut sums = vec![(0.0, 0usize); series.events.len()];
-    for p in output.pairs.iter().filter(|p| p.series == s) {
-        if let (Some(r), Some(acc)) = (p.returns.get(j).copied().flatten(), sums.get_mut(p.event)) {
-            acc.0 += r;
-            acc.1 += 1;
-        }
-    }
-    let events = series
-        .events
-        .iter()
-        .zip(&sums)
-        .map(|(e, (sum, n))| {
-            let day = inputs.days.get(e.day).map_or_else(|| "?".to_owned(), |d| d.to_string());
-            let time = SecondOfDay::from_secs(e.time).map_or_else(|| e.time.to_string(), |t| t.to_string());
-            let r = if *n > 0 { format!("{:.2}", sum / *n as f64) } else { "-".to_owned() };
-            [day, time, e.symbols.len().to_string(), r]
-        })
-        .collect();
-    let bursts = line.event.starts_with("burst/") || line.event.starts_with("capper/");
-    let targets = series
-        .events
-        .iter()
-        .map(|e| {
-            let day = *inputs.days.get(e.day)?;
-            let landing = match series.subject {
-                Subject::Symbol => Landing::Symbol(inputs.symbols.name(*e.symbols.first()?)?.to_owned()),
-                _ if bursts => Landing::Burst(SecondOfDay::from_secs(e.time)?),
-                _ => return None,
-            };
-            Some((day, landing))
-        })
-        .collect();
-    Some(PathChart {
-        name: format!("{} · {}", line.event, line.subject),
-        targets,
-        horizon: horizon(line.horizon_s),
-        mean,
-        upper,
-        lower,
-        y: (lo - pad, hi + pad),
-        events,
-        scroll: Scroll::default(),
-    })
-}
-
 impl App {
     /// `E`: the Edges view; the study is asked for the first time it opens.
     pub(super) fn open_edges(&mut self) {
@@ -309,6 +264,12 @@ impl App {
     /// The study has moved on (computing → ready, or out of date as a day closed): the open
     /// view takes it, asking for it again when it is out of date.
     pub(super) fn refresh_edges(&mut self) -> bool {
+        let changed = self.take_study();
+        self.feed_edges();
+        changed
+    }
+
+    fn take_study(&mut self) -> bool {
         let (Some(h), Overlay::Edges(v)) = (&self.data.study, &mut self.view.overlay) else { return false };
         if h.version() == v.version {
             return false;
@@ -338,6 +299,16 @@ impl App {
     pub(super) fn edges_key(&mut self, key: KeyEvent) -> Taken {
         let action = self.keys.action(key);
         let Overlay::Edges(v) = &mut self.view.overlay else { return Taken::Pass };
+        let len = v.study().map_or(0, |s| s.malformed.len());
+        if let Some(nav) = &mut v.malformed {
+            if matches!(action, Some(Action::Back | Action::Malformed)) {
+                v.malformed = None;
+                return Taken::Yes(None);
+            }
+            let Some(step) = action.and_then(|a| super::update::nav_move(a, 20)) else { return Taken::Pass };
+            nav.apply(step, len);
+            return Taken::Yes(None);
+        }
         if let Some(p) = &mut v.path {
             if matches!(action, Some(Action::Back)) {
                 v.path = None;
@@ -364,6 +335,10 @@ impl App {
                 self.view.overlay = Overlay::None;
                 return Taken::Yes(None);
             }
+            Some(Action::Malformed) => match len {
+                0 => self.say("no malformed bar row: every line of the bars files read was a bar"),
+                _ => v.malformed = Some(ListNav::default()),
+            },
             Some(Action::Enter) => {
                 if !v.open_path() {
                     self.say(

@@ -22,6 +22,8 @@ mod copy;
 mod data;
 mod draw;
 mod edges;
+mod edges_live;
+mod edges_path;
 mod keymap;
 mod layout;
 mod lists;

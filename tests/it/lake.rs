@@ -510,3 +510,92 @@ fn following_into_a_plain_exports_folder_is_refused_naming_the_file() {
     let (code, _, err) = crate::support::ki2(&["export", "--root", r, "--out", o, "--date", DAY]);
     assert_eq!(code, 2, "--date without --follow: {err}");
 }
+
+/// Rows per day of the lake's bars as python polars and DuckDB read them: (date, polars, duckdb).
+fn bars_read(lake: &Path) -> Vec<(String, u64, u64)> {
+    let script = r#"
+import sys, polars as pl, duckdb
+g = sys.argv[1] + "/bars/**/*.parquet"
+try:
+    p = pl.read_parquet(g, hive_partitioning=True).group_by("date").len().sort("date")
+    d = dict(duckdb.sql(f"SELECT CAST(date AS VARCHAR), count(*) FROM read_parquet('{g}', hive_partitioning=true) GROUP BY 1").fetchall())
+    for date, n in p.iter_rows():
+        print(str(date), n, d.get(str(date), -1))
+except Exception as e:
+    print("none", e, file=sys.stderr)
+"#;
+    let out = Command::new("python3").args(["-c", script, lake.to_str().unwrap()]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            Some((f.next()?.to_owned(), f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Canonical minute bars of `symbols` symbols for the first `minutes` minutes from 09:30.
+fn minute_bars(symbols: u32, minutes: u32) -> String {
+    let mut s = String::from("symbol,time,open,high,low,close,volume\n");
+    for m in 0..minutes {
+        let t = 34_200 + m * 60;
+        for k in 0..symbols {
+            s += &format!("S{k:03},{},10,10,10,10.{m},100\n", hhmmss(t));
+        }
+    }
+    s
+}
+
+/// `ki2 export --follow --prices`: the lake gets a closed day's bars once and the live day's as
+/// its bars file grows, each day's part replaced whole; polars and DuckDB read them.
+#[test]
+fn the_live_lake_gets_the_bars_of_closed_days_and_of_today_as_they_grow() {
+    if !python_readers() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (root, lake, bars) = (dir.path().join("archive"), dir.path().join("lake"), dir.path().join("bars"));
+    for day in ["20250711", DAY] {
+        fs::create_dir_all(root.join("Data_Burst")).unwrap();
+        fs::write(root.join(format!("Data_Burst/{day}.csv")), "100030,1,1,0,250,10,1,1,0\r\n").unwrap();
+    }
+    fs::create_dir_all(&bars).unwrap();
+    fs::write(bars.join("20250711.csv"), minute_bars(7, 390)).unwrap();
+    let live = bars.join(format!("{DAY}.csv"));
+    fs::write(&live, minute_bars(7, 30)).unwrap();
+    let cfg = root.join("cfg");
+    fs::create_dir_all(&cfg).unwrap();
+    let child = crate::support::ki2_cmd()
+        .args(["export", "--follow", "--root", root.to_str().unwrap(), "--out", lake.to_str().unwrap()])
+        .args(["--prices", bars.to_str().unwrap(), "--date", DAY])
+        .env("KI2_CONFIG_DIR", &cfg)
+        .env("KI2_DATA_DIR", root.join("data"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let wait_for = |want: Vec<(String, u64, u64)>| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let got = bars_read(&lake);
+            if got == want || Instant::now() > deadline {
+                return got;
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    };
+    let day = |d: &str, n: u64| (d.to_owned(), n, n);
+    let got = wait_for(vec![day("2025-07-11", 7 * 390), day("2025-07-14", 7 * 30)]);
+    assert_eq!(got, vec![day("2025-07-11", 7 * 390), day("2025-07-14", 7 * 30)]);
+    // Today's file grows (replaced whole, as the demo writes it): its part follows.
+    let tmp = bars.join(".grow.tmp");
+    fs::write(&tmp, minute_bars(7, 95)).unwrap();
+    fs::rename(&tmp, &live).unwrap();
+    let got = wait_for(vec![day("2025-07-11", 7 * 390), day("2025-07-14", 7 * 95)]);
+    let err = stop(child);
+    assert_eq!(got, vec![day("2025-07-11", 7 * 390), day("2025-07-14", 7 * 95)], "{err}");
+    for d in ["2025-07-11", "2025-07-14"] {
+        let parts = parquet_files(&lake.join(format!("bars/date={d}")));
+        assert_eq!(parts, ["part-0.parquet"], "one part a day, no temporary file left");
+    }
+}

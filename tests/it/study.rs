@@ -258,12 +258,47 @@ fn both_bar_layouts_read_a_gzipped_vendor_file_too_and_a_malformed_bar_is_counte
         .ok_or("no hit line")?;
     assert_eq!((hit["n_events"].as_u64(), hit["n"].as_u64()), (Some(2), Some(2)), "{json}");
     assert_eq!(hit["mean_bp"].as_f64().map(f64::round), Some(1000.0), "{json}");
-    let want =
-        format!("1 malformed bar row(s) skipped, first {}:6: close is not a number: \"oops\"", gz_path.display());
+    let want = format!("1 malformed bar row(s) skipped: {}:6: close is not a number: \"oops\"", gz_path.display());
     assert!(err.contains(&want), "{err}");
     // The vendor file has no SPY: the market line is day one's alone.
     let market = json.lines().filter(|l| l.contains("\"market\"") && l.contains("burst/HIGH/Buy")).collect::<String>();
     assert!(market.contains("\"n_events\":1,"), "{json}");
+    Ok(())
+}
+
+/// Five bad bar rows over two days: the warning gives the count and the first three with
+/// file:line, and says how to list them all; `--malformed` lists every one, file:line: reason.
+#[test]
+fn every_malformed_bar_row_is_named_with_its_file_and_line() -> Res {
+    let dir = tempfile::tempdir()?;
+    let (root, bars) = (dir.path().join("a"), dir.path().join("bars"));
+    let mut bad = Vec::new();
+    for (day, lines) in [("20250714", [3, 9, 10]), ("20250715", [2, 40, 0])] {
+        one_burst(&root, day, "100030");
+        let mut text: Vec<String> = jump_bars(60, 36_060).lines().map(str::to_owned).collect();
+        // Lowest line first, so each bad line lands on the line number it names.
+        for &n in lines.iter().filter(|n| **n > 0) {
+            text.insert(n - 1, format!("AAA,1000{n},x,1,1,1,1"));
+        }
+        let path = write(&bars, &format!("{day}.csv"), (text.join("\n") + "\n").as_bytes());
+        bad.extend(lines.iter().filter(|n| **n > 0).map(|n| format!("{}:{n}: ", path.display())));
+    }
+    let args = ["study", "--root", root.to_str().ok_or("path")?, "--prices", bars.to_str().ok_or("path")?];
+    let (code, _, err) = ki2(&args);
+    assert_eq!(code, 0, "{err}");
+    let warning = err.lines().find(|l| l.contains("malformed bar row(s)")).ok_or(err.clone())?;
+    assert!(warning.starts_with("ki2: warning: 5 malformed bar row(s) skipped: "), "{warning}");
+    for (i, b) in bad.iter().enumerate() {
+        assert_eq!(warning.contains(b.as_str()), i < 3, "{b} in {warning}");
+    }
+    assert!(warning.ends_with("list them all with --malformed"), "{warning}");
+    let (code, _, err) = ki2(&[&args[..], &["--malformed"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let listed: Vec<&str> = err.lines().filter_map(|l| l.strip_prefix("ki2: malformed bar row: ")).collect();
+    assert_eq!(listed.len(), 5, "{err}");
+    for (line, b) in listed.iter().zip(&bad) {
+        assert!(line.starts_with(b.as_str()), "{line} is not {b}");
+    }
     Ok(())
 }
 

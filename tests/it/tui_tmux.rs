@@ -518,7 +518,8 @@ fn demo_comes_alive_and_cleans_up() {
 }
 
 /// `E` in the demo: the study over the demo's history days (it writes their bars) comes up as a
-/// table with the groups' rows, Enter draws a row's path, Esc twice is back on the panes.
+/// table with the groups' rows, then the live day is added on top; Enter draws a row's path, Esc
+/// twice is back on the panes.
 #[test]
 fn e_in_the_demo_shows_the_edges_table_of_its_history_days() {
     if !tmux_available() {
@@ -532,7 +533,12 @@ fn e_in_the_demo_shows_the_edges_table_of_its_history_days() {
     let s = t.wait_until("the Edges table with a group's row", Duration::from_secs(120), true, |s| {
         s.contains("Excess bp") && s.lines().any(|l| l.contains("burst/") && l.contains(" hit "))
     });
-    assert!(s.contains("Edges · the study over 3 closed day(s)"), "{}", frame(&s));
+    let closed = ["Edges · the study over 3 closed day(s)", "Edges · 3 closed day(s) + today ("];
+    assert!(closed.iter().any(|c| s.contains(c)), "{}", frame(&s));
+    // Then today on top of them, as its events and bars come.
+    t.wait_until("today added to the study", Duration::from_secs(60), true, |s| {
+        s.contains("Edges · 3 closed day(s) + today (") && s.contains("Excess bp")
+    });
     t.key("Enter");
     t.wait_tui("a row's path", |s| s.contains("mean cumulative return (bp) ±2 SE · Esc back"));
     t.key("Escape");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crossterm::event::KeyCode;
 use ki2::analysis::study::{
-    Event, Inputs, Output, Pair, Path, Series, Study, StudyHandle, StudyState, Subject, Summary, horizon,
+    Ask, Event, Inputs, Output, Pair, Path, Series, Study, StudyHandle, StudyState, Subject, Summary, horizon,
 };
 use ki2::archive::Day;
 use ki2::ui::App;
@@ -98,6 +98,8 @@ pub(crate) fn study() -> Study {
             days_with_bars: 2,
         },
         notes: Vec::new(),
+        live: None,
+        malformed: Vec::new(),
     }
 }
 
@@ -371,14 +373,16 @@ fn the_study_is_asked_for_on_opening_and_again_after_the_live_day_ends() -> Res 
     let (handle, worker) = StudyHandle::channel();
     let mut app = App::new(store, opts, Evaluator::new(RuleSet::defaults())).with_study(handle);
     keys(&mut app, "E");
-    assert_eq!(worker.next(), Some(d1), "opening the view asks for the study");
+    assert_eq!(worker.next(), Some(Ask::Closed(d1)), "opening the view asks for the study");
     assert!(screen(&mut app, 80, 24).contains("computing the study…"));
     worker.set(StudyState::Ready(Arc::new(study())));
     app.tick();
     assert!(screen(&mut app, 80, 24).contains("Excess bp"));
     app.on_tail(ki2::tail::TailEvent::DayChanged { from: d1, to: d2 });
     app.tick();
-    assert_eq!(worker.next(), Some(d2), "the day that ended is studied too");
+    // Looks at the live day came in between (the view over a finished study, watching live).
+    let next = std::iter::from_fn(|| worker.next()).find(|a| *a != Ask::Live);
+    assert_eq!(next, Some(Ask::Closed(d2)), "the day that ended is studied too");
     assert!(screen(&mut app, 80, 24).contains("computing the study…"));
     worker.set(StudyState::Ready(Arc::new(study())));
     app.tick();
@@ -433,5 +437,75 @@ fn enter_on_a_row_without_a_path_says_so_instead_of_nothing() -> Res {
     let big = screen(&mut app, 160, 48);
     assert!(!big.contains("Esc back"), "no path view opened:\n{big}");
     assert!(big.contains("no path to draw for this row"), "{big}");
+    Ok(())
+}
+
+/// Watching live, the open view over a finished study hands the live day's events to the
+/// study's worker (a look at its bars with them), and shows how far the live day's bars go once
+/// the study comes back with the day on top.
+#[test]
+fn watching_live_the_view_hands_over_the_live_day_and_says_how_far_its_bars_go() -> Res {
+    use ki2::alerts::{Evaluator, RuleSet};
+    use ki2::analysis::study::Live;
+    let today = Day::today();
+    let mut opts = super::ui::options(ki2::ui::Theme::mono());
+    opts.live = true;
+    let (handle, worker) = StudyHandle::channel();
+    let mut app =
+        App::new(ki2::store::DayStore::new(today)?, opts, Evaluator::new(RuleSet::defaults())).with_study(handle);
+    keys(&mut app, "E");
+    assert_eq!(worker.next(), Some(Ask::Closed(today)));
+    app.tick();
+    assert_eq!(worker.waiting(), None, "nothing is handed over before the closed days' study");
+    worker.set(StudyState::Ready(Arc::new(study())));
+    app.tick();
+    assert_eq!(worker.waiting(), Some(Ask::Live));
+    let live = worker.live_day().ok_or("no live day handed over")?;
+    assert_eq!((live.day, live.bursts.len()), (today, 0));
+    keys(&mut app, "j");
+    let before = screen(&mut app, 80, 24);
+    let mut on_top = study();
+    on_top.live = Some(Live { day: today, bars_to: Some(10 * 3600 + 31 * 60) });
+    worker.update(StudyState::Ready(Arc::new(on_top)));
+    app.tick();
+    let after = screen(&mut app, 80, 24);
+    assert!(after.contains("1 closed day(s) + today (bars to 10:31:00)"), "{after}");
+    let body = |s: &str| s.lines().filter(|l| !l.contains(" Edges · ")).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&before), body(&after), "the same rows");
+    Ok(())
+}
+
+/// `m` in the Edges view lists every malformed bar row of the study, file:line: reason (the
+/// notes name only the first few); `m` again or Esc goes back to the table. Without any, it says so.
+#[test]
+fn m_lists_every_malformed_bar_row_of_the_study() -> Res {
+    use ki2::archive::{Malformed, Reason};
+    let mut s = study();
+    let file: Arc<std::path::Path> = Arc::from(std::path::Path::new("/bars/20250709.csv"));
+    s.malformed = (1..=5)
+        .map(|i| Malformed {
+            file: file.clone(),
+            line: i * 10,
+            reason: Reason::NotANumber { field: "close", value: format!("x{i}") },
+        })
+        .collect();
+    s.notes = vec!["5 malformed bar row(s) skipped: … m lists them".into()];
+    let (_d, a) = app();
+    let mut a = with_study(a, StudyState::Ready(Arc::new(s)));
+    keys(&mut a, "E");
+    assert!(screen(&mut a, 80, 24).contains("m lists them"));
+    keys(&mut a, "m");
+    let shown = screen(&mut a, 80, 24);
+    assert!(shown.contains("5 malformed rows skipped"), "{shown}");
+    for i in 1..=5 {
+        assert!(shown.contains(&format!("/bars/20250709.csv:{}: close is not a number: \"x{i}\"", i * 10)), "{shown}");
+    }
+    keys(&mut a, "m");
+    assert!(screen(&mut a, 80, 24).contains("Excess bp"));
+    let (_e, b) = app();
+    let mut b = with_study(b, StudyState::Ready(Arc::new(study())));
+    keys(&mut b, "Em");
+    let s = screen(&mut b, 80, 24);
+    assert!(s.contains("Excess bp") && s.contains("no malformed bar row"), "{s}");
     Ok(())
 }

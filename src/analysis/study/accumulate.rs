@@ -118,11 +118,11 @@ impl Plan {
     }
 
     /// Every day through `load`, on `threads` threads; the sums, and how many days had bars.
-    pub fn accumulate(
+    pub fn accumulate<B: std::borrow::Borrow<DayBars>>(
         &self,
         inputs: &Inputs,
         threads: usize,
-        load: impl Fn(usize) -> Option<DayBars> + Sync,
+        load: impl Fn(usize) -> Option<B> + Sync,
     ) -> (Acc, usize) {
         let h = inputs.horizons.len();
         let next = AtomicUsize::new(0);
@@ -137,6 +137,7 @@ impl Plan {
                     return acc;
                 }
                 let Some(bars) = load(day) else { continue };
+                let bars: &DayBars = bars.borrow();
                 with_bars.fetch_add(1, Ordering::Relaxed);
                 let table: Vec<Option<&SymbolBars>> = inputs.symbols.table(|name| bars.get(name));
                 self.all(&table, &inputs.horizons, &mut acc, &mut today);

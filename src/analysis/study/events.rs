@@ -3,12 +3,13 @@
 //! row of the day, and the alerts of a rule. Closed days come from the day index; only
 //! `rule:NAME` needs a day's rows (the alerts are evaluated over them).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use super::live::LiveDay;
 use super::{Event, Inputs, Series, Subject};
 use crate::alerts::{Alert, RuleSet, Source};
-use crate::archive::SecondOfDay;
-use crate::history::DaySummary;
+use crate::archive::{Day, SecondOfDay};
+use crate::history::{BurstFact, DaySummary};
 
 /// What `--event` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +67,16 @@ impl Events {
         Ok(Events { kinds, capper, market, inputs, series: HashMap::new() })
     }
 
+    /// As `new`, going on from `inputs` gathered before (the closed days'): the days added now
+    /// come after theirs and their symbols keep their numbers.
+    pub fn resume(kinds: Vec<Kind>, rules: &RuleSet, market: &str, inputs: Inputs) -> Result<Events, String> {
+        let mut events = Events::new(kinds, rules, market, inputs.horizons.clone())?;
+        events.series = inputs.series.iter().enumerate().map(|(i, s)| ((s.event.clone(), s.subject), i)).collect();
+        events.inputs = inputs;
+        events.market = events.inputs.symbols.id(market);
+        Ok(events)
+    }
+
     pub fn kinds(&self) -> &[Kind] {
         &self.kinds
     }
@@ -77,10 +88,27 @@ impl Events {
 
     /// The day's events from its index. Days must come in ascending order.
     pub fn add_day(&mut self, summary: &DaySummary) {
+        let firsts = summary.symbols.iter().filter_map(|s| Some((s.symbol.as_str(), s.first?.secs())));
+        self.add(summary.day, &summary.bursts, &summary.burst_symbols(), firsts);
+    }
+
+    /// The live day's events so far (after the closed days), as the store has them.
+    pub fn add_live(&mut self, live: &LiveDay) {
+        let hits = live.hits.iter().map(|(t, s)| (*t, s.iter().map(String::as_str).collect())).collect();
+        self.add(live.day, &live.bursts, &hits, live.first.iter().map(|(s, t)| (s.as_str(), *t)));
+    }
+
+    /// `firsts`: each symbol's first second, by name.
+    fn add<'a>(
+        &mut self,
+        date: Day,
+        bursts: &[BurstFact],
+        hits: &BTreeMap<SecondOfDay, Vec<&str>>,
+        firsts: impl Iterator<Item = (&'a str, u32)>,
+    ) {
         let day = self.inputs.days.len();
-        self.inputs.days.push(summary.day);
-        let hits = summary.burst_symbols();
-        for b in &summary.bursts {
+        self.inputs.days.push(date);
+        for b in bursts {
             let symbols: Vec<&str> = b.second().and_then(|t| hits.get(&t)).cloned().unwrap_or_default();
             if self.kinds.contains(&Kind::Burst) {
                 let group = format!("burst/{}/{}", b.grade.label(), b.prog_type.label());
@@ -93,18 +121,16 @@ impl Events {
             }
         }
         if self.kinds.contains(&Kind::FirstSeen) {
-            for s in &summary.symbols {
-                if let Some(first) = s.first {
-                    let id = self.inputs.symbols.id(&s.symbol);
-                    self.push("first_seen", Subject::Symbol, Event { day, time: first.secs(), symbols: vec![id] });
-                }
+            for (symbol, first) in firsts {
+                let id = self.inputs.symbols.id(symbol);
+                self.push("first_seen", Subject::Symbol, Event { day, time: first, symbols: vec![id] });
             }
         }
     }
 
     /// A rule's alerts on the day last added: a row's own symbol, or for a burst its symbols
     /// and the market, for S1/S2 the market.
-    pub fn add_alerts(&mut self, alerts: &[Alert], hits: &std::collections::BTreeMap<SecondOfDay, Vec<&str>>) {
+    pub fn add_alerts(&mut self, alerts: &[Alert], hits: &BTreeMap<SecondOfDay, Vec<&str>>) {
         let Some(day) = self.inputs.days.len().checked_sub(1) else { return };
         for a in alerts {
             let group = format!("rule:{}", a.rule);

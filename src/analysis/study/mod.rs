@@ -10,11 +10,12 @@
 mod accumulate;
 pub mod events;
 mod feed;
+pub mod live;
 mod paths;
 pub mod returns;
 mod summary;
 
-pub use feed::{Study, StudyHandle, StudyState, StudyWorker};
+pub use feed::{Ask, Live, Study, StudyHandle, StudyState, StudyWorker};
 pub use paths::Path;
 pub use summary::{Pair, Summary};
 
@@ -91,7 +92,11 @@ pub struct Output {
 
 /// Runs the study. `load(i)` gives the bars of `inputs.days[i]` (None: no bars that day); it is
 /// called once per day, from `threads` threads at once.
-pub fn run(inputs: &Inputs, threads: usize, load: impl Fn(usize) -> Option<DayBars> + Sync) -> Output {
+pub fn run<B: std::borrow::Borrow<DayBars>>(
+    inputs: &Inputs,
+    threads: usize,
+    load: impl Fn(usize) -> Option<B> + Sync,
+) -> Output {
     let plan = accumulate::Plan::new(inputs);
     let (acc, days_with_bars) = plan.accumulate(inputs, threads.max(1), load);
     let (pairs, summary) = summary::summarize(inputs, &plan, &acc);

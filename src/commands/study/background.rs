@@ -1,19 +1,21 @@
 //! The study for the TUI's Edges view, on a thread of its own: when the view first asks, the
 //! closed days' events from the day index (the same builder the indexer uses, so no day is read
 //! twice) and their bars a day at a time, as `ki2 study` with its default options computes
-//! them, with the mean paths from 30 minutes before to 30 after. The UI only sees the handle.
+//! them, with the mean paths from 30 minutes before to 30 after; then the live day on top as
+//! the UI hands over its events and its bars file grows (`live.rs`). The UI only sees the handle.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use super::live::{Closed, Overlay, trim};
 use super::{NO_BARS, Notes, PATH_MINUTES, bars, gather};
 use crate::alerts::RuleSet;
 use crate::analysis::study::events::Kind;
-use crate::analysis::study::{self, Study, StudyHandle, StudyState, StudyWorker};
+use crate::analysis::study::{self, Ask, Study, StudyHandle, StudyState, StudyWorker};
 use crate::archive::{Archive, Day};
 use crate::config::Config;
 use crate::history::Builder;
-use crate::prices::PriceFiles;
+use crate::prices::{DayBars, PriceFiles};
 
 /// The default horizons of `ki2 study` (`--horizons 1m,5m,15m,30m`).
 pub const HORIZONS: [u32; 4] = [60, 300, 900, 1800];
@@ -33,9 +35,21 @@ pub struct Setup {
 pub fn spawn(setup: Setup) -> StudyHandle {
     let (handle, worker) = StudyHandle::channel();
     let run = move || {
-        while let Some(live) = worker.next() {
-            let state = compute(&setup, live, &worker);
-            worker.set(state);
+        let mut overlay: Option<Overlay> = None;
+        while let Some(ask) = worker.next() {
+            match ask {
+                Ask::Closed(live) => {
+                    let (state, closed) = compute(&setup, live, &worker);
+                    overlay = closed.map(Overlay::new);
+                    worker.set(state);
+                }
+                Ask::Live => {
+                    let events = worker.live_day();
+                    if let Some(state) = overlay.as_mut().and_then(|o| o.update(events, THREADS)) {
+                        worker.update(state);
+                    }
+                }
+            }
         }
     };
     if let Err(e) = std::thread::Builder::new().name("ki2-study".into()).spawn(run) {
@@ -44,28 +58,43 @@ pub fn spawn(setup: Setup) -> StudyHandle {
     handle
 }
 
-fn compute(setup: &Setup, live: Day, worker: &StudyWorker) -> StudyState {
+/// Two threads at most: the live day and the keys keep a core.
+const THREADS: usize = 2;
+
+/// The closed days' study, and what the live day is added to.
+fn compute(setup: &Setup, live: Day, worker: &StudyWorker) -> (StudyState, Option<Closed>) {
+    match closed(setup, live, worker) {
+        // A live day that has closed too is in the study already: nothing to add on top.
+        Ok((study, closed)) => {
+            let closed = Some(closed).filter(|c| !c.inputs.days.contains(&c.live));
+            (StudyState::Ready(Arc::new(study)), closed)
+        }
+        Err(state) => (state, None),
+    }
+}
+
+pub(super) fn closed(setup: &Setup, live: Day, worker: &StudyWorker) -> Result<(Study, Closed), StudyState> {
     let Some(dir) = setup.prices.clone().or_else(|| setup.config.prices.dir.clone()) else {
-        return StudyState::Unavailable(NO_BARS.into());
+        return Err(StudyState::Unavailable(NO_BARS.into()));
     };
     let prices = match PriceFiles::scan(&dir) {
         Ok(p) if p.days.is_empty() => {
-            return StudyState::Unavailable(format!(
+            return Err(StudyState::Unavailable(format!(
                 "no price bars found in {}: YYYYMMDD.csv (symbol,time,open,high,low,close,volume) or the \
                  vendors' YYYY-MM-DD.csv[.gz] minute aggregates (--prices DIR, [prices] dir)",
                 dir.display()
-            ));
+            )));
         }
         Ok(p) => p,
-        Err(e) => return StudyState::Unavailable(format!("{e} (--prices DIR, [prices] dir in config.toml)")),
+        Err(e) => return Err(StudyState::Unavailable(format!("{e} (--prices DIR, [prices] dir in config.toml)"))),
     };
     let archive = match Archive::discover(&setup.root) {
         Ok(a) => a,
-        Err(e) => return StudyState::Failed(format!("{e:#}")),
+        Err(e) => return Err(StudyState::Failed(format!("{e:#}"))),
     };
     let days: Vec<Day> = crate::history::closed_days(&archive, live).iter().map(|f| f.day).collect();
     if days.is_empty() {
-        return StudyState::Unavailable("no closed days in the archive yet: the study runs over past days".into());
+        return Err(StudyState::Unavailable("no closed days in the archive yet: the study runs over past days".into()));
     }
     worker.set(StudyState::Computing { days: days.len() });
     let started = std::time::Instant::now();
@@ -74,14 +103,20 @@ fn compute(setup: &Setup, live: Day, worker: &StudyWorker) -> StudyState {
     let config = &setup.config;
     let mut inputs = match gather(config, &archive, &days, kinds, &setup.rules, HORIZONS.to_vec(), &mut notes) {
         Ok(i) => i,
-        Err(e) => return StudyState::Failed(format!("{e:#}")),
+        Err(e) => return Err(StudyState::Failed(format!("{e:#}"))),
     };
     inputs.path = (-PATH_MINUTES..=PATH_MINUTES).map(|m| m * 60).collect();
     let loader = bars::Loader::new(&prices, config.prices.bar_s);
-    // Two threads at most: the live day and the keys keep a core.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-    let output = study::run(&inputs, threads, |i| loader.load(inputs.days[i]));
-    let said = loader.notes(&prices.dir);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(THREADS));
+    // Each day's bars kept for the live day's baseline, cut to the symbols looked up.
+    let kept: Mutex<Vec<Option<Arc<DayBars>>>> = Mutex::new(vec![None; days.len()]);
+    let output = study::run(&inputs, threads, |i| {
+        let bars = loader.load(inputs.days[i]).map(|b| Arc::new(trim(b, &inputs)));
+        kept.lock().unwrap_or_else(|p| p.into_inner())[i] = bars.clone();
+        bars
+    });
+    let mut said = loader.notes(&prices.dir, "m lists them");
+    let malformed = std::mem::take(&mut said.malformed);
     notes.warnings.extend(prices.warnings.iter().cloned());
     notes.warnings.extend(said.warnings);
     notes.errors.extend(said.errors);
@@ -89,7 +124,19 @@ fn compute(setup: &Setup, live: Day, worker: &StudyWorker) -> StudyState {
     for line in notes_lines(&notes) {
         tracing::warn!("edges: {line}");
     }
-    StudyState::Ready(Arc::new(Study { inputs, output, notes: notes.lines() }))
+    let notes = notes.lines();
+    let closed = Closed {
+        live,
+        inputs: inputs.clone(),
+        bars: kept.into_inner().unwrap_or_else(|p| p.into_inner()),
+        notes: notes.clone(),
+        dir: prices.dir.clone(),
+        bar_s: config.prices.bar_s,
+        market: config.prices.market.clone(),
+        rules: setup.rules.clone(),
+        malformed: malformed.clone(),
+    };
+    Ok((Study { inputs, output, notes, live: None, malformed }, closed))
 }
 
 fn notes_lines(notes: &Notes) -> impl Iterator<Item = &String> {

@@ -54,7 +54,8 @@ impl<'a> Loader<'a> {
 
     /// What went wrong, said once: days without bars, warnings, malformed rows, and files that
     /// could not be read at all (the errors).
-    pub fn notes(&self, dir: &Path) -> super::Notes {
+    /// `list_all`: how to see every malformed row, said after the first few.
+    pub fn notes(&self, dir: &Path, list_all: &str) -> super::Notes {
         let mut said = self.said.lock().unwrap_or_else(|p| p.into_inner());
         tracing::info!("study: {:.2} s reading bars (all threads)", said.reading.as_secs_f64());
         let mut notes = super::Notes::default();
@@ -69,9 +70,12 @@ impl<'a> Loader<'a> {
             ));
         }
         notes.warnings.append(&mut said.warnings.clone());
-        if let Some(first) = said.malformed.iter().min_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line))) {
-            notes.warnings.push(format!("{} malformed bar row(s) skipped, first {first}", said.malformed.len()));
+        said.malformed.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        // First among the warnings: the Edges view shows the first two notes.
+        if let Some(note) = super::malformed_note(&said.malformed, list_all) {
+            notes.warnings.insert(0, note);
         }
+        notes.malformed = std::mem::take(&mut said.malformed);
         said.errors.sort();
         notes.errors = said.errors.clone();
         notes

@@ -14,9 +14,9 @@ use crate::archive::day::market_zone;
 use crate::prices::{BarsAsk, BarsHandle, BarsState, PriceFiles, read_day};
 
 /// A file as it was when read: where, its modification time and length.
-type Stamp = (PathBuf, Option<SystemTime>, u64);
+pub type Stamp = (PathBuf, Option<SystemTime>, u64);
 
-fn stamp(path: PathBuf) -> Stamp {
+pub fn stamp(path: PathBuf) -> Stamp {
     let m = std::fs::metadata(&path).ok();
     let modified = m.as_ref().and_then(|m| m.modified().ok());
     let len = m.map_or(0, |m| m.len());
@@ -30,6 +30,7 @@ pub fn spawn(dir: Option<PathBuf>, bar_s: Option<u32>) -> BarsHandle {
     let run = move || {
         // What each day was read from, to tell whether a check finds it changed.
         let mut read: HashMap<Day, Option<Stamp>> = HashMap::new();
+        let mut logged: HashMap<Day, usize> = HashMap::new();
         while let Some(ask) = worker.next() {
             let day = match ask {
                 BarsAsk::Load(day) => day,
@@ -47,6 +48,15 @@ pub fn spawn(dir: Option<PathBuf>, bar_s: Option<u32>) -> BarsHandle {
                 }
             };
             let (state, from) = load(dir.as_ref(), bar_s, day);
+            // Each malformed row said once in the log, file:line: reason (a growing file read
+            // again has the same ones first).
+            if let BarsState::Ready(bars) = &state {
+                let said = logged.entry(day).or_insert(0);
+                for m in bars.malformed.iter().skip(*said) {
+                    tracing::warn!("bars: malformed row skipped: {m}");
+                }
+                *said = (*said).max(bars.malformed.len());
+            }
             read.insert(day, from);
             read.retain(|d, _| worker.wanted(*d));
             worker.set(day, state);

@@ -42,7 +42,7 @@ pub fn returns(prices: &Prices, mut fires: Inputs) -> Returns {
         output.days_with_bars,
         started.elapsed().as_secs_f64()
     );
-    let notes = loader.notes(&files.dir);
+    let notes = loader.notes(&files.dir, "ki2 study --malformed lists them");
     for w in notes.errors.iter().chain(&notes.warnings) {
         tracing::warn!("baskets: {w}");
     }

@@ -6,6 +6,7 @@ pub mod background;
 mod bars;
 pub mod day_bars;
 pub mod fires;
+mod live;
 mod out;
 mod plot;
 mod table;
@@ -19,7 +20,8 @@ use super::{UsageError, discover};
 use crate::alerts::{Evaluator, RuleSet};
 use crate::analysis::study::events::{Events, Kind};
 use crate::analysis::study::{self, Inputs};
-use crate::archive::{Day, LayoutError, read_day};
+use crate::archive::printable::printable;
+use crate::archive::{Day, LayoutError, Malformed, read_day};
 use crate::cli::StudyArgs;
 use crate::config::Config;
 use crate::prices::PriceFiles;
@@ -30,6 +32,26 @@ use crate::prices::PriceFiles;
 pub struct Notes {
     pub warnings: Vec<String>,
     pub errors: Vec<String>,
+    /// Every bar row skipped, by file and line (the warnings name the first few).
+    pub malformed: Vec<Malformed>,
+}
+
+/// Malformed bar rows named in a warning; `ki2 study --malformed` and the Edges view's `m` list all.
+pub const MALFORMED_SHOWN: usize = 3;
+
+/// How many bar rows were skipped and the first few, each file:line: reason (`all` sorted).
+pub fn malformed_note(all: &[Malformed], list_all: &str) -> Option<String> {
+    all.first()?;
+    let few: Vec<String> = all.iter().take(MALFORMED_SHOWN).map(|m| printable(&m.to_string())).collect();
+    let more = if all.len() > MALFORMED_SHOWN { format!("; {list_all}") } else { String::new() };
+    Some(format!("{} malformed bar row(s) skipped: {}{more}", all.len(), few.join("; ")))
+}
+
+/// `ki2 export --prices`: the day's malformed bar rows as a warning.
+pub fn say_malformed_bars(all: &[Malformed]) {
+    if let Some(note) = malformed_note(all, "list them all with `ki2 study --malformed`") {
+        eprintln!("ki2: warning: {note}");
+    }
 }
 
 impl Notes {
@@ -88,8 +110,13 @@ pub fn run(config: &Config, args: StudyArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let output = study::run(&inputs, threads, |i| loader.load(inputs.days[i]));
     tracing::info!("study: bars and returns on {threads} threads in {:.2} s", started.elapsed().as_secs_f64());
-    let said = loader.notes(&prices.dir);
+    let said = loader.notes(&prices.dir, "list them all with --malformed");
     said.print();
+    if args.malformed {
+        for m in &said.malformed {
+            eprintln!("ki2: malformed bar row: {}", printable(&m.to_string()));
+        }
+    }
     failed |= !said.errors.is_empty();
     let mut stdout = std::io::stdout().lock();
     if args.json {

@@ -10,6 +10,7 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Clear, Dataset, GraphType, P
 
 use super::{Col, TableRow, col, table_with, with_arrow};
 use crate::analysis::study::StudyState;
+use crate::archive::SecondOfDay;
 use crate::ui::edges::{COLUMNS, EdgesView, PathChart};
 use crate::ui::theme::Theme;
 
@@ -76,9 +77,21 @@ pub fn draw(v: &EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
     if let Some(p) = &v.path {
         return draw_path(p, theme, f, r);
     }
-    let days = v.study().map(|s| s.inputs.days.len());
-    let title = match days {
-        Some(d) => format!(" Edges · the study over {d} closed day(s) · Esc closes "),
+    if let (Some(nav), StudyState::Ready(s)) = (&v.malformed, &v.state) {
+        return super::malformed::draw(nav, &s.malformed, theme, f, area);
+    }
+    let title = match v.study() {
+        Some(s) => match &s.live {
+            Some(live) => {
+                let to = live
+                    .bars_to
+                    .and_then(SecondOfDay::from_secs)
+                    .map_or("no bars yet".into(), |t| format!("bars to {t}"));
+                let closed = s.inputs.days.len().saturating_sub(1);
+                format!(" Edges · {closed} closed day(s) + today ({to}) · Esc closes ")
+            }
+            None => format!(" Edges · the study over {} closed day(s) · Esc closes ", s.inputs.days.len()),
+        },
         None => " Edges · Esc closes ".to_owned(),
     };
     let inner = boxed(Block::default().title(Line::styled(title, theme.title(true))), theme, f, r);

@@ -86,6 +86,7 @@ fn edges(root: &Path, bars: &Path, data: &Path) {
         prices: Some(bars.to_path_buf()),
         rules: RuleSet::defaults(),
         builder,
+        keep_bars: ki2::commands::study::background::KEEP_BARS,
     });
     let store = ki2::store::DayStore::new(ki2::archive::Day::today()).expect("store");
     let opts = AppOptions {

@@ -41,6 +41,7 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         prices: args.prices.clone(),
         rules: rules.clone(),
         builder: builder.clone(),
+        keep_bars: super::study::background::KEEP_BARS,
     });
     // The closed days' baskets, synced once for the alert path and the Baskets view.
     let baskets = SharedBaskets::new(&archive, builder.clone(), config.basket_similarity);

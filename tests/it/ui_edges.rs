@@ -316,6 +316,7 @@ fn the_watch_worker_studies_a_simulated_archive_and_shows_what_ki2_study_prints(
         prices: Some(bars.clone()),
         rules: RuleSet::defaults(),
         builder,
+        keep_bars: ki2::commands::study::background::KEEP_BARS,
     });
     let day = Day::parse_compact("20250714").ok_or("day")?;
     let data = ki2::archive::read_day(&Archive::discover(&root)?.files(day), ColumnOrder::default());

@@ -29,6 +29,8 @@ pub struct Setup {
     /// The rules in effect at start: where `capper` is defined.
     pub rules: RuleSet,
     pub builder: Arc<Builder>,
+    /// `KEEP_BARS` (a test sets fewer).
+    pub keep_bars: usize,
 }
 
 /// Starts the worker; it waits for the view's first request. Dropping the handle ends it.
@@ -61,12 +63,17 @@ pub fn spawn(setup: Setup) -> StudyHandle {
 /// Two threads at most: the live day and the keys keep a core.
 const THREADS: usize = 2;
 
+/// The closed days' bars kept for adding the live day, at most (48 bytes a bar: ≈ 96 MB, about
+/// 20 days of 300 symbols' minute bars). A `watch` left running over a year of bars would
+/// otherwise hold them all; past this the live day joins the study when it has closed.
+pub const KEEP_BARS: usize = 2_000_000;
+
 /// The closed days' study, and what the live day is added to.
 fn compute(setup: &Setup, live: Day, worker: &StudyWorker) -> (StudyState, Option<Closed>) {
     match closed(setup, live, worker) {
         // A live day that has closed too is in the study already: nothing to add on top.
         Ok((study, closed)) => {
-            let closed = Some(closed).filter(|c| !c.inputs.days.contains(&c.live));
+            let closed = Some(closed).filter(|c| !c.inputs.days.contains(&c.live) && !c.too_many);
             (StudyState::Ready(Arc::new(study)), closed)
         }
         Err(state) => (state, None),
@@ -108,13 +115,32 @@ pub(super) fn closed(setup: &Setup, live: Day, worker: &StudyWorker) -> Result<(
     inputs.path = (-PATH_MINUTES..=PATH_MINUTES).map(|m| m * 60).collect();
     let loader = bars::Loader::new(&prices, config.prices.bar_s);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(THREADS));
-    // Each day's bars kept for the live day's baseline, cut to the symbols looked up.
-    let kept: Mutex<Vec<Option<Arc<DayBars>>>> = Mutex::new(vec![None; days.len()]);
+    // Each day's bars kept for the live day's baseline, cut to the symbols looked up, while
+    // they stay under `KEEP_BARS`.
+    let kept: Mutex<Kept> = Mutex::new(Kept { bars: vec![None; days.len()], count: 0, too_many: false });
     let output = study::run(&inputs, threads, |i| {
         let bars = loader.load(inputs.days[i]).map(|b| Arc::new(trim(b, &inputs)));
-        kept.lock().unwrap_or_else(|p| p.into_inner())[i] = bars.clone();
+        let mut k = kept.lock().unwrap_or_else(|p| p.into_inner());
+        if !k.too_many {
+            k.count += bars.as_ref().map_or(0, |b| b.symbols.values().map(|s| s.bars.len()).sum());
+            if k.count > setup.keep_bars {
+                k.too_many = true;
+                k.bars = Vec::new();
+            } else {
+                k.bars[i] = bars.clone();
+            }
+        }
         bars
     });
+    let kept = kept.into_inner().unwrap_or_else(|p| p.into_inner());
+    if kept.too_many {
+        notes.warnings.push(format!(
+            "today's events join the study when the day has closed: holding the {} closed days' bars for them \
+             would take more than {} bars of memory",
+            days.len(),
+            setup.keep_bars
+        ));
+    }
     let mut said = loader.notes(&prices.dir, "m lists them");
     let malformed = std::mem::take(&mut said.malformed);
     notes.warnings.extend(prices.warnings.iter().cloned());
@@ -128,7 +154,8 @@ pub(super) fn closed(setup: &Setup, live: Day, worker: &StudyWorker) -> Result<(
     let closed = Closed {
         live,
         inputs: inputs.clone(),
-        bars: kept.into_inner().unwrap_or_else(|p| p.into_inner()),
+        bars: kept.bars,
+        too_many: kept.too_many,
         notes: notes.clone(),
         dir: prices.dir.clone(),
         bar_s: config.prices.bar_s,
@@ -137,6 +164,12 @@ pub(super) fn closed(setup: &Setup, live: Day, worker: &StudyWorker) -> Result<(
         malformed: malformed.clone(),
     };
     Ok((Study { inputs, output, notes, live: None, malformed }, closed))
+}
+
+struct Kept {
+    bars: Vec<Option<Arc<DayBars>>>,
+    count: usize,
+    too_many: bool,
 }
 
 fn notes_lines(notes: &Notes) -> impl Iterator<Item = &String> {

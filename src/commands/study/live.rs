@@ -25,6 +25,8 @@ pub struct Closed {
     pub inputs: Inputs,
     /// Each closed day's bars (None: it had none), only the symbols of the study's events.
     pub bars: Vec<Option<Arc<DayBars>>>,
+    /// More bars than `background::KEEP_BARS`: none are kept, the live day is not added.
+    pub too_many: bool,
     pub notes: Vec<String>,
     pub dir: PathBuf,
     pub bar_s: Option<u32>,
@@ -200,9 +202,18 @@ mod tests {
             prices: Some(bars.clone()),
             rules: RuleSet::defaults(),
             builder: crate::history::builder(&root, &dir.path().join("data"), ColumnOrder::default()),
+            keep_bars: super::super::background::KEEP_BARS,
         };
         let (_handle, worker) = StudyHandle::channel();
-        let (_, closed) = super::super::background::closed(&setup, live, &worker).map_err(|e| format!("{e:?}"))?;
+        // Past its bound the closed days' bars are not held, and the study says why today is
+        // not added.
+        let small = super::super::background::Setup { keep_bars: 1000, ..setup };
+        let (study, closed) = super::super::background::closed(&small, live, &worker).map_err(|e| format!("{e:?}"))?;
+        assert!(closed.too_many && closed.bars.is_empty());
+        assert!(study.notes.iter().any(|n| n.contains("today's events join the study when the day has closed")));
+        let setup = super::super::background::Setup { keep_bars: super::super::background::KEEP_BARS, ..small };
+        let (study, closed) = super::super::background::closed(&setup, live, &worker).map_err(|e| format!("{e:?}"))?;
+        assert!(!closed.too_many && closed.bars.iter().all(Option::is_some), "{:?}", study.notes);
         assert_eq!(closed.inputs.days.len(), 2);
         let mut overlay = Overlay::new(closed);
         // The live day's events as the UI's store has them: the whole day's archive is there,

@@ -220,7 +220,7 @@ impl ui::Io for ArchiveIo {
 
     /// The baskets of the closed days before `day`, found on a thread of their own (the first
     /// time over a year of archive, every burst is matched: tens of seconds).
-    fn baskets(&mut self, day: Day) -> Option<ui::BasketsJob> {
+    fn baskets(&mut self, day: Day, sides: crate::analysis::baskets::BurstSides) -> Option<ui::BasketsJob> {
         let worker = self.baskets.clone()?;
         let n = worker.days_before(day);
         let (tx, rx) = std::sync::mpsc::channel();
@@ -230,7 +230,7 @@ impl ui::Io for ArchiveIo {
             move || {
                 // The table goes out first; the returns after each basket fires (the bars of
                 // every day they fired on) fill in behind it.
-                let mut table = worker.compute(day);
+                let mut table = worker.compute(day, &sides);
                 let fires = table.as_mut().map(|t| (std::mem::take(&mut t.fires), t.returns.clone())).ok();
                 let _ = tx.send(table);
                 if let Some((fires, slot)) = fires {

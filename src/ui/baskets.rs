@@ -194,6 +194,16 @@ impl App {
     }
 
     /// The event loop started the search (None: this ki2 has no index to search).
+    /// The live day's bursts' side and S1 by their second (empty for another day): the
+    /// Baskets view counts today's bursts by side as `ki2 baskets` does.
+    pub fn burst_sides(&self, day: Day) -> crate::analysis::baskets::BurstSides {
+        let live = &self.data.live;
+        if live.day() != day {
+            return Default::default();
+        }
+        (0..live.bursts_len()).filter_map(|i| live.burst_at(i)).map(|b| (b.time.secs(), (b.prog_type, b.s1))).collect()
+    }
+
     pub fn baskets_started(&mut self, day: Day, job: Option<BasketsJob>) {
         let previous = match &self.data.baskets {
             Found::Ready { day: d, table, .. } if *d == day => Some(table.clone()),

@@ -18,6 +18,7 @@ use super::app::App;
 use super::terminal::{self, ByteCount};
 use super::update::Effect;
 use crate::alerts::RuleSet;
+use crate::analysis::baskets::BurstSides;
 use crate::archive::{Day, DayData};
 use crate::platform::ShutdownSignals;
 use crate::tail::TailEvent;
@@ -40,8 +41,9 @@ pub trait Io {
         None
     }
     /// Starts finding the recurring baskets of the closed days before `day` on a thread of its
-    /// own; None when there is no day index to find them in.
-    fn baskets(&mut self, _day: Day) -> Option<super::baskets::BasketsJob> {
+    /// own, with `day`'s bursts matched so far (`sides`: their side and S1, which the alert path
+    /// that matched them by their symbols does not know); None when there is no day index.
+    fn baskets(&mut self, _day: Day, _sides: BurstSides) -> Option<super::baskets::BasketsJob> {
         None
     }
 }
@@ -182,7 +184,7 @@ where
                 app.tell_sink_notes();
                 app.tick();
                 if let Some(day) = app.baskets_refresh() {
-                    let job = io.baskets(day);
+                    let job = io.baskets(day, app.burst_sides(day));
                     app.baskets_started(day, job);
                 }
                 if let Some(change) = io.rules_changed() {
@@ -240,7 +242,7 @@ pub fn apply(effect: Effect, app: &mut App, io: &mut dyn Io) {
                 app.show_history(data);
                 // The Basket column of an earlier day comes from the baskets of the closed days.
                 if let Some(live) = app.baskets_wanted() {
-                    let job = io.baskets(live);
+                    let job = io.baskets(live, app.burst_sides(live));
                     app.baskets_started(live, job);
                 }
             }
@@ -256,7 +258,7 @@ pub fn apply(effect: Effect, app: &mut App, io: &mut dyn Io) {
             }
         }
         Effect::FindBaskets(day) => {
-            let job = io.baskets(day);
+            let job = io.baskets(day, app.burst_sides(day));
             app.baskets_started(day, job);
         }
     }

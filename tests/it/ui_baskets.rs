@@ -216,7 +216,7 @@ impl ki2::ui::Io for Pending {
     fn save_view(&mut self, _: &ki2::view_file::ViewFile) -> anyhow::Result<std::path::PathBuf> {
         anyhow::bail!("read-only")
     }
-    fn baskets(&mut self, _: Day) -> Option<BasketsJob> {
+    fn baskets(&mut self, _: Day, _: ki2::analysis::baskets::BurstSides) -> Option<BasketsJob> {
         let (tx, rx) = std::sync::mpsc::channel();
         self.send = Some(tx);
         Some(BasketsJob { days: self.days, result: rx })

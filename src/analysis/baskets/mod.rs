@@ -16,7 +16,7 @@ pub use report::{BasketDetail, BasketReport, bursts_frame, detail, report};
 pub use shared::{Closed, SharedBaskets, TodayBurst};
 pub use source::IndexBaskets;
 pub use state::{Synced, sync};
-pub use table::{BasketLine, BasketsTable, BasketsWorker, Returns, ReturnsSlot, Seen, short_id, short_ids};
+pub use table::{BasketLine, BasketsTable, BasketsWorker, BurstSides, Returns, ReturnsSlot, Seen, short_id, short_ids};
 
 /// `[baskets] similarity` unless the config says otherwise.
 pub const DEFAULT_SIMILARITY: f64 = 0.6;

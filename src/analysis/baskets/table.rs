@@ -11,7 +11,7 @@ use super::clusters::Clusters;
 use super::report::{BasketDetail, BasketReport, detail, report};
 use super::shared::SharedBaskets;
 use crate::analysis::study::{Event, Inputs, Series, Subject, Summary};
-use crate::archive::{Archive, Day};
+use crate::archive::{Archive, Day, ProgType};
 use crate::history::Builder;
 
 /// `ki2 baskets`' default `--min`: a basket seen this often is listed.
@@ -193,6 +193,9 @@ pub fn short_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> HashMap<&'a str,
     }
 }
 
+/// The live day's bursts' side and S1 by their second, as its burst file has them.
+pub type BurstSides = HashMap<u32, (ProgType, u32)>;
+
 /// Finds the baskets of the closed days before a day, from the day index and the state kept
 /// beside it (`state::sync`, as `ki2 baskets` does), with the live day's bursts the alert path
 /// took in so far.
@@ -216,8 +219,9 @@ impl BasketsWorker {
     }
 
     /// The table of the closed days before `day` (their indexes are built as needed) and of
-    /// `day`'s bursts matched so far; the error says why none.
-    pub fn compute(&self, day: Day) -> Result<BasketsTable, String> {
+    /// `day`'s bursts matched so far, with their sides from `sides` (a burst not in it yet
+    /// counts as und); the error says why none.
+    pub fn compute(&self, day: Day, sides: &BurstSides) -> Result<BasketsTable, String> {
         let closed = self.shared.closed(day)?;
         let today = self.shared.today(day);
         let mut table = if today.is_empty() {
@@ -228,7 +232,8 @@ impl BasketsWorker {
             let mut clusters = closed.clusters.clone();
             for b in &today {
                 let symbols: Vec<&str> = b.symbols.iter().map(String::as_str).collect();
-                clusters.add(day, b.time, None, None, &symbols);
+                let (side, s1) = sides.get(&b.time).map_or((None, None), |(p, s1)| (Some(*p), Some(*s1)));
+                clusters.add(day, b.time, side, s1, &symbols);
             }
             let mut days = closed.days.clone();
             days.push(day);

@@ -33,7 +33,7 @@ pub fn draw(app: &App, f: &mut Frame) {
     let alert = p.alerts.rows.iter().find(|(pos, _)| Some(*pos) == p.alerts.selected).map(|(_, a)| a);
     panes::status::status_line(app, alert, f, s.status);
     panes::quotes::draw(app, &p.quotes, f, s.quotes);
-    panes::bursts::draw(app, &p.bursts, f, s.bursts);
+    panes::bursts::draw(app, &p.bursts, &p.basket_ids, f, s.bursts);
     panes::symbols::draw(app, p.hits_at, &p.hits, p.so_far, f, s.symbols);
     panes::programs::draw(app, &p.programs, f, s.programs);
     panes::series::draw(app, &p.s2, &p.s1, f, s.series);

@@ -323,6 +323,9 @@ pub struct Prepared {
     pub s1: Vec<SeriesRow>,
     /// With the threshold editor open: what the selected rule's value catches.
     pub catch: Option<CatchView>,
+    /// The Basket column's short ids of the bursts shown, lengthened where two baskets on
+    /// screen (or listed in the Baskets view) would share one.
+    pub basket_ids: std::collections::HashMap<String, String>,
 }
 
 /// What the threshold editor's selected rule catches, ready to draw.
@@ -391,6 +394,16 @@ fn shown<T>(view: &mut View, pane: ListPane, len: usize, at: impl FnOnce(&mut Vi
 }
 
 /// Gathers what the panes show, for the heights they were last laid out with.
+fn basket_ids(data: &Data, bursts: &Shown<BurstRow>) -> std::collections::HashMap<String, String> {
+    let shown: Vec<&str> = bursts.rows.iter().filter_map(|(_, b)| data.basket_of(b.time).map(|(id, _)| id)).collect();
+    if shown.is_empty() {
+        return Default::default();
+    }
+    let listed = data.baskets.table().into_iter().flat_map(|t| t.baskets.iter().map(|l| l.report.id.as_str()));
+    let forms = crate::analysis::baskets::short_ids(shown.iter().copied().chain(listed));
+    shown.iter().filter_map(|id| Some(((*id).to_owned(), forms.get(id)?.clone()))).collect()
+}
+
 pub fn prepare(data: &Data, view: &mut View) -> Prepared {
     let e = extents(data, view);
     let n = len(data, view, ListPane::Quotes);
@@ -415,7 +428,9 @@ pub fn prepare(data: &Data, view: &mut View) -> Prepared {
     let window = view.window_s();
     let catch = catch(data, view);
     let so_far = super::prices::burst_so_far(data, view, hits_at);
+    let basket_ids = basket_ids(data, &bursts);
     Prepared {
+        basket_ids,
         catch,
         so_far,
         quotes,

@@ -1,11 +1,12 @@
 //! Burst Signals: program bursts with their running totals, newest first.
 
+use std::collections::HashMap;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{ListTable, list_rows, list_table, pane_snap};
-use crate::analysis::baskets::short_ids;
 use crate::archive::BurstRow;
 use crate::ui::app::App;
 use crate::ui::columns::BURSTS;
@@ -13,15 +14,11 @@ use crate::ui::lists::Shown;
 use crate::ui::text;
 use crate::ui::view::{ListPane, Pane};
 
-pub fn draw(app: &App, shown: &Shown<BurstRow>, f: &mut Frame, area: Rect) {
+/// `ids`: the short forms of the shown bursts' baskets (`Prepared::basket_ids`).
+pub fn draw(app: &App, shown: &Shown<BurstRow>, ids: &HashMap<String, String>, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let focused = app.view.focus == Pane::Bursts;
     let rules = app.rules();
-    // The Basket column's short ids, lengthened where two baskets on screen (or listed in the
-    // Baskets view) would share one.
-    let listed = app.data.baskets.table().into_iter().flat_map(|t| t.baskets.iter().map(|l| l.report.id.as_str()));
-    let shown_ids = shown.rows.iter().filter_map(|(_, b)| app.data.basket_of(b.time).map(|(id, _)| id));
-    let forms = short_ids(shown_ids.chain(listed));
     let body = list_rows(shown, focused, theme, |b, selected| {
         let hit = rules.burst_match(b).is_some();
         let d = Default::default();
@@ -41,7 +38,7 @@ pub fn draw(app: &App, shown: &Shown<BurstRow>, f: &mut Frame, area: Rect) {
             (
                 app.data
                     .basket_of(b.time)
-                    .map_or_else(String::new, |(id, n)| format!("{}·{n}", forms.get(id).map_or(id, String::as_str))),
+                    .map_or_else(String::new, |(id, n)| format!("{}·{n}", ids.get(id).map_or(id, String::as_str))),
                 d,
             ),
         ];

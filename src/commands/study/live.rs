@@ -212,7 +212,9 @@ mod tests {
         assert!(closed.too_many && closed.bars.is_empty());
         assert!(study.notes.iter().any(|n| n.contains("today's events join the study when the day has closed")));
         let setup = super::super::background::Setup { keep_bars: super::super::background::KEEP_BARS, ..small };
-        let (study, closed) = super::super::background::closed(&setup, live, &worker).map_err(|e| format!("{e:?}"))?;
+        let (closed_only, closed) =
+            super::super::background::closed(&setup, live, &worker).map_err(|e| format!("{e:?}"))?;
+        let study = &closed_only;
         assert!(!closed.too_many && closed.bars.iter().all(Option::is_some), "{:?}", study.notes);
         assert_eq!(closed.inputs.days.len(), 2);
         let mut overlay = Overlay::new(closed);
@@ -234,6 +236,16 @@ mod tests {
             for p in study.output.pairs.iter().filter(|p| p.day == today) {
                 for (j, r) in p.returns.iter().enumerate() {
                     assert!(r.is_none() || p.time + study.inputs.horizons[j] <= to, "{p:?} past {to}");
+                }
+            }
+            for line in &study.output.summary {
+                let before = closed_only
+                    .output
+                    .summary
+                    .iter()
+                    .find(|l| (&l.event, &l.subject, l.horizon_s) == (&line.event, &line.subject, line.horizon_s));
+                if before.is_some_and(|b| b.excess_bp.is_some()) {
+                    assert!(line.excess_bp.is_some(), "at {t}: {line:?} lost its baseline ({before:?})");
                 }
             }
             seen.push((n_at(&study, 1800), study));

@@ -119,7 +119,7 @@ pub fn draw(v: &EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
             v.events,
             v.hints
         )),
-        Line::from("bp from the close known at the event; excess: over quiet days, same second"),
+        Line::from("bp from the close known then; excess vs quiet days, same second (-: none)"),
     ];
     lines.extend(study.notes.iter().take(2).map(|n| Line::styled(n.clone(), theme.error())));
     f.render_widget(Paragraph::new(lines).style(theme.dim()).wrap(Wrap { trim: true }), foot);

@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use crossterm::event::KeyEvent;
 
 use super::app::App;
-use super::columns::{Column, Sort, Sorts};
+use super::columns::{Column, Sort, Sorts, at};
 use super::data::Data;
 use super::keymap::Action;
 use super::nav::ListNav;
@@ -82,7 +82,17 @@ pub const COLUMNS: [Column; 10] = [
     Column { name: "time", col: col("Time", 8, false, 7), sorts: Sorts::Up },
     Column { name: "last", col: col("Last seen", 19, false, 5), sorts: Sorts::Down },
 ];
-const BURSTS_COL: usize = 3;
+// The columns the list sorts by, found by name when ki2 is built (a misspelt one stops it).
+const SHORT: usize = at(&COLUMNS, "short");
+const ID: usize = at(&COLUMNS, "id");
+const CORE: usize = at(&COLUMNS, "core");
+const BURSTS_COL: usize = at(&COLUMNS, "bursts");
+const DAYS: usize = at(&COLUMNS, "days");
+const BUY: usize = at(&COLUMNS, "buy");
+const SELL: usize = at(&COLUMNS, "sell");
+const UND: usize = at(&COLUMNS, "und");
+const TIME: usize = at(&COLUMNS, "time");
+const LAST: usize = at(&COLUMNS, "last");
 
 /// The Baskets view: its place in the list, its sort, the basket open in detail.
 pub struct BasketsView {
@@ -103,19 +113,20 @@ impl BasketsView {
     /// most bursts first, then by id).
     pub fn order<'a>(&self, table: &'a BasketsTable) -> Vec<&'a BasketLine> {
         let mut lines: Vec<&BasketLine> = table.baskets.iter().collect();
-        let name = COLUMNS.get(self.sort.col).map_or("bursts", |c| c.name);
+        let col = self.sort.col;
         lines.sort_by(|a, b| {
             let (a, b) = (&a.report, &b.report);
-            let by = match name {
-                "short" => short_id(&a.id).cmp(&short_id(&b.id)),
-                "id" => a.id.cmp(&b.id),
-                "core" => a.symbols.len().cmp(&b.symbols.len()),
-                "days" => a.days.cmp(&b.days),
-                "buy" => a.buy.cmp(&b.buy),
-                "sell" => a.sell.cmp(&b.sell),
-                "und" => a.und.cmp(&b.und),
-                "time" => a.median_time.cmp(&b.median_time),
-                "last" => a.last.cmp(&b.last),
+            let by = match col {
+                SHORT => short_id(&a.id).cmp(&short_id(&b.id)),
+                ID => a.id.cmp(&b.id),
+                CORE => a.symbols.len().cmp(&b.symbols.len()),
+                DAYS => a.days.cmp(&b.days),
+                BUY => a.buy.cmp(&b.buy),
+                SELL => a.sell.cmp(&b.sell),
+                UND => a.und.cmp(&b.und),
+                TIME => a.median_time.cmp(&b.median_time),
+                LAST => a.last.cmp(&b.last),
+                // `BURSTS_COL`, and a place that is no column: the default column's order.
                 _ => a.bursts.cmp(&b.bursts),
             };
             if self.sort.desc { by.reverse() } else { by }

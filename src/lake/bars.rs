@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
 
@@ -14,8 +14,12 @@ use crate::archive::day::market_zone;
 use crate::archive::{Archive, Day, Malformed};
 use crate::prices::{PriceFiles, frame, read_day};
 
-/// How often a follower looks at the bars files: bars come a minute at a time.
+/// How often a follower looks at the newest day's bars file: bars come a minute at a time.
 const POLL: Duration = Duration::from_secs(2);
+
+/// How often it lists the archive and the prices folder again (new days, closed days' files
+/// replaced): a year of archive is thousands of folders, not something to walk every 2 s.
+const RELIST: Duration = Duration::from_secs(60);
 
 /// A day's bars written: how many, and what reading them said.
 #[derive(Debug, Default)]
@@ -60,8 +64,20 @@ impl BarsFollower {
             // The bars files that could not be written from (by modification time): not tried
             // again until they change.
             let mut tried: std::collections::HashMap<Day, Option<SystemTime>> = Default::default();
+            let mut listed: Option<(Instant, Vec<Day>, PriceFiles)> = None;
             loop {
-                round(&root, &prices, bar_s, &out, &mut tried);
+                if listed.as_ref().is_none_or(|(at, _, _)| at.elapsed() >= RELIST) {
+                    listed = match (Archive::discover(&root), PriceFiles::scan(&prices)) {
+                        (Ok(a), Ok(f)) => Some((Instant::now(), a.days.keys().copied().collect(), f)),
+                        _ => None,
+                    };
+                    if let Some((_, days, files)) = &listed {
+                        round(days, files, bar_s, &out, &mut tried);
+                    }
+                } else if let Some((_, days, files)) = &listed {
+                    // Between listings only the newest day's file grows.
+                    round(&days[days.len().saturating_sub(1)..], files, bar_s, &out, &mut tried);
+                }
                 if !matches!(stopped.recv_timeout(POLL), Err(RecvTimeoutError::Timeout)) {
                     return;
                 }
@@ -72,23 +88,22 @@ impl BarsFollower {
     }
 }
 
-/// One look: every archive day whose bars file is newer than its part (or has none) is written.
+/// One look: each of `days` whose bars file is newer than its part (or has none) is written.
 fn round(
-    root: &Path,
-    prices: &Path,
+    days: &[Day],
+    files: &PriceFiles,
     bar_s: Option<u32>,
     out: &Path,
     tried: &mut std::collections::HashMap<Day, Option<SystemTime>>,
 ) {
-    let (Ok(archive), Ok(files)) = (Archive::discover(root), PriceFiles::scan(prices)) else { return };
-    for day in archive.days.keys() {
+    for day in days {
         let Some(source) = files.days.get(day).and_then(|f| f.first()) else { continue };
         let from = modified(&source.path);
         let written = modified(&part(out, *day));
         if written.is_some_and(|w| from.is_some_and(|f| f <= w)) || tried.get(day) == Some(&from) {
             continue;
         }
-        match write_day(&files, *day, bar_s, out) {
+        match write_day(files, *day, bar_s, out) {
             Ok(Some(w)) => {
                 tried.remove(day);
                 tracing::info!("lake: bars of {day}: {} rows", w.rows);

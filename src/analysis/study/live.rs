@@ -49,7 +49,8 @@ impl LiveDay {
                 kept.hits.insert(t, names);
             }
         }
-        kept.hits.retain(|t, _| bursts.iter().any(|b| b.second() == Some(*t)));
+        let seconds: std::collections::HashSet<SecondOfDay> = bursts.iter().filter_map(BurstFact::second).collect();
+        kept.hits.retain(|t, _| seconds.contains(t));
         LiveDay { day: store.day(), bursts, hits: kept.hits.clone(), first: store.first_seen(&kept.seen) }
     }
 }

@@ -70,6 +70,13 @@ fn python_polars() -> bool {
     ok
 }
 
+/// The closed days' baskets of the generated archive, with its index in `data` (as `ki2 watch`
+/// shares them between the alert path and the Baskets view).
+fn shared_baskets(g: &Generated, data: &Path) -> Arc<SharedBaskets> {
+    let archive = Archive::discover(&g.root).expect("archive");
+    SharedBaskets::new(&archive, ki2::history::builder(&g.root, data, ColumnOrder::default()), 0.6)
+}
+
 /// The live day's App, its bursts matched by the alert path through `shared`, and an Io whose
 /// Baskets search shares it too (as `ki2 watch` wires them).
 fn app_on(
@@ -105,15 +112,16 @@ fn until(app: &mut App, what: &str, done: impl Fn(&str) -> bool) -> String {
 fn the_returns_after_a_basket_fires_are_the_studys_and_match_polars() {
     let g = generated();
     let data = tempfile::tempdir().expect("tmp");
-    let archive = Archive::discover(&g.root).expect("archive");
-    let builder = ki2::history::builder(&g.root, data.path(), ColumnOrder::default());
-    let shared = SharedBaskets::new(&archive, builder, 0.6);
+    let shared = shared_baskets(g, data.path());
     // The live day's bursts as the alert path takes them in, then the view's table.
     let context = Context::default().with_baskets(Arc::new(IndexBaskets::sharing(shared.clone())));
     let evaluator = Evaluator::new(RuleSet::defaults()).with_context(context);
-    let app =
-        App::from_day(read_day(&archive.files(day(LIVE)), ColumnOrder::default()), options(Theme::mono()), evaluator)
-            .expect("app");
+    let app = App::from_day(
+        read_day(&Archive::discover(&g.root).expect("archive").files(day(LIVE)), ColumnOrder::default()),
+        options(Theme::mono()),
+        evaluator,
+    )
+    .expect("app");
     let table = BasketsWorker::sharing(shared.clone()).compute(day(LIVE), &app.burst_sides(day(LIVE))).expect("table");
     assert!(table.today > 0, "the live day's bursts are in");
     let ids: Vec<&str> = table.baskets.iter().map(|l| l.report.id.as_str()).collect();
@@ -153,9 +161,7 @@ fn the_detail_says_the_return_after_it_fires_with_prices_and_a_plain_word_withou
     let g = generated();
     for prices in [true, false] {
         let data = tempfile::tempdir().expect("tmp");
-        let archive = Archive::discover(&g.root).expect("archive");
-        let builder = ki2::history::builder(&g.root, data.path(), ColumnOrder::default());
-        let shared = SharedBaskets::new(&archive, builder, 0.6);
+        let shared = shared_baskets(g, data.path());
         let (mut app, mut io) = app_on(g, shared.clone(), prices, data.path());
         press(&mut app, &mut io, KeyCode::Char('B'));
         until(&mut app, "still finding them", |s| s.contains("seen 3+ times"));
@@ -187,9 +193,7 @@ fn the_detail_says_the_return_after_it_fires_with_prices_and_a_plain_word_withou
 fn the_view_counts_the_live_days_bursts_as_the_alert_path_matched_them() {
     let g = generated();
     let data = tempfile::tempdir().expect("tmp");
-    let archive = Archive::discover(&g.root).expect("archive");
-    let builder = ki2::history::builder(&g.root, data.path(), ColumnOrder::default());
-    let (mut app, mut io) = app_on(g, SharedBaskets::new(&archive, builder, 0.6), false, data.path());
+    let (mut app, mut io) = app_on(g, shared_baskets(g, data.path()), false, data.path());
     press(&mut app, &mut io, KeyCode::Char('B'));
     let s = until(&mut app, "still finding them", |s| s.contains("seen 3+ times"));
     assert!(s.contains(&format!("{} seen 3+ times over 5 closed days and today", g.json.len())), "{s}");
@@ -218,16 +222,14 @@ fn the_open_view_is_brought_up_to_date_as_the_live_days_bursts_come() {
     use ki2::ui::Io;
     let g = generated();
     let data = tempfile::tempdir().expect("tmp");
-    let archive = Archive::discover(&g.root).expect("archive");
-    let builder = ki2::history::builder(&g.root, data.path(), ColumnOrder::default());
-    let shared = SharedBaskets::new(&archive, builder, 0.6);
+    let shared = shared_baskets(g, data.path());
     let live = day(LIVE);
     let context = Context::default().with_baskets(Arc::new(IndexBaskets::sharing(shared.clone())));
     let opts = ki2::ui::AppOptions { live: true, ..options(Theme::mono()) };
     let store = ki2::store::DayStore::new(live).expect("store");
     let mut app = App::new(store, opts, Evaluator::new(RuleSet::defaults()).with_context(context));
     let mut io = archive_io(&g.root, &data.path().join("rules.toml")).with_baskets(BasketsWorker::sharing(shared));
-    let whole = read_day(&archive.files(live), ColumnOrder::default());
+    let whole = read_day(&Archive::discover(&g.root).expect("archive").files(live), ColumnOrder::default());
     // The cut: the earliest last burst of a basket that fired on the live day, so at least
     // one basket's last burst comes after the view has opened.
     let cut = g

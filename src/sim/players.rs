@@ -1,5 +1,6 @@
 //! Players: the programs behind recurring baskets. Each player owns a fixed basket of 24–36
-//! symbols and fires it on most days at one to three typical times of day (± a few minutes),
+//! symbols and fires it every day at its first typical time and on most days at up to two
+//! more (± a few minutes),
 //! each time with about 90 % of the basket and a few random extras, nearly always on its
 //! typical side. The players depend on the seed alone, so every day of a history has the same
 //! ones; where they fire depends on the day. The rest of the bursts stay random, so an archive
@@ -18,9 +19,14 @@ pub const DEFAULT_PLAYERS: usize = 4;
 const PRESENCE: f64 = 0.9;
 /// A fire lands on the scheduled burst nearest its time, if one is this close (seconds).
 const REACH: u32 = 300;
+/// The first typical time, which fires every day, reaches this far when no burst is nearer
+/// (bursts are sparse at midday).
+const FIRST_REACH: u32 = 1800;
 /// How far a fire's time strays from the player's typical time (seconds, either way).
 const STRAY: u32 = 180;
-/// Chance that a player fires at one of its typical times on a given day.
+/// Chance that a player fires at one of its later typical times on a given day (the first
+/// fires every day: a program that runs daily, so a short history such as the demo's three
+/// days still shows every player as a recurring basket).
 const FIRES_ON_A_DAY: f64 = 0.85;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,15 +81,17 @@ impl Players {
     /// fires today, the unclaimed burst nearest to it (± `STRAY`), if within `REACH`.
     pub fn plant(&self, bursts: &mut [PlannedBurst], universe: &Universe, rng: &mut Rng) {
         for (p, player) in self.0.iter().enumerate() {
-            for &typical in &player.times {
-                if rng.f64() >= FIRES_ON_A_DAY {
+            for (nth, &typical) in player.times.iter().enumerate() {
+                // Drawn for the first time too, so the later draws stay what they were.
+                if rng.f64() >= FIRES_ON_A_DAY && nth > 0 {
                     continue;
                 }
                 let target = typical + rng.u32(0..=2 * STRAY) - STRAY;
+                let reach = if nth == 0 { FIRST_REACH } else { REACH };
                 let nearest = bursts
                     .iter()
                     .enumerate()
-                    .filter(|(_, b)| b.fire.is_none() && b.time.abs_diff(target) <= REACH)
+                    .filter(|(_, b)| b.fire.is_none() && b.time.abs_diff(target) <= reach)
                     .min_by_key(|(_, b)| b.time.abs_diff(target))
                     .map(|(i, _)| i);
                 let Some(i) = nearest else { continue };
@@ -160,11 +168,40 @@ mod tests {
         for b in fires {
             let Some(fire) = &b.fire else { continue };
             let player = &players.0[fire.player];
-            assert!(player.times.iter().any(|t| t.abs_diff(b.time) <= STRAY + REACH), "{}", b.time);
+            let reach = |nth: usize| STRAY + if nth == 0 { FIRST_REACH } else { REACH };
+            assert!(player.times.iter().enumerate().any(|(nth, t)| t.abs_diff(b.time) <= reach(nth)), "{}", b.time);
             let inside = fire.symbols.iter().filter(|s| player.basket.contains(s)).count();
             assert!(inside * 10 >= player.basket.len() * 7, "{inside} of {}", player.basket.len());
             assert!((8..=40).contains(&fire.symbols.len()));
         }
         assert_eq!(planted(&plan.bursts, &u).len(), plan.bursts.iter().filter(|b| b.fire.is_some()).count());
+    }
+}
+
+#[cfg(test)]
+mod demo_tests {
+    use crate::archive::Day;
+    use crate::sim::{Profile, SimOptions, planted, players};
+
+    /// `ki2 demo` writes three days of history with a random seed and its Baskets view lists
+    /// what was seen three times or more: every seed must give it players to show (a player
+    /// that fires at one time of day only must not miss one of the three days).
+    #[test]
+    fn over_three_days_nearly_every_player_fires_three_times_whatever_the_seed() {
+        let days: Vec<Day> =
+            ["20251201", "20251202", "20251203"].iter().filter_map(|d| Day::parse_compact(d)).collect();
+        assert_eq!(days.len(), 3);
+        for seed in 0..60 {
+            let players = players(seed, super::DEFAULT_PLAYERS);
+            let mut seen = vec![0; players.0.len()];
+            for &day in &days {
+                let opts = SimOptions { root: "/nonexistent".into(), day, seed, profile: Profile::Normal };
+                for p in planted(&opts, &players).iter().filter(|p| p.file_written) {
+                    seen[p.player] += 1;
+                }
+            }
+            let recurring = seen.iter().filter(|&&n| n >= 3).count();
+            assert!(recurring >= 3, "seed {seed}: fires per player {seen:?}");
+        }
     }
 }

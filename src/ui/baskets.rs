@@ -10,14 +10,14 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use crossterm::event::KeyEvent;
 
 use super::app::App;
-use super::columns::{Column, Sort, Sorts, at};
+use super::columns::{BASKET_BURSTS, BASKETS, Ctx, Sort, Sorts};
 use super::data::Data;
 use super::keymap::Action;
 use super::nav::ListNav;
+use super::order::order;
 use super::overlay::Overlay;
-use super::panes::col;
 use super::update::{Effect, Taken};
-use crate::analysis::baskets::{BasketLine, BasketsTable, short_id};
+use crate::analysis::baskets::{BasketLine, BasketsTable};
 use crate::archive::{Day, SecondOfDay};
 
 /// The search the event loop started: over how many closed days, and where its result comes.
@@ -69,31 +69,6 @@ impl Found {
     }
 }
 
-/// The list's columns: name, title, width, keep, first direction.
-pub const COLUMNS: [Column; 10] = [
-    Column { name: "short", col: col("Id", 6, false, 8), sorts: Sorts::Up },
-    Column { name: "id", col: col("Basket", 16, false, 9), sorts: Sorts::Up },
-    Column { name: "core", col: col("Core", 4, true, 7), sorts: Sorts::Down },
-    Column { name: "bursts", col: col("Bursts", 6, true, 9), sorts: Sorts::Down },
-    Column { name: "days", col: col("Days", 4, true, 8), sorts: Sorts::Down },
-    Column { name: "buy", col: col("Buy", 4, true, 6), sorts: Sorts::Down },
-    Column { name: "sell", col: col("Sell", 4, true, 6), sorts: Sorts::Down },
-    Column { name: "und", col: col("Und", 4, true, 3), sorts: Sorts::Down },
-    Column { name: "time", col: col("Time", 8, false, 7), sorts: Sorts::Up },
-    Column { name: "last", col: col("Last seen", 19, false, 5), sorts: Sorts::Down },
-];
-// The columns the list sorts by, found by name when ki2 is built (a misspelt one stops it).
-const SHORT: usize = at(&COLUMNS, "short");
-const ID: usize = at(&COLUMNS, "id");
-const CORE: usize = at(&COLUMNS, "core");
-const BURSTS_COL: usize = at(&COLUMNS, "bursts");
-const DAYS: usize = at(&COLUMNS, "days");
-const BUY: usize = at(&COLUMNS, "buy");
-const SELL: usize = at(&COLUMNS, "sell");
-const UND: usize = at(&COLUMNS, "und");
-const TIME: usize = at(&COLUMNS, "time");
-const LAST: usize = at(&COLUMNS, "last");
-
 /// The Baskets view: its place in the list, its sort, the basket open in detail.
 pub struct BasketsView {
     pub nav: ListNav,
@@ -104,39 +79,23 @@ pub struct BasketsView {
 
 impl Default for BasketsView {
     fn default() -> Self {
-        BasketsView { nav: ListNav::default(), sort: Sort { col: BURSTS_COL, desc: true }, open: None }
+        BasketsView { nav: ListNav::default(), sort: Sort { col: BASKET_BURSTS, desc: true }, open: None }
     }
 }
 
 impl BasketsView {
     /// The table's baskets in the view's order, top first (equal values keep the report's order:
     /// most bursts first, then by id).
-    pub fn order<'a>(&self, table: &'a BasketsTable) -> Vec<&'a BasketLine> {
-        let mut lines: Vec<&BasketLine> = table.baskets.iter().collect();
-        let col = self.sort.col;
-        lines.sort_by(|a, b| {
-            let (a, b) = (&a.report, &b.report);
-            let by = match col {
-                SHORT => short_id(&a.id).cmp(&short_id(&b.id)),
-                ID => a.id.cmp(&b.id),
-                CORE => a.symbols.len().cmp(&b.symbols.len()),
-                DAYS => a.days.cmp(&b.days),
-                BUY => a.buy.cmp(&b.buy),
-                SELL => a.sell.cmp(&b.sell),
-                UND => a.und.cmp(&b.und),
-                TIME => a.median_time.cmp(&b.median_time),
-                LAST => a.last.cmp(&b.last),
-                // `BURSTS_COL`, and a place that is no column: the default column's order.
-                _ => a.bursts.cmp(&b.bursts),
-            };
-            if self.sort.desc { by.reverse() } else { by }
-        });
-        lines
+    pub fn order<'a>(&self, table: &'a BasketsTable, data: &Data) -> Vec<&'a BasketLine> {
+        let Some(column) = BASKETS.get(self.sort.col) else { return table.baskets.iter().collect() };
+        let ctx = Ctx::of(data);
+        let keys: Vec<_> = table.baskets.iter().map(|l| (column.by)(l, &ctx)).collect();
+        order(&keys, self.sort, false).into_iter().filter_map(|i| table.baskets.get(i)).collect()
     }
 
     /// The selected basket, in the view's order.
-    pub fn selected<'a>(&self, table: &'a BasketsTable) -> Option<&'a BasketLine> {
-        let lines = self.order(table);
+    pub fn selected<'a>(&self, table: &'a BasketsTable, data: &Data) -> Option<&'a BasketLine> {
+        let lines = self.order(table, data);
         let pos = self.nav.selected(lines.len())?;
         lines.get(lines.len() - 1 - pos).copied()
     }
@@ -265,7 +224,7 @@ impl App {
             }
             Some(Action::Enter) => {
                 let table = self.data.baskets.table();
-                v.open = table.and_then(|t| v.selected(t)).map(|l| l.report.id.clone());
+                v.open = table.and_then(|t| v.selected(t, &self.data)).map(|l| l.report.id.clone());
                 return Taken::Yes(None);
             }
             _ => {}
@@ -282,10 +241,10 @@ impl App {
         }
         match action {
             Some(Action::SortNext | Action::SortPrev) => {
-                let n = COLUMNS.len();
+                let n = BASKETS.len();
                 let next =
                     if action == Some(Action::SortNext) { (v.sort.col + 1) % n } else { (v.sort.col + n - 1) % n };
-                v.sort = Sort { col: next, desc: COLUMNS[next].sorts == Sorts::Down };
+                v.sort = Sort { col: next, desc: BASKETS[next].head.sorts == Sorts::Down };
                 v.nav = ListNav::default();
                 Taken::Yes(None)
             }

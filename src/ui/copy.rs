@@ -4,7 +4,7 @@
 
 use base64::Engine;
 
-use super::columns;
+use super::columns::{self, ALERTS, BURSTS, Ctx, ListColumn, PaneColumns, QUOTES, SYMBOLS};
 use super::data::Data;
 use super::lists;
 use super::view::{ListPane, View};
@@ -24,136 +24,59 @@ pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> 
     } else {
         vec![state.nav.selected(len)?]
     };
-    let s = |v: &dyn ToString| vec![v.to_string()];
-    // Per row: the fields that say what the row is, then one group per column of the pane
-    // (`columns::of`), in its order; the header likewise.
-    let (header, rows): (Vec<&[&str]>, Vec<Vec<Vec<String>>>) = match pane {
-        ListPane::Quotes => (
-            vec![
-                &[],
-                &["time"],
-                &["symbol"],
-                &["num_quotes"],
-                &["num_trades"],
-                &["bbo"],
-                &["dollars"],
-                &["trade_size"],
-            ],
-            lists::quotes_at(data, view, &positions)
-                .into_iter()
-                .map(|q| {
-                    vec![
-                        vec![],
-                        s(&q.time),
-                        vec![q.symbol],
-                        s(&q.num_quotes),
-                        s(&q.num_trades),
-                        s(&q.bbo),
-                        vec![q.dollars.map(|d| d.to_string()).unwrap_or_default()],
-                        vec![q.trade_size.map(|d| format!("{d:.2}")).unwrap_or_default()],
-                    ]
-                })
-                .collect(),
-        ),
-        ListPane::Bursts => (
-            vec![
-                &[],
-                &["time"],
-                &["grade"],
-                &["prog_type"],
-                &["background"],
-                &["s1"],
-                &["s2"],
-                &["ct"],
-                &["cb"],
-                &["cs"],
-                &["cu"],
-                &["basket", "basket_seen_before"],
-            ],
-            lists::bursts_at(data, view, &positions)
-                .into_iter()
-                .map(|(_, b)| {
-                    vec![
-                        vec![],
-                        s(&b.time),
-                        s(&b.grade.label()),
-                        s(&b.prog_type.label()),
-                        s(&b.background.label()),
-                        s(&b.s1),
-                        s(&b.s2),
-                        s(&b.ct),
-                        s(&b.cb),
-                        s(&b.cs),
-                        vec![b.cu_shown()],
-                        match data.basket_of(b.time) {
-                            Some((id, n)) => vec![id.to_owned(), n.to_string()],
-                            None => vec![String::new(), String::new()],
-                        },
-                    ]
-                })
-                .collect(),
-        ),
+    let choice = view.columns[pane];
+    let ctx = Ctx::of(data);
+    // Per row: the fields that say what the row is (the burst a symbol is of, an alert's id),
+    // then the values of the pane's columns shown, in its order.
+    let (text, n) = match pane {
+        ListPane::Quotes => {
+            let rows = lists::quotes_at(data, view, &positions);
+            table(&QUOTES, &[], |_| Vec::new(), &rows, &ctx, choice)
+        }
+        ListPane::Bursts => {
+            let rows: Vec<_> = lists::bursts_at(data, view, &positions).into_iter().map(|(_, b)| b).collect();
+            table(&BURSTS, &[], |_| Vec::new(), &rows, &ctx, choice)
+        }
         ListPane::Symbols => {
             let (at, hits) = lists::hits(data, view);
             let hits = hits.ok()?;
             let at = at.map(|t| t.to_string()).unwrap_or_default();
-            let rows = positions
-                .iter()
-                .filter_map(|&p| hits.get(p))
-                .map(|h| vec![vec![at.clone()], vec![h.symbol.clone()], s(&h.num_trades), s(&h.num_quotes), s(&h.bbo)])
-                .collect();
-            (vec![&["burst_time"], &["symbol"], &["num_trades"], &["num_quotes"], &["bbo"]], rows)
+            let rows: Vec<_> = positions.iter().filter_map(|&p| hits.get(p).cloned()).collect();
+            table(&SYMBOLS, &["burst_time"], |_| vec![at.clone()], &rows, &ctx, choice)
         }
         ListPane::Alerts => {
-            let shown = lists::alerts_at(data, view, &positions);
             let log = data.shown_alerts();
-            let rows = shown
-                .into_iter()
-                .filter_map(|i| log.get(i))
-                .map(|a| {
-                    vec![
-                        vec![a.id()],
-                        vec![a.timestamp()],
-                        vec![a.rule.clone()],
-                        vec![a.symbol.clone().unwrap_or_default()],
-                        // The value with the field it is of.
-                        vec![a.field.name().into(), a.value.to_string()],
-                        vec![format!("{}{}", a.op.symbol(), a.threshold)],
-                        vec![a.enrichment.as_ref().map(|e| e.describe()).unwrap_or_default()],
-                    ]
-                })
-                .collect();
-            (
-                vec![&["id"], &["time"], &["rule"], &["symbol"], &["field", "value"], &["threshold"], &["seen_before"]],
-                rows,
-            )
+            let rows: Vec<_> =
+                lists::alerts_at(data, view, &positions).into_iter().filter_map(|i| log.get(i).cloned()).collect();
+            table(&ALERTS, &["id"], |a| vec![a.id()], &rows, &ctx, choice)
         }
     };
-    if rows.is_empty() {
+    if n == 0 {
         return None;
-    }
-    let choice = view.columns[pane];
-    // Group 0 is always copied; group i + 1 is column i.
-    let copied = |g: usize| g == 0 || choice.shown(g - 1);
-    let line = |groups: Vec<Vec<String>>| -> String {
-        let fields: Vec<String> = groups
-            .into_iter()
-            .enumerate()
-            .filter(|(g, _)| copied(*g))
-            .flat_map(|(_, f)| f)
-            .map(|f| field(&f))
-            .collect();
-        fields.join(",") + "\n"
-    };
-    let n = rows.len();
-    let mut text = line(header.iter().map(|h| h.iter().map(|s| s.to_string()).collect()).collect());
-    // In the pane's order, top first: the sort chosen (`r` turns it round) is the copy's.
-    for r in rows {
-        text.push_str(&line(r));
     }
     let name = columns::pane_title(pane);
     let what = if n == 1 { format!("1 row of {name}") } else { format!("{n} rows of {name}") };
     Some((text, what))
+}
+
+/// The header line and a line per row (in the pane's order, top first: the sort chosen, `r`
+/// turning it round, is the copy's), of the columns shown; and how many rows.
+fn table<R, S>(
+    cols: &[ListColumn<R, S>],
+    lead: &[&str],
+    lead_values: impl Fn(&R) -> Vec<String>,
+    rows: &[R],
+    ctx: &Ctx<'_>,
+    choice: PaneColumns,
+) -> (String, usize) {
+    let shown = || cols.iter().enumerate().filter(|(i, _)| choice.shown(*i)).map(|(_, c)| c);
+    let line = |fields: Vec<String>| fields.iter().map(|f| field(f)).collect::<Vec<_>>().join(",") + "\n";
+    let header = lead.iter().map(|s| s.to_string()).chain(shown().flat_map(|c| c.csv.iter().map(|s| s.to_string())));
+    let mut text = line(header.collect());
+    for r in rows {
+        text.push_str(&line(lead_values(r).into_iter().chain(shown().flat_map(|c| (c.values)(r, ctx))).collect()));
+    }
+    (text, rows.len())
 }
 
 /// A CSV field, quoted when it must be.

@@ -5,9 +5,9 @@
 
 use super::cache::{QuoteOrder, ShortList};
 use super::catch::{Catch, Histogram};
-use super::columns::{ALERTS, BURSTS};
+use super::columns::{ALERTS, B_BASKET, BURSTS, Ctx, QUOTES, SYMBOLS};
 use super::data::Data;
-use super::order::{B_BASKET, SortKey, alert_key, burst_key, hit_key, is_time, order};
+use super::order::{SortKey, is_time, order};
 use super::overlay::Overlay;
 use super::view::{Extents, ListPane, View};
 use crate::alerts::{Alert, Op, Source, Value};
@@ -51,17 +51,6 @@ pub fn selected_pos(data: &Data, view: &mut View, pane: ListPane) -> Option<usiz
 
 // High Quote Counts: all of the day, or the filtered rows, in the order of a column.
 
-/// The store's field of each High Quote Counts column (`columns::QUOTES`), in that order.
-pub const QUOTE_FIELDS: [QuoteField; 7] = [
-    QuoteField::Time,
-    QuoteField::Symbol,
-    QuoteField::NumQuotes,
-    QuoteField::NumTrades,
-    QuoteField::Bbo,
-    QuoteField::Dollars,
-    QuoteField::TradeSize,
-];
-
 /// How the pane lists its rows now.
 enum QuoteList {
     /// The rows' own order (by time, when they came in time order): a position is a place in
@@ -77,7 +66,7 @@ enum QuoteList {
 
 fn quote_list(data: &Data, view: &mut View) -> QuoteList {
     let sort = view.columns[ListPane::Quotes].sort;
-    let field = QUOTE_FIELDS.get(sort.col).copied().unwrap_or(QuoteField::Time);
+    let field = QUOTES.get(sort.col).map_or(QuoteField::Time, |c| c.by);
     if field == QuoteField::Time && view.caches.quotes_in_time_order(data.shown()) {
         QuoteList::Natural { oldest_on_top: !sort.desc }
     } else {
@@ -185,12 +174,13 @@ fn burst_list(data: &Data, view: &mut View) -> Vec<usize> {
         None => (0..shown.bursts.min(data.shown().bursts_len())).collect(),
     };
     let sort = view.columns[ListPane::Bursts].sort;
-    let arrival = BURSTS.get(sort.col).is_some_and(|c| is_time(c.name));
+    let Some(column) = BURSTS.get(sort.col) else { return base.into_iter().rev().collect() };
+    let arrival = is_time(column.head.name);
     let store = data.shown();
     let by_basket = sort.col == B_BASKET;
     let keys = |base: &[usize]| -> Vec<Option<SortKey>> {
-        let seen = |b: &BurstRow| if by_basket { data.basket_of(b.time).map(|(_, n)| n) } else { None };
-        base.iter().map(|&i| store.burst_at(i).and_then(|b| burst_key(&b, seen(&b), sort.col))).collect()
+        let ctx = Ctx::of(data);
+        base.iter().map(|&i| store.burst_at(i).and_then(|b| (column.by)(&b, &ctx))).collect()
     };
     // By basket, the order changes as bursts are matched (their files come, the table comes).
     let stamp = if by_basket { day_stamp(data) ^ data.baskets_stamp().rotate_left(24) } else { day_stamp(data) };
@@ -246,7 +236,9 @@ fn hits_of(data: &Data, view: &mut View, burst: Option<BurstRow>) -> Hits {
             // A few dozen: sorted here, from the Burst Monitor's order (most trades first).
             let listed: Vec<&SymbolHit> =
                 h.iter().filter(|s| matcher.as_ref().is_none_or(|f| f.matches(&s.symbol))).collect();
-            let keys: Vec<_> = listed.iter().map(|s| hit_key(s, sort.col)).collect();
+            let ctx = Ctx::of(data);
+            let key = |s: &SymbolHit| SYMBOLS.get(sort.col).and_then(|c| (c.by)(s, &ctx));
+            let keys: Vec<_> = listed.iter().map(|s| key(s)).collect();
             let mut v: Vec<SymbolHit> = order(&keys, sort, false).into_iter().map(|i| listed[i].clone()).collect();
             v.reverse();
             (Some(burst.time), Ok(v))
@@ -277,11 +269,13 @@ fn alert_list(data: &Data, view: &mut View) -> Vec<usize> {
         Some(f) => (0..end).filter(|&i| alerts[i].symbol.as_deref().is_some_and(|s| f.matches(s))).collect(),
     };
     let sort = view.columns[ListPane::Alerts].sort;
-    let arrival = ALERTS.get(sort.col).is_some_and(|c| is_time(c.name));
+    let Some(column) = ALERTS.get(sort.col) else { return base.into_iter().rev().collect() };
+    let arrival = is_time(column.head.name);
     // The live log drops its oldest alerts past MAX_ALERTS: the same places then hold others.
     let stamp = if data.history.is_some() { u64::MAX } else { data.alerts_total as u64 };
     let keys = |base: &[usize]| -> Vec<Option<SortKey>> {
-        base.iter().map(|&i| alerts.get(i).and_then(|a| alert_key(a, sort.col))).collect()
+        let ctx = Ctx::of(data);
+        base.iter().map(|&i| alerts.get(i).and_then(|a| (column.by)(a, &ctx))).collect()
     };
     let top_first = view.caches.short_order(ShortList::Alerts, stamp, sort, base, arrival, keys);
     top_first.iter().rev().copied().collect()

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use super::{ListTable, badge, list_rows, list_table, pane_snap};
 use crate::alerts::Alert;
 use crate::ui::app::App;
-use crate::ui::columns::ALERTS;
+use crate::ui::columns::{self, ALERTS, Ctx};
 use crate::ui::lists::Shown;
 use crate::ui::text;
 use crate::ui::view::{ListPane, Pane};
@@ -15,20 +15,10 @@ use crate::ui::view::{ListPane, Pane};
 pub fn draw(app: &App, shown: &Shown<Alert>, f: &mut Frame, area: Rect) {
     let theme = app.theme();
     let focused = app.view.focus == Pane::Alerts;
-    let body = list_rows(shown, focused, theme, |a, _| {
-        let d = Default::default();
-        let seen = a.enrichment.as_ref().map(|e| e.describe()).unwrap_or_default();
-        let cells = vec![
-            (a.time.to_string(), d),
-            (text::clean(&a.rule, 20).into_owned(), theme.key()),
-            (a.symbol.as_deref().map(|s| text::symbol(s).into_owned()).unwrap_or_else(|| "-".into()), d),
-            (a.value.to_string(), d),
-            (format!("{}{}", a.op.symbol(), a.threshold), theme.dim()),
-            (seen, theme.dim()),
-        ];
-        // An alert is what a rule caught: its row is not lit again.
-        (false, cells)
-    });
+    let ctx = Ctx::of(&app.data);
+    // An alert is what a rule caught: its row is not lit again.
+    let body =
+        list_rows(shown, focused, theme, |a, selected| (false, columns::cells(&ALERTS, a, &ctx, theme, !selected)));
     let d = &app.data;
     let (total, kept) = (d.shown_alerts_total(), d.shown_alerts().len());
     let total = if app.view.filter.is_some() {
@@ -43,6 +33,13 @@ pub fn draw(app: &App, shown: &Shown<Alert>, f: &mut Frame, area: Rect) {
     let badges = Line::from(vec![Span::raw(total), badge(bell.into(), app.opts.bell, theme)]);
     let choice = app.view.columns[ListPane::Alerts];
     let (_, footer) = pane_snap(app, ListPane::Alerts, shown);
-    let t = ListTable { title: Line::from(" Alerts "), badges, focused, cols: &ALERTS, choice, footer };
+    let t = ListTable {
+        title: Line::from(" Alerts "),
+        badges,
+        focused,
+        cols: columns::of(ListPane::Alerts),
+        choice,
+        footer,
+    };
     list_table(f, area, t, body, theme);
 }

@@ -10,7 +10,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Sparkline, Wrap};
 use super::TableRow;
 use crate::analysis::baskets::{BasketLine, BasketsTable, Returns, short_ids};
 use crate::analysis::study::horizon;
-use crate::ui::baskets::{BasketsView, COLUMNS, Found};
+use crate::ui::baskets::{BasketsView, Found};
+use crate::ui::columns::{self, BASKETS, Ctx};
+use crate::ui::data::Data;
 use crate::ui::panes::Col;
 use crate::ui::text;
 use crate::ui::theme::Theme;
@@ -42,7 +44,8 @@ pub fn fit(v: &mut BasketsView, found: &Found, area: Rect) {
     }
 }
 
-pub fn draw(v: &BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: Rect) {
+pub fn draw(v: &BasketsView, data: &Data, theme: Theme, f: &mut Frame, area: Rect) {
+    let found = &data.baskets;
     let r = frame_area(area);
     f.render_widget(Clear, r);
     let frame = |title: String| {
@@ -57,7 +60,7 @@ pub fn draw(v: &BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: R
     if let Found::Computing { previous: Some(table), .. } = found
         && !table.days.is_empty()
     {
-        return ready(v, table, theme, f, r);
+        return ready(v, table, data, theme, f, r);
     }
     match found {
         Found::NotAsked | Found::Computing { days: 1.., .. } => {
@@ -82,11 +85,11 @@ pub fn draw(v: &BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: R
             let text = format!("Cannot find the baskets: {}", text::clean(why, 400));
             f.render_widget(words(text).block(frame(title)), r);
         }
-        Found::Ready { table, .. } => ready(v, table, theme, f, r),
+        Found::Ready { table, .. } => ready(v, table, data, theme, f, r),
     }
 }
 
-fn ready(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
+fn ready(v: &BasketsView, table: &BasketsTable, data: &Data, theme: Theme, f: &mut Frame, r: Rect) {
     let open = v.open.as_ref().and_then(|id| table.baskets.iter().find(|l| &l.report.id == id));
     match open {
         Some(line) => {
@@ -94,7 +97,7 @@ fn ready(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: 
             let short = forms.get(line.report.id.as_str()).cloned().unwrap_or_default();
             detail(line, &short, &table.returns.get(), theme, f, r)
         }
-        None => list(v, table, theme, f, r),
+        None => list(v, table, data, theme, f, r),
     }
 }
 
@@ -132,7 +135,7 @@ fn no_days(day: crate::archive::Day) -> String {
     )
 }
 
-fn list(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
+fn list(v: &BasketsView, table: &BasketsTable, data: &Data, theme: Theme, f: &mut Frame, r: Rect) {
     // The live day is last among the days when its bursts are in.
     let days = match table.today {
         0 => closed_days(table.days.len()),
@@ -158,43 +161,33 @@ fn list(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: R
     }
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let lines = v.order(table);
+    let lines = v.order(table, data);
     // Two listed baskets never show one short form: where they would, both are lengthened.
-    let forms = short_ids(lines.iter().map(|l| l.report.id.as_str()));
+    let forms: std::collections::HashMap<String, String> =
+        short_ids(lines.iter().map(|l| l.report.id.as_str())).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let ctx = Ctx { data, ids: Some(&forms) };
     let (positions, sel) = v.nav.shown(lines.len(), list_rows(r));
     let body = positions
         .iter()
         .filter_map(|&pos| Some((*lines.get(lines.len() - 1 - pos)?, pos)))
         .map(|(l, pos)| {
-            let b = &l.report;
-            let dflt = Default::default();
+            let selected = Some(pos) == sel;
             TableRow {
-                cells: vec![
-                    (forms.get(b.id.as_str()).cloned().unwrap_or_default(), theme.key()),
-                    (b.id.clone(), dflt),
-                    (b.symbols.len().to_string(), dflt),
-                    (b.bursts.to_string(), dflt),
-                    (b.days.to_string(), dflt),
-                    (b.buy.to_string(), if Some(pos) == sel { dflt } else { theme.buy() }),
-                    (b.sell.to_string(), if Some(pos) == sel { dflt } else { theme.sell() }),
-                    (b.und.to_string(), dflt),
-                    (b.median_time.clone(), dflt),
-                    (b.last.replace('T', " "), dflt),
-                ],
-                style: if Some(pos) == sel { theme.selected(true) } else { Default::default() },
+                cells: columns::cells(&BASKETS, l, &ctx, theme, !selected),
+                style: if selected { theme.selected(true) } else { Default::default() },
             }
         })
         .collect();
-    let cols: Vec<Col> = COLUMNS.iter().map(|c| c.col).collect();
+    let cols: Vec<Col> = BASKETS.iter().map(|c| c.head.col).collect();
     // The sort's arrow, as the list panes mark it.
-    let titles = COLUMNS
+    let titles = BASKETS
         .iter()
         .enumerate()
         .map(|(i, c)| {
             if i == v.sort.col {
-                super::with_arrow(c.col.title, c.col.width, v.sort.arrow())
+                super::with_arrow(c.head.col.title, c.head.col.width, v.sort.arrow())
             } else {
-                c.col.title.into()
+                c.head.col.title.into()
             }
         })
         .collect();

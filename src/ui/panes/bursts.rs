@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use super::{ListTable, list_rows, list_table, pane_snap};
 use crate::archive::BurstRow;
 use crate::ui::app::App;
-use crate::ui::columns::BURSTS;
+use crate::ui::columns::{self, BURSTS, Ctx};
 use crate::ui::lists::Shown;
 use crate::ui::text;
 use crate::ui::view::{ListPane, Pane};
@@ -19,34 +19,22 @@ pub fn draw(app: &App, shown: &Shown<BurstRow>, ids: &HashMap<String, String>, f
     let theme = app.theme();
     let focused = app.view.focus == Pane::Bursts;
     let rules = app.rules();
+    let ctx = Ctx { data: &app.data, ids: Some(ids) };
     let body = list_rows(shown, focused, theme, |b, selected| {
         let hit = rules.burst_match(b).is_some();
-        let d = Default::default();
         // Lit and selected rows keep one colour across.
-        let color = !hit && !selected;
-        let cells = vec![
-            (b.time.to_string(), d),
-            (b.grade.label().to_owned(), if color { theme.grade(b.grade) } else { d }),
-            (b.prog_type.label().to_owned(), if color { theme.prog(b.prog_type) } else { d }),
-            (b.background.label().to_owned(), d),
-            (b.s1.to_string(), d),
-            (b.s2.to_string(), d),
-            (b.ct.to_string(), d),
-            (b.cb.to_string(), if color { theme.buy() } else { d }),
-            (b.cs.to_string(), if color { theme.sell() } else { d }),
-            (text::clean(&b.cu_shown(), 6).into_owned(), d),
-            (
-                app.data
-                    .basket_of(b.time)
-                    .map_or_else(String::new, |(id, n)| format!("{}·{n}", ids.get(id).map_or(id, String::as_str))),
-                d,
-            ),
-        ];
-        (hit, cells)
+        (hit, columns::cells(&BURSTS, b, &ctx, theme, !hit && !selected))
     });
     let choice = app.view.columns[ListPane::Bursts];
     let (snap, footer) = pane_snap(app, ListPane::Bursts, shown);
     let badges = Line::from(vec![Span::raw(format!(" {} ", text::thousands(shown.len as u64))), snap]);
-    let t = ListTable { title: Line::from(" Burst Signals "), badges, focused, cols: &BURSTS, choice, footer };
+    let t = ListTable {
+        title: Line::from(" Burst Signals "),
+        badges,
+        focused,
+        cols: columns::of(ListPane::Bursts),
+        choice,
+        footer,
+    };
     list_table(f, area, t, body, theme);
 }

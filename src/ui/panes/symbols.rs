@@ -12,7 +12,7 @@ use crate::analysis::study::returns::SoFar;
 use crate::archive::{SecondOfDay, SymbolHit};
 use crate::store::SymbolsState;
 use crate::ui::app::App;
-use crate::ui::columns::SYMBOLS;
+use crate::ui::columns::{self, Ctx, SYMBOLS};
 use crate::ui::lists::Shown;
 use crate::ui::text;
 use crate::ui::view::{ListPane, Pane};
@@ -58,20 +58,16 @@ pub fn draw(
     };
     let n = hits.len;
     let rules = app.rules();
-    let body = list_rows(hits, focused, theme, |s, _| {
-        let d = Default::default();
-        let cells = vec![
-            (text::symbol(&s.symbol).into_owned(), d),
-            (s.num_trades.to_string(), d),
-            (s.num_quotes.to_string(), d),
-            (s.bbo.to_string(), d),
-        ];
-        (rules.hit_match(s).is_some(), cells)
+    let ctx = Ctx::of(&app.data);
+    let body = list_rows(hits, focused, theme, |s, selected| {
+        let hit = rules.hit_match(s).is_some();
+        (hit, columns::cells(&SYMBOLS, s, &ctx, theme, !hit && !selected))
     });
     let badges = Line::from(Span::raw(format!(" {n} ")));
     let choice = app.view.columns[ListPane::Symbols];
     let footer = so_far.map(|s| Line::from(so_far_words(s, area.width.saturating_sub(4))));
-    let t = ListTable { title: Line::from(title), badges, focused, cols: &SYMBOLS, choice, footer };
+    let t =
+        ListTable { title: Line::from(title), badges, focused, cols: columns::of(ListPane::Symbols), choice, footer };
     list_table(f, area, t, body, theme);
 }
 

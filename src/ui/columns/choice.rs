@@ -1,133 +1,10 @@
-//! The columns of each list pane — title, width, how it sorts — and what the user chose per
-//! pane: the sort column and direction, and the hidden columns. The choice is kept in
-//! `view.toml` (`crate::view_file`); this module turns it into that file and back, checking
-//! every name against the columns here.
+//! What the user chose per list pane: the sort column and direction, and the hidden columns.
+//! The choice is kept in `view.toml` (`crate::view_file`); this module turns it into that file
+//! and back, checking every name against the panes' columns.
 
-use super::panes::{Col, col};
-use super::view::{ListPane, PerPane};
+use super::{Sorts, of, pane_name, pane_title};
+use crate::ui::view::{ListPane, PerPane};
 use crate::view_file::{Located, PaneView, ViewFile};
-
-/// Which way a column sorts when it is first chosen, or that it does not sort.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sorts {
-    No,
-    /// Smallest (A, oldest) first: names.
-    Up,
-    /// Largest (newest) first: numbers and times.
-    Down,
-}
-
-pub struct Column {
-    /// Its name in view.toml.
-    pub name: &'static str,
-    pub col: Col,
-    pub sorts: Sorts,
-}
-
-const fn c(name: &'static str, title: &'static str, width: u16, right: bool, keep: u8, sorts: Sorts) -> Column {
-    Column { name, col: col(title, width, right, keep), sorts }
-}
-
-use Sorts::{Down, No, Up};
-
-/// High Quote Counts; `lists::QUOTE_FIELDS` holds the store's field of each, in this order.
-pub const QUOTES: [Column; 7] = [
-    c("time", "Time", 8, false, 9, Down),
-    c("symbol", "Symbol", 8, false, 9, Up),
-    c("count", "Count", 6, true, 8, Down),
-    c("trades", "Trades", 6, true, 6, Down),
-    c("bbo", "BBO", 5, true, 5, Down),
-    c("dollars", "$", 7, true, 4, Down),
-    c("size", "Size", 6, true, 3, Down),
-];
-pub const QUOTE_COUNT: usize = 2;
-
-/// Basket: the burst's recurring basket (`7f3a·12`: its short id and its bursts before this
-/// one), the least needed column, so it shows only where there is room.
-pub const BURSTS: [Column; 11] = [
-    c("time", "Time", 8, false, 9, Down),
-    c("grade", "Grade", 5, false, 8, Down),
-    c("prog_type", "ProgType", 8, false, 8, Up),
-    c("background", "Bckgrnd", 7, false, 3, Up),
-    c("s1", "S1", 4, true, 7, Down),
-    c("s2", "S2", 4, true, 4, Down),
-    c("ct", "CT", 4, true, 5, Down),
-    c("cb", "CB", 4, true, 6, Down),
-    c("cs", "CS", 4, true, 6, Down),
-    c("cu", "CU", 4, true, 2, Down),
-    c("basket", "Basket", 9, false, 1, Down),
-];
-pub const SYMBOLS: [Column; 4] = [
-    c("symbol", "Symbol", 8, false, 9, Up),
-    c("nt", "NT", 5, true, 8, Down),
-    c("nq", "NQ", 6, true, 7, Down),
-    c("bbo", "BBO", 5, true, 6, Down),
-];
-
-pub const ALERTS: [Column; 6] = [
-    c("time", "Time", 8, false, 9, Down),
-    c("rule", "Rule", 14, false, 6, Up),
-    c("symbol", "Symbol", 7, false, 8, Up),
-    c("value", "Value", 7, true, 7, Down),
-    c("threshold", "Thresh", 9, true, 3, Down),
-    c("seen_before", "Seen before", 40, false, 1, No),
-];
-
-/// The place of the column named `name` among `cols`. Meant for constants
-/// (`const TIME: usize = at(&BURSTS, "time");`): a name that is not there stops the build
-/// instead of matching nothing at run time.
-pub const fn at(cols: &[Column], name: &str) -> usize {
-    let mut i = 0;
-    while i < cols.len() {
-        if same(cols[i].name.as_bytes(), name.as_bytes()) {
-            return i;
-        }
-        i += 1;
-    }
-    panic!("no column of that name")
-}
-
-const fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-pub fn of(pane: ListPane) -> &'static [Column] {
-    match pane {
-        ListPane::Quotes => &QUOTES,
-        ListPane::Bursts => &BURSTS,
-        ListPane::Symbols => &SYMBOLS,
-        ListPane::Alerts => &ALERTS,
-    }
-}
-
-/// The pane's section in view.toml.
-pub fn pane_name(pane: ListPane) -> &'static str {
-    match pane {
-        ListPane::Quotes => "quotes",
-        ListPane::Bursts => "bursts",
-        ListPane::Symbols => "symbols",
-        ListPane::Alerts => "alerts",
-    }
-}
-
-pub fn pane_title(pane: ListPane) -> &'static str {
-    match pane {
-        ListPane::Quotes => "High Quote Counts",
-        ListPane::Bursts => "Burst Signals",
-        ListPane::Symbols => "Syms Hit At",
-        ListPane::Alerts => "Alerts",
-    }
-}
 
 /// A column to sort by, and whether largest (newest, Z) first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -278,6 +155,7 @@ impl Columns {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::columns::QUOTE_COUNT;
 
     #[test]
     fn the_choice_goes_through_the_file_and_back() -> Result<(), String> {

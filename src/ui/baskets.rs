@@ -86,16 +86,15 @@ impl Default for BasketsView {
 impl BasketsView {
     /// The table's baskets in the view's order, top first (equal values keep the report's order:
     /// most bursts first, then by id).
-    pub fn order<'a>(&self, table: &'a BasketsTable, data: &Data) -> Vec<&'a BasketLine> {
+    pub fn order<'a>(&self, table: &'a BasketsTable) -> Vec<&'a BasketLine> {
         let Some(column) = BASKETS.get(self.sort.col) else { return table.baskets.iter().collect() };
-        let ctx = Ctx::of(data);
-        let keys: Vec<_> = table.baskets.iter().map(|l| (column.by)(l, &ctx)).collect();
+        let keys: Vec<_> = table.baskets.iter().map(|l| (column.by)(l, &Ctx::NONE)).collect();
         order(&keys, self.sort, false).into_iter().filter_map(|i| table.baskets.get(i)).collect()
     }
 
     /// The selected basket, in the view's order.
-    pub fn selected<'a>(&self, table: &'a BasketsTable, data: &Data) -> Option<&'a BasketLine> {
-        let lines = self.order(table, data);
+    pub fn selected<'a>(&self, table: &'a BasketsTable) -> Option<&'a BasketLine> {
+        let lines = self.order(table);
         let pos = self.nav.selected(lines.len())?;
         lines.get(lines.len() - 1 - pos).copied()
     }
@@ -224,7 +223,7 @@ impl App {
             }
             Some(Action::Enter) => {
                 let table = self.data.baskets.table();
-                v.open = table.and_then(|t| v.selected(t, &self.data)).map(|l| l.report.id.clone());
+                v.open = table.and_then(|t| v.selected(t)).map(|l| l.report.id.clone());
                 return Taken::Yes(None);
             }
             _ => {}

@@ -60,7 +60,7 @@ fn overlay(app: &App, f: &mut Frame, area: Rect) {
         // Docked under the panes (above).
         Overlay::Rules(_) => {}
         Overlay::Symbol(v) => panes::symbol_view::draw(v, data.shown().day(), theme, f, area),
-        Overlay::Baskets(v) => panes::baskets::draw(v, data, theme, f, area),
+        Overlay::Baskets(v) => panes::baskets::draw(v, &data.baskets, theme, f, area),
         Overlay::Edges(v) => panes::edges::draw(v, theme, f, area),
     }
 }

@@ -5,28 +5,26 @@
 //! from a worker of the command layer through `StudyHandle`; everything here is prepared when
 //! the study arrives or a key is pressed, and `panes/edges.rs` only paints it.
 
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 
 use super::app::{App, Landing};
+use super::columns::{Ctx, EDGES, Sort};
 use super::keymap::Action;
 use super::nav::ListNav;
+use super::order::order;
 use super::overlay::Overlay;
 use super::update::Effect;
 use super::update::Taken;
-use crate::analysis::study::{Study, StudyState, Subject, Summary, horizon};
+use crate::analysis::study::{Study, StudyState, Subject, Summary};
 use crate::archive::Day;
-
-/// The table's columns, as their headers read.
-pub const COLUMNS: [&str; 9] = ["Event", "Subject", "H", "Events", "Pairs", "Mean bp", "Hit %", "t", "Excess bp"];
 
 /// A row: the summary line it shows (an index into the study's), its cells as drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgesRow {
     pub summary: usize,
-    pub cells: [String; 9],
+    pub cells: Vec<String>,
 }
 
 /// A list shown first row first: the selected row and the first one on screen.
@@ -166,7 +164,14 @@ impl EdgesView {
         let Some(study) = self.study().cloned() else { return };
         let s = &study.output.summary;
         let (col, desc) = self.sort;
-        self.rows.sort_by(|a, b| order(&s[a.summary], &s[b.summary], col, desc).then(a.summary.cmp(&b.summary)));
+        let Some(column) = EDGES.get(col) else { return };
+        // Equal figures keep the study's order.
+        self.rows.sort_by_key(|r| r.summary);
+        let keys: Vec<_> =
+            self.rows.iter().map(|r| s.get(r.summary).and_then(|l| (column.by)(l, &Ctx::NONE))).collect();
+        let order = order(&keys, Sort { col, desc }, false);
+        let mut rows: Vec<Option<EdgesRow>> = std::mem::take(&mut self.rows).into_iter().map(Some).collect();
+        self.rows = order.into_iter().filter_map(|i| rows.get_mut(i)?.take()).collect();
         if let Some(k) = keep.and_then(|k| self.rows.iter().position(|r| r.summary == k)) {
             self.scroll.sel = k;
         }
@@ -192,51 +197,8 @@ fn line_key(l: &Summary) -> (String, &'static str, u32) {
 
 /// The table's cells from the study's own figures, formatted as `ki2 study` prints them.
 fn rows(study: &Study) -> Vec<EdgesRow> {
-    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
-    study
-        .output
-        .summary
-        .iter()
-        .enumerate()
-        .map(|(i, s)| EdgesRow {
-            summary: i,
-            cells: [
-                s.event.clone(),
-                s.subject.to_owned(),
-                horizon(s.horizon_s),
-                s.n_events.to_string(),
-                s.n.to_string(),
-                format!("{:.2}", s.mean_bp),
-                format!("{:.1}", s.hit_rate * 100.0),
-                opt(s.t),
-                opt(s.excess_bp),
-            ],
-        })
-        .collect()
-}
-
-/// By a column; a figure that is missing (`t` below two events) goes last either way.
-fn order(a: &Summary, b: &Summary, col: usize, desc: bool) -> Ordering {
-    let num = |s: &Summary| match col {
-        2 => Some(f64::from(s.horizon_s)),
-        3 => Some(s.n_events as f64),
-        4 => Some(s.n as f64),
-        5 => Some(s.mean_bp),
-        6 => Some(s.hit_rate),
-        7 => s.t,
-        _ => s.excess_bp,
-    };
-    let dir = |o: Ordering| if desc { o.reverse() } else { o };
-    match col {
-        0 => dir(a.event.cmp(&b.event)),
-        1 => dir(a.subject.cmp(b.subject)),
-        _ => match (num(a), num(b)) {
-            (Some(x), Some(y)) => dir(x.total_cmp(&y)),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        },
-    }
+    let cells = |s: &Summary| EDGES.iter().map(|c| (c.cell)(s, &Ctx::NONE).0).collect();
+    study.output.summary.iter().enumerate().map(|(i, s)| EdgesRow { summary: i, cells: cells(s) }).collect()
 }
 
 impl App {
@@ -348,7 +310,7 @@ impl App {
             }
             Some(a @ (Action::SortNext | Action::SortPrev | Action::SortReverse)) => {
                 let keep = v.selected();
-                let n = COLUMNS.len();
+                let n = EDGES.len();
                 v.sort = match a {
                     Action::SortNext => ((v.sort.0 + 1) % n, v.sort.1),
                     Action::SortPrev => ((v.sort.0 + n - 1) % n, v.sort.1),

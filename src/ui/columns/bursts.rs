@@ -87,10 +87,10 @@ pub const BURSTS: [B; 11] = [
     B {
         head: c("basket", "Basket", 9, false, 1, Down),
         // By how often the basket was seen before: the players' bursts on top.
-        by: |b, ctx| num(ctx.data.basket_of(b.time)?.1),
+        by: |b, ctx| num(ctx.data?.basket_of(b.time)?.1),
         cell: |b, ctx| plain(basket_mark(b, ctx)),
         csv: &["basket", "basket_seen_before"],
-        values: |b, ctx| match ctx.data.basket_of(b.time) {
+        values: |b, ctx| match ctx.data.and_then(|d| d.basket_of(b.time)) {
             Some((id, n)) => vec![id.to_owned(), n.to_string()],
             None => vec![String::new(), String::new()],
         },
@@ -100,7 +100,7 @@ pub const BURSTS: [B; 11] = [
 /// `7f3a·12`: the basket's short form (lengthened where two on screen share one) and how often
 /// it was seen before this burst; empty for a burst that joined no recurring basket.
 fn basket_mark(b: &BurstRow, ctx: &Ctx<'_>) -> String {
-    ctx.data.basket_of(b.time).map_or_else(String::new, |(id, n)| {
+    ctx.data.and_then(|d| d.basket_of(b.time)).map_or_else(String::new, |(id, n)| {
         let short = ctx.ids.and_then(|ids| ids.get(id)).map_or(id, String::as_str);
         format!("{short}·{n}")
     })

@@ -7,6 +7,7 @@ mod alerts;
 mod baskets;
 mod bursts;
 mod choice;
+mod edges;
 mod quotes;
 mod symbols;
 
@@ -18,6 +19,7 @@ pub use alerts::ALERTS;
 pub use baskets::{BASKET_BURSTS, BASKETS};
 pub use bursts::{B_BASKET, BURSTS};
 pub use choice::{Columns, PaneColumns, Sort};
+pub use edges::EDGES;
 pub use quotes::{QUOTE_COUNT, QUOTES};
 pub use symbols::SYMBOLS;
 
@@ -51,17 +53,20 @@ pub const fn c(name: &'static str, title: &'static str, width: u16, right: bool,
     Column { name, col: col(title, width, right, keep), sorts }
 }
 
-/// What a cell needs besides its row: the data (a burst's basket) and the short forms of the
-/// baskets on screen (`Prepared::basket_ids`; None where no cell is drawn, as when sorting).
-#[derive(Clone, Copy)]
+/// What a cell may need besides its row: the data (a burst's basket) and the short forms of
+/// the baskets on screen (`Prepared::basket_ids`; None where no cell is drawn, as when sorting).
+#[derive(Clone, Copy, Default)]
 pub struct Ctx<'a> {
-    pub data: &'a Data,
+    pub data: Option<&'a Data>,
     pub ids: Option<&'a HashMap<String, String>>,
 }
 
 impl<'a> Ctx<'a> {
+    /// For columns whose cells are their row's alone.
+    pub const NONE: Ctx<'static> = Ctx { data: None, ids: None };
+
     pub fn of(data: &'a Data) -> Ctx<'a> {
-        Ctx { data, ids: None }
+        Ctx { data: Some(data), ids: None }
     }
 }
 

@@ -12,7 +12,6 @@ use crate::analysis::baskets::{BasketLine, BasketsTable, Returns, short_ids};
 use crate::analysis::study::horizon;
 use crate::ui::baskets::{BasketsView, Found};
 use crate::ui::columns::{self, BASKETS, Ctx};
-use crate::ui::data::Data;
 use crate::ui::panes::Col;
 use crate::ui::text;
 use crate::ui::theme::Theme;
@@ -44,8 +43,7 @@ pub fn fit(v: &mut BasketsView, found: &Found, area: Rect) {
     }
 }
 
-pub fn draw(v: &BasketsView, data: &Data, theme: Theme, f: &mut Frame, area: Rect) {
-    let found = &data.baskets;
+pub fn draw(v: &BasketsView, found: &Found, theme: Theme, f: &mut Frame, area: Rect) {
     let r = frame_area(area);
     f.render_widget(Clear, r);
     let frame = |title: String| {
@@ -60,7 +58,7 @@ pub fn draw(v: &BasketsView, data: &Data, theme: Theme, f: &mut Frame, area: Rec
     if let Found::Computing { previous: Some(table), .. } = found
         && !table.days.is_empty()
     {
-        return ready(v, table, data, theme, f, r);
+        return ready(v, table, theme, f, r);
     }
     match found {
         Found::NotAsked | Found::Computing { days: 1.., .. } => {
@@ -85,11 +83,11 @@ pub fn draw(v: &BasketsView, data: &Data, theme: Theme, f: &mut Frame, area: Rec
             let text = format!("Cannot find the baskets: {}", text::clean(why, 400));
             f.render_widget(words(text).block(frame(title)), r);
         }
-        Found::Ready { table, .. } => ready(v, table, data, theme, f, r),
+        Found::Ready { table, .. } => ready(v, table, theme, f, r),
     }
 }
 
-fn ready(v: &BasketsView, table: &BasketsTable, data: &Data, theme: Theme, f: &mut Frame, r: Rect) {
+fn ready(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
     let open = v.open.as_ref().and_then(|id| table.baskets.iter().find(|l| &l.report.id == id));
     match open {
         Some(line) => {
@@ -97,7 +95,7 @@ fn ready(v: &BasketsView, table: &BasketsTable, data: &Data, theme: Theme, f: &m
             let short = forms.get(line.report.id.as_str()).cloned().unwrap_or_default();
             detail(line, &short, &table.returns.get(), theme, f, r)
         }
-        None => list(v, table, data, theme, f, r),
+        None => list(v, table, theme, f, r),
     }
 }
 
@@ -135,7 +133,7 @@ fn no_days(day: crate::archive::Day) -> String {
     )
 }
 
-fn list(v: &BasketsView, table: &BasketsTable, data: &Data, theme: Theme, f: &mut Frame, r: Rect) {
+fn list(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: Rect) {
     // The live day is last among the days when its bursts are in.
     let days = match table.today {
         0 => closed_days(table.days.len()),
@@ -161,11 +159,11 @@ fn list(v: &BasketsView, table: &BasketsTable, data: &Data, theme: Theme, f: &mu
     }
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let lines = v.order(table, data);
+    let lines = v.order(table);
     // Two listed baskets never show one short form: where they would, both are lengthened.
     let forms: std::collections::HashMap<String, String> =
         short_ids(lines.iter().map(|l| l.report.id.as_str())).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    let ctx = Ctx { data, ids: Some(&forms) };
+    let ctx = Ctx { data: None, ids: Some(&forms) };
     let (positions, sel) = v.nav.shown(lines.len(), list_rows(r));
     let body = positions
         .iter()

@@ -19,7 +19,7 @@ pub fn draw(app: &App, shown: &Shown<BurstRow>, ids: &HashMap<String, String>, f
     let theme = app.theme();
     let focused = app.view.focus == Pane::Bursts;
     let rules = app.rules();
-    let ctx = Ctx { data: &app.data, ids: Some(ids) };
+    let ctx = Ctx { data: Some(&app.data), ids: Some(ids) };
     let body = list_rows(shown, focused, theme, |b, selected| {
         let hit = rules.burst_match(b).is_some();
         // Lit and selected rows keep one colour across.

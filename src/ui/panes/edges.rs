@@ -11,21 +11,14 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Clear, Dataset, GraphType, P
 use super::{Col, TableRow, col, table_with, with_arrow};
 use crate::analysis::study::StudyState;
 use crate::archive::SecondOfDay;
-use crate::ui::edges::{COLUMNS, EdgesView, PathChart};
+use crate::ui::columns::EDGES;
+use crate::ui::edges::{EdgesView, PathChart};
 use crate::ui::theme::Theme;
 
-/// Widths and what a narrow screen drops first: the event, its horizon and mean stay.
-const COLS: [Col; 9] = [
-    col(COLUMNS[0], 16, false, 9),
-    col(COLUMNS[1], 7, false, 8),
-    col(COLUMNS[2], 4, true, 9),
-    col(COLUMNS[3], 6, true, 6),
-    col(COLUMNS[4], 7, true, 3),
-    col(COLUMNS[5], 8, true, 9),
-    col(COLUMNS[6], 6, true, 5),
-    col(COLUMNS[7], 6, true, 7),
-    col(COLUMNS[8], 9, true, 4),
-];
+/// The table's columns, as `columns::EDGES` gives them.
+fn cols() -> Vec<Col> {
+    EDGES.iter().map(|c| c.head.col).collect()
+}
 
 const EVENT_COLS: [Col; 4] =
     [col("Day", 10, false, 9), col("Time", 8, false, 9), col("Symbols", 7, true, 5), col("bp", 9, true, 8)];
@@ -132,14 +125,15 @@ pub fn draw(v: &EdgesView, theme: Theme, f: &mut Frame, area: Rect) {
     let sel = scroll.sel;
     let rows = table_rows(v.rows[shown.clone()].iter().map(|r| &r.cells[..]), shown, sel, theme);
     let (sort, desc) = v.sort;
+    let cols = cols();
     let titles =
-        COLS.iter()
+        cols.iter()
             .enumerate()
             .map(|(i, c)| {
                 if i == sort { with_arrow(c.title, c.width, if desc { "↓" } else { "↑" }) } else { c.title.into() }
             })
             .collect();
-    table_with(f, body, Block::default(), &COLS, titles, rows, theme, false);
+    table_with(f, body, Block::default(), &cols, titles, rows, theme, false);
 }
 
 fn draw_path(p: &PathChart, theme: Theme, f: &mut Frame, r: Rect) {

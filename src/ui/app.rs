@@ -231,12 +231,19 @@ impl App {
             return;
         }
         match super::copy::csv(&self.data, &mut self.view, all) {
-            Some((text, what)) => {
-                self.say(format!("copied {what} to the clipboard ({} bytes, OSC 52)", text.len()));
-                self.clipboard = Some(text);
-            }
+            Some((text, what)) => self.put_on_clipboard(text, &what),
             None => self.say("nothing to copy here: y copies the selected row of a list pane"),
         }
+    }
+
+    /// CSV for the terminal's clipboard, said in the status line (unless copying is off).
+    pub(super) fn put_on_clipboard(&mut self, text: String, what: &str) {
+        if !self.clipboard_on {
+            self.say("copying is off ([screen] clipboard = false in config.toml)");
+            return;
+        }
+        self.say(format!("copied {what} to the clipboard ({} bytes, OSC 52)", text.len()));
+        self.clipboard = Some(text);
     }
 
     /// Text to put on the terminal's clipboard, once.

@@ -4,7 +4,7 @@
 
 use base64::Engine;
 
-use super::columns::{self, ALERTS, BURSTS, Ctx, ListColumn, PaneColumns, QUOTES, SYMBOLS};
+use super::columns::{self, ALERTS, BURSTS, Ctx, ListColumn, QUOTES, SYMBOLS};
 use super::data::Data;
 use super::lists;
 use super::view::{ListPane, View};
@@ -31,24 +31,24 @@ pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> 
     let (text, n) = match pane {
         ListPane::Quotes => {
             let rows = lists::quotes_at(data, view, &positions);
-            table(&QUOTES, &[], |_| Vec::new(), &rows, &ctx, choice)
+            table(&QUOTES, &[], |_| Vec::new(), &rows, &ctx, &|i| choice.shown(i))
         }
         ListPane::Bursts => {
             let rows: Vec<_> = lists::bursts_at(data, view, &positions).into_iter().map(|(_, b)| b).collect();
-            table(&BURSTS, &[], |_| Vec::new(), &rows, &ctx, choice)
+            table(&BURSTS, &[], |_| Vec::new(), &rows, &ctx, &|i| choice.shown(i))
         }
         ListPane::Symbols => {
             let (at, hits) = lists::hits(data, view);
             let hits = hits.ok()?;
             let at = at.map(|t| t.to_string()).unwrap_or_default();
             let rows: Vec<_> = positions.iter().filter_map(|&p| hits.get(p).cloned()).collect();
-            table(&SYMBOLS, &["burst_time"], |_| vec![at.clone()], &rows, &ctx, choice)
+            table(&SYMBOLS, &["burst_time"], |_| vec![at.clone()], &rows, &ctx, &|i| choice.shown(i))
         }
         ListPane::Alerts => {
             let log = data.shown_alerts();
             let rows: Vec<_> =
                 lists::alerts_at(data, view, &positions).into_iter().filter_map(|i| log.get(i).cloned()).collect();
-            table(&ALERTS, &["id"], |a| vec![a.id()], &rows, &ctx, choice)
+            table(&ALERTS, &["id"], |a| vec![a.id()], &rows, &ctx, &|i| choice.shown(i))
         }
     };
     if n == 0 {
@@ -59,17 +59,17 @@ pub fn csv(data: &Data, view: &mut View, all: bool) -> Option<(String, String)> 
     Some((text, what))
 }
 
-/// The header line and a line per row (in the pane's order, top first: the sort chosen, `r`
-/// turning it round, is the copy's), of the columns shown; and how many rows.
-fn table<R, S>(
+/// The header line and a line per row (in the list's order, top first: the sort chosen, `r`
+/// turning it round, is the copy's), of the columns `shown`; and how many rows.
+pub fn table<R, S>(
     cols: &[ListColumn<R, S>],
     lead: &[&str],
     lead_values: impl Fn(&R) -> Vec<String>,
     rows: &[R],
     ctx: &Ctx<'_>,
-    choice: PaneColumns,
+    shown: &dyn Fn(usize) -> bool,
 ) -> (String, usize) {
-    let shown = || cols.iter().enumerate().filter(|(i, _)| choice.shown(*i)).map(|(_, c)| c);
+    let shown = || cols.iter().enumerate().filter(|(i, _)| shown(*i)).map(|(_, c)| c);
     let line = |fields: Vec<String>| fields.iter().map(|f| field(f)).collect::<Vec<_>>().join(",") + "\n";
     let header = lead.iter().map(|s| s.to_string()).chain(shown().flat_map(|c| c.csv.iter().map(|s| s.to_string())));
     let mut text = line(header.collect());

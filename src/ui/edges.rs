@@ -308,6 +308,26 @@ impl App {
                     );
                 }
             }
+            Some(a @ (Action::Copy | Action::CopyTable)) => {
+                // `y` the selected line, `Y` the whole table, as `ki2 study --json` gives the figures.
+                let Some(study) = v.study().cloned() else {
+                    self.say("nothing to copy yet: the study is not ready");
+                    return Taken::Yes(None);
+                };
+                let picked = if a == Action::CopyTable {
+                    &v.rows[..]
+                } else {
+                    v.rows.get(v.scroll.sel..=v.scroll.sel).unwrap_or(&[])
+                };
+                let lines: Vec<Summary> =
+                    picked.iter().filter_map(|r| study.output.summary.get(r.summary).cloned()).collect();
+                let (text, n) = super::copy::table(&EDGES, &[], |_| Vec::new(), &lines, &Ctx::NONE, &|_| true);
+                match n {
+                    0 => self.say("nothing to copy: the study has no line"),
+                    1 => self.put_on_clipboard(text, "1 line of Edges"),
+                    n => self.put_on_clipboard(text, &format!("{n} lines of Edges")),
+                }
+            }
             Some(a @ (Action::SortNext | Action::SortPrev | Action::SortReverse)) => {
                 let keep = v.selected();
                 let n = EDGES.len();

@@ -510,3 +510,44 @@ fn m_lists_every_malformed_bar_row_of_the_study() -> Res {
     assert!(s.contains("Excess bp") && s.contains("no malformed bar row"), "{s}");
     Ok(())
 }
+
+/// `y` copies the selected line and `Y` the whole table, in the table's order, with the study's
+/// own figures (unrounded, as `ki2 study --json` gives them) under named columns.
+#[test]
+fn y_and_shift_y_copy_the_studys_lines_as_csv_in_the_tables_order() -> Res {
+    let (_d, app) = app();
+    let study = study();
+    let mut app = with_study(app, StudyState::Ready(Arc::new(study.clone())));
+    keys(&mut app, "E");
+    let _ = screen(&mut app, 160, 48);
+    let header = "event,subject,horizon_s,n_events,n,mean_bp,hit_rate,t,excess_bp";
+    let line = |s: &Summary| {
+        let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        format!(
+            "{},{},{},{},{},{},{},{},{}",
+            s.event,
+            s.subject,
+            s.horizon_s,
+            s.n_events,
+            s.n,
+            s.mean_bp,
+            s.hit_rate,
+            opt(s.t),
+            opt(s.excess_bp)
+        )
+    };
+    let all = &study.output.summary;
+    key(&mut app, KeyCode::Down);
+    keys(&mut app, "y");
+    assert_eq!(app.take_clipboard().ok_or("y copied nothing")?, format!("{header}\n{}\n", line(&all[1])));
+    // Sorted by Mean bp, largest first: the copy follows.
+    keys(&mut app, ">>>>>r");
+    keys(&mut app, "Y");
+    let mut sorted: Vec<&Summary> = all.iter().collect();
+    sorted.sort_by(|a, b| b.mean_bp.total_cmp(&a.mean_bp));
+    let want: String =
+        std::iter::once(header.to_owned()).chain(sorted.iter().map(|s| line(s))).map(|l| l + "\n").collect();
+    assert_eq!(app.take_clipboard().ok_or("Y copied nothing")?, want);
+    assert!(screen(&mut app, 160, 48).contains("copied 4 lines of Edges to the clipboard"));
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! Burst Signals: the day's program bursts (a few hundred, sorted whole).
 
 use super::Sorts::{Down, Up};
-use super::{Column, Ctx, KeyFn, ListColumn, Tint, at, c, one, plain};
+use super::{Ctx, KeyFn, ListColumn, Tint, at, c, one, plain};
 use crate::archive::BurstRow;
 use crate::ui::order::{SortKey, num, severity, text as key_text};
 use crate::ui::text;
@@ -106,6 +106,5 @@ fn basket_mark(b: &BurstRow, ctx: &Ctx<'_>) -> String {
     })
 }
 
-const HEADS: [Column; BURSTS.len()] = super::heads(&BURSTS);
 /// Sorting by it orders by a table that comes later than the rows (`lists::burst_list`).
-pub const B_BASKET: usize = at(&HEADS, "basket");
+pub const B_BASKET: usize = at(&super::BURST_HEADS, "basket");

@@ -161,7 +161,7 @@ const fn same(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
-const QUOTE_HEADS: [Column; QUOTES.len()] = heads(&QUOTES);
+pub(super) const QUOTE_HEADS: [Column; QUOTES.len()] = heads(&QUOTES);
 pub const BURST_HEADS: [Column; BURSTS.len()] = heads(&BURSTS);
 const SYMBOL_HEADS: [Column; SYMBOLS.len()] = heads(&SYMBOLS);
 pub const ALERT_HEADS: [Column; ALERTS.len()] = heads(&ALERTS);

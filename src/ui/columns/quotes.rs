@@ -2,7 +2,7 @@
 //! the store by a field (`sorted.rs`), not by a key per row.
 
 use super::Sorts::{Down, Up};
-use super::{Column, ListColumn, at, c, one, plain};
+use super::{ListColumn, at, c, one, plain};
 use crate::store::QuoteView;
 use crate::store::sort_keys::QuoteField;
 use crate::ui::text;
@@ -61,6 +61,5 @@ pub const QUOTES: [Q; 7] = [
     },
 ];
 
-const HEADS: [Column; QUOTES.len()] = super::heads(&QUOTES);
 /// Count, the column `c` sorts by.
-pub const QUOTE_COUNT: usize = at(&HEADS, "count");
+pub const QUOTE_COUNT: usize = at(&super::QUOTE_HEADS, "count");

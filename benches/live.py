@@ -44,6 +44,29 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def thread_cpu(pid):
+    """CPU seconds per thread, as (name, tid) -> seconds: with `--lake` there are two `ki2-tail`
+    threads, told apart by their tid (the lake starts its tailer after watch starts its own)."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except FileNotFoundError:
+            continue
+        name = text.split("(", 1)[1].rsplit(")", 1)[0]
+        fields = text.rsplit(")", 1)[1].split()
+        out[(name, int(tid))] = (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
+def thread_line(before, after, wall):
+    """The threads that used CPU over the phase, busiest first, in % of a core."""
+    used = {k: after[k] - before.get(k, 0.0) for k in after}
+    busy = sorted(((v, k) for k, v in used.items() if v > 0), reverse=True)
+    return ", ".join(f"{name}/{tid} {v / wall * 100:.2f}" for v, (name, tid) in busy)
+
+
 def exited(pid):
     """Gone, or a zombie waiting for tmux to reap it."""
     try:
@@ -163,9 +186,9 @@ def phase(label, pid, hft1, root, rate, a):
     markers, seen, polls, started, stop = {}, {}, [], [], threading.Event()
     watcher = threading.Thread(target=watch_markers, args=(markers, seen, polls, stop))
     watcher.start()
-    b0, c0, t0 = pipe_size(out), cpu_seconds(pid), time.monotonic()
+    b0, c0, t0, th0 = pipe_size(out), cpu_seconds(pid), time.monotonic(), thread_cpu(pid)
     end = writer(hft1, rate, a.seconds, a.marker_every, markers, started)
-    b1, c1, t1 = pipe_size(out), cpu_seconds(pid), time.monotonic()
+    b1, c1, t1, th1 = pipe_size(out), cpu_seconds(pid), time.monotonic(), thread_cpu(pid)
     time.sleep(1.5)  # the last markers
     stop.set()
     watcher.join()
@@ -184,6 +207,7 @@ def phase(label, pid, hft1, root, rate, a):
     if polls:
         line += f"; capture-pane poll {statistics.mean(polls) * 1000:.1f} ms mean"
     print(line, flush=True)
+    print(f"  threads (% of a core): {thread_line(th0, th1, wall)}", flush=True)
     return {"cpu": cpu, "kbs": kbs, "lat": lat, "markers": len(markers), "label": label}
 
 
@@ -202,6 +226,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--marker-every", type=float, default=0.1)
     ap.add_argument("--profile", default="heavy")
+    ap.add_argument("--lake", action="store_true", help="with `[lake] dir` in config.toml (a scratch folder)")
     ap.add_argument("--root", help="reuse this archive (written by simulate --date 20250714); appended to!")
     a = ap.parse_args()
     binary = os.path.abspath(a.binary)
@@ -220,6 +245,10 @@ def main():
                     g.write(b"\r\n")
         sh("tmux", "kill-session", "-t", SESSION, check=False)
         env = f"KI2_CONFIG_DIR={tmp}/cfg KI2_DATA_DIR={tmp}/data"
+        if a.lake:
+            os.makedirs(f"{tmp}/cfg", exist_ok=True)
+            with open(f"{tmp}/cfg/config.toml", "w") as f:
+                f.write(f'[lake]\ndir = "{tmp}/lake"\n')
         t = time.monotonic()
         sh("tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "48",
            f"exec env {env} {binary} watch --root {root} --date {DATE}")

@@ -17,7 +17,10 @@ a user on SSH sees it.
       when it first appears. Without the filter a marker scrolls out of the High Quote Counts
       pane within a frame at these rates, so phases a/b report markers seen only for
       information.
-CPU is ki2's own process (all threads, from /proc/PID/stat), over the writer's run only."""
+CPU is ki2's own process (all threads, from /proc/PID/stat), over the writer's run only; each
+phase also prints it per thread (/proc/PID/task/*/stat).
+--lake: config.toml gets `[lake] dir` (a scratch folder), so watch runs the lake beside the store,
+as `[lake]` users have it (its own tailer: the later `ki2-tail` thread)."""
 import argparse
 import os
 import random

@@ -17,7 +17,10 @@ a user on SSH sees it.
       when it first appears. Without the filter a marker scrolls out of the High Quote Counts
       pane within a frame at these rates, so phases a/b report markers seen only for
       information.
-CPU is ki2's own process (all threads, from /proc/PID/stat), over the writer's run only."""
+CPU is ki2's own process (all threads, from /proc/PID/stat), over the writer's run only; each
+phase also prints it per thread (/proc/PID/task/*/stat).
+--lake: config.toml gets `[lake] dir` (a scratch folder), so watch runs the lake beside the store,
+as `[lake]` users have it (its own tailer: the later `ki2-tail` thread)."""
 import argparse
 import os
 import random
@@ -42,6 +45,29 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def thread_cpu(pid):
+    """CPU seconds per thread, as (name, tid) -> seconds: with `--lake` there are two `ki2-tail`
+    threads, told apart by their tid (the lake starts its tailer after watch starts its own)."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except FileNotFoundError:
+            continue
+        name = text.split("(", 1)[1].rsplit(")", 1)[0]
+        fields = text.rsplit(")", 1)[1].split()
+        out[(name, int(tid))] = (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
+def thread_line(before, after, wall):
+    """The threads that used CPU over the phase, busiest first, in % of a core."""
+    used = {k: after[k] - before.get(k, 0.0) for k in after}
+    busy = sorted(((v, k) for k, v in used.items() if v > 0), reverse=True)
+    return ", ".join(f"{name}/{tid} {v / wall * 100:.2f}" for v, (name, tid) in busy)
 
 
 def exited(pid):
@@ -163,9 +189,9 @@ def phase(label, pid, hft1, root, rate, a):
     markers, seen, polls, started, stop = {}, {}, [], [], threading.Event()
     watcher = threading.Thread(target=watch_markers, args=(markers, seen, polls, stop))
     watcher.start()
-    b0, c0, t0 = pipe_size(out), cpu_seconds(pid), time.monotonic()
+    b0, c0, t0, th0 = pipe_size(out), cpu_seconds(pid), time.monotonic(), thread_cpu(pid)
     end = writer(hft1, rate, a.seconds, a.marker_every, markers, started)
-    b1, c1, t1 = pipe_size(out), cpu_seconds(pid), time.monotonic()
+    b1, c1, t1, th1 = pipe_size(out), cpu_seconds(pid), time.monotonic(), thread_cpu(pid)
     time.sleep(1.5)  # the last markers
     stop.set()
     watcher.join()
@@ -184,6 +210,7 @@ def phase(label, pid, hft1, root, rate, a):
     if polls:
         line += f"; capture-pane poll {statistics.mean(polls) * 1000:.1f} ms mean"
     print(line, flush=True)
+    print(f"  threads (% of a core): {thread_line(th0, th1, wall)}", flush=True)
     return {"cpu": cpu, "kbs": kbs, "lat": lat, "markers": len(markers), "label": label}
 
 
@@ -202,6 +229,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--marker-every", type=float, default=0.1)
     ap.add_argument("--profile", default="heavy")
+    ap.add_argument("--lake", action="store_true", help="with `[lake] dir` in config.toml (a scratch folder)")
     ap.add_argument("--root", help="reuse this archive (written by simulate --date 20250714); appended to!")
     a = ap.parse_args()
     binary = os.path.abspath(a.binary)
@@ -220,6 +248,10 @@ def main():
                     g.write(b"\r\n")
         sh("tmux", "kill-session", "-t", SESSION, check=False)
         env = f"KI2_CONFIG_DIR={tmp}/cfg KI2_DATA_DIR={tmp}/data"
+        if a.lake:
+            os.makedirs(f"{tmp}/cfg", exist_ok=True)
+            with open(f"{tmp}/cfg/config.toml", "w") as f:
+                f.write(f'[lake]\ndir = "{tmp}/lake"\n')
         t = time.monotonic()
         sh("tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "48",
            f"exec env {env} {binary} watch --root {root} --date {DATE}")

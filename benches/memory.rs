@@ -5,6 +5,8 @@
 //!     KI2_BENCH_SECONDS=60 cargo bench --bench memory     # shorter
 //!     KI2_BENCH_RATE=1000 KI2_BENCH_EVERY=5 cargo bench --bench memory
 //!     KI2_BENCH_SORT=count cargo bench --bench memory      # the pane sorted by count (`s`)
+//!     KI2_BENCH_LAKE=1 cargo bench --bench memory          # with `[lake] dir` set, as watch runs it
+//!     KI2_BENCH_TRIM=1 ...                                 # malloc_trim(0) once, 10 s after LIVE
 //!
 //! The path is `ki2 watch`'s without a terminal: the heavy day (`ki2 simulate --date 20250714
 //! --seed 1 --instant --profile heavy`, written to a temp dir) is read through the tailer into
@@ -27,6 +29,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use ki2::alerts::{Evaluator, RuleSet};
 use ki2::archive::{Archive, ColumnOrder, Day};
+use ki2::lake::LakeOptions;
 use ki2::sim::{Profile, SimOptions, write_day};
 use ki2::store::DayStore;
 use ki2::tail::{self, TailEvent, TailOptions};
@@ -86,10 +89,34 @@ fn main() -> Result<()> {
         poll_interval: Duration::from_millis(250),
         columns: ColumnOrder::default(),
     })?;
+    // As `watch` starts it with `[lake] dir`: beside the store's tailer, catching up on the
+    // whole day on its own threads while the store does; the lake outside the archive, as a
+    // user's would be.
+    let lake_out = tempfile::tempdir()?;
+    let lake = if std::env::var("KI2_BENCH_LAKE").is_ok_and(|v| v == "1") {
+        println!("with the lake (its own tailer), flush_s {}", LakeOptions::DEFAULT_FLUSH.as_secs_f64());
+        Some(ki2::lake::spawn(LakeOptions {
+            root: root.clone(),
+            out: lake_out.path().to_path_buf(),
+            day,
+            follow_days: false,
+            poll_only: false,
+            poll_interval: Duration::from_millis(250),
+            columns: ColumnOrder::default(),
+            flush: LakeOptions::DEFAULT_FLUSH,
+            compact_parts: LakeOptions::DEFAULT_COMPACT_PARTS,
+        })?)
+    } else {
+        None
+    };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut ui = Ui { app: &mut app, term: Terminal::new(TestBackend::new(160, 48))?, next_frame: Instant::now() };
     let result = rt.block_on(run(&mut ui, rx, &root, rate, seconds, every));
     handle.stop();
+    if let Some(lake) = lake {
+        let s = lake.stop();
+        println!("lake: {} rows written in {} parts, {} compactions", s.rows_written, s.parts_written, s.compactions);
+    }
     result
 }
 
@@ -159,6 +186,14 @@ async fn run(
                     max = s.clone();
                 }
                 let t = next_sample.as_secs_f64();
+                if t == TRIM_AT && std::env::var("KI2_BENCH_TRIM").is_ok_and(|v| v == "1") {
+                    let before = common::proc_status_mb("VmRSS:");
+                    trim();
+                    println!(
+                        "malloc_trim(0) at {t:.0} s: RSS {before:.1} -> {:.1} MB",
+                        common::proc_status_mb("VmRSS:")
+                    );
+                }
                 if t >= next_print {
                     s.print(t);
                     next_print += every;
@@ -173,8 +208,12 @@ async fn run(
     last.print(t0.elapsed().as_secs_f64());
     let grown = last.store - live.store;
     println!(
-        "RSS at LIVE {:.1} MB, max {:.1} MB (at {} rows appended), end {:.1} MB",
-        live.rss, max.rss, max.appended, last.rss
+        "RSS at LIVE {:.1} MB, max {:.1} MB (at {} rows appended), end {:.1} MB; peak (VmHWM, before LIVE too) {:.1} MB",
+        live.rss,
+        max.rss,
+        max.appended,
+        last.rss,
+        common::proc_status_mb("VmHWM:")
     );
     println!(
         "store {:.1} -> {:.1} MB ({:.1} B per appended row); RSS beyond the store's growth: max {:+.1} MB, end {:+.1} MB",
@@ -185,6 +224,21 @@ async fn run(
         last.rss - live.rss - grown,
     );
     Ok(())
+}
+
+/// Long after the lake's catch-up of the heavy day (1.35 s in benches/lake.rs).
+const TRIM_AT: f64 = 10.0;
+
+/// Hands malloc's free memory back to the system: how much of the RSS is memory freed but held.
+fn trim() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim only releases free memory of malloc's own heaps.
+        unsafe { malloc_trim(0) };
+    }
 }
 
 #[derive(Clone)]

@@ -48,9 +48,6 @@ pub struct App {
     pub(super) rules_unsaved: bool,
     /// `q` was pressed once with unsaved edits.
     pub(super) quit_asked: bool,
-    /// Where to land once the day being loaded is shown (Enter on a day of a symbol's view, on
-    /// an event of the Edges view).
-    pub(super) open_after: Option<Landing>,
     /// Text for the clipboard (OSC 52), for the event loop to send.
     pub(super) clipboard: Option<String>,
     /// `y` / `Y` copy (`[screen] clipboard = false` turns them off).
@@ -94,15 +91,6 @@ pub struct Status {
     pub bars_shown: Option<(u64, usize)>,
 }
 
-/// A place in a day to show once it is on screen.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Landing {
-    /// The symbol's view.
-    Symbol(String),
-    /// The burst of that second, selected in Burst Signals.
-    Burst(SecondOfDay),
-}
-
 /// A message in the status line: what, since when, and whether something went wrong.
 #[derive(Debug, Clone)]
 pub struct Notice {
@@ -143,7 +131,6 @@ impl App {
             keys: Keymap::default(),
             rules_unsaved: false,
             quit_asked: false,
-            open_after: None,
             clipboard: None,
             clipboard_on: true,
             bell_pending: false,
@@ -529,20 +516,9 @@ impl App {
                 let alerts = alerts.into_iter().rev().take(MAX_ALERTS).rev().collect();
                 self.data.history = Some(HistoryDay { store, alerts, alerts_total });
                 self.view.new_day();
-                if let Some(landing) = self.open_after.take() {
-                    self.land(landing);
-                }
+                self.landed();
             }
             Err(e) => self.complain(format!("cannot open {day}: {e}")),
-        }
-    }
-
-    pub(super) fn land(&mut self, landing: Landing) {
-        match landing {
-            Landing::Symbol(symbol) => self.open_symbol(&symbol),
-            Landing::Burst(time) => {
-                self.select_burst(time);
-            }
         }
     }
 
@@ -574,7 +550,7 @@ impl App {
 
     pub fn loading_failed(&mut self, day: Day, error: &str) {
         self.status.loading = None;
-        self.open_after = None;
+        self.not_landed();
         self.complain(format!("cannot open {day}: {error}"));
     }
 

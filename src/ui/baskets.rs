@@ -131,7 +131,7 @@ impl App {
     /// `B`: the Baskets view. The baskets of the closed days before the live day are looked for
     /// the first time it opens (and again once the live day has moved on).
     pub(super) fn open_baskets(&mut self) -> Option<Effect> {
-        self.view.overlay = Overlay::Baskets(Box::default());
+        self.open(Overlay::Baskets(Box::default()));
         let day = self.data.live.day();
         match &self.data.baskets {
             Found::Unavailable => None,
@@ -217,7 +217,7 @@ impl App {
         match action {
             Some(Action::Back) => {
                 if v.open.take().is_none() {
-                    self.view.overlay = Overlay::None;
+                    return Taken::Yes(self.back());
                 }
                 return Taken::Yes(None);
             }
@@ -252,10 +252,7 @@ impl App {
                 v.nav = ListNav::default();
                 Taken::Yes(None)
             }
-            Some(Action::Baskets) => {
-                self.view.overlay = Overlay::None;
-                Taken::Yes(None)
-            }
+            Some(Action::Baskets) => Taken::Yes(self.back()),
             _ => Taken::Pass,
         }
     }

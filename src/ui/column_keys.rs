@@ -69,7 +69,7 @@ impl App {
     /// `C`.
     pub(super) fn open_columns(&mut self) {
         match self.view.focus.list() {
-            Some(pane) => self.view.overlay = Overlay::Columns(Chooser::new(pane)),
+            Some(pane) => self.open(Overlay::Columns(Chooser::new(pane))),
             None => self.say("C chooses the columns of a table pane: Tab to one"),
         }
     }
@@ -80,7 +80,7 @@ impl App {
         let Overlay::Columns(ch) = &mut self.view.overlay else { return Taken::Pass };
         let Some(action) = action else { return Taken::Pass };
         match action {
-            Action::Back | Action::Enter | Action::Columns => self.view.overlay = Overlay::None,
+            Action::Back | Action::Enter | Action::Columns => return Taken::Yes(self.back()),
             Action::Newer => ch.step(-1),
             Action::Older => ch.step(1),
             Action::Newest | Action::PageNewer => ch.step(isize::MIN),

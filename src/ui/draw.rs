@@ -50,7 +50,8 @@ fn overlay(app: &App, f: &mut Frame, area: Rect) {
     let tailed = app.opts.live.then_some(live);
     let (data, view) = (&app.data, &app.view);
     match &view.overlay {
-        Overlay::None => {}
+        // Nothing over the panes while the day is read: the status line says LOADING.
+        Overlay::None | Overlay::Opening(_) => {}
         Overlay::Help(scroll) => panes::help::draw(*scroll, &app.keys, theme, f, area),
         Overlay::Sinks => panes::sinks::draw(&app.sinks(), theme, f, area),
         Overlay::Message(text) => panes::message::draw(text, theme, f, area),

@@ -9,13 +9,12 @@ use std::sync::Arc;
 
 use crossterm::event::KeyEvent;
 
-use super::app::{App, Landing};
+use super::app::App;
 use super::columns::{Ctx, EDGES, Sort};
 use super::keymap::Action;
 use super::nav::ListNav;
 use super::order::order;
-use super::overlay::Overlay;
-use super::update::Effect;
+use super::overlay::{Landing, Overlay};
 use super::update::Taken;
 use crate::analysis::study::{Study, StudyState, Subject, Summary};
 use crate::archive::Day;
@@ -220,7 +219,7 @@ impl App {
             k(Action::SortPrev),
             k(Action::SortReverse)
         );
-        self.view.overlay = Overlay::Edges(Box::new(view));
+        self.open(Overlay::Edges(Box::new(view)));
     }
 
     /// The study has moved on (computing → ready, or out of date as a day closed): the open
@@ -240,21 +239,6 @@ impl App {
         let (state, version) = h.state();
         v.set(state, version);
         true
-    }
-
-    /// Enter on an event: its day on screen, at its burst or symbol (read first when it is not
-    /// the day shown).
-    fn open_event(&mut self, day: Day, landing: Landing) -> Option<Effect> {
-        self.view.overlay = Overlay::None;
-        if day == self.data.live.day() && self.opts.live {
-            self.show_live();
-        } else if day != self.data.shown().day() {
-            self.open_after = Some(landing);
-            self.status.loading = Some(day);
-            return Some(Effect::OpenDay(day));
-        }
-        self.land(landing);
-        None
     }
 
     /// The Edges view's keys: moving, sorting, Enter for a row's path, Esc back.
@@ -277,8 +261,7 @@ impl App {
                 return Taken::Yes(None);
             }
             if matches!(action, Some(Action::Edges)) {
-                self.view.overlay = Overlay::None;
-                return Taken::Yes(None);
+                return Taken::Yes(self.back());
             }
             if matches!(action, Some(Action::Enter)) {
                 let target = p.targets.get(p.scroll.sel).cloned().flatten();
@@ -287,16 +270,14 @@ impl App {
                     self.say("this event has no burst or symbol to open: a market event of a rule");
                     return Taken::Yes(None);
                 }
-                return Taken::Yes(target.and_then(|(day, landing)| self.open_event(day, landing)));
+                // Its day on screen at its burst or symbol; `Esc` there comes back to this path.
+                return Taken::Yes(target.and_then(|(day, landing)| self.go_to(day, landing)));
             }
             let len = p.events.len();
             return if p.scroll.key(action, len, 10) { Taken::Yes(None) } else { Taken::Pass };
         }
         match action {
-            Some(Action::Back | Action::Edges) => {
-                self.view.overlay = Overlay::None;
-                return Taken::Yes(None);
-            }
+            Some(Action::Back | Action::Edges) => return Taken::Yes(self.back()),
             Some(Action::Malformed) => match len {
                 0 => self.say("no malformed bar row: every line of the bars files read was a bar"),
                 _ => v.malformed = Some(ListNav::default()),

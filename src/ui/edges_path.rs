@@ -1,8 +1,8 @@
 //! Enter on an Edges row: its group's mean path around its events, ready to plot, and the list
 //! of those events with their mean return at the row's horizon and where Enter on each goes.
 
-use super::app::Landing;
 use super::edges::{PathChart, Scroll};
+use super::overlay::Landing;
 use crate::analysis::study::{Study, Subject, horizon};
 use crate::archive::SecondOfDay;
 

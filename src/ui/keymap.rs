@@ -274,7 +274,7 @@ pub const TABLE: &[Entry] = &[
     e(Action::Newest, "newest", "Move", "newest row (autosnap on again)", &[p(Home), c('g')]),
     e(Action::Oldest, "oldest", "Move", "oldest row", &[p(End), c('G')]),
     e(Action::Enter, "enter", "Move", "drill in: burst → its symbols, symbol → its day, alert → its row", &[p(Enter)]),
-    e(Action::Back, "back", "Move", "back: close the view, clear the filter", &[p(Esc), p(Backspace)]),
+    e(Action::Back, "back", "Move", "back: to the view before, clear the filter", &[p(Esc), p(Backspace)]),
     e(Action::Filter, "filter", "Watch", "filter every pane by symbol (SPY, or BR* for a prefix)", &[c('/')]),
     e(Action::Follow, "follow", "Watch", "autosnap on/off in this pane (follow the newest row)", &[c('f')]),
     e(Action::Pause, "pause", "Watch", "pause the screen (data keeps arriving)", &[c('p')]),

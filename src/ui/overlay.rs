@@ -1,4 +1,5 @@
-//! What can sit over the panes: one at a time, `Esc` closes it.
+//! What can sit over the panes: one on top at a time, `Esc` closes it (back to the view it was
+//! drilled from, `trail.rs`).
 
 use super::baskets::BasketsView;
 use super::edges::EdgesView;
@@ -7,6 +8,7 @@ use super::panes::chooser::Chooser;
 use super::panes::days::DayPicker;
 use super::panes::rules::RulesEditor;
 use super::panes::symbol_view::SymbolView;
+use crate::archive::SecondOfDay;
 
 pub enum Overlay {
     None,
@@ -26,4 +28,15 @@ pub enum Overlay {
     Message(String),
     /// The recurring baskets across days (`B`).
     Baskets(Box<BasketsView>),
+    /// A day being read, and where to land in it once it is shown.
+    Opening(Landing),
+}
+
+/// A place in a day to show once it is on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Landing {
+    /// The symbol's view.
+    Symbol(String),
+    /// The burst of that second, selected in Burst Signals.
+    Burst(SecondOfDay),
 }

@@ -64,7 +64,7 @@ impl App {
             Overlay::Symbol(v) => panes::symbol_view::fit(v, area),
             Overlay::Baskets(v) => panes::baskets::fit(v, &data.baskets, area),
             Overlay::Edges(v) => panes::edges::fit(v, area),
-            Overlay::None | Overlay::Sinks | Overlay::Message(_) | Overlay::Columns(_) => {}
+            Overlay::None | Overlay::Sinks | Overlay::Message(_) | Overlay::Columns(_) | Overlay::Opening(_) => {}
         }
     }
 }

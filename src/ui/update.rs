@@ -3,11 +3,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{App, Landing};
+use super::app::App;
 use super::keymap::{Action, Mode};
 use super::lists;
 use super::nav::{ListNav, Move};
-use super::overlay::Overlay;
+use super::overlay::{Landing, Overlay};
 use super::panes::days::{DayPicker, DaySummary};
 use super::panes::rules::{Outcome, RulesEditor};
 use super::panes::sinks::NO_SINKS;
@@ -95,11 +95,13 @@ impl App {
         let v = &mut self.view;
         match &mut v.overlay {
             Overlay::None => Taken::Pass,
+            // Read at once by the event loop: no key comes in between but in tests.
+            Overlay::Opening(_) => match action {
+                Some(Action::Back) => Taken::Yes(self.back()),
+                _ => Taken::Pass,
+            },
             Overlay::Help(scroll) => match action {
-                Some(Action::Back | Action::Help | Action::Enter) => {
-                    v.overlay = Overlay::None;
-                    Taken::Yes(None)
-                }
+                Some(Action::Back | Action::Help | Action::Enter) => Taken::Yes(self.back()),
                 Some(Action::Older | Action::PageOlder) => {
                     *scroll = scroll.saturating_add(1);
                     Taken::Yes(None)
@@ -111,12 +113,11 @@ impl App {
                 _ => Taken::Pass,
             },
             Overlay::Days(p) => match action {
-                Some(Action::Back | Action::Days) => {
-                    v.overlay = Overlay::None;
-                    Taken::Yes(None)
-                }
+                Some(Action::Back | Action::Days) => Taken::Yes(self.back()),
                 Some(Action::Enter) => {
                     let day = p.selected();
+                    // A jump, not a step back: the panes under the picker (when kept) are
+                    // where `Esc` goes back to.
                     v.overlay = Overlay::None;
                     let Some(day) = day else { return Taken::Yes(None) };
                     if day == self.data.live.day() && self.opts.live {
@@ -139,24 +140,15 @@ impl App {
             Overlay::Baskets(_) => self.baskets_key(key),
             Overlay::Edges(_) => self.edges_key(key),
             Overlay::Message(_) => match action {
-                Some(Action::Back | Action::Message) => {
-                    v.overlay = Overlay::None;
-                    Taken::Yes(None)
-                }
+                Some(Action::Back | Action::Message) => Taken::Yes(self.back()),
                 _ => Taken::Pass,
             },
             Overlay::Sinks => match action {
-                Some(Action::Back | Action::Sinks) => {
-                    v.overlay = Overlay::None;
-                    Taken::Yes(None)
-                }
+                Some(Action::Back | Action::Sinks) => Taken::Yes(self.back()),
                 _ => Taken::Pass,
             },
             Overlay::Malformed(nav) => match action {
-                Some(Action::Back | Action::Malformed) => {
-                    v.overlay = Overlay::None;
-                    Taken::Yes(None)
-                }
+                Some(Action::Back | Action::Malformed) => Taken::Yes(self.back()),
                 _ => match action.and_then(|a| nav_move(a, 20)) {
                     Some(m) => {
                         nav.apply(m, self.data.shown().malformed().len());
@@ -168,10 +160,7 @@ impl App {
             // In a symbol's view the S2 / S1 window keys step its days, and Tab moves between
             // its two lists.
             Overlay::Symbol(sv) => match action {
-                Some(Action::Back) => {
-                    v.overlay = Overlay::None;
-                    Taken::Yes(None)
-                }
+                Some(Action::Back) => Taken::Yes(self.back()),
                 Some(a @ (Action::Narrower | Action::Wider)) => {
                     sv.across.step(a == Action::Wider);
                     v.across_span = sv.across.span;
@@ -190,15 +179,7 @@ impl App {
                         return Taken::Yes(None);
                     }
                     let symbol = sv.day.symbol.clone();
-                    v.overlay = Overlay::None;
-                    if line.day == self.data.live.day() && self.opts.live {
-                        self.show_live();
-                        self.open_symbol(&symbol);
-                        return Taken::Yes(None);
-                    }
-                    self.open_after = Some(Landing::Symbol(symbol));
-                    self.status.loading = Some(line.day);
-                    Taken::Yes(Some(Effect::OpenDay(line.day)))
+                    Taken::Yes(self.go_to(line.day, Landing::Symbol(symbol)))
                 }
                 _ => match action.and_then(|a| nav_move(a, if sv.across.focused { 10 } else { 20 })) {
                     Some(m) if sv.across.focused => {
@@ -235,8 +216,7 @@ impl App {
                         if ed.dirty {
                             self.say("rules changed and in effect, not saved (t, then s, saves them)");
                         }
-                        self.view.overlay = Overlay::None;
-                        Taken::Yes(None)
+                        Taken::Yes(self.back())
                     }
                 }
             }
@@ -274,7 +254,7 @@ impl App {
                 .or_else(|| data.days.0.stats(d).map(|s| DaySummary::of(s, None)))
         };
         let picker = DayPicker::new(days, current, summary);
-        self.view.overlay = Overlay::Days(picker);
+        self.open(Overlay::Days(picker));
     }
 
     fn filter_key(&mut self, key: KeyEvent) {
@@ -318,7 +298,7 @@ impl App {
             Action::Newest => self.move_sel(Move::Newest),
             Action::Oldest => self.move_sel(Move::Oldest),
             Action::Enter => self.enter(),
-            Action::Back => self.escape(),
+            Action::Back => return self.escape(),
             Action::Filter => v.typing = true,
             Action::Follow => {
                 if let Some(pane) = v.focus.list() {
@@ -356,18 +336,18 @@ impl App {
                 self.opts.bell = !self.opts.bell;
                 self.say(if self.opts.bell { "bell on new alerts" } else { "bell off" });
             }
-            Action::Help => v.overlay = Overlay::Help(0),
-            Action::Malformed => v.overlay = Overlay::Malformed(ListNav::default()),
+            Action::Help => self.open(Overlay::Help(0)),
+            Action::Malformed => self.open(Overlay::Malformed(ListNav::default())),
             Action::Message => match &self.status.message {
-                Some(n) => v.overlay = Overlay::Message(n.text.clone()),
+                Some(n) => self.open(Overlay::Message(n.text.clone())),
                 None => self.say("no message yet"),
             },
-            Action::Sinks if self.data.alerting.has_sinks() => v.overlay = Overlay::Sinks,
+            Action::Sinks if self.data.alerting.has_sinks() => self.open(Overlay::Sinks),
             Action::Sinks => self.say(NO_SINKS),
             Action::Rules => {
                 // Edits made before it was closed are still unsaved: its title says so again.
                 let dirty = self.rules_unsaved;
-                v.overlay = Overlay::Rules(Box::new(RulesEditor { dirty, ..Default::default() }));
+                self.open(Overlay::Rules(Box::new(RulesEditor { dirty, ..Default::default() })));
             }
             Action::Days => return Some(Effect::ListDays),
             Action::Baskets => return self.open_baskets(),
@@ -432,10 +412,12 @@ impl App {
         self.data.refresh_index();
         view.gather(&self.data.days.0, self.data.days.1, self.data.shown().day());
         self.price_for(&mut view);
-        self.view.overlay = Overlay::Symbol(Box::new(view));
+        self.drill(Overlay::Symbol(Box::new(view)));
     }
 
-    fn escape(&mut self) {
+    /// `Esc` on the panes: out of the burst's symbols, the filter, the pause, then back to the
+    /// view the panes were drilled to from.
+    fn escape(&mut self) -> Option<Effect> {
         let v = &mut self.view;
         if v.focus == Pane::Symbols {
             v.focus = Pane::Bursts;
@@ -443,7 +425,10 @@ impl App {
             v.set_filter(String::new());
         } else if v.frozen.is_some() {
             v.frozen = None;
+        } else if !v.trail.is_empty() {
+            return self.back();
         }
+        None
     }
 
     /// Enter on an alert: select the row that raised it, in its pane, clearing a filter that

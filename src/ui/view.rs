@@ -128,7 +128,9 @@ pub struct View {
     pub series_scale: Scale,
     /// Index into `WINDOWS`.
     pub window: usize,
+    /// The view on top of the panes, and the views it was drilled from (`Esc` goes back).
     pub overlay: Overlay,
+    pub trail: super::trail::Trail,
     pub caches: Caches,
     /// The threshold editor's counts for its selected rule.
     pub catch: Option<Catch>,
@@ -152,6 +154,7 @@ impl Default for View {
             series_scale: Scale::default(),
             window: 2,
             overlay: Overlay::None,
+            trail: Default::default(),
             caches: Caches::default(),
             catch: None,
             across_span: super::across::DEFAULT_SPAN,

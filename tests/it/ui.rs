@@ -814,6 +814,67 @@ fn a_symbol_across_days_lists_each_indexed_day_and_opens_one_at_that_symbol() {
     assert!(s.contains("SPY · 2025-07-11 · Esc back") && s.contains("first 09:45:00  last 15:59:00  rows 3"), "{s}");
 }
 
+/// From a day opened from a symbol's days, `Esc` closes the symbol's view of that day, and
+/// `Esc` again goes back to the view it was opened from, over its own day; a day that cannot be
+/// read leaves that view where it was.
+#[test]
+fn esc_from_a_day_opened_from_a_symbols_days_goes_back_to_that_view_over_its_day() {
+    let (dir, mut app) = app_with_history();
+    let mut io = archive_io(dir.path(), &dir.path().join("rules.toml"));
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Enter);
+    let first = screen(&mut app, 160, 48);
+    assert!(first.contains("SPY · 2025-07-14 · Esc back"), "{first}");
+    key(&mut app, KeyCode::Down);
+    press(&mut app, &mut io, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("SPY · 2025-07-11 · Esc back"), "{s}");
+    press(&mut app, &mut io, KeyCode::Esc);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("Date 2025-07-11") && !s.contains("Esc back"), "{s}");
+    assert!(s.contains("Esc leads back to SPY on 2025-07-14"), "{s}");
+    press(&mut app, &mut io, KeyCode::Esc);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("SPY · 2025-07-14 · Esc back") && s.contains("Date 2025-07-14"), "{s}");
+    let days = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| l.trim_start_matches(['"', '│']))
+            .filter(|l| l.starts_with("2025-07-"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(days(&s), days(&first), "the view as it was");
+    // A day that cannot be read: that is said, and the view stays.
+    key(&mut app, KeyCode::End);
+    press(&mut app, &mut Unreadable, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("SPY · 2025-07-14 · Esc back") && s.contains("cannot open 2025-07-09"), "{s}");
+    press(&mut app, &mut io, KeyCode::Esc);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("Date 2025-07-14") && !s.contains("Esc back"), "{s}");
+}
+
+/// An archive whose days cannot be read (a share gone away).
+struct Unreadable;
+
+impl ki2::ui::Io for Unreadable {
+    fn days(&mut self) -> Vec<Day> {
+        Vec::new()
+    }
+    fn load_day(&mut self, day: Day) -> anyhow::Result<ki2::archive::DayData> {
+        anyhow::bail!("{day}: the share is gone")
+    }
+    fn save_rules(&mut self, _: &RuleSet) -> anyhow::Result<std::path::PathBuf> {
+        anyhow::bail!("read-only")
+    }
+    fn rules_changed(&mut self) -> Option<Result<RuleSet, String>> {
+        None
+    }
+    fn save_view(&mut self, _: &ki2::view_file::ViewFile) -> anyhow::Result<std::path::PathBuf> {
+        anyhow::bail!("read-only")
+    }
+}
+
 #[test]
 fn the_day_picker_shows_each_days_summary_from_the_index() {
     let (dir, mut app) = app_with_history();

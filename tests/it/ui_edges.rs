@@ -551,3 +551,71 @@ fn y_and_shift_y_copy_the_studys_lines_as_csv_in_the_tables_order() -> Res {
     assert!(screen(&mut app, 160, 48).contains("copied 4 lines of Edges to the clipboard"));
     Ok(())
 }
+
+/// `Esc` on the day an event opened goes back to the path it was opened from, over the day it
+/// was opened from (read again when the event was on another day); then it closes the path and
+/// the view as ever, and on the panes with nothing to go back to it does nothing more.
+#[test]
+fn esc_on_an_events_day_goes_back_to_its_path_over_the_day_it_was_opened_from() -> Res {
+    let (dir, app) = app();
+    super::ui::write(dir.path(), "Data/20250711_hft1.csv", "SPY,0,94500,300,1,1,2000000,\n");
+    super::ui::write(dir.path(), "Data_Burst/20250711.csv", "94500,3,1,0,98,437,1,0,1,2\n");
+    super::ui::write(
+        dir.path(),
+        "Data_Burst_Symbols/Burst_20250711_094500.csv",
+        "Symbol,NumTrades,NumQuotes,BBO\nSPY,42,300,1\n",
+    );
+    let mut s = study();
+    s.inputs.days =
+        vec![Day::parse_compact("20250711").ok_or("day")?, Day::parse_compact(super::ui::DATE).ok_or("day")?];
+    s.inputs.series[0].events = vec![
+        Event { day: 0, time: 9 * 3600 + 45 * 60, symbols: vec![0, 1] },
+        Event { day: 1, time: 9 * 3600 + 30 * 60 + 1, symbols: vec![0] },
+    ];
+    let mut app = with_study(app, StudyState::Ready(Arc::new(s)));
+    let mut io = super::ui::archive_io(dir.path(), &dir.path().join("rules.toml"));
+    let mut press = |app: &mut App, code| super::ui::press(app, &mut io, code);
+    let events = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .map(tokens)
+            .filter(|t| t.first().is_some_and(|w| w.starts_with("2025-07-")))
+            .map(|t| t.join(" "))
+            .collect()
+    };
+    keys(&mut app, "E");
+    key(&mut app, KeyCode::Enter);
+    let path = screen(&mut app, 160, 48);
+    assert!(path.contains("Esc back") && path.contains("Date 2025-07-14"), "{path}");
+    // The first event is on July 11: that day is read, at its burst.
+    press(&mut app, KeyCode::Enter);
+    let other = screen(&mut app, 160, 48);
+    assert!(other.contains("Date 2025-07-11") && other.contains("Syms Hit At 09:45:00"), "{other}");
+    assert!(!other.contains("Edges ·") && other.contains("Esc leads back to Edges"), "{other}");
+    // Esc: the path again, over July 14 again.
+    press(&mut app, KeyCode::Esc);
+    let back = screen(&mut app, 160, 48);
+    assert!(back.contains("Esc back") && back.contains("Date 2025-07-14"), "{back}");
+    assert_eq!(events(&back), events(&path), "{back}");
+    // The second event is on the day shown: no read, the same way back.
+    key(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let same = screen(&mut app, 160, 48);
+    assert!(!same.contains("Edges ·") && same.contains("Syms Hit At 09:30:01"), "{same}");
+    // On the panes, Esc first leaves the burst's symbols (as always), then goes back.
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Esc);
+    assert!(!screen(&mut app, 160, 48).contains("Edges ·"), "the first Esc leaves the symbols pane");
+    press(&mut app, KeyCode::Esc);
+    let again = screen(&mut app, 160, 48);
+    assert!(again.contains("Esc back") && again.contains("Date 2025-07-14"), "{again}");
+    // Then the path closes, then the view, then nothing is left to go back to.
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app, 160, 48).contains("Excess bp"));
+    press(&mut app, KeyCode::Esc);
+    let panes = screen(&mut app, 160, 48);
+    assert!(!panes.contains("Edges ·") && panes.contains("Date 2025-07-14"), "{panes}");
+    press(&mut app, KeyCode::Esc);
+    assert!(!screen(&mut app, 160, 48).contains("Edges ·"));
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! The Baskets view's list: the recurring baskets of the closed days (`B`), sorted whole.
 
 use super::Sorts::{Down, Up};
-use super::{Column, KeyFn, ListColumn, Tint, at, c, one, plain};
+use super::{Column, KeyFn, ListColumn, Tint, as_is, at, c, one, plain};
 use crate::analysis::baskets::{BasketLine, short_id};
 use crate::ui::order::{num, text};
 
@@ -16,13 +16,7 @@ pub const BASKETS: [K; 10] = [
         csv: &["short"],
         values: |l, _| one(short_id(&l.report.id)),
     },
-    K {
-        head: c("id", "Basket", 16, false, 9, Up),
-        by: |l, _| text(&l.report.id),
-        cell: |l, _| plain(&l.report.id),
-        csv: &["basket"],
-        values: |l, _| one(&l.report.id),
-    },
+    as_is!(c("id", "Basket", 16, false, 9, Up), "basket", text, |l| &l.report.id),
     K {
         head: c("core", "Core", 4, true, 7, Down),
         by: |l, _| num(l.report.symbols.len() as f64),
@@ -30,20 +24,8 @@ pub const BASKETS: [K; 10] = [
         csv: &["core"],
         values: |l, _| one(l.report.symbols.len()),
     },
-    K {
-        head: c("bursts", "Bursts", 6, true, 9, Down),
-        by: |l, _| num(l.report.bursts),
-        cell: |l, _| plain(l.report.bursts),
-        csv: &["bursts"],
-        values: |l, _| one(l.report.bursts),
-    },
-    K {
-        head: c("days", "Days", 4, true, 8, Down),
-        by: |l, _| num(l.report.days),
-        cell: |l, _| plain(l.report.days),
-        csv: &["days"],
-        values: |l, _| one(l.report.days),
-    },
+    as_is!(c("bursts", "Bursts", 6, true, 9, Down), "bursts", num, |l| l.report.bursts),
+    as_is!(c("days", "Days", 4, true, 8, Down), "days", num, |l| l.report.days),
     K {
         head: c("buy", "Buy", 4, true, 6, Down),
         by: |l, _| num(l.report.buy),
@@ -58,20 +40,8 @@ pub const BASKETS: [K; 10] = [
         csv: &["sell"],
         values: |l, _| one(l.report.sell),
     },
-    K {
-        head: c("und", "Und", 4, true, 3, Down),
-        by: |l, _| num(l.report.und),
-        cell: |l, _| plain(l.report.und),
-        csv: &["und"],
-        values: |l, _| one(l.report.und),
-    },
-    K {
-        head: c("time", "Time", 8, false, 7, Up),
-        by: |l, _| text(&l.report.median_time),
-        cell: |l, _| plain(&l.report.median_time),
-        csv: &["median_time"],
-        values: |l, _| one(&l.report.median_time),
-    },
+    as_is!(c("und", "Und", 4, true, 3, Down), "und", num, |l| l.report.und),
+    as_is!(c("time", "Time", 8, false, 7, Up), "median_time", text, |l| &l.report.median_time),
     K {
         head: c("last", "Last seen", 19, false, 5, Down),
         by: |l, _| text(&l.report.last),

@@ -1,7 +1,7 @@
 //! Burst Signals: the day's program bursts (a few hundred, sorted whole).
 
 use super::Sorts::{Down, Up};
-use super::{Ctx, KeyFn, ListColumn, Tint, at, c, one, plain};
+use super::{Ctx, KeyFn, ListColumn, Tint, as_is, at, c, one, plain};
 use crate::archive::BurstRow;
 use crate::ui::order::{SortKey, num, severity, text as key_text};
 use crate::ui::text;
@@ -32,34 +32,10 @@ pub const BURSTS: [B; 11] = [
         csv: &["prog_type"],
         values: |b, _| one(b.prog_type.label()),
     },
-    B {
-        head: c("background", "Bckgrnd", 7, false, 3, Up),
-        by: |b, _| key_text(b.background.label()),
-        cell: |b, _| plain(b.background.label()),
-        csv: &["background"],
-        values: |b, _| one(b.background.label()),
-    },
-    B {
-        head: c("s1", "S1", 4, true, 7, Down),
-        by: |b, _| num(b.s1),
-        cell: |b, _| plain(b.s1),
-        csv: &["s1"],
-        values: |b, _| one(b.s1),
-    },
-    B {
-        head: c("s2", "S2", 4, true, 4, Down),
-        by: |b, _| num(b.s2),
-        cell: |b, _| plain(b.s2),
-        csv: &["s2"],
-        values: |b, _| one(b.s2),
-    },
-    B {
-        head: c("ct", "CT", 4, true, 5, Down),
-        by: |b, _| num(b.ct),
-        cell: |b, _| plain(b.ct),
-        csv: &["ct"],
-        values: |b, _| one(b.ct),
-    },
+    as_is!(c("background", "Bckgrnd", 7, false, 3, Up), "background", key_text, |b| b.background.label()),
+    as_is!(c("s1", "S1", 4, true, 7, Down), "s1", num, |b| b.s1),
+    as_is!(c("s2", "S2", 4, true, 4, Down), "s2", num, |b| b.s2),
+    as_is!(c("ct", "CT", 4, true, 5, Down), "ct", num, |b| b.ct),
     B {
         head: c("cb", "CB", 4, true, 6, Down),
         by: |b, _| num(b.cb),

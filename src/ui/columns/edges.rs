@@ -2,7 +2,7 @@
 //! them, sorted whole.
 
 use super::Sorts::{Down, Up};
-use super::{KeyFn, ListColumn, c, one, plain};
+use super::{KeyFn, ListColumn, as_is, c, one, plain};
 use crate::analysis::study::{Summary, horizon};
 use crate::ui::order::{num, text};
 
@@ -19,20 +19,8 @@ fn raw(v: Option<f64>) -> Vec<String> {
 
 /// Widths and what a narrow screen drops first: the event, its horizon and mean stay.
 pub const EDGES: [E; 9] = [
-    E {
-        head: c("event", "Event", 16, false, 9, Up),
-        by: |s, _| text(&s.event),
-        cell: |s, _| plain(&s.event),
-        csv: &["event"],
-        values: |s, _| one(&s.event),
-    },
-    E {
-        head: c("subject", "Subject", 7, false, 8, Up),
-        by: |s, _| text(s.subject),
-        cell: |s, _| plain(s.subject),
-        csv: &["subject"],
-        values: |s, _| one(s.subject),
-    },
+    as_is!(c("event", "Event", 16, false, 9, Up), "event", text, |s| &s.event),
+    as_is!(c("subject", "Subject", 7, false, 8, Up), "subject", text, |s| s.subject),
     E {
         head: c("horizon", "H", 4, true, 9, Down),
         by: |s, _| num(s.horizon_s),

@@ -112,6 +112,30 @@ pub struct ListColumn<R: 'static, S: 'static> {
     pub values: fn(&R, &Ctx<'_>) -> Vec<String>,
 }
 
+/// A column that shows and copies one value as it is, in the plain colour, sorted by
+/// `key(value)` (`num`, `text`), or by a store field for High Quote Counts (`field F`).
+macro_rules! as_is {
+    ($head:expr, $csv:literal, field $by:expr, |$r:ident| $v:expr) => {
+        $crate::ui::columns::ListColumn {
+            head: $head,
+            by: $by,
+            cell: |$r, _| $crate::ui::columns::plain($v),
+            csv: &[$csv],
+            values: |$r, _| $crate::ui::columns::one($v),
+        }
+    };
+    ($head:expr, $csv:literal, $key:path, |$r:ident| $v:expr) => {
+        $crate::ui::columns::ListColumn {
+            head: $head,
+            by: |$r, _| $key($v),
+            cell: |$r, _| $crate::ui::columns::plain($v),
+            csv: &[$csv],
+            values: |$r, _| $crate::ui::columns::one($v),
+        }
+    };
+}
+pub(crate) use as_is;
+
 /// A cell in the column's plain colour.
 pub fn plain(s: impl ToString) -> (String, Tint) {
     (s.to_string(), Tint::Plain)

@@ -2,7 +2,7 @@
 //! the store by a field (`sorted.rs`), not by a key per row.
 
 use super::Sorts::{Down, Up};
-use super::{ListColumn, at, c, one, plain};
+use super::{ListColumn, as_is, at, c, one, plain};
 use crate::store::QuoteView;
 use crate::store::sort_keys::QuoteField;
 use crate::ui::text;
@@ -10,13 +10,7 @@ use crate::ui::text;
 type Q = ListColumn<QuoteView, QuoteField>;
 
 pub const QUOTES: [Q; 7] = [
-    Q {
-        head: c("time", "Time", 8, false, 9, Down),
-        by: QuoteField::Time,
-        cell: |q, _| plain(q.time),
-        csv: &["time"],
-        values: |q, _| one(q.time),
-    },
+    as_is!(c("time", "Time", 8, false, 9, Down), "time", field QuoteField::Time, |q| q.time),
     Q {
         head: c("symbol", "Symbol", 8, false, 9, Up),
         by: QuoteField::Symbol,
@@ -24,27 +18,9 @@ pub const QUOTES: [Q; 7] = [
         csv: &["symbol"],
         values: |q, _| one(&q.symbol),
     },
-    Q {
-        head: c("count", "Count", 6, true, 8, Down),
-        by: QuoteField::NumQuotes,
-        cell: |q, _| plain(q.num_quotes),
-        csv: &["num_quotes"],
-        values: |q, _| one(q.num_quotes),
-    },
-    Q {
-        head: c("trades", "Trades", 6, true, 6, Down),
-        by: QuoteField::NumTrades,
-        cell: |q, _| plain(q.num_trades),
-        csv: &["num_trades"],
-        values: |q, _| one(q.num_trades),
-    },
-    Q {
-        head: c("bbo", "BBO", 5, true, 5, Down),
-        by: QuoteField::Bbo,
-        cell: |q, _| plain(q.bbo),
-        csv: &["bbo"],
-        values: |q, _| one(q.bbo),
-    },
+    as_is!(c("count", "Count", 6, true, 8, Down), "num_quotes", field QuoteField::NumQuotes, |q| q.num_quotes),
+    as_is!(c("trades", "Trades", 6, true, 6, Down), "num_trades", field QuoteField::NumTrades, |q| q.num_trades),
+    as_is!(c("bbo", "BBO", 5, true, 5, Down), "bbo", field QuoteField::Bbo, |q| q.bbo),
     Q {
         head: c("dollars", "$", 7, true, 4, Down),
         by: QuoteField::Dollars,

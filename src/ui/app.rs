@@ -89,6 +89,9 @@ pub struct Status {
     pub bars_checked: Option<Instant>,
     /// The bars' version and the symbol's bursts the symbol view's price line was made from.
     pub bars_shown: Option<(u64, usize)>,
+    /// The sinks and what they did, as the update step last asked them (the status line's
+    /// word and the sinks view paint these).
+    pub sinks: Vec<SinkStatus>,
 }
 
 /// A message in the status line: what, since when, and whether something went wrong.

@@ -4,6 +4,7 @@
 //! burst joined, for the Burst Signals column: the live day's from the alert path's matches,
 //! an earlier day's from the table.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
@@ -17,7 +18,7 @@ use super::nav::ListNav;
 use super::order::order;
 use super::overlay::Overlay;
 use super::update::{Effect, Taken};
-use crate::analysis::baskets::{BasketLine, BasketsTable};
+use crate::analysis::baskets::{BasketLine, BasketsTable, short_ids};
 use crate::archive::{Day, SecondOfDay};
 
 /// The search the event loop started: over how many closed days, and where its result comes.
@@ -55,6 +56,11 @@ pub enum Found {
 
 impl Found {
     pub fn table(&self) -> Option<&BasketsTable> {
+        self.shared().map(|t| &**t)
+    }
+
+    /// The table the view shows: the one found, or the one at hand while a newer one is found.
+    pub fn shared(&self) -> Option<&Arc<BasketsTable>> {
         match self {
             Found::Ready { table, .. } | Found::Computing { previous: Some(table), .. } => Some(table),
             _ => None,
@@ -69,27 +75,66 @@ impl Found {
     }
 }
 
-/// The Baskets view: its place in the list, its sort, the basket open in detail.
+/// The Baskets view: its place in the list, its sort, the basket open in detail, and the list
+/// as it is shown.
 pub struct BasketsView {
     pub nav: ListNav,
     pub sort: Sort,
     /// The id of the basket shown in detail (Enter), if one is.
     pub open: Option<String>,
+    /// Made by the update step when the table or the sort changed: drawing only paints it.
+    pub listed: Option<Listed>,
+}
+
+/// The table's baskets in the view's order, and the short form each shows.
+pub struct Listed {
+    table: Arc<BasketsTable>,
+    sort: Sort,
+    /// Indexes into the table's baskets, top first.
+    pub order: Vec<usize>,
+    /// Two listed baskets never show one short form: where they would, both are lengthened.
+    pub forms: HashMap<String, String>,
+}
+
+impl Listed {
+    pub fn lines(&self) -> Vec<&BasketLine> {
+        self.order.iter().filter_map(|&i| self.table.baskets.get(i)).collect()
+    }
+
+    fn of(&self, table: &Arc<BasketsTable>, sort: Sort) -> bool {
+        Arc::ptr_eq(&self.table, table) && self.sort == sort
+    }
 }
 
 impl Default for BasketsView {
     fn default() -> Self {
-        BasketsView { nav: ListNav::default(), sort: Sort { col: BASKET_BURSTS, desc: true }, open: None }
+        BasketsView { nav: ListNav::default(), sort: Sort { col: BASKET_BURSTS, desc: true }, open: None, listed: None }
     }
 }
 
 impl BasketsView {
+    /// The update step's part: the list in the view's order, again only when the table or the
+    /// sort changed.
+    pub fn prepare(&mut self, table: &Arc<BasketsTable>) {
+        if self.listed.as_ref().is_some_and(|l| l.of(table, self.sort)) {
+            return;
+        }
+        let order = order_of(table, self.sort);
+        let forms = short_ids(order.iter().filter_map(|&i| table.baskets.get(i)).map(|l| l.report.id.as_str()))
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        self.listed = Some(Listed { table: table.clone(), sort: self.sort, order, forms });
+    }
+
     /// The table's baskets in the view's order, top first (equal values keep the report's order:
     /// most bursts first, then by id).
     pub fn order<'a>(&self, table: &'a BasketsTable) -> Vec<&'a BasketLine> {
-        let Some(column) = BASKETS.get(self.sort.col) else { return table.baskets.iter().collect() };
-        let keys: Vec<_> = table.baskets.iter().map(|l| (column.by)(l, &Ctx::NONE)).collect();
-        order(&keys, self.sort, false).into_iter().filter_map(|i| table.baskets.get(i)).collect()
+        let order = match &self.listed {
+            Some(l) if std::ptr::eq(&*l.table, table) && l.sort == self.sort => l.order.clone(),
+            _ => order_of(table, self.sort),
+        };
+        order.into_iter().filter_map(|i| table.baskets.get(i)).collect()
     }
 
     /// The selected basket, in the view's order.
@@ -98,6 +143,13 @@ impl BasketsView {
         let pos = self.nav.selected(lines.len())?;
         lines.get(lines.len() - 1 - pos).copied()
     }
+}
+
+/// Indexes of the table's baskets in `sort`'s order, top first.
+fn order_of(table: &BasketsTable, sort: Sort) -> Vec<usize> {
+    let Some(column) = BASKETS.get(sort.col) else { return (0..table.baskets.len()).collect() };
+    let keys: Vec<_> = table.baskets.iter().map(|l| (column.by)(l, &Ctx::NONE)).collect();
+    order(&keys, sort, false)
 }
 
 impl Data {

@@ -53,7 +53,7 @@ fn overlay(app: &App, f: &mut Frame, area: Rect) {
         // Nothing over the panes while the day is read: the status line says LOADING.
         Overlay::None | Overlay::Opening(_) => {}
         Overlay::Help(scroll) => panes::help::draw(*scroll, &app.keys, theme, f, area),
-        Overlay::Sinks => panes::sinks::draw(&app.sinks(), theme, f, area),
+        Overlay::Sinks => panes::sinks::draw(&app.status.sinks, theme, f, area),
         Overlay::Message(text) => panes::message::draw(text, theme, f, area),
         Overlay::Columns(ch) => panes::chooser::draw(ch, view.columns[ch.pane], &app.keys, theme, f, area),
         Overlay::Days(p) => panes::days::draw(p, tailed, data.shown().day(), theme, f, area),

@@ -40,6 +40,10 @@ impl App {
             self.prepared_for = Some(s);
             self.stale = false;
         }
+        // What the sinks did moves on its own (deliveries, retries): asked once a frame, here.
+        if self.data.alerting.has_sinks() {
+            self.status.sinks = self.data.alerting.sinks();
+        }
         self.settle_overlay(s.body);
         gather
     }

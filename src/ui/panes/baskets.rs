@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Sparkline, Wrap};
 
 use super::TableRow;
-use crate::analysis::baskets::{BasketLine, BasketsTable, Returns, short_ids};
+use crate::analysis::baskets::{BasketLine, BasketsTable, Returns};
 use crate::analysis::study::horizon;
 use crate::ui::baskets::{BasketsView, Found};
 use crate::ui::columns::{self, BASKETS, Ctx};
@@ -40,6 +40,9 @@ pub fn fit(v: &mut BasketsView, found: &Found, area: Rect) {
         && !v.open.as_ref().is_some_and(|id| table.baskets.iter().any(|l| &l.report.id == id))
     {
         v.nav.fit(table.baskets.len(), list_rows(frame_area(area)));
+    }
+    if let Some(table) = found.shared() {
+        v.prepare(table);
     }
 }
 
@@ -91,8 +94,7 @@ fn ready(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: 
     let open = v.open.as_ref().and_then(|id| table.baskets.iter().find(|l| &l.report.id == id));
     match open {
         Some(line) => {
-            let forms = short_ids(table.baskets.iter().map(|l| l.report.id.as_str()));
-            let short = forms.get(line.report.id.as_str()).cloned().unwrap_or_default();
+            let short = v.listed.as_ref().and_then(|l| l.forms.get(&line.report.id)).cloned().unwrap_or_default();
             detail(line, &short, &table.returns.get(), theme, f, r)
         }
         None => list(v, table, theme, f, r),
@@ -159,11 +161,10 @@ fn list(v: &BasketsView, table: &BasketsTable, theme: Theme, f: &mut Frame, r: R
     }
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let lines = v.order(table);
-    // Two listed baskets never show one short form: where they would, both are lengthened.
-    let forms: std::collections::HashMap<String, String> =
-        short_ids(lines.iter().map(|l| l.report.id.as_str())).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    let ctx = Ctx { data: None, ids: Some(&forms) };
+    // Listed by the update step (`fit`), which runs before every frame.
+    let Some(listed) = &v.listed else { return };
+    let lines = listed.lines();
+    let ctx = Ctx { data: None, ids: Some(&listed.forms) };
     let (positions, sel) = v.nav.shown(lines.len(), list_rows(r));
     let body = positions
         .iter()

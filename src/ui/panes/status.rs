@@ -125,7 +125,7 @@ pub fn status_line(app: &App, alert: Option<&Alert>, f: &mut Frame, area: Rect) 
         spans.push(sep());
         spans.push(Span::styled(format!("{} alerts wait for history", text::thousands(waiting as u64)), theme.dim()));
     }
-    if let Some((word, trouble)) = super::sinks::word(&app.sinks(), &app.keys.hint(Action::Sinks)) {
+    if let Some((word, trouble)) = super::sinks::word(&app.status.sinks, &app.keys.hint(Action::Sinks)) {
         spans.push(sep());
         spans.push(Span::styled(word, if trouble { theme.error() } else { theme.dim() }));
     }

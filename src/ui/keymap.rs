@@ -94,6 +94,8 @@ impl Mode {
                 Action::Older,
                 Action::PaneLeft,
                 Action::PaneRight,
+                Action::PrevPane,
+                Action::NextPane,
             ],
             Mode::Chooser => &[
                 Action::Quit,
@@ -103,6 +105,10 @@ impl Mode {
                 Action::Enter,
                 Action::Newer,
                 Action::Older,
+                Action::Newest,
+                Action::Oldest,
+                Action::PageNewer,
+                Action::PageOlder,
             ],
         }
     }
@@ -495,6 +501,17 @@ mod tests {
             err,
             "line 3, column 1: [keys]: x is bound to both quit and delete_rule (in the threshold editor, which needs quit too)"
         );
+        // Every screen action a view uses stays reachable in it: Tab moves between the editor's
+        // cells, End goes to the chooser's last column.
+        let err = Keymap::with(&[r("next_pane", &["tab", "a"])]).err().ok_or("a moves and adds")?;
+        assert!(
+            err.ends_with(
+                "a is bound to both next_pane and add_rule (in the threshold editor, which needs next_pane too)"
+            ),
+            "{err}"
+        );
+        let err = Keymap::with(&[r("oldest", &["end", "space"])]).err().ok_or("space moves and toggles")?;
+        assert!(err.contains("Space is bound to both oldest and toggle_column"), "{err}");
         assert_eq!(Key::parse("shift+tab"), Some(Key::plain(BackTab)));
         assert_eq!(Key::parse("F5"), Some(Key::plain(F(5))));
         Ok(())

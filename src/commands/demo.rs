@@ -26,6 +26,8 @@ pub fn run(config: &Config, args: DemoArgs) -> Result<ExitCode> {
     let root = dir.path().to_path_buf();
     let today = Day::today();
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    // The market differs each run; the log says how to see this one again.
+    tracing::info!("demo market: ki2 demo --seed {seed}");
     // The history's days get price bars, with the simulator's planted reversal after cappers:
     // the Edges view and `ki2 study` have something to find.
     let prices = PricesOut { dir: root.join("prices"), edge_bp: DEFAULT_EDGE_BP };

@@ -483,7 +483,11 @@ fn demo_in_tmux_sized(dir: &Path, width: u16, height: u16) -> (Tmux, PathBuf) {
     let tmp = dir.join("tmp");
     fs::create_dir_all(&tmp).unwrap();
     let t = Tmux::start(width, height, dir, &[("TMPDIR", &tmp)]);
-    t.command(&format!("{} demo; echo EXIT=$?; stty -a; echo STTY-DONE", ki2()));
+    // A new market each run, as a user's demo is (that is how a seed the demo could not show
+    // baskets for was found); a failing run says which, to see it again.
+    let seed = fastrand::u64(..);
+    eprintln!("the demo's market: ki2 demo --seed {seed}");
+    t.command(&format!("{} demo --seed {seed}; echo EXIT=$?; stty -a; echo STTY-DONE", ki2()));
     (t, tmp)
 }
 

@@ -1,6 +1,6 @@
 //! The TUI. `app.rs` holds the state: `data.rs` (the days and alerts) and `view.rs` (focus, one
 //! list state per pane, each one's sort and columns — `columns.rs` — the filter, the overlay and
-//! the views it was drilled from — `trail.rs` — the caches); `update.rs` turns keys into changes (`column_keys.rs` the sort and column keys); `lists.rs` says what each list pane lists, for the keys and the screen alike, in the
+//! the views it was drilled from — `trail.rs` — the caches); `intake.rs` takes in the tailer's events and the clock's tick; `update.rs` turns keys into changes (`overlay_keys.rs` an open view's, `column_keys.rs` the sort and column keys); `lists.rs` says what each list pane lists, for the keys and the screen alike, in the
 //! order of a column (`order.rs` for the short lists, `sorted.rs` for hft1's million rows);
 //! `layout.rs` says where everything goes for a terminal's size; `settle.rs` is the update step
 //! before a frame (the lists' heights, what the panes show — `lists::prepare` — gathered only when
@@ -24,12 +24,14 @@ mod draw;
 mod edges;
 mod edges_live;
 mod edges_path;
+mod intake;
 mod keymap;
 mod layout;
 mod lists;
 mod nav;
 mod order;
 mod overlay;
+mod overlay_keys;
 mod panes;
 mod prices;
 mod run;

@@ -196,7 +196,13 @@ impl ui::Io for ArchiveIo {
 
     fn load_day(&mut self, day: Day) -> Result<DayData> {
         let archive = Archive::discover_day(&self.root, day)?;
-        Ok(crate::archive::read_day(&archive.files(day), self.columns))
+        let files = archive.files(day);
+        // The day was listed, so its files went away since (a share dropped, a folder moved):
+        // said, rather than shown as a day without a row.
+        if files.is_empty() {
+            anyhow::bail!("no file of {day} under {} any more", self.root.display());
+        }
+        Ok(crate::archive::read_day(&files, self.columns))
     }
 
     fn save_rules(&mut self, rules: &RuleSet) -> Result<PathBuf> {

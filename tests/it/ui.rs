@@ -875,6 +875,21 @@ impl ki2::ui::Io for Unreadable {
     }
 }
 
+/// A day listed whose files went away since (a share dropped, a folder moved) is said, not
+/// shown as a day without a row; the day on screen stays.
+#[test]
+fn a_day_whose_files_went_away_is_said_not_shown_empty() {
+    let (dir, mut app) = app_with_history();
+    let mut io = archive_io(dir.path(), &dir.path().join("rules.toml"));
+    press(&mut app, &mut io, KeyCode::Char('d'));
+    fs::remove_file(dir.path().join("Data/20250709_hft1.csv")).unwrap();
+    press(&mut app, &mut io, KeyCode::End);
+    press(&mut app, &mut io, KeyCode::Enter);
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("Date 2025-07-14"), "{s}");
+    assert!(s.contains("cannot open 2025-07-09: no file of 2025-07-09 under"), "{s}");
+}
+
 #[test]
 fn the_day_picker_shows_each_days_summary_from_the_index() {
     let (dir, mut app) = app_with_history();

@@ -114,8 +114,8 @@ impl App {
             if live {
                 self.show_live();
             }
-            self.land(landing);
-            self.say_way_back();
+            let landed = self.land(landing);
+            self.say_way_back(landed);
             return None;
         }
         self.drill(Overlay::Opening(landing));
@@ -129,18 +129,24 @@ impl App {
             return;
         }
         if let Overlay::Opening(landing) = std::mem::replace(&mut self.view.overlay, Overlay::None) {
-            self.land(landing);
-            self.say_way_back();
+            let landed = self.land(landing);
+            self.say_way_back(landed);
         }
     }
 
     /// Where the drill went, and that `Esc` comes back (said in the status line).
-    fn say_way_back(&mut self) {
+    fn say_way_back(&mut self, landed: bool) {
         let back = self.keys.hint(super::keymap::Action::Back);
         let Some(to) = self.view.trail.next_back_from_panes() else { return };
+        let way = format!("{back} leads back to {to}");
+        // What went wrong landing (the burst is not in the day) stays said, the way back after it.
+        if !landed && let Some(n) = self.status.message.as_mut() {
+            n.text = format!("{} · {way}", n.text);
+            return;
+        }
         let day = self.data.shown().day();
         let history = if self.data.history.is_some() { ": history" } else { "" };
-        self.say(format!("{day}{history} · {back} leads back to {to}"));
+        self.say(format!("{day}{history} · {way}"));
     }
 
     /// The day could not be read: the view it was asked from is back (its day still shown).
@@ -150,12 +156,14 @@ impl App {
         }
     }
 
-    pub(super) fn land(&mut self, landing: Landing) {
+    /// Whether it landed (a burst may not be in the day: that is said).
+    pub(super) fn land(&mut self, landing: Landing) -> bool {
         match landing {
-            Landing::Symbol(symbol) => self.open_symbol(&symbol),
-            Landing::Burst(time) => {
-                self.select_burst(time);
+            Landing::Symbol(symbol) => {
+                self.open_symbol(&symbol);
+                true
             }
+            Landing::Burst(time) => self.select_burst(time),
         }
     }
 }

@@ -619,3 +619,21 @@ fn esc_on_an_events_day_goes_back_to_its_path_over_the_day_it_was_opened_from() 
     assert!(!screen(&mut app, 160, 48).contains("Edges ·"));
     Ok(())
 }
+
+/// An event whose burst the day no longer holds: that is said, with the way back to the path.
+#[test]
+fn an_event_whose_burst_is_not_in_its_day_says_so_and_the_way_back() -> Res {
+    let (_d, app) = app();
+    let mut s = study();
+    s.inputs.days = vec![Day::parse_compact(super::ui::DATE).ok_or("day")?];
+    s.inputs.series[0].events = vec![Event { day: 0, time: 10 * 3600, symbols: vec![0] }];
+    let mut app = with_study(app, StudyState::Ready(Arc::new(s)));
+    keys(&mut app, "E");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    let shown = screen(&mut app, 160, 48);
+    assert!(shown.contains("that burst is not in the day shown · Esc leads back to Edges"), "{shown}");
+    key(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app, 160, 48).contains("Esc back"), "the path again");
+    Ok(())
+}

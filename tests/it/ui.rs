@@ -846,33 +846,12 @@ fn esc_from_a_day_opened_from_a_symbols_days_goes_back_to_that_view_over_its_day
     assert_eq!(days(&s), days(&first), "the view as it was");
     // A day that cannot be read: that is said, and the view stays.
     key(&mut app, KeyCode::End);
-    press(&mut app, &mut Unreadable, KeyCode::Enter);
+    press(&mut app, &mut super::ui_baskets::Pending { days: 0, send: None }, KeyCode::Enter);
     let s = screen(&mut app, 160, 48);
     assert!(s.contains("SPY · 2025-07-14 · Esc back") && s.contains("cannot open 2025-07-09"), "{s}");
     press(&mut app, &mut io, KeyCode::Esc);
     let s = screen(&mut app, 160, 48);
     assert!(s.contains("Date 2025-07-14") && !s.contains("Esc back"), "{s}");
-}
-
-/// An archive whose days cannot be read (a share gone away).
-struct Unreadable;
-
-impl ki2::ui::Io for Unreadable {
-    fn days(&mut self) -> Vec<Day> {
-        Vec::new()
-    }
-    fn load_day(&mut self, day: Day) -> anyhow::Result<ki2::archive::DayData> {
-        anyhow::bail!("{day}: the share is gone")
-    }
-    fn save_rules(&mut self, _: &RuleSet) -> anyhow::Result<std::path::PathBuf> {
-        anyhow::bail!("read-only")
-    }
-    fn rules_changed(&mut self) -> Option<Result<RuleSet, String>> {
-        None
-    }
-    fn save_view(&mut self, _: &ki2::view_file::ViewFile) -> anyhow::Result<std::path::PathBuf> {
-        anyhow::bail!("read-only")
-    }
 }
 
 /// A day listed whose files went away since (a share dropped, a folder moved) is said, not

@@ -194,10 +194,11 @@ fn the_basket_column_shows_each_bursts_basket_and_how_often_it_was_seen_before()
     insta::assert_snapshot!("basket_column_80x24", small);
 }
 
-/// An Io whose search never ends until the test sends the result.
-struct Pending {
-    days: usize,
-    send: Option<std::sync::mpsc::Sender<Result<BasketsTable, String>>>,
+/// An Io whose search never ends until the test sends the result, and whose days cannot be
+/// read.
+pub(crate) struct Pending {
+    pub(crate) days: usize,
+    pub(crate) send: Option<std::sync::mpsc::Sender<Result<BasketsTable, String>>>,
 }
 
 impl ki2::ui::Io for Pending {

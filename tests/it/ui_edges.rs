@@ -391,10 +391,9 @@ fn the_study_is_asked_for_on_opening_and_again_after_the_live_day_ends() -> Res 
     Ok(())
 }
 
-/// Enter on an event of a row's path: that day on screen at that burst — the day shown at
-/// once, another day read first (as `d` reads it).
-#[test]
-fn enter_on_an_event_opens_its_day_at_its_burst() -> Res {
+/// The day on screen and July 11 with a burst each, and a study whose first group has an event
+/// on each: July 11's first, then the day on screen's.
+fn two_days_with_events() -> Result<(tempfile::TempDir, App), Box<dyn std::error::Error>> {
     let (dir, app) = app();
     super::ui::write(dir.path(), "Data/20250711_hft1.csv", "SPY,0,94500,300,1,1,2000000,\n");
     super::ui::write(dir.path(), "Data_Burst/20250711.csv", "94500,3,1,0,98,437,1,0,1,2\n");
@@ -410,7 +409,15 @@ fn enter_on_an_event_opens_its_day_at_its_burst() -> Res {
         Event { day: 0, time: 9 * 3600 + 45 * 60, symbols: vec![0, 1] },
         Event { day: 1, time: 9 * 3600 + 30 * 60 + 1, symbols: vec![0] },
     ];
-    let mut app = with_study(app, StudyState::Ready(Arc::new(s)));
+    let app = with_study(app, StudyState::Ready(Arc::new(s)));
+    Ok((dir, app))
+}
+
+/// Enter on an event of a row's path: that day on screen at that burst — the day shown at
+/// once, another day read first (as `d` reads it).
+#[test]
+fn enter_on_an_event_opens_its_day_at_its_burst() -> Res {
+    let (dir, mut app) = two_days_with_events()?;
     assert!(screen(&mut app, 160, 48).contains("Syms Hit At 09:30:06"), "the newest burst at first");
     keys(&mut app, "E");
     key(&mut app, KeyCode::Enter);
@@ -557,22 +564,7 @@ fn y_and_shift_y_copy_the_studys_lines_as_csv_in_the_tables_order() -> Res {
 /// the view as ever, and on the panes with nothing to go back to it does nothing more.
 #[test]
 fn esc_on_an_events_day_goes_back_to_its_path_over_the_day_it_was_opened_from() -> Res {
-    let (dir, app) = app();
-    super::ui::write(dir.path(), "Data/20250711_hft1.csv", "SPY,0,94500,300,1,1,2000000,\n");
-    super::ui::write(dir.path(), "Data_Burst/20250711.csv", "94500,3,1,0,98,437,1,0,1,2\n");
-    super::ui::write(
-        dir.path(),
-        "Data_Burst_Symbols/Burst_20250711_094500.csv",
-        "Symbol,NumTrades,NumQuotes,BBO\nSPY,42,300,1\n",
-    );
-    let mut s = study();
-    s.inputs.days =
-        vec![Day::parse_compact("20250711").ok_or("day")?, Day::parse_compact(super::ui::DATE).ok_or("day")?];
-    s.inputs.series[0].events = vec![
-        Event { day: 0, time: 9 * 3600 + 45 * 60, symbols: vec![0, 1] },
-        Event { day: 1, time: 9 * 3600 + 30 * 60 + 1, symbols: vec![0] },
-    ];
-    let mut app = with_study(app, StudyState::Ready(Arc::new(s)));
+    let (dir, mut app) = two_days_with_events()?;
     let mut io = super::ui::archive_io(dir.path(), &dir.path().join("rules.toml"));
     let mut press = |app: &mut App, code| super::ui::press(app, &mut io, code);
     let events = |screen: &str| -> Vec<String> {

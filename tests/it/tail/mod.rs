@@ -80,10 +80,8 @@ fn present_files_are_read_from_zero_then_caught_up(poll_only: bool) {
 }
 
 fn a_line_split_mid_line_and_mid_crlf_waits_for_its_end(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quote(1).as_bytes());
+    let (dir, d, q) = quotes_day(quote(1).as_bytes());
+    let root = dir.path();
     let mut t = Setup::new(poll_only).start(root, d);
     t.until("the first row", |s| s.rows((d, Kind::Quotes, None)) == [1]);
 
@@ -122,10 +120,8 @@ fn many_appends_between_two_wakeups_arrive_in_order(poll_only: bool) {
 }
 
 fn wakeups_without_new_data_send_nothing(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quotes(1..=3).as_bytes());
+    let (dir, d, q) = quotes_day(quotes(1..=3).as_bytes());
+    let root = dir.path();
     let mut t = Setup::new(poll_only).start(root, d);
     t.until("three rows", |s| s.rows((d, Kind::Quotes, None)).len() == 3);
     for i in 0..5 {
@@ -257,10 +253,8 @@ fn files_appearing_later_are_read_from_zero(poll_only: bool) {
 
 #[test]
 fn an_append_between_the_first_read_and_the_watch_is_not_lost() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quotes(1..=100).as_bytes());
+    let (dir, d, q) = quotes_day(quotes(1..=100).as_bytes());
+    let root = dir.path();
     // More files than the channel holds events: until this test receives, the tailer is stuck
     // in its first reading pass, before it watches anything.
     for i in 0..60 {
@@ -278,10 +272,8 @@ fn an_append_between_the_first_read_and_the_watch_is_not_lost() {
 
 #[test]
 fn file_events_wake_the_tailer_long_before_its_timers() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quote(1).as_bytes());
+    let (dir, d, q) = quotes_day(quote(1).as_bytes());
+    let root = dir.path();
     // Files checked every minute and folders listed every four: only events can be this quick.
     let mut t = Setup::new(false).poll_interval(Duration::from_secs(60)).start(root, d);
     t.until("caught up", |s| s.caught_up == [d] && s.modes == [TailMode::Events]);
@@ -295,10 +287,8 @@ fn file_events_wake_the_tailer_long_before_its_timers() {
 
 #[test]
 fn a_rescan_reads_what_no_timer_would_yet() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quote(1).as_bytes());
+    let (dir, d, q) = quotes_day(quote(1).as_bytes());
+    let root = dir.path();
     let mut t = Setup::new(true).poll_interval(Duration::from_secs(60)).start(root, d);
     t.until("the first row", |s| s.received.len() == 1);
     append(&q, quote(2).as_bytes());
@@ -311,10 +301,8 @@ fn a_rescan_reads_what_no_timer_would_yet() {
 
 #[test]
 fn an_overlong_line_is_skipped_between_good_ones() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quote(1).as_bytes());
+    let (dir, d, q) = quotes_day(quote(1).as_bytes());
+    let root = dir.path();
     let mut t = Setup::new(true).start(root, d);
     t.until("the first row", |s| s.received.len() == 1);
     for _ in 0..3 {

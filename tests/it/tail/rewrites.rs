@@ -55,10 +55,8 @@ fn truncation_resets_the_file_and_sends_it_again(poll_only: bool) {
 }
 
 fn a_replacement_that_keeps_what_was_read_continues(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quotes(1..=20).as_bytes());
+    let (dir, d, q) = quotes_day(quotes(1..=20).as_bytes());
+    let root = dir.path();
     let mut t = Setup::new(poll_only).start(root, d);
     t.until("20 rows", |s| s.received.len() == 20);
     // A copy tool replacing the file with a longer version of itself.
@@ -98,10 +96,8 @@ fn delete_and_recreate_fifty_times(poll_only: bool) {
 }
 
 fn a_vanished_file_is_reported_once_and_recovered(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quotes(1..=5).as_bytes());
+    let (dir, d, q) = quotes_day(quotes(1..=5).as_bytes());
+    let root = dir.path();
     let mut t = Setup::new(poll_only).start(root, d);
     t.until("five rows", |s| s.received.len() == 5);
     let aside = root.join("moved-away.csv");
@@ -120,10 +116,8 @@ fn a_vanished_file_is_reported_once_and_recovered(poll_only: bool) {
 }
 
 fn an_unreadable_file_is_reported_once_and_recovered(poll_only: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, d) = (dir.path(), day("20250714"));
-    let q = file(root, d, Kind::Quotes, None, false);
-    append(&q, quotes(1..=3).as_bytes());
+    let (dir, d, q) = quotes_day(quotes(1..=3).as_bytes());
+    let root = dir.path();
     let mut t = Setup::new(poll_only).start(root, d);
     t.until("three rows", |s| s.received.len() == 3);
     let blocked = make_unreadable(&q);

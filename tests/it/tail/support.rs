@@ -35,6 +35,16 @@ pub fn file(root: &Path, day: Day, kind: Kind, burst: Option<SecondOfDay>, month
     base.join(kind.folder()).join(kind.file_name(day, burst))
 }
 
+/// A scratch root whose day 2025-07-14 has a quotes file holding `text` (flat layout): the
+/// folder, the day and the file.
+pub fn quotes_day(text: impl AsRef<[u8]>) -> (tempfile::TempDir, Day, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = day("20250714");
+    let q = file(dir.path(), d, Kind::Quotes, None, false);
+    append(&q, text.as_ref());
+    (dir, d, q)
+}
+
 /// Appends like a writer that keeps no handle open between writes.
 pub fn append(path: &Path, bytes: &[u8]) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();

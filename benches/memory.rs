@@ -6,7 +6,7 @@
 //!     KI2_BENCH_RATE=1000 KI2_BENCH_EVERY=5 cargo bench --bench memory
 //!     KI2_BENCH_SORT=count cargo bench --bench memory      # the pane sorted by count (`s`)
 //!     KI2_BENCH_LAKE=1 cargo bench --bench memory          # with `[lake] dir` set, as watch runs it
-//!     KI2_BENCH_TRIM=1 ...                                 # malloc_trim(0) once, 10 s after LIVE
+//!     KI2_BENCH_LOG=1 ...                                  # compactions, malloc_trim times (stderr)
 //!
 //! The path is `ki2 watch`'s without a terminal: the heavy day (`ki2 simulate --date 20250714
 //! --seed 1 --instant --profile heavy`, written to a temp dir) is read through the tailer into
@@ -49,6 +49,17 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
 fn main() -> Result<()> {
     // As `ki2`'s main does.
     ki2::platform::allocator::limit_arenas();
+    if std::env::var("KI2_BENCH_LOG").is_ok_and(|v| v == "1") {
+        // Stderr, apart from the samples: when the lake compacted and what each trim cost.
+        let only = tracing_subscriber::filter::Targets::new()
+            .with_target("ki2::lake", tracing::Level::INFO)
+            .with_target("ki2::platform::allocator", tracing::Level::DEBUG);
+        use tracing_subscriber::prelude::*;
+        tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .with(only)
+            .init();
+    }
     let seconds: f64 = env_or("KI2_BENCH_SECONDS", 600.0);
     let rate: u64 = env_or("KI2_BENCH_RATE", 5_000);
     let every: f64 = env_or("KI2_BENCH_EVERY", 30.0);
@@ -186,14 +197,6 @@ async fn run(
                     max = s.clone();
                 }
                 let t = next_sample.as_secs_f64();
-                if t == TRIM_AT && std::env::var("KI2_BENCH_TRIM").is_ok_and(|v| v == "1") {
-                    let before = common::proc_status_mb("VmRSS:");
-                    trim();
-                    println!(
-                        "malloc_trim(0) at {t:.0} s: RSS {before:.1} -> {:.1} MB",
-                        common::proc_status_mb("VmRSS:")
-                    );
-                }
                 if t >= next_print {
                     s.print(t);
                     next_print += every;
@@ -224,21 +227,6 @@ async fn run(
         last.rss - live.rss - grown,
     );
     Ok(())
-}
-
-/// Long after the lake's catch-up of the heavy day (1.35 s in benches/lake.rs).
-const TRIM_AT: f64 = 10.0;
-
-/// Hands malloc's free memory back to the system: how much of the RSS is memory freed but held.
-fn trim() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        unsafe extern "C" {
-            fn malloc_trim(pad: usize) -> std::ffi::c_int;
-        }
-        // SAFETY: malloc_trim only releases free memory of malloc's own heaps.
-        unsafe { malloc_trim(0) };
-    }
 }
 
 #[derive(Clone)]

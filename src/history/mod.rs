@@ -127,11 +127,16 @@ pub fn spawn(builder: Arc<Builder>, root: PathBuf, mut days: Vec<DayFiles>) -> H
             }
         })
     };
+    let at_start = !days.is_empty();
     let run = move || {
         let mut finished = false;
         for files in days.into_iter().map(Some).chain(std::iter::once(None)).chain(later().map(Some)) {
             let Some(files) = files else {
-                // The days at start are done; `add`ed ones may follow.
+                // The days at start are done; `add`ed ones may follow. Their readers' buffers,
+                // freed, would stay in malloc's heaps for the whole session.
+                if at_start {
+                    crate::platform::allocator::give_back();
+                }
                 let mut sh = s.lock().unwrap_or_else(|p| p.into_inner());
                 sh.progress.finished = true;
                 sh.version += 1;

@@ -42,6 +42,8 @@ pub struct Flushed {
     pub rows: u64,
     pub parts: u64,
     pub compactions: u64,
+    /// This flush wrote the rest of the catch-up: the day's big one-off write is over.
+    pub caught_up: bool,
 }
 
 pub struct DayLake {
@@ -57,6 +59,8 @@ pub struct DayLake {
     settings: Settings,
     /// The tailer has sent everything the day held when it started.
     caught_up: bool,
+    /// A flush since `caught_up` has written what the catch-up left pending.
+    catch_up_written: bool,
     /// The day has ended: write everything and compact to one file per kind.
     closing: bool,
     /// Compaction needs an atomic folder swap; without one, parts stay as they are.
@@ -77,6 +81,7 @@ impl DayLake {
             latest: 0,
             settings,
             caught_up: false,
+            catch_up_written: false,
             closing: false,
             no_compaction: false,
             retired: Vec::new(),
@@ -239,6 +244,10 @@ impl DayLake {
                 done.rows += self.write_part(key, n)? as u64;
                 done.parts += 1;
             }
+        }
+        if self.caught_up && !self.catch_up_written {
+            self.catch_up_written = true;
+            done.caught_up = true;
         }
         if self.caught_up && !self.no_compaction {
             for kind in Kind::ALL {

@@ -47,6 +47,11 @@ pub fn num(v: impl Into<f64>) -> Option<SortKey> {
     Some(SortKey::Num(v.into()))
 }
 
+/// A count (a length, a number of events) as a sort key.
+pub fn count(n: usize) -> Option<SortKey> {
+    num(n as f64)
+}
+
 pub fn text(s: &str) -> Option<SortKey> {
     Some(SortKey::Text(s.to_owned()))
 }

@@ -3,7 +3,7 @@
 use super::Sorts::{Down, Up};
 use super::{Column, KeyFn, ListColumn, Tint, as_is, at, c, one, plain};
 use crate::analysis::baskets::{BasketLine, short_id};
-use crate::ui::order::{num, text};
+use crate::ui::order::{count, num, text};
 
 type K = ListColumn<BasketLine, KeyFn<BasketLine>>;
 
@@ -17,29 +17,11 @@ pub const BASKETS: [K; 10] = [
         values: |l, _| one(short_id(&l.report.id)),
     },
     as_is!(c("id", "Basket", 16, false, 9, Up), "basket", text, |l| &l.report.id),
-    K {
-        head: c("core", "Core", 4, true, 7, Down),
-        by: |l, _| num(l.report.symbols.len() as f64),
-        cell: |l, _| plain(l.report.symbols.len()),
-        csv: &["core"],
-        values: |l, _| one(l.report.symbols.len()),
-    },
+    as_is!(c("core", "Core", 4, true, 7, Down), "core", count, |l| l.report.symbols.len()),
     as_is!(c("bursts", "Bursts", 6, true, 9, Down), "bursts", num, |l| l.report.bursts),
     as_is!(c("days", "Days", 4, true, 8, Down), "days", num, |l| l.report.days),
-    K {
-        head: c("buy", "Buy", 4, true, 6, Down),
-        by: |l, _| num(l.report.buy),
-        cell: |l, _| (l.report.buy.to_string(), Tint::Buy),
-        csv: &["buy"],
-        values: |l, _| one(l.report.buy),
-    },
-    K {
-        head: c("sell", "Sell", 4, true, 6, Down),
-        by: |l, _| num(l.report.sell),
-        cell: |l, _| (l.report.sell.to_string(), Tint::Sell),
-        csv: &["sell"],
-        values: |l, _| one(l.report.sell),
-    },
+    as_is!(c("buy", "Buy", 4, true, 6, Down), "buy", num, |l| l.report.buy, tint Tint::Buy),
+    as_is!(c("sell", "Sell", 4, true, 6, Down), "sell", num, |l| l.report.sell, tint Tint::Sell),
     as_is!(c("und", "Und", 4, true, 3, Down), "und", num, |l| l.report.und),
     as_is!(c("time", "Time", 8, false, 7, Up), "median_time", text, |l| &l.report.median_time),
     K {

@@ -36,20 +36,8 @@ pub const BURSTS: [B; 11] = [
     as_is!(c("s1", "S1", 4, true, 7, Down), "s1", num, |b| b.s1),
     as_is!(c("s2", "S2", 4, true, 4, Down), "s2", num, |b| b.s2),
     as_is!(c("ct", "CT", 4, true, 5, Down), "ct", num, |b| b.ct),
-    B {
-        head: c("cb", "CB", 4, true, 6, Down),
-        by: |b, _| num(b.cb),
-        cell: |b, _| (b.cb.to_string(), Tint::Buy),
-        csv: &["cb"],
-        values: |b, _| one(b.cb),
-    },
-    B {
-        head: c("cs", "CS", 4, true, 6, Down),
-        by: |b, _| num(b.cs),
-        cell: |b, _| (b.cs.to_string(), Tint::Sell),
-        csv: &["cs"],
-        values: |b, _| one(b.cs),
-    },
+    as_is!(c("cb", "CB", 4, true, 6, Down), "cb", num, |b| b.cb, tint Tint::Buy),
+    as_is!(c("cs", "CS", 4, true, 6, Down), "cs", num, |b| b.cs, tint Tint::Sell),
     B {
         head: c("cu", "CU", 4, true, 2, Down),
         // Shown as written: a number when it reads as one.

@@ -4,7 +4,7 @@
 use super::Sorts::{Down, Up};
 use super::{KeyFn, ListColumn, as_is, c, one, plain};
 use crate::analysis::study::{Summary, horizon};
-use crate::ui::order::{num, text};
+use crate::ui::order::{count, num, text};
 
 type E = ListColumn<Summary, KeyFn<Summary>>;
 
@@ -28,20 +28,8 @@ pub const EDGES: [E; 9] = [
         csv: &["horizon_s"],
         values: |s, _| one(s.horizon_s),
     },
-    E {
-        head: c("events", "Events", 6, true, 6, Down),
-        by: |s, _| num(s.n_events as f64),
-        cell: |s, _| plain(s.n_events),
-        csv: &["n_events"],
-        values: |s, _| one(s.n_events),
-    },
-    E {
-        head: c("pairs", "Pairs", 7, true, 3, Down),
-        by: |s, _| num(s.n as f64),
-        cell: |s, _| plain(s.n),
-        csv: &["n"],
-        values: |s, _| one(s.n),
-    },
+    as_is!(c("events", "Events", 6, true, 6, Down), "n_events", count, |s| s.n_events),
+    as_is!(c("pairs", "Pairs", 7, true, 3, Down), "n", count, |s| s.n),
     E {
         head: c("mean", "Mean bp", 8, true, 9, Down),
         by: |s, _| num(s.mean_bp),

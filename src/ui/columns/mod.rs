@@ -112,9 +112,19 @@ pub struct ListColumn<R: 'static, S: 'static> {
     pub values: fn(&R, &Ctx<'_>) -> Vec<String>,
 }
 
-/// A column that shows and copies one value as it is, in the plain colour, sorted by
-/// `key(value)` (`num`, `text`), or by a store field for High Quote Counts (`field F`).
+/// A column that shows and copies one value as it is, sorted by `key(value)` (`num`, `count`,
+/// `text`) or by a store field for High Quote Counts (`field F`), in the plain colour or the
+/// one given last (`tint T`).
 macro_rules! as_is {
+    ($head:expr, $csv:literal, $key:path, |$r:ident| $v:expr, tint $tint:expr) => {
+        $crate::ui::columns::ListColumn {
+            head: $head,
+            by: |$r, _| $key($v),
+            cell: |$r, _| ($v.to_string(), $tint),
+            csv: &[$csv],
+            values: |$r, _| $crate::ui::columns::one($v),
+        }
+    };
     ($head:expr, $csv:literal, field $by:expr, |$r:ident| $v:expr) => {
         $crate::ui::columns::ListColumn {
             head: $head,

@@ -101,8 +101,9 @@ impl Listed {
         self.order.iter().filter_map(|&i| self.table.baskets.get(i)).collect()
     }
 
-    fn of(&self, table: &Arc<BasketsTable>, sort: Sort) -> bool {
-        Arc::ptr_eq(&self.table, table) && self.sort == sort
+    /// Made from this table (the one held, not an equal one) in this order.
+    fn is_for(&self, table: &BasketsTable, sort: Sort) -> bool {
+        std::ptr::eq(&*self.table, table) && self.sort == sort
     }
 }
 
@@ -116,7 +117,7 @@ impl BasketsView {
     /// The update step's part: the list in the view's order, again only when the table or the
     /// sort changed.
     pub fn prepare(&mut self, table: &Arc<BasketsTable>) {
-        if self.listed.as_ref().is_some_and(|l| l.of(table, self.sort)) {
+        if self.listed.as_ref().is_some_and(|l| l.is_for(table, self.sort)) {
             return;
         }
         let order = order_of(table, self.sort);
@@ -130,11 +131,15 @@ impl BasketsView {
     /// The table's baskets in the view's order, top first (equal values keep the report's order:
     /// most bursts first, then by id).
     pub fn order<'a>(&self, table: &'a BasketsTable) -> Vec<&'a BasketLine> {
+        let fresh;
         let order = match &self.listed {
-            Some(l) if std::ptr::eq(&*l.table, table) && l.sort == self.sort => l.order.clone(),
-            _ => order_of(table, self.sort),
+            Some(l) if l.is_for(table, self.sort) => &l.order,
+            _ => {
+                fresh = order_of(table, self.sort);
+                &fresh
+            }
         };
-        order.into_iter().filter_map(|i| table.baskets.get(i)).collect()
+        order.iter().filter_map(|&i| table.baskets.get(i)).collect()
     }
 
     /// The selected basket, in the view's order.

@@ -20,7 +20,8 @@ a user on SSH sees it.
 CPU is ki2's own process (all threads, from /proc/PID/stat), over the writer's run only; each
 phase also prints it per thread (/proc/PID/task/*/stat).
 --lake: config.toml gets `[lake] dir` (a scratch folder), so watch runs the lake beside the store,
-as `[lake]` users have it (its own tailer: the later `ki2-tail` thread)."""
+as `[lake]` users have it (fed by watch's one `ki2-tail` thread; a second `ki2-tail` would be the
+lake's own, after it fell behind: the log says so)."""
 import argparse
 import os
 import random
@@ -48,8 +49,8 @@ def cpu_seconds(pid):
 
 
 def thread_cpu(pid):
-    """CPU seconds per thread, as (name, tid) -> seconds: with `--lake` there are two `ki2-tail`
-    threads, told apart by their tid (the lake starts its tailer after watch starts its own)."""
+    """CPU seconds per thread, as (name, tid) -> seconds: threads of one name (`ki2-tail` if
+    the lake fell behind and started its own) are told apart by their tid."""
     out = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:

@@ -92,33 +92,38 @@ fn main() -> Result<()> {
         ));
     }
     println!("High Quote Counts: {}", if sorted { "largest counts first" } else { "newest first" });
-    let (handle, rx) = tail::spawn(TailOptions {
+    let tail_opts = TailOptions {
         root: root.clone(),
         day,
         follow_days: false,
         poll_only: false,
         poll_interval: Duration::from_millis(250),
         columns: ColumnOrder::default(),
-    })?;
-    // As `watch` starts it with `[lake] dir`: beside the store's tailer, catching up on the
-    // whole day on its own threads while the store does; the lake outside the archive, as a
+    };
+    // As `watch` starts it with `[lake] dir`: fed by the store's tailer, catching up on the
+    // whole day on its own thread while the store does; the lake outside the archive, as a
     // user's would be.
     let lake_out = tempfile::tempdir()?;
-    let lake = if std::env::var("KI2_BENCH_LAKE").is_ok_and(|v| v == "1") {
-        println!("with the lake (its own tailer), flush_s {}", LakeOptions::DEFAULT_FLUSH.as_secs_f64());
-        Some(ki2::lake::spawn(LakeOptions {
-            root: root.clone(),
-            out: lake_out.path().to_path_buf(),
-            day,
-            follow_days: false,
-            poll_only: false,
-            poll_interval: Duration::from_millis(250),
-            columns: ColumnOrder::default(),
-            flush: LakeOptions::DEFAULT_FLUSH,
-            compact_parts: LakeOptions::DEFAULT_COMPACT_PARTS,
-        })?)
+    let (lake, (handle, rx)) = if std::env::var("KI2_BENCH_LAKE").is_ok_and(|v| v == "1") {
+        println!("with the lake (fed by the store's tailer), flush_s {}", LakeOptions::DEFAULT_FLUSH.as_secs_f64());
+        let (side, feed) = tail::share(tail::ShareBound::DEFAULT);
+        let lake = ki2::lake::spawn_sharing(
+            LakeOptions {
+                root: root.clone(),
+                out: lake_out.path().to_path_buf(),
+                day,
+                follow_days: false,
+                poll_only: false,
+                poll_interval: Duration::from_millis(250),
+                columns: ColumnOrder::default(),
+                flush: LakeOptions::DEFAULT_FLUSH,
+                compact_parts: LakeOptions::DEFAULT_COMPACT_PARTS,
+            },
+            feed,
+        )?;
+        (Some(lake), tail::spawn_sharing(tail_opts, side)?)
     } else {
-        None
+        (None, tail::spawn(tail_opts)?)
     };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let mut ui = Ui { app: &mut app, term: Terminal::new(TestBackend::new(160, 48))?, next_frame: Instant::now() };
@@ -126,7 +131,12 @@ fn main() -> Result<()> {
     handle.stop();
     if let Some(lake) = lake {
         let s = lake.stop();
-        println!("lake: {} rows written in {} parts, {} compactions", s.rows_written, s.parts_written, s.compactions);
+        let reader =
+            if s.shared_reader { "the store's tailer throughout" } else { "its own tailer after falling behind" };
+        println!(
+            "lake: {} rows written in {} parts, {} compactions; rows from {reader}",
+            s.rows_written, s.parts_written, s.compactions
+        );
     }
     result
 }

@@ -58,7 +58,6 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
         poll_interval: config.poll_interval,
         columns: config.columns,
     };
-    let (handle, rx) = tail::spawn(opts)?;
     let app_opts = AppOptions {
         root_label: root.display().to_string(),
         theme: Theme::from_env(),
@@ -95,21 +94,28 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
     let mut io = ArchiveIo::new(root.clone(), config.columns, rules_path, view_path)
         .with_baskets(baskets)
         .with_prices(args.prices.clone().or_else(|| config.prices.dir.clone()), config.prices.bar_s);
-    // `[lake] dir`: the live day as Parquet too, on threads of its own.
+    // `[lake] dir`: the live day as Parquet too, on a thread of its own, fed by the same
+    // tailer as the screen (each row read and parsed once) while it keeps up.
+    let mut side = None;
     if let Some(dir) = &config.lake.dir {
-        let opts = crate::lake::LakeOptions {
-            root: root.clone(),
+        // The same day, followed the same way, as the tailer that feeds it.
+        let lake_opts = crate::lake::LakeOptions {
+            root: opts.root.clone(),
             out: dir.clone(),
-            day,
-            follow_days: !matches!(spec, DateSpec::Day(_)),
-            poll_only: args.poll,
-            poll_interval: config.poll_interval,
-            columns: config.columns,
+            day: opts.day,
+            follow_days: opts.follow_days,
+            poll_only: opts.poll_only,
+            poll_interval: opts.poll_interval,
+            columns: opts.columns,
             flush: config.lake.flush,
             compact_parts: crate::lake::LakeOptions::DEFAULT_COMPACT_PARTS,
         };
-        match crate::lake::spawn(opts) {
-            Ok(h) => io.lake = Some(h),
+        let (to_lake, feed) = tail::share(tail::ShareBound::DEFAULT);
+        match crate::lake::spawn_sharing(lake_opts, feed) {
+            Ok(h) => {
+                io.lake = Some(h);
+                side = Some(to_lake);
+            }
             Err(e) => app.complain(format!("lake: {e:#}")),
         }
         // With prices, the lake gets each day's bars too (today's as its file grows).
@@ -120,6 +126,10 @@ pub fn run(config: &Config, args: WatchArgs) -> Result<ExitCode> {
             }
         }
     }
+    let (handle, rx) = match side {
+        Some(side) => tail::spawn_sharing(opts, side)?,
+        None => tail::spawn(opts)?,
+    };
     tracing::info!("watch {} {day}", archive.root.display());
     let pacing = Pacing { min_frame: config.frame_interval, budget: config.output_budget };
     let result = ui::run(&mut app, Some(rx), &mut io, pacing);

@@ -142,6 +142,15 @@ impl DayLake {
         }
     }
 
+    /// Every file is started over: its rows come again from the first (a new tailer).
+    pub fn restart_all(&mut self) {
+        self.bursts.clear();
+        self.hits.clear();
+        for s in self.sources.values_mut() {
+            s.restart();
+        }
+    }
+
     /// Everything present at start has been sent: a file that brought fewer rows than the
     /// lake holds of it was rewritten shorter.
     pub fn caught_up(&mut self) {

@@ -2,8 +2,9 @@
 //! appended, exactly once across restarts and `kill -9`, compacted as the day grows and when it
 //! ends. Readers glob `L/<kind>/**/*.parquet` (polars, DuckDB) or read `L/<kind>` (Spark).
 //!
-//! It runs on a thread of its own with a tailer of its own (`ki2 export --follow`, or
-//! `ki2 watch` with `[lake] dir`), so a slow disk never slows the screen. Layout and guarantee:
+//! It runs on a thread of its own, with a tailer of its own (`ki2 export --follow`) or fed by
+//! `ki2 watch`'s tailer (`[lake] dir`: each row read and parsed once) until it falls behind,
+//! when it reads the files itself: a slow disk never slows the screen. Layout and guarantee:
 //! - `L/<kind>/date=YYYY-MM-DD/part-….parquet`: live parts, each named by the source rows it
 //!   holds (see `names`); written under a hidden `.….tmp` name and renamed.
 //! - `chunk-<gen>.parquet`: compacted parts; `.ki2-lake.json`: what the chunks hold.
@@ -77,6 +78,9 @@ pub struct LakeStatus {
     pub error: Option<String>,
     /// The lake stopped (the reason is in `error`).
     pub stopped: bool,
+    /// Its rows come from another consumer's tailer (`spawn_sharing`); false: it reads the
+    /// files itself (from the start, or since it fell behind the shared tailer).
+    pub shared_reader: bool,
 }
 
 impl LakeStatus {
@@ -103,10 +107,25 @@ pub struct LakeHandle {
 
 /// Starts the lake on its own thread with its own tailer.
 pub fn spawn(opts: LakeOptions) -> Result<LakeHandle> {
+    start(opts, None)
+}
+
+/// Starts the lake on its own thread, fed by another consumer's tailer (`tail::spawn_sharing`,
+/// following the same day the same way): if the feed is cut off, the lake reads the files
+/// itself from then on, every row still written once.
+pub fn spawn_sharing(opts: LakeOptions, feed: crate::tail::Feed) -> Result<LakeHandle> {
+    start(opts, Some(feed))
+}
+
+fn start(opts: LakeOptions, feed: Option<crate::tail::Feed>) -> Result<LakeHandle> {
     std::fs::create_dir_all(&opts.out).with_context(|| format!("cannot create the lake {}", opts.out.display()))?;
     // Before anything is cleaned or written: the work folder may be another writer's.
     let lock = lock::take(&opts.out)?;
-    let status = Arc::new(Mutex::new(LakeStatus { day: Some(opts.day), ..LakeStatus::default() }));
+    let status = Arc::new(Mutex::new(LakeStatus {
+        day: Some(opts.day),
+        shared_reader: feed.is_some(),
+        ..LakeStatus::default()
+    }));
     let (stop, stopped) = oneshot::channel();
     let (started_tx, started_rx) = std::sync::mpsc::channel();
     let thread = {
@@ -114,7 +133,7 @@ pub fn spawn(opts: LakeOptions) -> Result<LakeHandle> {
         std::thread::Builder::new()
             .name("ki2-lake".into())
             .spawn(move || {
-                run::run(opts, status, stopped, started_tx);
+                run::run(opts, feed, status, stopped, started_tx);
                 drop(lock);
             })
             .context("cannot start the lake thread")?

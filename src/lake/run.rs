@@ -1,6 +1,7 @@
 //! The lake's loop: tail events in, parts out when rows are due, errors kept in the status
 //! and retried with a back-off while the rows wait (in memory, bounded: past the bound the
-//! lake stops taking events and the tailer waits, leaving the rows in the source files).
+//! lake stops taking events and the tailer waits, leaving the rows in the source files; a
+//! shared tailer does not wait long, it cuts the lake off, and the lake reads the files itself).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use super::{LakeOptions, LakeStatus};
 use crate::archive::printable::printable;
 use crate::archive::{Day, Kind};
 use crate::platform::allocator;
-use crate::tail::{self, TailEvent, TailOptions};
+use crate::tail::{self, Feed, TailEvent, TailHandle, TailOptions};
 
 /// Rows held in memory at most before the lake stops reading events.
 const MAX_PENDING: usize = 500_000;
@@ -34,6 +35,7 @@ const MALFORMED_LOGGED: u64 = 20;
 
 pub(super) fn run(
     opts: LakeOptions,
+    feed: Option<Feed>,
     status: Arc<Mutex<LakeStatus>>,
     stopped: oneshot::Receiver<()>,
     started: Sender<Result<()>>,
@@ -54,7 +56,7 @@ pub(super) fn run(
         retry_at: None,
         failures: 0,
     };
-    if let Err(e) = rt.block_on(lake.run(stopped, started)) {
+    if let Err(e) = rt.block_on(lake.run(feed, stopped, started)) {
         tracing::error!("lake stopped: {e:#}");
         lake.set(|s| {
             s.error = Some(format!("{e:#}"));
@@ -73,8 +75,37 @@ struct Lake {
     failures: u32,
 }
 
+/// Where the lake's events come from.
+enum Events {
+    Own(TailHandle, tokio::sync::mpsc::Receiver<TailEvent>),
+    Shared(Feed),
+    /// The shared tailer stopped (its consumer is ending): nothing more comes.
+    Ended,
+}
+
+impl Events {
+    async fn recv(&mut self) -> Option<TailEvent> {
+        match self {
+            Events::Own(_, rx) => rx.recv().await,
+            Events::Shared(feed) => feed.recv().await,
+            Events::Ended => std::future::pending().await,
+        }
+    }
+
+    fn stop(self) {
+        if let Events::Own(tailer, _) = self {
+            tailer.stop();
+        }
+    }
+}
+
 impl Lake {
-    async fn run(&mut self, mut stopped: oneshot::Receiver<()>, started: Sender<Result<()>>) -> Result<()> {
+    async fn run(
+        &mut self,
+        feed: Option<Feed>,
+        mut stopped: oneshot::Receiver<()>,
+        started: Sender<Result<()>>,
+    ) -> Result<()> {
         clean_work(&self.opts.out);
         let first = match DayLake::open(&self.opts.out, self.opts.day, self.settings) {
             Ok(d) => d,
@@ -85,34 +116,43 @@ impl Lake {
         };
         self.days.insert(self.opts.day, first);
         self.finish_left_behind();
-        let tail_opts = TailOptions {
-            root: self.opts.root.clone(),
-            day: self.opts.day,
-            follow_days: self.opts.follow_days,
-            poll_only: self.opts.poll_only,
-            poll_interval: self.opts.poll_interval,
-            columns: self.opts.columns,
+        let mut events = match feed {
+            Some(feed) => Events::Shared(feed),
+            None => match self.own_tailer(self.opts.day) {
+                Ok(t) => t,
+                Err(e) => {
+                    let _ = started.send(Err(anyhow!("{e:#}")));
+                    return Err(e);
+                }
+            },
         };
-        let (tailer, mut rx) = match tail::spawn(tail_opts) {
-            Ok(t) => t,
-            Err(e) => {
-                let _ = started.send(Err(anyhow!("{e:#}")));
-                return Err(e);
-            }
-        };
+        let mut following = self.opts.day;
         let _ = started.send(Ok(()));
         let outcome = loop {
             let accepting = self.pending() < MAX_PENDING;
             let deadline = self.deadline(Instant::now());
             tokio::select! {
                 _ = &mut stopped => break Ok(()),
-                event = rx.recv(), if accepting => match event {
+                event = events.recv(), if accepting => match event {
                     Some(e) => {
+                        if let TailEvent::DayChanged { to, .. } = &e {
+                            following = *to;
+                        }
                         if let Err(e) = self.on_event(e) {
                             break Err(e);
                         }
                     }
-                    None => break Err(anyhow!("the lake's tailer stopped")),
+                    None => match events {
+                        Events::Shared(ref feed) if feed.was_cut() => match self.fall_back(following) {
+                            Ok(own) => events = own,
+                            Err(e) => break Err(e),
+                        },
+                        Events::Shared(_) => {
+                            tracing::info!("lake: the shared tailer stopped");
+                            events = Events::Ended;
+                        }
+                        _ => break Err(anyhow!("the lake's tailer stopped")),
+                    },
                 },
                 () = tokio::time::sleep_until(deadline.into()) => {}
             }
@@ -122,8 +162,32 @@ impl Lake {
         // symbols file too: a stopped lake should hold every row read).
         self.retry_at = None;
         self.tick(Instant::now(), true);
-        tailer.stop();
+        events.stop();
         outcome
+    }
+
+    fn own_tailer(&self, day: Day) -> Result<Events> {
+        let (tailer, rx) = tail::spawn(TailOptions {
+            root: self.opts.root.clone(),
+            day,
+            follow_days: self.opts.follow_days,
+            poll_only: self.opts.poll_only,
+            poll_interval: self.opts.poll_interval,
+            columns: self.opts.columns,
+        })?;
+        Ok(Events::Own(tailer, rx))
+    }
+
+    /// The shared tailer cut the lake off: the events after the last one received are lost to
+    /// it. The day being followed is read again by a tailer of the lake's own, from its first
+    /// rows, checked by content against what the lake holds, as after a restart: rows read but
+    /// not written are dropped and come again, none is written twice. Days closed before are
+    /// whole (their end came in order after their rows).
+    fn fall_back(&mut self, day: Day) -> Result<Events> {
+        tracing::warn!("lake: fell behind watch's reader; reading the files of {day} itself from now on");
+        self.day(day)?.restart_all();
+        self.set(|s| s.shared_reader = false);
+        self.own_tailer(day)
     }
 
     /// Earlier days still holding parts: a run stopped (a crash, a kill) between a day's end

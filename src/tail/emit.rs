@@ -1,5 +1,6 @@
 //! Sending events to the consumer without ever outliving a stop request.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -7,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{self, error::TrySendError};
 
 use super::TailEvent;
+use super::share::{Offered, Side};
 
 /// The tailer must end: stop was asked for, or no one receives any more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,19 +17,33 @@ pub(super) struct Stopped;
 pub(super) struct Emitter {
     tx: mpsc::Sender<TailEvent>,
     stop: Arc<AtomicBool>,
+    /// A second consumer, while it keeps up (`share`).
+    side: RefCell<Option<Side>>,
 }
 
 /// While the channel is full: short enough to add little latency once the consumer catches up.
 const FULL_RETRY: Duration = Duration::from_millis(2);
 
 impl Emitter {
-    pub fn new(tx: mpsc::Sender<TailEvent>, stop: Arc<AtomicBool>) -> Emitter {
-        Emitter { tx, stop }
+    pub fn new(tx: mpsc::Sender<TailEvent>, stop: Arc<AtomicBool>, side: Option<Side>) -> Emitter {
+        Emitter { tx, stop, side: RefCell::new(side) }
     }
 
     /// Waits while the channel is full. `blocking_send` would be simpler, but a consumer that
     /// stops receiving without dropping its receiver would then make `TailHandle::stop` hang.
     pub fn send(&self, mut event: TailEvent) -> Result<(), Stopped> {
+        self.check()?;
+        let mut side = self.side.borrow_mut();
+        if let Some(s) = side.as_ref()
+            && s.offer(&event, || self.stop.load(Ordering::Relaxed)) == Offered::Detached
+        {
+            if !self.stop.load(Ordering::Relaxed) && !s.closed() {
+                tracing::warn!("the second reader of these files fell behind: it reads them itself from now on");
+            }
+            // Dropped: its consumer sees the feed end.
+            *side = None;
+        }
+        drop(side);
         loop {
             self.check()?;
             match self.tx.try_send(event) {

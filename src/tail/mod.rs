@@ -15,6 +15,7 @@ mod emit;
 mod follower;
 mod listing;
 mod run;
+mod share;
 mod watch;
 
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ use anyhow::{Context, Result};
 use tokio::sync::mpsc;
 
 use crate::archive::{ColumnOrder, Day, Kind, LayoutError, Malformed, Rows, SecondOfDay};
+
+pub use share::{Feed, ShareBound, Side, share};
 
 /// What to follow and how.
 #[derive(Debug, Clone)]
@@ -95,6 +98,16 @@ const CHANNEL_CAPACITY: usize = 32;
 
 /// Starts following `opts.day` on a thread of its own. The receiver closes when the tailer stops.
 pub fn spawn(opts: TailOptions) -> Result<(TailHandle, mpsc::Receiver<TailEvent>)> {
+    start(opts, None)
+}
+
+/// `spawn`, with a copy of every event for a second consumer (the lake in `ki2 watch`) for as
+/// long as it keeps up (`share`): the files are read and parsed once for both.
+pub fn spawn_sharing(opts: TailOptions, side: Side) -> Result<(TailHandle, mpsc::Receiver<TailEvent>)> {
+    start(opts, Some(side))
+}
+
+fn start(opts: TailOptions, side: Option<Side>) -> Result<(TailHandle, mpsc::Receiver<TailEvent>)> {
     if !opts.root.is_dir() {
         return Err(LayoutError::NoRoot(opts.root.clone()).into());
     }
@@ -105,7 +118,7 @@ pub fn spawn(opts: TailOptions) -> Result<(TailHandle, mpsc::Receiver<TailEvent>
         let (stop, wake_tx) = (stop.clone(), wake_tx.clone());
         std::thread::Builder::new()
             .name("ki2-tail".into())
-            .spawn(move || run::run(opts, emit::Emitter::new(tx, stop), wake_tx, wake_rx))
+            .spawn(move || run::run(opts, emit::Emitter::new(tx, stop, side), wake_tx, wake_rx))
             .context("cannot start the tailer thread")?
     };
     Ok((TailHandle { stop, wake: wake_tx, thread: Some(thread) }, rx))

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ki2::archive::{ColumnOrder, Day};
 use ki2::lake::{self, LakeOptions};
+use ki2::tail::{self, TailEvent, TailOptions};
 
 const DAY: &str = "20250714";
 
@@ -439,6 +440,88 @@ fn a_lake_that_cannot_be_written_says_so_keeps_the_rows_and_catches_up() {
     let status = handle.stop();
     assert_eq!((status.rows_written, status.rows_pending, status.error), (150, 0, None));
     assert_eq!(lake_rows(&folder), (0..150).collect::<Vec<_>>());
+}
+
+/// The tailer `ki2 watch` runs for its screen, with a copy of its events for a lake fed by it
+/// (`bound`), and a thread that takes the screen's events as the screen does: how many rows
+/// the screen got.
+fn screens_tailer(
+    root: &Path,
+    bound: tail::ShareBound,
+) -> (tail::Feed, tail::TailHandle, std::thread::JoinHandle<usize>) {
+    let (side, feed) = tail::share(bound);
+    let opts = TailOptions {
+        root: root.to_path_buf(),
+        day: Day::parse_compact(DAY).unwrap(),
+        follow_days: false,
+        poll_only: false,
+        poll_interval: Duration::from_millis(50),
+        columns: ColumnOrder::default(),
+    };
+    let (tailer, mut rx) = tail::spawn_sharing(opts, side).unwrap();
+    let screen = std::thread::spawn(move || {
+        let mut rows = 0;
+        while let Some(e) = rx.blocking_recv() {
+            if let TailEvent::Rows { rows: r, .. } = e {
+                rows += r.len();
+            }
+        }
+        rows
+    });
+    (feed, tailer, screen)
+}
+
+#[test]
+fn a_lake_fed_by_the_screens_tailer_writes_every_row_once_and_reads_the_files_itself_once_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
+    let hft3 = root.join(format!("Data/{DAY}_hft3.csv"));
+    fs::create_dir_all(hft3.parent().unwrap()).unwrap();
+    fs::write(&hft3, series(0..500, same)).unwrap();
+    let folder = out.join("hft3/date=2025-07-14");
+    // Room for the day's first 500 rows, not for the 5,000 appended at once below, and no
+    // patience: that batch cuts the lake off.
+    let (feed, tailer, screen) = screens_tailer(&root, tail::ShareBound { rows: 600, patience: Duration::ZERO });
+    let handle = lake::spawn_sharing(lake_opts(&root, &out, Duration::from_millis(200)), feed).unwrap();
+    wait_for("the first rows", Duration::from_secs(10), || lake_rows(&folder).len() == 500);
+    assert!(handle.status().shared_reader, "the first rows came from the screen's tailer");
+    OpenOptions::new().append(true).open(&hft3).unwrap().write_all(series(500..5_500, same).as_bytes()).unwrap();
+    wait_for("the rows after the cut", Duration::from_secs(20), || lake_rows(&folder).len() >= 5_500);
+    assert!(!handle.status().shared_reader, "cut off, the lake reads the files itself");
+    OpenOptions::new().append(true).open(&hft3).unwrap().write_all(series(5_500..5_600, same).as_bytes()).unwrap();
+    wait_for("rows appended after the cut", Duration::from_secs(10), || lake_rows(&folder).len() >= 5_600);
+    let status = handle.stop();
+    assert_eq!((status.rows_written, status.rows_pending, status.error), (5_600, 0, None));
+    assert_eq!(lake_rows(&folder), (0..5_600).collect::<Vec<_>>(), "every row once, in order");
+    tailer.stop();
+    assert_eq!(screen.join().unwrap(), 5_600, "the screen got every row, the cut did not touch it");
+}
+
+#[test]
+fn a_lake_fed_by_the_screens_tailer_keeps_its_feed_and_ends_quietly_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
+    let hft3 = root.join(format!("Data/{DAY}_hft3.csv"));
+    fs::create_dir_all(hft3.parent().unwrap()).unwrap();
+    fs::write(&hft3, series(0..1_000, same)).unwrap();
+    let folder = out.join("hft3/date=2025-07-14");
+    let (feed, tailer, screen) = screens_tailer(&root, tail::ShareBound::DEFAULT);
+    let handle = lake::spawn_sharing(lake_opts(&root, &out, Duration::from_millis(200)), feed).unwrap();
+    wait_for("the day's rows", Duration::from_secs(10), || lake_rows(&folder).len() == 1_000);
+    for n in 1..=5 {
+        let rows = 1_000 + (n - 1) * 200..1_000 + n * 200;
+        OpenOptions::new().append(true).open(&hft3).unwrap().write_all(series(rows, same).as_bytes()).unwrap();
+        wait_for("appended rows", Duration::from_secs(10), || lake_rows(&folder).len() == (1_000 + n * 200) as usize);
+    }
+    // The screen's tailer stops first (as when `ki2 watch` ends): the lake neither reads the
+    // files itself nor stops with an error; what it holds is written when it is stopped.
+    tailer.stop();
+    assert_eq!(screen.join().unwrap(), 2_000);
+    std::thread::sleep(Duration::from_millis(300));
+    let status = handle.stop();
+    assert!(status.shared_reader, "never cut off");
+    assert_eq!((status.rows_written, status.rows_pending, status.error, status.stopped), (2_000, 0, None, false));
+    assert_eq!(lake_rows(&folder), (0..2_000).collect::<Vec<_>>());
 }
 
 #[test]

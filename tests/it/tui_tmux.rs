@@ -842,7 +842,7 @@ fn ctrl_d_opens_no_day_picker_and_y_copies_the_selected_row_over_osc_52() {
 }
 
 #[test]
-fn watch_with_a_lake_writes_the_live_day_as_parquet_and_says_so() {
+fn watch_with_a_lake_writes_the_live_day_as_parquet_from_its_one_tailer_and_says_so() {
     if !tmux_available() {
         return;
     }
@@ -858,6 +858,14 @@ fn watch_with_a_lake_writes_the_live_day_as_parquet_and_says_so() {
     }
     drop(f);
     t.wait_tui("the lake in the status line", |s| s.contains("lake 2025-07-14: 30 rows"));
+    // One tailer feeds the screen and the lake: the files are read once.
+    let pid = ki2_pid(&root);
+    let tailers = fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .filter_map(|e| fs::read_to_string(e.ok()?.path().join("comm")).ok())
+        .filter(|name| name.trim() == "ki2-tail")
+        .count();
+    assert_eq!(tailers, 1, "threads named ki2-tail in ki2 watch with a lake");
     t.type_text("q");
     assert_eq!(t.wait_exit(), 0);
     let parts: Vec<_> = fs::read_dir(lake.join("hft1").join("date=2025-07-14"))

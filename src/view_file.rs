@@ -28,17 +28,7 @@ impl<T> Located<T> {
 }
 
 /// Why a file could not be used: where it is, and what is wrong (`line L, column C: ...`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ViewError {
-    pub path: PathBuf,
-    pub message: String,
-}
-
-impl std::fmt::Display for ViewError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
-    }
-}
+pub type ViewError = crate::archive::FileError;
 
 /// One pane's section: `[quotes]` with `sort`, `descending` and `hidden`.
 #[derive(Debug, Clone, PartialEq, Eq)]

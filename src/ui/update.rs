@@ -151,8 +151,8 @@ impl App {
             Action::Quit => self.quit = true,
             Action::NextPane => v.focus = v.focus.next(false),
             Action::PrevPane => v.focus = v.focus.next(true),
-            Action::PaneLeft => v.focus = neighbour(v.focus, false),
-            Action::PaneRight => v.focus = neighbour(v.focus, true),
+            Action::PaneLeft => v.focus = v.focus.next(true),
+            Action::PaneRight => v.focus = v.focus.next(false),
             Action::Newer => self.move_sel(Move::Newer(1)),
             Action::Older => self.move_sel(Move::Older(1)),
             Action::PageNewer => self.move_sel(Move::Newer(self.page())),
@@ -355,25 +355,6 @@ impl App {
         view.lists[ListPane::Symbols].nav = ListNav::default();
         view.focus = Pane::Bursts;
         true
-    }
-}
-
-/// The pane to the left or right in the two rows of three.
-fn neighbour(p: Pane, right: bool) -> Pane {
-    use Pane::*;
-    match (p, right) {
-        (Quotes, true) => Bursts,
-        (Bursts, true) => Symbols,
-        (Symbols, true) => Programs,
-        (Programs, true) => Series,
-        (Series, true) => Alerts,
-        (Alerts, true) => Quotes,
-        (Quotes, false) => Alerts,
-        (Bursts, false) => Quotes,
-        (Symbols, false) => Bursts,
-        (Programs, false) => Symbols,
-        (Series, false) => Programs,
-        (Alerts, false) => Series,
     }
 }
 

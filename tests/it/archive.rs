@@ -335,6 +335,21 @@ fn faketime_available() -> bool {
     found
 }
 
+type FaketimeDay = Option<(tempfile::TempDir, String)>;
+
+/// A temp archive with one hft2 row on `day` (YYYYMMDD), and its root as text for `ki2_at`;
+/// None when faketime is not installed (the test is skipped, saying so).
+fn one_row_day_for_faketime(day: &str) -> Result<FaketimeDay, Box<dyn std::error::Error>> {
+    if !faketime_available() {
+        eprintln!("skipped: faketime is not installed (apt-get install -y faketime)");
+        return Ok(None);
+    }
+    let dir = tempfile::tempdir()?;
+    write(dir.path(), &format!("Data/{day}_hft2.csv"), b"100000,7\r\n");
+    let root = dir.path().to_str().ok_or("temp path is not UTF-8")?.to_owned();
+    Ok(Some((dir, root)))
+}
+
 /// `ki2 args` at the instant `utc` (`YYYY-MM-DD HH:MM:SS` UTC) in the local zone `tz`.
 fn ki2_at(utc: &str, tz: &str, args: &[&str]) -> Result<(i32, String, String), Box<dyn std::error::Error>> {
     let out = std::process::Command::new("faketime")
@@ -349,13 +364,8 @@ fn ki2_at(utc: &str, tz: &str, args: &[&str]) -> Result<(i32, String, String), B
 
 #[test]
 fn today_is_the_new_york_date_even_where_the_local_date_runs_ahead() -> Result<(), Box<dyn std::error::Error>> {
-    if !faketime_available() {
-        eprintln!("skipped: faketime is not installed (apt-get install -y faketime)");
-        return Ok(());
-    }
-    let dir = tempfile::tempdir()?;
-    let root = dir.path().to_str().ok_or("temp path is not UTF-8")?;
-    write(dir.path(), "Data/20261201_hft2.csv", b"100000,7\r\n");
+    let Some((_dir, root)) = one_row_day_for_faketime("20261201")? else { return Ok(()) };
+    let root = root.as_str();
     // 15:00 UTC is 10:00 in New York on 1 December, and already 05:00 on 2 December in UTC+14.
     for tz in ["Pacific/Kiritimati", "Pacific/Honolulu", "America/New_York"] {
         let (code, out, err) =
@@ -368,13 +378,8 @@ fn today_is_the_new_york_date_even_where_the_local_date_runs_ahead() -> Result<(
 
 #[test]
 fn the_market_zone_comes_from_the_config_file() -> Result<(), Box<dyn std::error::Error>> {
-    if !faketime_available() {
-        eprintln!("skipped: faketime is not installed (apt-get install -y faketime)");
-        return Ok(());
-    }
-    let dir = tempfile::tempdir()?;
-    let root = dir.path().to_str().ok_or("temp path is not UTF-8")?;
-    write(dir.path(), "Data/20261202_hft2.csv", b"100000,7\r\n");
+    let Some((dir, root)) = one_row_day_for_faketime("20261202")? else { return Ok(()) };
+    let root = root.as_str();
     let cfg = write(dir.path(), "config.toml", b"[market]\ntimezone = \"Asia/Tokyo\"\n");
     let cfg = cfg.to_str().ok_or("temp path is not UTF-8")?;
     let args = ["--config", cfg, "stats", "--root", root, "--date", "today", "--json"];

@@ -442,6 +442,18 @@ fn a_lake_that_cannot_be_written_says_so_keeps_the_rows_and_catches_up() {
     assert_eq!(lake_rows(&folder), (0..150).collect::<Vec<_>>());
 }
 
+/// A day whose hft3 file holds rows `0..rows`: the temp folder, the archive, the lake, the
+/// file, and the lake's folder of the day's hft3 rows.
+fn hft3_day(rows: u32) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
+    let hft3 = root.join(format!("Data/{DAY}_hft3.csv"));
+    fs::create_dir_all(hft3.parent().unwrap()).unwrap();
+    fs::write(&hft3, series(0..rows, same)).unwrap();
+    let folder = out.join("hft3/date=2025-07-14");
+    (dir, root, out, hft3, folder)
+}
+
 /// The tailer `ki2 watch` runs for its screen, with a copy of its events for a lake fed by it
 /// (`bound`), and a thread that takes the screen's events as the screen does: how many rows
 /// the screen got.
@@ -473,12 +485,7 @@ fn screens_tailer(
 
 #[test]
 fn a_lake_fed_by_the_screens_tailer_writes_every_row_once_and_reads_the_files_itself_once_cut_off() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
-    let hft3 = root.join(format!("Data/{DAY}_hft3.csv"));
-    fs::create_dir_all(hft3.parent().unwrap()).unwrap();
-    fs::write(&hft3, series(0..500, same)).unwrap();
-    let folder = out.join("hft3/date=2025-07-14");
+    let (_dir, root, out, hft3, folder) = hft3_day(500);
     // Room for the day's first 500 rows, not for the 5,000 appended at once below, and no
     // patience: that batch cuts the lake off.
     let (feed, tailer, screen) = screens_tailer(&root, tail::ShareBound { rows: 600, patience: Duration::ZERO });
@@ -499,12 +506,7 @@ fn a_lake_fed_by_the_screens_tailer_writes_every_row_once_and_reads_the_files_it
 
 #[test]
 fn a_lake_fed_by_the_screens_tailer_keeps_its_feed_and_ends_quietly_with_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
-    let hft3 = root.join(format!("Data/{DAY}_hft3.csv"));
-    fs::create_dir_all(hft3.parent().unwrap()).unwrap();
-    fs::write(&hft3, series(0..1_000, same)).unwrap();
-    let folder = out.join("hft3/date=2025-07-14");
+    let (_dir, root, out, hft3, folder) = hft3_day(1_000);
     let (feed, tailer, screen) = screens_tailer(&root, tail::ShareBound::DEFAULT);
     let handle = lake::spawn_sharing(lake_opts(&root, &out, Duration::from_millis(200)), feed).unwrap();
     wait_for("the day's rows", Duration::from_secs(10), || lake_rows(&folder).len() == 1_000);
@@ -526,13 +528,8 @@ fn a_lake_fed_by_the_screens_tailer_keeps_its_feed_and_ends_quietly_with_it() {
 
 #[test]
 fn a_rewritten_file_replaces_only_what_changed_and_a_restart_resumes_without_repeats() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, out) = (dir.path().join("archive"), dir.path().join("lake"));
-    let hft3 = root.join(format!("Data/{DAY}_hft3.csv"));
-    fs::create_dir_all(hft3.parent().unwrap()).unwrap();
-    let folder = out.join("hft3/date=2025-07-14");
+    let (_dir, root, out, hft3, folder) = hft3_day(100);
     let flush = Duration::from_millis(200);
-    fs::write(&hft3, series(0..100, same)).unwrap();
     let handle = lake::spawn(lake_opts(&root, &out, flush)).unwrap();
     wait_for("the first rows", Duration::from_secs(10), || lake_rows(&folder).len() == 100);
     OpenOptions::new().append(true).open(&hft3).unwrap().write_all(series(100..120, same).as_bytes()).unwrap();

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::support::{ki2, write};
-use ki2::archive::{Archive, DateSpec, Day, read_day};
+use ki2::archive::{Archive, DateSpec, Day, DayData, read_day};
 use ki2::config::Config;
 use ki2::store::DayStore;
 use ki2::store::sort_keys::{QuoteField, QuoteRows};
@@ -57,13 +57,19 @@ fn stats_json_counts_a_quirky_day_exactly() {
     assert_eq!(out.trim(), QUIRKY_STATS);
 }
 
-#[test]
-fn malformed_rows_are_listed_with_file_line_and_reason() {
+/// The quirky day, written to a temp folder and read whole as the archive's latest day.
+fn quirky_day_read() -> (tempfile::TempDir, DayData) {
     let dir = tempfile::tempdir().unwrap();
     quirky_day(dir.path());
     let archive = Archive::discover(dir.path()).unwrap();
     let day = archive.resolve(DateSpec::Latest).unwrap();
     let data = read_day(&archive.files(day), Default::default());
+    (dir, data)
+}
+
+#[test]
+fn malformed_rows_are_listed_with_file_line_and_reason() {
+    let (dir, data) = quirky_day_read();
     let listed: Vec<String> = data
         .malformed
         .iter()
@@ -242,11 +248,8 @@ fn column_order_comes_from_the_config_file() {
 
 #[test]
 fn store_appends_and_answers_queries() {
-    let dir = tempfile::tempdir().unwrap();
-    quirky_day(dir.path());
-    let archive = Archive::discover(dir.path()).unwrap();
-    let day = archive.resolve(DateSpec::Latest).unwrap();
-    let mut store = DayStore::from_day(read_day(&archive.files(day), Default::default())).unwrap();
+    let (_dir, data) = quirky_day_read();
+    let mut store = DayStore::from_day(data).unwrap();
     let latest: Vec<String> = store.latest_quotes(0, 2).into_iter().map(|q| q.symbol).collect();
     assert_eq!(latest, ["IWM", "QQQ"]);
     // By count, most first (keys flipped), earlier rows first among equals: the sorted pane's order.

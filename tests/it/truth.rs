@@ -60,12 +60,18 @@ fn row_from<'a>(s: &'a str, needle: &str) -> Vec<&'a str> {
     l[l.find(needle).unwrap_or(0)..].trim_start_matches('│').split(['│', ' ']).filter(|w| !w.is_empty()).collect()
 }
 
-#[test]
-fn the_real_burst_rows_show_buy_and_sell_with_the_counters_they_move() {
+/// The real rows' archive in a temp folder, and `day` of it on a 160×48 screen.
+fn real_day_on_screen(day: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     real_archive(dir.path());
-    let mut app = app_on(dir.path(), "20250722", ColumnOrder::default());
+    let mut app = app_on(dir.path(), day, ColumnOrder::default());
     let s = screen(&mut app, 160, 48);
+    (dir, s)
+}
+
+#[test]
+fn the_real_burst_rows_show_buy_and_sell_with_the_counters_they_move() {
+    let (dir, s) = real_day_on_screen("20250722");
     // Time, Grade, ProgType, Bckgrnd, S1, S2, CT, CB, CS, CU: a Buy takes CB up, a Sell CS, and
     // CU = CT − CB − CS is what the Burst Monitor's screen shows (the files carry none).
     let cells = |needle: &str| row_from(&s, needle).into_iter().skip(1).take(9).collect::<Vec<_>>().join(" ");
@@ -100,10 +106,7 @@ fn the_real_burst_rows_show_buy_and_sell_with_the_counters_they_move() {
 
 #[test]
 fn the_real_quote_rows_and_a_headerless_symbols_file_read_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    real_archive(dir.path());
-    let mut app = app_on(dir.path(), "20250725", ColumnOrder::default());
-    let s = screen(&mut app, 160, 48);
+    let (dir, s) = real_day_on_screen("20250725");
     // Trade size = Dollars / NumTrades: INTC 4,202,784 / 1,353 = 3,106.27.
     let intc = row_from(&s, "│07:00:00 INTC");
     assert_eq!(&intc[..7], ["07:00:00", "INTC", "3702", "1353", "1421", "4.20M", "3106"], "{s}");

@@ -95,6 +95,19 @@ pub(crate) fn screen(app: &mut App, w: u16, h: u16) -> String {
     t.backend().to_string()
 }
 
+/// The 160×48 screen, and whether the first line `is_row` picks is drawn as the list's cursor
+/// (reversed); None when no line is picked.
+pub(crate) fn selected_row(app: &mut App, is_row: impl Fn(&str) -> bool) -> (String, Option<bool>) {
+    let mut t = terminal(160, 48);
+    t.draw(|f| app.render(f)).unwrap();
+    let s = t.backend().to_string();
+    let selected = s
+        .lines()
+        .position(is_row)
+        .map(|y| t.backend().buffer()[(3, y as u16)].modifier.contains(ratatui::style::Modifier::REVERSED));
+    (s, selected)
+}
+
 pub(crate) fn key(app: &mut App, code: KeyCode) {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
@@ -331,12 +344,8 @@ fn enter_on_an_alert_selects_its_row() {
     // Tab back to Alerts (Shift-Tab from High Quote Counts), Enter.
     key(&mut app, KeyCode::BackTab);
     key(&mut app, KeyCode::Enter);
-    let mut t = terminal(160, 48);
-    t.draw(|f| app.render(f)).unwrap();
-    let s = t.backend().to_string();
-    let line = s.lines().position(|l| l.contains("│09:30:00 HOT ")).expect("HOT row visible");
-    let cell = &t.backend().buffer()[(3, line as u16)];
-    assert!(cell.modifier.contains(ratatui::style::Modifier::REVERSED), "HOT row selected");
+    let (s, selected) = selected_row(&mut app, |l| l.contains("│09:30:00 HOT "));
+    assert_eq!(selected, Some(true), "the HOT row shown and selected:\n{s}");
 }
 
 #[test]
@@ -422,12 +431,8 @@ fn d_opens_an_earlier_day_whole_with_its_alerts_and_goes_back_live() {
     for (i, sym) in ["NEWA", "NEWB", "NEWC"].into_iter().enumerate() {
         app.on_tail(TailEvent::Rows { day: live_day, rows: quote(sym, 93000 + i as u32, 10) });
     }
-    let mut t = terminal(160, 48);
-    t.draw(|f| app.render(f)).unwrap();
-    let text = t.backend().to_string();
-    let y = text.lines().position(|l| l.contains("│09:30:02 NEWC")).expect("newest row shown");
-    let cell = &t.backend().buffer()[(3, y as u16)];
-    assert!(cell.modifier.contains(ratatui::style::Modifier::REVERSED), "autosnap selects the newest live row");
+    let (s, selected) = selected_row(&mut app, |l| l.contains("│09:30:02 NEWC"));
+    assert_eq!(selected, Some(true), "autosnap shows and selects the newest live row:\n{s}");
 }
 
 #[test]

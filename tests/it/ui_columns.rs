@@ -11,9 +11,8 @@ use ki2::store::DayStore;
 use ki2::tail::TailEvent;
 use ki2::ui::{App, AppOptions, Theme};
 use ki2::view_file::ViewFile;
-use ratatui::style::Modifier;
 
-use super::ui::{DATE, app, app_over, archive_io, key, keys, options, press, quote, screen, terminal, write_day};
+use super::ui::{DATE, app, app_over, archive_io, key, keys, options, press, quote, screen, selected_row, write_day};
 
 /// The rows of High Quote Counts at 160×48: symbol and count of each line under the header.
 fn quote_rows(s: &str) -> Vec<(String, String)> {
@@ -196,15 +195,10 @@ fn enter_on_an_alert_selects_its_row_in_the_sorted_pane() {
         key(&mut app, KeyCode::Down);
     }
     key(&mut app, KeyCode::Enter);
-    let mut t = terminal(160, 48);
-    t.draw(|f| app.render(f)).unwrap();
-    let s = t.backend().to_string();
-    let y = s
-        .lines()
-        .position(|l| l.contains("│09:30:05 ") && l.contains(" SPY ") && l.contains(" 4947"))
-        .unwrap_or_else(|| panic!("SPY's row shown:\n{s}"));
+    let (s, selected) =
+        selected_row(&mut app, |l| l.contains("│09:30:05 ") && l.contains(" SPY ") && l.contains(" 4947"));
     assert!(s.contains("Count↑"), "the sort stays:\n{s}");
-    assert!(t.backend().buffer()[(3, y as u16)].modifier.contains(Modifier::REVERSED), "selected:\n{s}");
+    assert_eq!(selected, Some(true), "SPY's row shown and selected:\n{s}");
 }
 
 #[test]

@@ -120,10 +120,7 @@ fn many_appends_between_two_wakeups_arrive_in_order(poll_only: bool) {
 }
 
 fn wakeups_without_new_data_send_nothing(poll_only: bool) {
-    let (dir, d, q) = quotes_day(quotes(1..=3).as_bytes());
-    let root = dir.path();
-    let mut t = Setup::new(poll_only).start(root, d);
-    t.until("three rows", |s| s.rows((d, Kind::Quotes, None)).len() == 3);
+    let (_dir, d, q, mut t) = following_quotes(3, poll_only);
     for i in 0..5 {
         // New modification times, opens for writing, zero-byte writes, and forced rescans.
         let mut f = OpenOptions::new().append(true).open(&q).unwrap();

@@ -55,10 +55,7 @@ fn truncation_resets_the_file_and_sends_it_again(poll_only: bool) {
 }
 
 fn a_replacement_that_keeps_what_was_read_continues(poll_only: bool) {
-    let (dir, d, q) = quotes_day(quotes(1..=20).as_bytes());
-    let root = dir.path();
-    let mut t = Setup::new(poll_only).start(root, d);
-    t.until("20 rows", |s| s.received.len() == 20);
+    let (_dir, d, q, mut t) = following_quotes(20, poll_only);
     // A copy tool replacing the file with a longer version of itself.
     let tmp = q.with_file_name("copy.part");
     fs::write(&tmp, quotes(1..=30)).unwrap();
@@ -96,10 +93,8 @@ fn delete_and_recreate_fifty_times(poll_only: bool) {
 }
 
 fn a_vanished_file_is_reported_once_and_recovered(poll_only: bool) {
-    let (dir, d, q) = quotes_day(quotes(1..=5).as_bytes());
+    let (dir, d, q, mut t) = following_quotes(5, poll_only);
     let root = dir.path();
-    let mut t = Setup::new(poll_only).start(root, d);
-    t.until("five rows", |s| s.received.len() == 5);
     let aside = root.join("moved-away.csv");
     fs::rename(&q, &aside).unwrap();
     t.until("the error", |s| !s.errors.is_empty());
@@ -116,10 +111,7 @@ fn a_vanished_file_is_reported_once_and_recovered(poll_only: bool) {
 }
 
 fn an_unreadable_file_is_reported_once_and_recovered(poll_only: bool) {
-    let (dir, d, q) = quotes_day(quotes(1..=3).as_bytes());
-    let root = dir.path();
-    let mut t = Setup::new(poll_only).start(root, d);
-    t.until("three rows", |s| s.received.len() == 3);
+    let (_dir, d, q, mut t) = following_quotes(3, poll_only);
     let blocked = make_unreadable(&q);
     let seen = t.until("the error", |s| !s.errors.is_empty());
     assert_eq!(seen.errors[0].0, q);

@@ -45,6 +45,14 @@ pub fn quotes_day(text: impl AsRef<[u8]>) -> (tempfile::TempDir, Day, PathBuf) {
     (dir, d, q)
 }
 
+/// A day whose hft1 file holds quotes `1..=n`, followed until all `n` rows came.
+pub fn following_quotes(n: u32, poll_only: bool) -> (tempfile::TempDir, Day, PathBuf, Tail) {
+    let (dir, d, q) = quotes_day(quotes(1..=n).as_bytes());
+    let mut t = Setup::new(poll_only).start(dir.path(), d);
+    t.until(&format!("the day's {n} rows"), |s| s.received.len() == n as usize);
+    (dir, d, q, t)
+}
+
 /// Appends like a writer that keeps no handle open between writes.
 pub fn append(path: &Path, bytes: &[u8]) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -18,11 +18,7 @@ fn a_restart_delivers_exactly_the_rows_written_while_ki2_was_down() {
     let broker = Broker::start();
     let sub = Subscriber::start(broker.port, &["ki2/#"]);
     let a = Archive::new("");
-    fs::write(
-        a.dir.path().join("cfg/config.toml"),
-        format!("[alerts]\nlog_file = {:?}\n[alerts.mqtt]\nurl = {:?}\n", a.log(), broker.url()),
-    )
-    .unwrap();
+    a.set_config(&format!("[alerts]\nlog_file = {:?}\n[alerts.mqtt]\nurl = {:?}\n", a.log(), broker.url()));
     // Rows from before ki2 was ever run: a sink's first day starts where the files are.
     a.append(DAY, &rows(0..10));
     let f = a.follow(DAY, Some("service"));
@@ -56,8 +52,7 @@ fn a_restart_delivers_exactly_the_rows_written_while_ki2_was_down() {
 
 #[test]
 fn kill_9_during_a_fast_append_loses_no_alert() {
-    let a = Archive::new("");
-    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts]\nlog_file = {:?}\n", a.log())).unwrap();
+    let a = Archive::logging_alerts();
     a.append(DAY, "");
     let f = a.follow(DAY, None);
     std::thread::sleep(Duration::from_millis(500));
@@ -80,8 +75,7 @@ fn kill_9_during_a_fast_append_loses_no_alert() {
 
 #[test]
 fn every_row_of_a_new_day_alerts_once() {
-    let a = Archive::new("");
-    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts]\nlog_file = {:?}\n", a.log())).unwrap();
+    let a = Archive::logging_alerts();
     a.append("20250714", &rows(0..100));
     let f = a.follow("latest", None);
     std::thread::sleep(Duration::from_millis(800));
@@ -116,8 +110,7 @@ fn rewritten(a: &Archive, old: u32, new_text: &str) -> BTreeMap<String, usize> {
 
 #[test]
 fn a_file_started_over_with_new_rows_alerts_on_every_new_row() {
-    let a = Archive::new("");
-    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts]\nlog_file = {:?}\n", a.log())).unwrap();
+    let a = Archive::logging_alerts();
     // 300 rows seen, then 200 other rows: all 200 are new, whatever their count.
     let others: String = (0..200u32).map(|i| row(i).replacen('S', "T", 1)).collect();
     let logged = rewritten(&a, 300, &others);
@@ -128,8 +121,7 @@ fn a_file_started_over_with_new_rows_alerts_on_every_new_row() {
 
 #[test]
 fn a_file_rewritten_with_its_old_rows_and_new_ones_alerts_only_on_the_new() {
-    let a = Archive::new("");
-    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts]\nlog_file = {:?}\n", a.log())).unwrap();
+    let a = Archive::logging_alerts();
     let logged = rewritten(&a, 300, &rows(0..450));
     assert_eq!((logged.len(), total(&logged)), (450, 450), "the 300 old rows did not alert again");
 }
@@ -139,7 +131,7 @@ fn a_broker_down_for_10_s_gets_every_alert_once_it_is_back() {
     let mut broker = Broker::start();
     let sub = Subscriber::start(broker.port, &["ki2/alert/#"]);
     let a = Archive::new("");
-    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts.mqtt]\nurl = {:?}\n", broker.url())).unwrap();
+    a.set_config(&format!("[alerts.mqtt]\nurl = {:?}\n", broker.url()));
     a.append(DAY, "");
     let f = a.follow(DAY, None);
     std::thread::sleep(Duration::from_millis(800));
@@ -178,16 +170,12 @@ fn hostile_symbols_arrive_intact_over_mqtt_and_webhooks_and_keep_the_topic_level
     let hook = Webhook::start(Vec::new());
     let discord = Webhook::start(Vec::new());
     let a = Archive::new("");
-    fs::write(
-        a.dir.path().join("cfg/config.toml"),
-        format!(
+    a.set_config(&format!(
             "[alerts.mqtt]\nurl = {:?}\n[[alerts.webhook]]\nurl = {:?}\n[[alerts.webhook]]\nurl = {:?}\nformat = \"discord\"\n",
             broker.url(),
             hook.url(),
             discord.url()
-        ),
-    )
-    .unwrap();
+        ));
     a.append(DAY, "");
     let f = a.follow(DAY, None);
     std::thread::sleep(Duration::from_millis(800));
@@ -246,11 +234,7 @@ fn a_webhook_answering_429_and_500_for_a_while_gets_every_alert() {
         (429, Some("retry-after: 1\r\n")),
     ]);
     let a = Archive::new("");
-    fs::write(
-        a.dir.path().join("cfg/config.toml"),
-        format!("[[alerts.webhook]]\nurl = {:?}\nmax_per_minute = 6000\n", hook.url()),
-    )
-    .unwrap();
+    a.set_config(&format!("[[alerts.webhook]]\nurl = {:?}\nmax_per_minute = 6000\n", hook.url()));
     a.append(DAY, "");
     let f = a.follow(DAY, None);
     std::thread::sleep(Duration::from_millis(800));
@@ -278,8 +262,7 @@ fn mqtts_checks_the_broker_against_the_configured_ca() {
     let (broker, ca) = Broker::start_tls();
     let a = Archive::new("");
     let url = format!("mqtts://127.0.0.1:{}", broker.port);
-    fs::write(a.dir.path().join("cfg/config.toml"), format!("[alerts.mqtt]\nurl = {url:?}\nca_file = {ca:?}\n"))
-        .unwrap();
+    a.set_config(&format!("[alerts.mqtt]\nurl = {url:?}\nca_file = {ca:?}\n"));
     // The subscriber reads what arrived through the broker's own log of deliveries.
     a.append(DAY, "");
     let f = a.follow(DAY, None);
@@ -299,7 +282,7 @@ fn mqtts_checks_the_broker_against_the_configured_ca() {
     assert_eq!(received, 22);
     // Against the system's roots the private CA is unknown: no connection, said in the log.
     let b = Archive::new("");
-    fs::write(b.dir.path().join("cfg/config.toml"), format!("[alerts.mqtt]\nurl = {url:?}\n")).unwrap();
+    b.set_config(&format!("[alerts.mqtt]\nurl = {url:?}\n"));
     b.append(DAY, "");
     let f = b.follow(DAY, None);
     std::thread::sleep(Duration::from_millis(800));

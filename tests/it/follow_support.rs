@@ -48,6 +48,17 @@ impl Archive {
         self.dir.path().join("cfg/config.toml")
     }
 
+    /// An archive whose config writes every alert to `log()`, one JSON line each.
+    pub fn logging_alerts() -> Archive {
+        let a = Archive::new("");
+        a.set_config(&format!("[alerts]\nlog_file = {:?}\n", a.log()));
+        a
+    }
+
+    pub fn set_config(&self, text: &str) {
+        fs::write(self.config(), text).unwrap();
+    }
+
     /// The scratch data folder: ki2.log, the checkpoints.
     pub fn data(&self) -> PathBuf {
         self.dir.path().join("data")

@@ -460,12 +460,13 @@ fn hft3_day(rows: u32) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf, PathBuf
 fn screens_tailer(
     root: &Path,
     bound: tail::ShareBound,
+    follow_days: bool,
 ) -> (tail::Feed, tail::TailHandle, std::thread::JoinHandle<usize>) {
     let (side, feed) = tail::share(bound);
     let opts = TailOptions {
         root: root.to_path_buf(),
         day: Day::parse_compact(DAY).unwrap(),
-        follow_days: false,
+        follow_days,
         poll_only: false,
         poll_interval: Duration::from_millis(50),
         columns: ColumnOrder::default(),
@@ -488,7 +489,7 @@ fn a_lake_fed_by_the_screens_tailer_writes_every_row_once_and_reads_the_files_it
     let (_dir, root, out, hft3, folder) = hft3_day(500);
     // Room for the day's first 500 rows, not for the 5,000 appended at once below, and no
     // patience: that batch cuts the lake off.
-    let (feed, tailer, screen) = screens_tailer(&root, tail::ShareBound { rows: 600, patience: Duration::ZERO });
+    let (feed, tailer, screen) = screens_tailer(&root, tail::ShareBound { rows: 600, patience: Duration::ZERO }, false);
     let handle = lake::spawn_sharing(lake_opts(&root, &out, Duration::from_millis(200)), feed).unwrap();
     wait_for("the first rows", Duration::from_secs(10), || lake_rows(&folder).len() == 500);
     assert!(handle.status().shared_reader, "the first rows came from the screen's tailer");
@@ -505,9 +506,35 @@ fn a_lake_fed_by_the_screens_tailer_writes_every_row_once_and_reads_the_files_it
 }
 
 #[test]
+fn a_lake_cut_off_after_the_day_changed_reads_the_new_day_itself_and_keeps_the_old_one_whole() {
+    let (_dir, root, out, _, folder) = hft3_day(300);
+    let next = root.join("Data/20250715_hft3.csv");
+    let next_folder = out.join("hft3/date=2025-07-15");
+    let (feed, tailer, screen) = screens_tailer(&root, tail::ShareBound { rows: 600, patience: Duration::ZERO }, true);
+    let opts = LakeOptions { follow_days: true, ..lake_opts(&root, &out, Duration::from_millis(200)) };
+    let handle = lake::spawn_sharing(opts, feed).unwrap();
+    wait_for("the first day's rows", Duration::from_secs(10), || lake_rows(&folder).len() == 300);
+    fs::write(&next, series(0..200, same)).unwrap();
+    wait_for("the next day's rows", Duration::from_secs(20), || lake_rows(&next_folder).len() == 200);
+    assert!(handle.status().shared_reader);
+    // 5,000 rows at once, past the feed's room: the lake reads the day it follows now itself.
+    OpenOptions::new().append(true).open(&next).unwrap().write_all(series(200..5_200, same).as_bytes()).unwrap();
+    wait_for("the rows after the cut", Duration::from_secs(20), || lake_rows(&next_folder).len() >= 5_200);
+    std::thread::sleep(Duration::from_millis(600));
+    let status = handle.stop();
+    assert!(!status.shared_reader, "cut off");
+    assert_eq!((status.rows_written, status.rows_pending, status.error), (5_500, 0, None));
+    assert_eq!(lake_rows(&next_folder), (0..5_200).collect::<Vec<_>>(), "the new day: every row once, in order");
+    assert_eq!(lake_rows(&folder), (0..300).collect::<Vec<_>>(), "the day before: whole, nothing again");
+    assert_eq!(parquet_files(&folder).len(), 1, "the day before was compacted when it ended");
+    tailer.stop();
+    assert_eq!(screen.join().unwrap(), 5_500);
+}
+
+#[test]
 fn a_lake_fed_by_the_screens_tailer_keeps_its_feed_and_ends_quietly_with_it() {
     let (_dir, root, out, hft3, folder) = hft3_day(1_000);
-    let (feed, tailer, screen) = screens_tailer(&root, tail::ShareBound::DEFAULT);
+    let (feed, tailer, screen) = screens_tailer(&root, tail::ShareBound::DEFAULT, false);
     let handle = lake::spawn_sharing(lake_opts(&root, &out, Duration::from_millis(200)), feed).unwrap();
     wait_for("the day's rows", Duration::from_secs(10), || lake_rows(&folder).len() == 1_000);
     for n in 1..=5 {

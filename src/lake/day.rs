@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use polars::prelude::{BooleanChunked, DataFrame};
 
-use super::folder::{Folder, SourceMarks, Swap};
+use super::folder::{Content, Folder, SourceMarks, Swap};
 use super::frame::{self, Hits};
 use super::names::PartName;
 use super::source::{Admitted, Source, head};
@@ -315,16 +315,18 @@ impl DayLake {
         }
         let keep: Vec<String> = if all { Vec::new() } else { folder.chunks.clone() };
         let inputs = if all { folder.files() } else { folder.part_files() };
-        let mut df = match self.bursts_from_memory(kind, if all { 0 } else { first_part_row(folder) }) {
-            Some(df) => df?,
-            None => concat(&inputs)?,
+        let mut bursts = self.bursts_from_memory(kind, if all { 0 } else { first_part_row(folder) }).transpose()?;
+        // The other kinds' files are streamed into the new one, never held at once.
+        let new = match bursts.as_mut() {
+            Some(df) => Content::Frame(df),
+            None => Content::Files(&inputs),
         };
         let marks = self.marks(kind);
         let Some(folder) = self.folders.get_mut(&kind) else { return Ok(false) };
         let before = folder.file_count();
-        match folder.replace(&keep, Some(&mut df), &marks, Swap::Atomic) {
-            Ok(old) => {
-                tracing::info!(kind = kind.name(), day = %self.day, files = before, rows = df.height(), "compacted");
+        match folder.replace(&keep, Some(new), &marks, Swap::Atomic) {
+            Ok((old, rows)) => {
+                tracing::info!(kind = kind.name(), day = %self.day, files = before, rows, "compacted");
                 self.retired.push(old);
                 Ok(true)
             }
@@ -367,8 +369,8 @@ impl DayLake {
         };
         let marks = self.marks(kind);
         let Some(folder) = self.folders.get_mut(&kind) else { return Ok(()) };
-        let old = folder.replace(&[], Some(&mut df), &marks, Swap::AtomicOrNot)?;
-        tracing::warn!(kind = kind.name(), day = %self.day, rows = df.height(), "the lake's rows of a rewritten file were replaced");
+        let (old, rows) = folder.replace(&[], Some(Content::Frame(&mut df)), &marks, Swap::AtomicOrNot)?;
+        tracing::warn!(kind = kind.name(), day = %self.day, rows, "the lake's rows of a rewritten file were replaced");
         self.retired.push(old);
         for (k, s) in &mut self.sources {
             if k.kind == kind {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use polars::prelude::DataFrame;
 
-use super::frame::write_parquet;
+use super::frame::{write_files, write_parquet};
 use super::names::{GEN_FILE, GenFile, Mark, PartName, chunk_name};
 use super::swap::exchange;
 use crate::archive::{Day, Kind, SecondOfDay};
@@ -26,6 +26,13 @@ use crate::atomic_file::sync_dir;
 pub const WORK: &str = ".ki2-lake";
 
 pub type SourceMarks = BTreeMap<Option<SecondOfDay>, Vec<Mark>>;
+
+/// What a new generation's one new file holds.
+pub enum Content<'a> {
+    Frame(&'a mut DataFrame),
+    /// These files' rows, in order, streamed (`frame::write_files`).
+    Files(&'a [PathBuf]),
+}
 
 #[derive(Debug)]
 pub struct Folder {
@@ -140,24 +147,25 @@ impl Folder {
     }
 
     /// Replaces the folder's content by `keep` (compacted files kept as they are) followed by
-    /// `new` (if any), covering `marks`. Returns the old generation's folder, to delete later.
+    /// `new` (if any), covering `marks`. Returns the old generation's folder, to delete later,
+    /// and the rows of the new file.
     pub fn replace(
         &mut self,
         keep: &[String],
-        new: Option<&mut DataFrame>,
+        new: Option<Content<'_>>,
         marks: &SourceMarks,
         how: Swap,
-    ) -> Result<PathBuf> {
+    ) -> Result<(PathBuf, u64)> {
         let next = self.work.join(format!("next-{}", self.label));
         let generation = self.generation + 1;
         let built = self.build(&next, generation, keep, new, marks);
-        let swapped = built.and_then(|chunks| self.swap_in(&next, how).map(|old| (chunks, old)));
+        let swapped = built.and_then(|(chunks, rows)| self.swap_in(&next, how).map(|old| (chunks, rows, old)));
         match swapped {
-            Ok((chunks, old)) => {
+            Ok((chunks, rows, old)) => {
                 self.generation = generation;
                 self.chunks = chunks;
                 self.parts.clear();
-                Ok(old)
+                Ok((old, rows))
             }
             Err(e) => {
                 let _ = fs::remove_dir_all(&next);
@@ -171,9 +179,9 @@ impl Folder {
         next: &Path,
         generation: u64,
         keep: &[String],
-        new: Option<&mut DataFrame>,
+        new: Option<Content<'_>>,
         marks: &SourceMarks,
-    ) -> Result<Vec<String>> {
+    ) -> Result<(Vec<String>, u64)> {
         match fs::remove_dir_all(next) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => {
                 return Err(e).with_context(|| format!("cannot clear {}", next.display()));
@@ -189,9 +197,16 @@ impl Folder {
             }
             chunks.push(c.clone());
         }
-        if let Some(df) = new.filter(|df| df.height() > 0) {
-            let name = chunk_name(generation);
-            write_parquet(next, &name, df)?;
+        let name = chunk_name(generation);
+        let rows = match new {
+            Some(Content::Frame(df)) if df.height() > 0 => {
+                write_parquet(next, &name, df)?;
+                df.height() as u64
+            }
+            Some(Content::Files(files)) if !files.is_empty() => write_files(&next.join(&name), files)?,
+            _ => 0,
+        };
+        if rows > 0 {
             chunks.push(name);
         }
         let mut g = GenFile { generation, chunks: chunks.clone(), ..GenFile::default() };
@@ -200,7 +215,7 @@ impl Folder {
         }
         let text = serde_json::to_string(&g).context("cannot encode the generation file")?;
         crate::atomic_file::write(&next.join(GEN_FILE), text, "generation")?;
-        Ok(chunks)
+        Ok((chunks, rows))
     }
 
     fn swap_in(&self, next: &Path, how: Swap) -> Result<PathBuf> {

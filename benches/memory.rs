@@ -178,7 +178,14 @@ async fn run(
         }
     }
     let live = Sample::take(ui.app.store(), 0);
-    println!("LIVE after {:.2} s: {} hft1 rows", start.elapsed().as_secs_f64(), ui.app.store().quotes_len());
+    println!(
+        "LIVE after {:.2} s: {} hft1 rows; peak so far (VmHWM) {:.1} MB; RSS anonymous {:.1} MB, files mapped {:.1} MB",
+        start.elapsed().as_secs_f64(),
+        ui.app.store().quotes_len(),
+        common::proc_status_mb("VmHWM:"),
+        common::proc_status_mb("RssAnon:"),
+        common::proc_status_mb("RssFile:")
+    );
     println!(
         "{:>6} {:>9} {:>9} {:>8} {:>11} {:>12} {:>10}",
         "t s", "appended", "rows", "RSS MB", "store MB", "RSS-store", "malloc use/free MB"
@@ -220,6 +227,11 @@ async fn run(
     let last = Sample::take(ui.app.store(), sent.load(Ordering::Relaxed));
     last.print(t0.elapsed().as_secs_f64());
     let grown = last.store - live.store;
+    println!(
+        "RSS at the end: anonymous {:.1} MB, files mapped {:.1} MB",
+        common::proc_status_mb("RssAnon:"),
+        common::proc_status_mb("RssFile:")
+    );
     println!(
         "RSS at LIVE {:.1} MB, max {:.1} MB (at {} rows appended), end {:.1} MB; peak (VmHWM, before LIVE too) {:.1} MB",
         live.rss,

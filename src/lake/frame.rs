@@ -59,13 +59,16 @@ pub fn write_parquet(dir: &Path, name: &str, df: &mut DataFrame) -> Result<PathB
     Ok(path)
 }
 
-/// Rows a row group of `write_files` holds: polars' own default for a whole frame.
+/// Rows a row group of `write_files` holds at most: polars' own default for a whole frame.
 const ROW_GROUP: usize = 512 * 512;
 
 /// The rows of `files`, in order, as one Parquet file at `path` (written as `write_parquet`
-/// writes), one row group at a time: a compaction holds one input file and one row group, not
-/// its rows twice over (1.5 M hft1 rows once took over 100 MB at a time, a heavy day's end
-/// merge four times that). Returns the rows written.
+/// writes), one input file at a time, each as it is (a part its own row group, a compacted
+/// file in row groups of at most `ROW_GROUP`). Merging them into one frame first held a
+/// compaction's rows twice over: 100+ MB at the first big compaction of a heavy day, several
+/// times that at its end; regrouping them into full row groups left the lake's heap 17–20 MB
+/// larger after each compaction, against 10 MB this way (benches/FIGURES.md). Returns the rows
+/// written.
 pub fn write_files(path: &Path, files: &[PathBuf]) -> Result<u64> {
     write_files_in_groups(path, files, ROW_GROUP)
 }
@@ -75,72 +78,41 @@ fn write_files_in_groups(path: &Path, files: &[PathBuf], row_group: usize) -> Re
     crate::atomic_file::write_with(path, "chunk", crate::atomic_file::Durable::Synced, |w| {
         let mut out = Some(w);
         let mut writer = None;
-        let mut group = RowGroup::default();
         let mut schema = None;
         for f in files {
-            let df = read_parquet(f)?;
+            let mut df = read_parquet(f)?;
             match &schema {
                 None => schema = Some(df.schema().clone()),
                 Some(s) if s != df.schema() => bail!("{} does not match the folder's schema", f.display()),
                 Some(_) => {}
             }
+            // The batched writer needs the columns' chunks aligned (as read, they are).
+            df.align_chunks();
             let mut offset = 0;
             while offset < df.height() {
-                let take = (row_group - group.rows).min(df.height() - offset);
-                group.add(df.slice(offset as i64, take))?;
-                offset += take;
-                if group.rows == row_group {
-                    rows += group.write(&mut writer, &mut out)?;
+                let take = row_group.min(df.height() - offset);
+                // Each chunk of the slice (aligned, as the frame's) becomes a row group: nothing
+                // is copied into new row groups.
+                let slice = df.slice(offset as i64, take);
+                if writer.is_none() {
+                    let out = out.take().ok_or_else(|| anyhow!("the Parquet writer was made already"))?;
+                    // On this thread: compaction is background work for one core.
+                    let made = ParquetWriter::new(out).set_parallel(false).batched(slice.schema());
+                    writer = Some(made.map_err(|e| anyhow!("{e}"))?);
                 }
+                if let Some(bw) = writer.as_mut() {
+                    bw.write_batch(&slice).map_err(|e| anyhow!("{e}"))?;
+                }
+                rows += take as u64;
+                offset += take;
             }
         }
-        rows += group.write(&mut writer, &mut out)?;
         match writer {
             Some(bw) => bw.finish().map(|_| ()).map_err(|e| anyhow!("{e}")),
             None => bail!("no rows to write"),
         }
     })?;
     Ok(rows)
-}
-
-/// Slices of the input files, up to one row group.
-#[derive(Default)]
-struct RowGroup {
-    frame: Option<DataFrame>,
-    rows: usize,
-}
-
-impl RowGroup {
-    fn add(&mut self, df: DataFrame) -> Result<()> {
-        self.rows += df.height();
-        match &mut self.frame {
-            None => self.frame = Some(df),
-            Some(f) => {
-                f.vstack_mut_owned(df)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes the group (the writer made for its schema at the first group) and empties it.
-    fn write<W: std::io::Write>(
-        &mut self,
-        writer: &mut Option<polars::io::parquet::write::BatchedWriter<W>>,
-        out: &mut Option<W>,
-    ) -> Result<u64> {
-        let Some(mut df) = self.frame.take() else { return Ok(0) };
-        self.rows = 0;
-        // One chunk a column: the batched writer needs them aligned, and one row group.
-        df.rechunk_mut();
-        if writer.is_none() {
-            let out = out.take().ok_or_else(|| anyhow!("the Parquet writer was made already"))?;
-            *writer = Some(ParquetWriter::new(out).batched(df.schema()).map_err(|e| anyhow!("{e}"))?);
-        }
-        if let Some(bw) = writer.as_mut() {
-            bw.write_batch(&df).map_err(|e| anyhow!("{e}"))?;
-        }
-        Ok(df.height() as u64)
-    }
 }
 
 pub fn read_parquet(path: &Path) -> Result<DataFrame> {
@@ -192,7 +164,7 @@ mod tests {
     }
 
     #[test]
-    fn files_streamed_into_one_hold_their_rows_in_order_in_row_groups_of_the_size_asked() -> Result<()> {
+    fn files_streamed_into_one_hold_their_rows_in_order_each_cut_at_the_row_group_size() -> Result<()> {
         let dir = tempfile::tempdir()?;
         let files = vec![
             s1_file(dir.path(), "a.parquet", &[34_200, 34_201, 34_202, 34_203])?,
@@ -203,7 +175,7 @@ mod tests {
         assert_eq!(write_files_in_groups(&out, &files, 3)?, 10);
         let mut reader = ParquetReader::new(File::open(&out)?);
         let groups: Vec<usize> = reader.get_metadata()?.row_groups.iter().map(|g| g.num_rows()).collect();
-        assert_eq!(groups, [3, 3, 3, 1]);
+        assert_eq!(groups, [3, 1, 1, 3, 2], "each file as it is, cut at 3 rows");
         let df = reader.finish()?;
         assert_eq!(values(&df)?, (34_200..34_210).collect::<Vec<_>>());
         // Any files at all: the same rows as one frame written whole.

@@ -49,6 +49,7 @@ pub(super) fn run(
     };
     let mut lake = Lake {
         settings: Settings { flush: opts.flush, compact_parts: opts.compact_parts },
+        following: opts.day,
         opts,
         status,
         days: BTreeMap::new(),
@@ -73,6 +74,8 @@ struct Lake {
     retired: Vec<(PathBuf, Instant)>,
     retry_at: Option<Instant>,
     failures: u32,
+    /// The day the events are of now (the last `DayChanged`'s): where a cut-off lake resumes.
+    following: Day,
 }
 
 /// Where the lake's events come from.
@@ -126,7 +129,6 @@ impl Lake {
                 }
             },
         };
-        let mut following = self.opts.day;
         let _ = started.send(Ok(()));
         let outcome = loop {
             let accepting = self.pending() < MAX_PENDING;
@@ -135,15 +137,12 @@ impl Lake {
                 _ = &mut stopped => break Ok(()),
                 event = events.recv(), if accepting => match event {
                     Some(e) => {
-                        if let TailEvent::DayChanged { to, .. } = &e {
-                            following = *to;
-                        }
                         if let Err(e) = self.on_event(e) {
                             break Err(e);
                         }
                     }
                     None => match events {
-                        Events::Shared(ref feed) if feed.was_cut() => match self.fall_back(following) {
+                        Events::Shared(ref feed) if feed.was_cut() => match self.fall_back() {
                             Ok(own) => events = own,
                             Err(e) => break Err(e),
                         },
@@ -183,7 +182,8 @@ impl Lake {
     /// rows, checked by content against what the lake holds, as after a restart: rows read but
     /// not written are dropped and come again, none is written twice. Days closed before are
     /// whole (their end came in order after their rows).
-    fn fall_back(&mut self, day: Day) -> Result<Events> {
+    fn fall_back(&mut self) -> Result<Events> {
+        let day = self.following;
         tracing::warn!("lake: fell behind watch's reader; reading the files of {day} itself from now on");
         self.day(day)?.restart_all();
         self.set(|s| s.shared_reader = false);
@@ -263,6 +263,7 @@ impl Lake {
                 tracing::info!("{from} ended: writing and compacting it; following {to}");
                 self.day(from)?.close();
                 self.day(to)?;
+                self.following = to;
                 self.set(|s| s.day = Some(to));
             }
             TailEvent::FileError { path, message } => {

@@ -35,12 +35,9 @@ impl Emitter {
         self.check()?;
         let mut side = self.side.borrow_mut();
         if let Some(s) = side.as_ref()
-            && s.offer(&event, || self.stop.load(Ordering::Relaxed)) == Offered::Detached
+            && s.offer(&event, || self.stop.load(Ordering::Relaxed)) != Offered::Sent
         {
-            if !self.stop.load(Ordering::Relaxed) && !s.closed() {
-                tracing::warn!("the second reader of these files fell behind: it reads them itself from now on");
-            }
-            // Dropped: its consumer sees the feed end.
+            // Dropped: its consumer sees the feed end, and whether it was cut (it says so).
             *side = None;
         }
         drop(side);

@@ -66,12 +66,14 @@ fn weight(event: &TailEvent) -> usize {
 /// While there is no room: short, so that the wait ends soon after room is made.
 const WAIT_STEP: Duration = Duration::from_millis(2);
 
-/// Whether the side is still attached after an offer.
+/// What became of an offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Offered {
     Sent,
-    /// The consumer is gone, or was cut off now: send it nothing more.
-    Detached,
+    /// The consumer is gone, or the tailer is stopping: send it nothing more.
+    Gone,
+    /// The consumer was too far behind for too long: cut off now (it can tell, `was_cut`).
+    Cut,
 }
 
 impl Side {
@@ -82,29 +84,22 @@ impl Side {
         let give_up = Instant::now() + self.bound.patience;
         loop {
             if self.tx.is_closed() || stopping() {
-                return Offered::Detached;
+                return Offered::Gone;
             }
             // One sender: the count only falls between this load and the add.
             if self.shared.in_flight.load(Ordering::Acquire) + w <= self.bound.rows {
                 self.shared.in_flight.fetch_add(w, Ordering::AcqRel);
                 return match self.tx.send(event.clone()) {
                     Ok(()) => Offered::Sent,
-                    Err(_) => Offered::Detached,
+                    Err(_) => Offered::Gone,
                 };
             }
             if Instant::now() >= give_up {
                 self.shared.cut.store(true, Ordering::Release);
-                return Offered::Detached;
+                return Offered::Cut;
             }
             std::thread::sleep(WAIT_STEP);
         }
-    }
-}
-
-impl Side {
-    /// The consumer has gone (not a cut).
-    pub(super) fn closed(&self) -> bool {
-        self.tx.is_closed()
     }
 }
 
@@ -153,7 +148,7 @@ mod tests {
         assert_eq!(side.offer(&caught_up(), || false), Offered::Sent);
         assert_eq!(side.offer(&caught_up(), || false), Offered::Sent);
         let waited = Instant::now();
-        assert_eq!(side.offer(&caught_up(), || false), Offered::Detached);
+        assert_eq!(side.offer(&caught_up(), || false), Offered::Cut);
         assert!(waited.elapsed() >= Duration::from_millis(20), "cut before its patience ran out");
         drop(side);
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
@@ -168,7 +163,7 @@ mod tests {
         let (side, feed) = share(ShareBound { rows: 3, patience: Duration::ZERO });
         let day = Day::parse_compact("20250714").unwrap();
         let four = TailEvent::Rows { day, rows: Rows::s1_of(&[34_200, 34_201, 34_202, 34_203]) };
-        assert_eq!(side.offer(&four, || false), Offered::Detached);
+        assert_eq!(side.offer(&four, || false), Offered::Cut);
         assert!(feed.was_cut(), "four rows never fit in room for three");
     }
 
@@ -177,7 +172,7 @@ mod tests {
         let (side, feed) = share(ShareBound { rows: 1, patience: Duration::from_secs(60) });
         assert_eq!(side.offer(&caught_up(), || false), Offered::Sent);
         let started = Instant::now();
-        assert_eq!(side.offer(&caught_up(), || true), Offered::Detached);
+        assert_eq!(side.offer(&caught_up(), || true), Offered::Gone);
         assert!(started.elapsed() < Duration::from_secs(1));
         assert!(!feed.was_cut());
     }

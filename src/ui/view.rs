@@ -195,16 +195,3 @@ impl View {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::Pane::{self, *};
-
-    #[test]
-    fn left_and_right_go_round_the_two_rows_of_three() {
-        let right: Vec<Pane> = Pane::ALL.iter().map(|p| p.next(false)).collect();
-        assert_eq!(right, [Bursts, Symbols, Programs, Series, Alerts, Quotes]);
-        let left: Vec<Pane> = Pane::ALL.iter().map(|p| p.next(true)).collect();
-        assert_eq!(left, [Alerts, Quotes, Bursts, Symbols, Programs, Series]);
-    }
-}

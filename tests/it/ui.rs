@@ -348,6 +348,35 @@ fn enter_on_an_alert_selects_its_row() {
     assert_eq!(selected, Some(true), "the HOT row shown and selected:\n{s}");
 }
 
+/// Whether the pane titled `title` is drawn as the focused one (in mono, its border is bold).
+fn focused(app: &mut App, title: &str) -> bool {
+    let mut t = terminal(160, 48);
+    t.draw(|f| app.render(f)).unwrap();
+    let s = t.backend().to_string();
+    let (y, line) = s.lines().enumerate().find(|(_, l)| l.contains(title)).unwrap_or_else(|| panic!("{title}:\n{s}"));
+    // The backend's text quotes each line.
+    let line = line.strip_prefix('"').unwrap_or(line);
+    let before: Vec<char> = line[..line.find(title).unwrap_or(0)].chars().collect();
+    let corner = before.iter().rposition(|c| *c == '┌').unwrap_or_else(|| panic!("{title}'s corner:\n{s}"));
+    t.backend().buffer()[(corner as u16, y as u16)].modifier.contains(ratatui::style::Modifier::BOLD)
+}
+
+#[test]
+fn l_and_h_move_the_focus_to_the_next_and_the_previous_pane() {
+    let (_d, mut app) = app();
+    assert!(focused(&mut app, "High Quote Counts"));
+    key(&mut app, KeyCode::Char('l'));
+    assert!(focused(&mut app, "Burst Signals") && !focused(&mut app, "High Quote Counts"));
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Char('h'));
+    assert!(
+        focused(&mut app, "Alerts") && !focused(&mut app, "Burst Signals"),
+        "h from the first pane wraps to the last"
+    );
+    key(&mut app, KeyCode::Right);
+    assert!(focused(&mut app, "High Quote Counts"));
+}
+
 #[test]
 fn small_terminals_get_a_message_not_garbage() {
     let (_d, mut app) = app();
